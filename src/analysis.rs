@@ -1,0 +1,84 @@
+//! Per-document analysis: a pure function of the text (plus the corpus gazetteer).
+
+use crate::extract::entities::{self, EntityContext, Gazetteer};
+use crate::extract::figures::{self, FigureContext};
+use crate::format::{self, DocKind, Format, Metadata};
+use crate::model::{EntityMention, Figure, Span};
+use crate::text;
+use std::path::Path;
+
+/// Everything one document yields, in source byte offsets.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DocAnalysis {
+    /// Markdown, plain or lowercase dump.
+    pub format: Format,
+    /// Article or note.
+    pub kind: DocKind,
+    /// Headline, byline, dateline, front matter.
+    pub meta: Metadata,
+    /// Sentence spans.
+    pub sentences: Vec<Span>,
+    /// Paragraph spans.
+    pub paragraphs: Vec<Span>,
+    /// Entity mentions, in order.
+    pub entities: Vec<EntityMention>,
+    /// Figures, in order.
+    pub figures: Vec<Figure>,
+}
+
+/// Inputs of the analysis besides the text.
+#[derive(Debug, Clone, Copy)]
+pub struct AnalysisContext<'a> {
+    /// Names learned from the corpus.
+    pub gazetteer: &'a Gazetteer,
+    /// True when the corpus conventions (folder `notes/`, config globs) make this file a note.
+    pub is_note_by_path: bool,
+}
+
+/// Analyses one document. `path` is only used for format sniffing.
+pub fn analyze(path: &Path, source: &str, ctx: &AnalysisContext) -> DocAnalysis {
+    let format = format::sniff(path, source);
+    let meta = format::metadata(source, format);
+    let kind = if ctx.is_note_by_path {
+        DocKind::Note
+    } else {
+        meta.kind.unwrap_or(DocKind::Article)
+    };
+    let view = format::view(source, format);
+    let segs = text::segment(view.text(), format);
+    let lowercase = format == Format::Lowercase;
+    let ectx = EntityContext {
+        lowercase,
+        gazetteer: ctx.gazetteer,
+    };
+    let mut ents = entities::extract(view.text(), &segs, &ectx);
+    for e in &mut ents {
+        e.span = view.span_to_source(e.span);
+        e.name = view.span_to_source(e.name);
+    }
+    let fctx = FigureContext {
+        dateline: meta.date,
+        lowercase,
+    };
+    let mut figs = figures::extract(view.text(), &segs, &fctx);
+    for f in &mut figs {
+        f.span = view.span_to_source(f.span);
+    }
+    DocAnalysis {
+        format,
+        kind,
+        sentences: segs
+            .sentences
+            .iter()
+            .map(|s| view.span_to_source(*s))
+            .collect(),
+        paragraphs: segs
+            .paragraphs
+            .iter()
+            .map(|s| view.span_to_source(*s))
+            .collect(),
+        meta,
+        entities: ents,
+        figures: figs,
+    }
+}

@@ -1,0 +1,40 @@
+//! Command-line front end: output of the subcommands in human and JSON Lines form.
+
+pub mod spans;
+
+use crate::corpus::SourceFile;
+use crate::document::Encoding;
+use crate::model::Span;
+use serde_json::{json, Map, Value};
+
+/// Output format of a subcommand.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum OutputFormat {
+    /// For people.
+    Human,
+    /// JSON Lines, one object a line.
+    Json,
+}
+
+/// The `file`, `start_byte`, `end_byte` and `range` fields of a span in a file (range in UTF-16).
+pub fn location_fields(file: &SourceFile, span: Span) -> Map<String, Value> {
+    let start = file.lines.position(&file.text, span.start, Encoding::Utf16);
+    let end = file.lines.position(&file.text, span.end, Encoding::Utf16);
+    let mut m = Map::new();
+    m.insert("file".into(), json!(file.rel));
+    m.insert("start_byte".into(), json!(span.start));
+    m.insert("end_byte".into(), json!(span.end));
+    m.insert("range".into(), json!({"start": start, "end": end}));
+    m
+}
+
+/// `path:line:col` (1-based, columns in characters) for human output.
+pub fn human_location(file: &SourceFile, offset: usize) -> String {
+    let p = file.lines.position(&file.text, offset, Encoding::Utf16);
+    let line_start = file.lines.line_start(p.line as usize).unwrap_or(0);
+    let col = file.text[line_start..offset.min(file.text.len())]
+        .chars()
+        .count()
+        + 1;
+    format!("{}:{}:{}", file.rel, p.line + 1, col)
+}

@@ -1,0 +1,10 @@
+//! corpus-ls: entities and figures across a folder of news articles and notes.
+
+pub mod analysis;
+pub mod cli;
+pub mod corpus;
+pub mod document;
+pub mod extract;
+pub mod format;
+pub mod model;
+pub mod text;

@@ -1,0 +1,119 @@
+//! The `corpus-ls` command: the language server and the same analysis for scripts and CI.
+
+use clap::{Parser, Subcommand};
+use corpus_ls::cli::{self, OutputFormat};
+use corpus_ls::corpus::{scan, Corpus};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(
+    name = "corpus-ls",
+    version,
+    about = "Entities and figures across a folder of news articles and notes"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Print the entity and figure spans of files.
+    Spans {
+        /// Files to analyse.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// Corpus root (default: `.` when it holds the files, else their folder).
+        #[arg(long)]
+        root: Option<PathBuf>,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = OutputFormat::Human)]
+        format: OutputFormat,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Spans {
+            files,
+            root,
+            format,
+        } => run_spans(&files, root, format),
+    }
+}
+
+/// Root for `spans`: the given one, else `.` when it holds every file, else the first file's folder.
+fn spans_root(files: &[PathBuf], root: Option<PathBuf>) -> std::io::Result<PathBuf> {
+    if let Some(r) = root {
+        return std::fs::canonicalize(r);
+    }
+    let cwd = std::fs::canonicalize(".")?;
+    let abs: Vec<PathBuf> = files
+        .iter()
+        .filter_map(|f| std::fs::canonicalize(f).ok())
+        .collect();
+    if abs.iter().all(|f| f.starts_with(&cwd)) {
+        return Ok(cwd);
+    }
+    Ok(abs
+        .first()
+        .and_then(|f| f.parent())
+        .map(Path::to_path_buf)
+        .unwrap_or(cwd))
+}
+
+fn run_spans(files: &[PathBuf], root: Option<PathBuf>, format: OutputFormat) -> ExitCode {
+    let root = match spans_root(files, root) {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("corpus-ls: cannot use the root: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let corpus = Corpus::load(&root);
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    let mut status = ExitCode::SUCCESS;
+    for f in files {
+        let abs = match std::fs::canonicalize(f) {
+            Ok(a) => a,
+            Err(e) => {
+                eprintln!("corpus-ls: {}: {e}", f.display());
+                status = ExitCode::from(2);
+                continue;
+            }
+        };
+        if !abs.starts_with(&root) {
+            eprintln!(
+                "corpus-ls: {}: not below the root {}",
+                f.display(),
+                root.display()
+            );
+            status = ExitCode::from(2);
+            continue;
+        }
+        let rel = scan::rel_path(&root, &abs);
+        let Some(file) = corpus.file(&rel) else {
+            let why = corpus
+                .skipped
+                .iter()
+                .find(|s| s.rel == rel)
+                .map_or("not a corpus file", |s| s.reason.as_str());
+            eprintln!("corpus-ls: {}: {why}", f.display());
+            status = ExitCode::from(2);
+            continue;
+        };
+        for p in &file.problems {
+            eprintln!("corpus-ls: {}: {p}", file.rel);
+        }
+        if let Err(e) = cli::spans::write(&mut out, file, format) {
+            eprintln!("corpus-ls: cannot write output: {e}");
+            return ExitCode::from(2);
+        }
+    }
+    let _ = out.flush();
+    status
+}
