@@ -1,10 +1,13 @@
 //! corpus-ls: entities and figures across a folder of news articles and notes.
 
 pub mod analysis;
+pub mod check;
 pub mod cli;
+pub mod config;
 pub mod corpus;
 pub mod document;
 pub mod extract;
 pub mod format;
+pub mod lsp;
 pub mod model;
 pub mod text;

@@ -1,0 +1,1 @@
+//! Diagnostic rules, one file each, over an analysed corpus.

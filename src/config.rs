@@ -1,0 +1,1 @@
+//! `corpus-ls.toml`: include/exclude and notes globs, severities, user entities, ignored forms.
