@@ -62,6 +62,14 @@ impl Model {
         (1u64 << self.bits) - 1
     }
 
+    /// True when the row has any non-zero weight (the feature was seen in training).
+    pub fn has_row(&self, row: u32) -> bool {
+        let r = row as usize * LABELS;
+        self.weights
+            .get(r..r + LABELS)
+            .is_some_and(|w| w.iter().any(|&x| x != 0))
+    }
+
     /// Scores each token's labels (`feats[offsets[i]..offsets[i+1]]` are token i's rows).
     pub fn emissions(&self, feats: &[u32], offsets: &[usize], out: &mut Vec<[i32; LABELS]>) {
         out.clear();
