@@ -129,17 +129,31 @@ fn dev_f1(model: &Model, dev: &[Example]) -> f64 {
     }
 }
 
+/// Training settings shared by both models.
+#[derive(Clone, Copy)]
+struct Settings {
+    epochs: usize,
+    bits: u32,
+    prune: f32,
+    /// Number of original training documents (the lowercase set also holds dumped copies).
+    originals: usize,
+}
+
+/// Trains one model; `empty_gaz_share` is the percentage of documents seen without gazetteer.
 fn train_one(
     name: &str,
     cased: bool,
     train: &[GoldDoc],
     dev: &[GoldDoc],
-    epochs: usize,
-    bits: u32,
-    prune: f32,
+    set: &Settings,
     empty_gaz_share: usize,
-    originals: usize,
 ) -> Model {
+    let Settings {
+        epochs,
+        bits,
+        prune,
+        originals,
+    } = *set;
     let t0 = Instant::now();
     let mask = (1u64 << bits) - 1;
     let gazetteers: Vec<Gazetteer> = (0..FOLDS)
@@ -192,7 +206,7 @@ fn train_one(
             "[{name}] epoch {epoch}: {wrong} sentences wrong, testa span F1 {f1:.4} ({:.0}s)",
             t0.elapsed().as_secs_f64()
         );
-        if best.as_ref().is_none_or(|b| f1 > b.0) {
+        if best.as_ref().map_or(true, |b| f1 > b.0) {
             best = Some((f1, epoch, model));
         }
     }
@@ -231,21 +245,17 @@ fn main() {
     let train = conll_docs::read_split(&derived.join("train")).expect("read train");
     let dev = conll_docs::read_split(&derived.join("testa")).expect("read testa");
     let n = train.len();
-    let cased = train_one("cased", true, &train, &dev, epochs, bits, prune, 50, n);
-    // The lowercase model learns from the lowercased text and from a punctuation-free dump of it.
-    let mut lower_train = lowercased(&train);
-    lower_train.extend(dumped(&train));
-    let lower = train_one(
-        "lower",
-        false,
-        &lower_train,
-        &lowercased(&dev),
+    let set = Settings {
         epochs,
         bits,
         prune,
-        25,
-        n,
-    );
+        originals: n,
+    };
+    let cased = train_one("cased", true, &train, &dev, &set, 50);
+    // The lowercase model learns from the lowercased text and from a punctuation-free dump of it.
+    let mut lower_train = lowercased(&train);
+    lower_train.extend(dumped(&train));
+    let lower = train_one("lower", false, &lower_train, &lowercased(&dev), &set, 25);
     std::fs::create_dir_all(&out).expect("create output folder");
     for (file, m) in [("ner-cased.bin", cased), ("ner-lower.bin", lower)] {
         let bytes = m.to_bytes();
