@@ -258,6 +258,26 @@ fn mentions(
 ) -> Vec<EntityMention> {
     let toks = &segments.tokens;
     let word = |i: usize| toks[i].span.slice(text);
+    // `Treasury` in `Treasury Secretary Steven Okafor` opens a title, not an organisation.
+    let title = 1u32 << lexicon::Category::Title as u32;
+    let modifier = 1u32 << lexicon::Category::TitleModifier as u32;
+    let spans: Vec<TokenSpan> = spans
+        .iter()
+        .enumerate()
+        .filter(|(j, s)| {
+            let opens_title = s.ty != EntityType::Per
+                && (s.first..s.end).all(|k| doc.lex(k) & (title | modifier) != 0)
+                && doc.lex(s.end) & title != 0;
+            let person_follows = spans.get(j + 1).is_some_and(|n| {
+                n.ty == EntityType::Per
+                    && n.first > s.end
+                    && (s.end..n.first).all(|k| doc.lex(k) & (title | modifier) != 0)
+            });
+            !(opens_title && person_follows)
+        })
+        .map(|(_, s)| *s)
+        .collect();
+    let spans = &spans[..];
     let sentence_start = |i: usize| {
         let k = doc.sentences.partition_point(|s| s.1 <= i);
         doc.sentences.get(k).map_or(0, |s| s.0)
