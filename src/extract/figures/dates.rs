@@ -207,21 +207,33 @@ fn last_day(y: i32, m: u32) -> Option<Date> {
     first.checked_add_months(Months::new(1))?.pred_opt()
 }
 
-/// The year that puts month `m` day `d` nearest the dateline, or year 0 without one.
-fn nearest(m: u32, d: u32, ctx: &DateCtx) -> Option<(Date, bool)> {
+/// The year of month `m` day `d`: with future words, the first such day after the dateline;
+/// else the nearest one when it lies within 62 days of the dateline (`june 12` in an article of
+/// June 3); else the most recent one before it (news reports the past: `in November` written in
+/// June is last November). Without a dateline the year is unknown: year 0, unbounded.
+fn nearest(m: u32, d: u32, ctx: &DateCtx, future: bool) -> Option<(Date, bool)> {
     let Some(dl) = ctx.dateline else {
         return ymd(0, m, d).map(|x| (x, false));
     };
-    let mut best: Option<Date> = None;
-    for y in [dl.year() - 1, dl.year(), dl.year() + 1] {
-        if let Some(c) = ymd(y, m, d) {
-            let dist = (c - dl).num_days().abs();
-            if best.map_or(true, |b| dist < (b - dl).num_days().abs()) {
-                best = Some(c);
-            }
-        }
+    let cands: Vec<Date> = [dl.year() - 1, dl.year(), dl.year() + 1]
+        .iter()
+        .filter_map(|y| ymd(*y, m, d))
+        .collect();
+    if future {
+        return cands.iter().find(|c| **c >= dl).map(|c| (*c, true));
     }
-    best.map(|b| (b, true))
+    let near = cands
+        .iter()
+        .min_by_key(|c| (**c - dl).num_days().abs())
+        .copied()?;
+    if (near - dl).num_days().abs() <= 62 {
+        return Some((near, true));
+    }
+    cands
+        .iter()
+        .rev()
+        .find(|c| **c <= dl)
+        .map(|c| (*c, true))
 }
 
 fn day_hit(start: usize, end: usize, value: Date, bounded: bool) -> DateHit {
@@ -277,7 +289,10 @@ pub fn at(lx: &Lexed, i: usize, ctx: &DateCtx) -> Option<DateHit> {
             if lx.sym(j, ',') {
                 j += 1;
             }
-            if let Some(mut h) = month_led(lx, j, ctx, true).or_else(|| day_led(lx, j, ctx, true))
+            if let Some(mut h) = month_led(lx, j, ctx, true)
+                .or_else(|| day_led(lx, j, ctx, true))
+                .or_else(|| numeric(lx, j, ctx))
+                .or_else(|| weekday_the_day(lx, i, j, ctx))
             {
                 h.start = i;
                 return Some(h);
@@ -338,7 +353,7 @@ fn month_led(lx: &Lexed, i: usize, ctx: &DateCtx, after_weekday: bool) -> Option
                     return None;
                 }
             }
-            let (v, b) = nearest(m, d, ctx)?;
+            let (v, b) = nearest(m, d, ctx, future_before(lx, i))?;
             return Some(day_hit(i, e, v, b));
         }
     }
@@ -353,7 +368,7 @@ fn month_led(lx: &Lexed, i: usize, ctx: &DateCtx, after_weekday: bool) -> Option
     // `in March`, `early april`: the month nearest the dateline.
     let (_, _, abbr) = month(lx.word(i))?;
     if prep && !abbr && (!amb || !lx.is(i - 1, "and") && !lx.is(i - 1, "or")) {
-        let (v, bounded) = nearest(m, 15, ctx)?;
+        let (v, bounded) = nearest(m, 15, ctx, future_before(lx, i))?;
         let first = ymd(v.year(), m, 1)?;
         let last = last_day(v.year(), m)?;
         return Some(DateHit {
@@ -376,6 +391,27 @@ fn day_led(lx: &Lexed, i: usize, ctx: &DateCtx, after_weekday: bool) -> Option<D
     if of {
         j += 1;
     }
+    // `20th of next month`
+    if of {
+        if let (Some(dl), "month") = (ctx.dateline, lx.word(j + 1)) {
+            let shift: i32 = match lx.word(j) {
+                "next" => 1,
+                "this" => 0,
+                "last" => -1,
+                _ => 0,
+            };
+            if matches!(lx.word(j), "next" | "this" | "last") {
+                let first = ymd(dl.year(), dl.month(), 1)?;
+                let first = if shift < 0 {
+                    first.checked_sub_months(Months::new(1))?
+                } else {
+                    first.checked_add_months(Months::new(shift as u32))?
+                };
+                let v = ymd(first.year(), first.month(), d)?;
+                return Some(day_hit(i, j + 2, v, true));
+            }
+        }
+    }
     let (m, amb, mut e) = month_at(lx, j)?;
     if lx.word(i).is_empty() && !ordinal && !of && lx.num(i).is_none() {
         return None;
@@ -389,6 +425,9 @@ fn day_led(lx: &Lexed, i: usize, ctx: &DateCtx, after_weekday: bool) -> Option<D
     if lx.sym(k, ',') {
         k += 1;
     }
+    if lx.is(k, "of") && year_at(lx, k + 1).is_some() {
+        k += 1;
+    }
     if let Some((y, ye)) = year_at(lx, k) {
         e = ye;
         return ymd(y, m, d).map(|v| day_hit(i, e, v, true));
@@ -396,7 +435,7 @@ fn day_led(lx: &Lexed, i: usize, ctx: &DateCtx, after_weekday: bool) -> Option<D
     if amb && !cased_ok && !ordinal && !of && !after_weekday {
         return None;
     }
-    let (v, b) = nearest(m, d, ctx)?;
+    let (v, b) = nearest(m, d, ctx, future_before(lx, i))?;
     Some(day_hit(i, e, v, b))
 }
 
@@ -457,7 +496,7 @@ fn numeric(lx: &Lexed, i: usize, ctx: &DateCtx) -> Option<DateHit> {
     if lx.sym(third, sep) {
         return None;
     }
-    let (v, bnd) = nearest(m, d, ctx)?;
+    let (v, bnd) = nearest(m, d, ctx, future_before(lx, i))?;
     Some(day_hit(i, third, v, bnd))
 }
 
@@ -605,6 +644,13 @@ fn relative(lx: &Lexed, i: usize, ctx: &DateCtx) -> Option<DateHit> {
         "next" => 1,
         _ => return None,
     };
+    // `this week friday`, `next week on friday`: the weekday reads the week
+    if lx.is(i + 1, "week") {
+        let k = if lx.is(i + 2, "on") { i + 3 } else { i + 2 };
+        if weekday(lx.word(k)).is_some() {
+            return None;
+        }
+    }
     match lx.word(i + 1) {
         "week" => {
             let monday = dl - Days::new(dl.weekday().num_days_from_monday() as u64)
@@ -626,6 +672,37 @@ fn relative(lx: &Lexed, i: usize, ctx: &DateCtx) -> Option<DateHit> {
         }
         _ => None,
     }
+}
+
+/// `friday the 22nd`: the day of the month nearest the dateline that falls on that weekday.
+fn weekday_the_day(lx: &Lexed, wi: usize, j: usize, ctx: &DateCtx) -> Option<DateHit> {
+    let dl = ctx.dateline?;
+    let (wd, _) = weekday(lx.word(wi))?;
+    if !lx.is(j, "the") {
+        return None;
+    }
+    let (d, e, _) = day_at(lx, j + 1).or_else(|| {
+        let v = unit_word(lx.word(j + 1)).filter(|v| *v >= 1.0)?;
+        Some((v as u32, j + 2, false))
+    })?;
+    let base = ymd(dl.year(), dl.month(), 1)?;
+    let mut best: Option<Date> = None;
+    for k in 0..3u32 {
+        let first = if k == 0 {
+            base.checked_sub_months(Months::new(1))?
+        } else {
+            base.checked_add_months(Months::new(k - 1))?
+        };
+        if let Some(c) = ymd(first.year(), first.month(), d) {
+            if c.weekday() == wd
+                && best.map_or(true, |b| (c - dl).num_days().abs() < (b - dl).num_days().abs())
+            {
+                best = Some(c);
+            }
+        }
+    }
+    let v = best.or_else(|| ymd(dl.year(), dl.month(), d))?;
+    Some(day_hit(wi, e, v, true))
 }
 
 /// The `the 27th` of chat text and some news (`on the 27th`): the day in the dateline's month,

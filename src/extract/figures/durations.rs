@@ -59,10 +59,31 @@ pub fn suffix(lx: &Lexed, i: usize, digits: bool) -> Option<(f64, usize)> {
 
 /// `a day`, `an hour`, `a month` at token `i` (the article and a singular unit): days and end.
 pub fn article_unit(lx: &Lexed, i: usize) -> Option<(f64, usize)> {
-    if !matches!(lx.word(i), "a" | "an") {
+    let art = lx.word(i);
+    // `all day`, `a full year`, `all-week`, `another month`
+    let (w, e) = if matches!(art, "all" | "full") {
+        if lx.sym(i + 1, '-') && lx.glued(i + 1) && lx.glued(i + 2) {
+            (lx.word(i + 2), i + 3)
+        } else {
+            (lx.word(i + 1), i + 2)
+        }
+    } else if matches!(art, "a" | "an" | "another") {
+        (lx.word(i + 1), i + 2)
+    } else {
+        return None;
+    };
+    if !singular(w) {
         return None;
     }
-    let w = lx.word(i + 1);
+    if e == i + 2 && !matches!(art, "a" | "an" | "another") && lx.sym(e, '-') {
+        return None; // `all-day-long`
+    }
+    if matches!(art, "all" | "full") {
+        if matches!(lx.word(e), "long") {
+            return None;
+        }
+        return Some((unit_days(w)?, e));
+    }
     if !singular(w) {
         return None;
     }
@@ -87,6 +108,23 @@ pub fn article_unit(lx: &Lexed, i: usize) -> Option<(f64, usize)> {
         return None;
     }
     Some((unit_days(w)?, i + 2))
+}
+
+/// `a few days`, `several weeks`, `some months`: (value, low, high, days per unit, end).
+pub fn vague(lx: &Lexed, i: usize) -> Option<(f64, f64, f64, f64, usize)> {
+    let (v, lo, hi, k) = match (lx.word(i), lx.word(i + 1)) {
+        ("a", "few") => (3.0, 2.0, 5.0, i + 2),
+        ("few", _) => (3.0, 2.0, 5.0, i + 1),
+        ("several", _) => (4.0, 3.0, 7.0, i + 1),
+        ("some", _) => (3.0, 2.0, 7.0, i + 1),
+        _ => return None,
+    };
+    let w = lx.word(k);
+    if !w.ends_with('s') {
+        return None;
+    }
+    let days = unit_days(w)?;
+    Some((v, lo, hi, days, k + 1))
 }
 
 /// `and a half` after a unit (`an hour and a half`): the fraction of one unit and the end.

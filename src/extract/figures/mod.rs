@@ -147,6 +147,29 @@ impl<'a> Scan<'a> {
         let first = match self.quantity(i) {
             Some(q) => q,
             None => {
+                if let Some((v, lo, hi, days, e)) = durations::vague(lx, i) {
+                    let (qual, s, e2) = self.qualifier(i, e, floor);
+                    let _ = qual;
+                    let subject = subject::subject(lx, i, e, None, self.ctx.lowercase);
+                    let fig = Figure {
+                        span: self.span(s, e2),
+                        ty: FigureType::Duration,
+                        value: Value::Number(v * days),
+                        unit: Some("day".into()),
+                        unit_inferred: false,
+                        qualifier: Qualifier::Approx,
+                        low: Some(Value::Number(lo * days)),
+                        high: Some(Value::Number(hi * days)),
+                        subject,
+                    };
+                    let core = self.span(i, e);
+                    self.out.push(Found {
+                        figure: fig,
+                        core,
+                        number: None,
+                    });
+                    return Some(e2);
+                }
                 if let Some((days, e)) = durations::article_unit(lx, i) {
                     let num = NumPhrase {
                         start: i,
@@ -270,17 +293,33 @@ impl<'a> Scan<'a> {
         if let Some(Currency { iso, end, factor }) =
             money::suffix(lx, e, p.value, self.ctx.lowercase)
         {
-            // `3 dollars 50 cents`, `thirteen dollars and forty-five cents`
             let mut end = end;
+            let mut factor = factor;
+            // `75 USD million`
+            if !p.scaled {
+                if let Some(s) = numbers::scale_word(lx.word(end)).filter(|s| *s >= 1e3) {
+                    factor *= s;
+                    end += 1;
+                }
+            }
+            // `3 dollars 50 cents`, `thirteen dollars forty-five`, `15 dollars and 50`
             let mut extra = 0.0;
-            if factor == 1.0 {
+            if factor == 1.0 && p.value.fract() == 0.0 {
                 let k = if lx.is(end, "and") { end + 1 } else { end };
                 if let Some(c) = numbers::parse(lx, k, false) {
+                    let small = c.value < 100.0 && c.value.fract() == 0.0 && !c.scaled;
                     if let Some(cc) = money::suffix(lx, c.end, c.value, self.ctx.lowercase) {
-                        if cc.factor == 0.01 && c.value < 100.0 {
+                        if cc.factor == 0.01 && small {
                             extra = c.value * 0.01;
                             end = cc.end;
                         }
+                    } else if small
+                        && (c.end >= lx.len()
+                            || lx.sym_at(c.end).is_some_and(|s| s != '-' && s != '%')
+                            || matches!(lx.word(c.end), "more" | "less" | "only"))
+                    {
+                        extra = c.value * 0.01;
+                        end = c.end;
                     }
                 }
             }
@@ -288,7 +327,22 @@ impl<'a> Scan<'a> {
         }
         let digits = p.lit.is_some() || !p.spelled;
         if let Some((days, end)) = durations::suffix(lx, e, digits) {
-            let (add, end) = durations::and_a_half(lx, end).unwrap_or((0.0, end));
+            let (mut add, mut end) = durations::and_a_half(lx, end).unwrap_or((0.0, end));
+            // `1 year 1 month 21 days`, `two years and three months`: one length
+            loop {
+                let mut k = end;
+                if lx.sym(k, ',') || lx.is(k, "and") {
+                    k += 1;
+                }
+                let Some(n) = numbers::parse(lx, k, false) else {
+                    break;
+                };
+                let Some((d2, e2)) = durations::suffix(lx, n.end, !n.spelled) else {
+                    break;
+                };
+                add += n.value * d2 / days;
+                end = e2;
+            }
             return Some((Unit::Duration(days), end, add));
         }
         None

@@ -145,6 +145,19 @@ pub fn prefix(lx: &Lexed, i: usize, lowercase: bool) -> Option<Currency> {
             });
         }
     }
+    // `MUSD 30`, `MAUD 60`: millions of a code (capitals only)
+    let caps = lx.text[lx.start(k)..lx.end(k)]
+        .chars()
+        .all(|c| c.is_ascii_uppercase());
+    if caps && w.len() == 4 && w.starts_with('m') && lx.num(k + 1).is_some() {
+        if let Some((iso, _)) = iso_code(&w[1..]) {
+            return Some(Currency {
+                iso,
+                end: k + 1,
+                factor: 1e6,
+            });
+        }
+    }
     match w {
         "rs" => Some(Currency {
             iso: "INR",
@@ -162,7 +175,6 @@ const NAMES: &[(&[&str], &str, f64)] = &[
     (&["new", "zealand", "dollars"], "NZD", 1.0),
     (&["us", "dollars"], "USD", 1.0),
     (&["us", "dollar"], "USD", 1.0),
-    (&["u.s.", "dollars"], "USD", 1.0),
     (&["american", "dollars"], "USD", 1.0),
     (&["australian", "dollars"], "AUD", 1.0),
     (&["australian", "dollar"], "AUD", 1.0),
@@ -266,11 +278,23 @@ pub fn suffix(lx: &Lexed, i: usize, value: f64, lowercase: bool) -> Option<Curre
             factor: 1.0,
         });
     }
+    if w == "元" {
+        return Some(Currency {
+            iso: "CNY",
+            end: k + 1,
+            factor: 1.0,
+        });
+    }
     let caps = lx.text[lx.start(k)..lx.end(k)]
         .chars()
         .all(|c| c.is_ascii_uppercase());
+    // `USD50` is the prefix of the next figure, not the unit of this one
+    if lx.num(k + 1).is_some() && lx.glued(k + 1) {
+        return None;
+    }
+    let _ = lowercase;
     if let Some((iso, safe)) = iso_code(w) {
-        if caps || (safe && lowercase) || (safe && lx.glued(k)) {
+        if caps || safe {
             return Some(Currency {
                 iso,
                 end: k + 1,

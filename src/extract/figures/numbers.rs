@@ -32,7 +32,11 @@ pub struct NumPhrase {
 impl NumPhrase {
     /// A small number in words that measures nothing on its own (`two`, `one`).
     pub fn small_word(&self) -> bool {
-        self.spelled && !self.fraction && !self.scaled && self.value <= 10.0
+        self.spelled
+            && !self.fraction
+            && !self.scaled
+            && self.value <= 10.0
+            && self.value.fract() == 0.0
     }
 }
 
@@ -195,6 +199,8 @@ pub fn parse(lx: &Lexed, i: usize, allow_m: bool) -> Option<NumPhrase> {
     }
     let mut p = if let Some(n) = lx.num(k) {
         digits(lx, k, n, allow_m)?
+    } else if let Some(v) = lx.sym_at(k).and_then(vulgar) {
+        spelled(k, k + 1, v, true)
     } else {
         words(lx, k)?
     };
@@ -205,8 +211,54 @@ pub fn parse(lx: &Lexed, i: usize, allow_m: bool) -> Option<NumPhrase> {
     Some(p)
 }
 
+/// Vulgar fraction characters.
+fn vulgar(c: char) -> Option<f64> {
+    Some(match c {
+        '½' => 0.5,
+        '⅓' => 1.0 / 3.0,
+        '⅔' => 2.0 / 3.0,
+        '¼' => 0.25,
+        '¾' => 0.75,
+        '⅕' => 0.2,
+        '⅙' => 1.0 / 6.0,
+        '⅛' => 0.125,
+        _ => return None,
+    })
+}
+
+/// In tokenised dumps a decimal point stands apart (`1 . 6 billion`, `6 . 2 %`): joined only when
+/// a scale word or a percent sign follows, so a sentence end is never read as a point.
+fn spaced_decimal(lx: &Lexed, k: usize, n: NumLit) -> Option<(f64, f64, usize)> {
+    if !n.plain || n.int_digits > 3 || !lx.sym(k + 1, '.') || lx.glued(k + 1) {
+        return None;
+    }
+    let f = lx.num(k + 2)?;
+    if !f.plain || lx.glued(k + 2) {
+        return None;
+    }
+    let after = lx.word(k + 3);
+    let ok = scale_word(after).is_some()
+        || matches!(after, "percent" | "pct")
+        || lx.sym(k + 3, '%');
+    if !ok {
+        return None;
+    }
+    let place = 10f64.powi(-(f.int_digits as i32));
+    Some((n.value + f.value * place, place, k + 3))
+}
+
 fn digits(lx: &Lexed, k: usize, n: NumLit, allow_m: bool) -> Option<NumPhrase> {
-    let next = k + 1;
+    let mut n = n;
+    let mut next = k + 1;
+    if let Some((v, place, e)) = spaced_decimal(lx, k, n) {
+        n = NumLit {
+            value: v,
+            place,
+            plain: false,
+            int_digits: n.int_digits,
+        };
+        next = e;
+    }
     let glued_word = if lx.glued(next) { lx.word(next) } else { "" };
     if matches!(glued_word, "st" | "nd" | "rd" | "th") {
         return None; // an ordinal (`21st`), a rank or a day
@@ -334,6 +386,15 @@ fn words(lx: &Lexed, k: usize) -> Option<NumPhrase> {
     if w == "half" {
         return half(lx, k);
     }
+    // `quarter million`
+    if w == "quarter" {
+        if let Some(s) = scale_or_dozen(lx.word(k + 1)) {
+            let mut p = spelled(k, k + 2, 0.25 * s, false);
+            p.scaled = s >= 1e6;
+            return Some(p);
+        }
+        return None;
+    }
     if !is_number_word(w) && w != "hundred" {
         return None;
     }
@@ -444,6 +505,8 @@ fn words(lx: &Lexed, k: usize) -> Option<NumPhrase> {
     // `two and a half`, `one hundred and three quarters`.
     if lx.is(end, "and") {
         if let Some((f, e)) = and_fraction(lx, end + 1) {
+            // `one million and a half` is 1.5 million
+            let f = if last == Last::Scale { f * last_scale.max(1.0) } else { f };
             p = spelled(k, e, whole + f, false);
             p.place = 0.1;
             return Some(fraction_scale(lx, p));
@@ -526,6 +589,10 @@ fn half(lx: &Lexed, k: usize) -> Option<NumPhrase> {
     // `half an hour`, `half a day`: the article belongs to the number
     if matches!(next, "a" | "an") && super::durations::unit_days(lx.word(k + 2)).is_some() {
         return Some(NumPhrase { end: k + 2, ..p });
+    }
+    // `half year`, `half hour`
+    if matches!(next, "year" | "hour" | "day" | "month" | "century" | "decade") {
+        return Some(p);
     }
     None
 }
