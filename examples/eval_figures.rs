@@ -67,7 +67,8 @@ fn figure_line(text: &str, f: &Found) -> String {
         g.span.slice(text),
         g.ty.as_str(),
         serde_json::to_string(&g.value).unwrap_or_default(),
-        g.unit.as_deref().unwrap_or("-").to_owned() + if g.unit_inferred { " (inferred)" } else { "" },
+        g.unit.as_deref().unwrap_or("-").to_owned()
+            + if g.unit_inferred { " (inferred)" } else { "" },
         serde_json::to_string(&g.qualifier).unwrap_or_default(),
         g.low
             .map(|v| serde_json::to_string(&v).unwrap_or_default())
@@ -102,9 +103,19 @@ fn seeds(dir: &Path) {
     }
     let june3 = Date::from_ymd_opt(2018, 6, 3);
     let runs = [
-        ("003_cd8938af65b0a9eb.txt", june3, false, "dateline June 3, 2018"),
+        (
+            "003_cd8938af65b0a9eb.txt",
+            june3,
+            false,
+            "dateline June 3, 2018",
+        ),
         ("000_07c8a66dd8e1c00f.txt", None, true, "no dateline"),
-        ("000_07c8a66dd8e1c00f.txt", june3, true, "dateline 2018-06-03 passed"),
+        (
+            "000_07c8a66dd8e1c00f.txt",
+            june3,
+            true,
+            "dateline 2018-06-03 passed",
+        ),
     ];
     for (name, dateline, lowercase, note) in runs {
         let Ok(src) = std::fs::read_to_string(dir.join(name)) else {
@@ -315,11 +326,31 @@ fn specs(dir: &Path, verbose: bool) {
         return;
     }
     let files = [
-        ("CurrencyModel", "NumberWithUnit/English/CurrencyModel.json", Spec::Currency),
-        ("PercentModel", "Number/English/PercentModel.json", Spec::Percent),
-        ("NumberModel", "Number/English/NumberModel.json", Spec::Number),
-        ("DurationExtractor", "DateTime/English/DurationExtractor.json", Spec::Duration),
-        ("DateExtractor", "DateTime/English/DateExtractor.json", Spec::Date),
+        (
+            "CurrencyModel",
+            "NumberWithUnit/English/CurrencyModel.json",
+            Spec::Currency,
+        ),
+        (
+            "PercentModel",
+            "Number/English/PercentModel.json",
+            Spec::Percent,
+        ),
+        (
+            "NumberModel",
+            "Number/English/NumberModel.json",
+            Spec::Number,
+        ),
+        (
+            "DurationExtractor",
+            "DateTime/English/DurationExtractor.json",
+            Spec::Duration,
+        ),
+        (
+            "DateExtractor",
+            "DateTime/English/DateExtractor.json",
+            Spec::Date,
+        ),
     ];
     let mut rows = Vec::new();
     for (name, rel, spec) in files {

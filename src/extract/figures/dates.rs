@@ -137,8 +137,21 @@ fn year_prep(w: &str) -> bool {
 fn month_prep(w: &str) -> bool {
     matches!(
         w,
-        "in" | "since" | "until" | "till" | "by" | "from" | "early" | "late" | "mid" | "during"
-            | "before" | "after" | "through" | "and" | "or" | "to"
+        "in" | "since"
+            | "until"
+            | "till"
+            | "by"
+            | "from"
+            | "early"
+            | "late"
+            | "mid"
+            | "during"
+            | "before"
+            | "after"
+            | "through"
+            | "and"
+            | "or"
+            | "to"
     )
 }
 
@@ -229,11 +242,7 @@ fn nearest(m: u32, d: u32, ctx: &DateCtx, future: bool) -> Option<(Date, bool)> 
     if (near - dl).num_days().abs() <= 62 {
         return Some((near, true));
     }
-    cands
-        .iter()
-        .rev()
-        .find(|c| **c <= dl)
-        .map(|c| (*c, true))
+    cands.iter().rev().find(|c| **c <= dl).map(|c| (*c, true))
 }
 
 fn day_hit(start: usize, end: usize, value: Date, bounded: bool) -> DateHit {
@@ -490,7 +499,9 @@ fn numeric(lx: &Lexed, i: usize, ctx: &DateCtx) -> Option<DateHit> {
     }
     // `on 4/22`: month and day only after `on`, `in` or a weekday.
     let p = prev_word(lx, i);
-    if !(p == "on" || p == "in" || weekday(p).is_some()) || sep == '-' && p != "on" && p != "in" {
+    let on_in = p == "on" || p == "in";
+    let ok = on_in || (weekday(p).is_some() && sep != '-');
+    if !ok {
         return None;
     }
     if lx.sym(third, sep) {
@@ -532,13 +543,25 @@ fn year_alone(lx: &Lexed, i: usize) -> Option<DateHit> {
 fn future_before(lx: &Lexed, i: usize) -> bool {
     let lo = i.saturating_sub(8);
     for k in (lo..i).rev() {
-        if lx.sym_at(k).is_some_and(|c| matches!(c, '.' | ';' | '!' | '?')) {
+        if lx
+            .sym_at(k)
+            .is_some_and(|c| matches!(c, '.' | ';' | '!' | '?'))
+        {
             return false;
         }
         if matches!(
             lx.word(k),
-            "will" | "ll" | "shall" | "plans" | "planned" | "scheduled" | "expected" | "due"
-                | "upcoming" | "coming" | "tomorrow"
+            "will"
+                | "ll"
+                | "shall"
+                | "plans"
+                | "planned"
+                | "scheduled"
+                | "expected"
+                | "due"
+                | "upcoming"
+                | "coming"
+                | "tomorrow"
         ) {
             return true;
         }
@@ -695,7 +718,9 @@ fn weekday_the_day(lx: &Lexed, wi: usize, j: usize, ctx: &DateCtx) -> Option<Dat
         };
         if let Some(c) = ymd(first.year(), first.month(), d) {
             if c.weekday() == wd
-                && best.map_or(true, |b| (c - dl).num_days().abs() < (b - dl).num_days().abs())
+                && best.map_or(true, |b| {
+                    (c - dl).num_days().abs() < (b - dl).num_days().abs()
+                })
             {
                 best = Some(c);
             }
@@ -758,33 +783,104 @@ mod tests {
     }
 
     #[test]
+    #[allow(clippy::type_complexity)]
     fn dates_table() {
         let dl = Some("2018-06-03"); // a Sunday
         let cases: &[(&str, Option<&str>, bool, Option<(&str, &str)>)] = &[
-            ("met on June 3, 2018 in", None, false, Some(("June 3, 2018", "2018-06-03"))),
-            ("the june 12 summit", dl, true, Some(("june 12", "2018-06-12"))),
-            ("the june 12 summit", None, true, Some(("june 12", "0000-06-12"))),
-            ("late Dec 30 deal", Some("2019-01-02"), false, Some(("Dec 30", "2018-12-30"))),
-            ("dated from 1901 showed", None, true, Some(("1901", "1901-01-01"))),
+            (
+                "met on June 3, 2018 in",
+                None,
+                false,
+                Some(("June 3, 2018", "2018-06-03")),
+            ),
+            (
+                "the june 12 summit",
+                dl,
+                true,
+                Some(("june 12", "2018-06-12")),
+            ),
+            (
+                "the june 12 summit",
+                None,
+                true,
+                Some(("june 12", "0000-06-12")),
+            ),
+            (
+                "late Dec 30 deal",
+                Some("2019-01-02"),
+                false,
+                Some(("Dec 30", "2018-12-30")),
+            ),
+            (
+                "dated from 1901 showed",
+                None,
+                true,
+                Some(("1901", "1901-01-01")),
+            ),
             ("made in china 2025 plan", None, true, None),
-            ("in March 2018 they", None, false, Some(("March 2018", "2018-03-01"))),
+            (
+                "in March 2018 they",
+                None,
+                false,
+                Some(("March 2018", "2018-03-01")),
+            ),
             ("she may 12 times", None, true, None),
-            ("ended on Sunday without", dl, false, Some(("Sunday", "2018-06-03"))),
+            (
+                "ended on Sunday without",
+                dl,
+                false,
+                Some(("Sunday", "2018-06-03")),
+            ),
             ("on monday he", dl, true, Some(("monday", "2018-05-28"))),
-            ("will meet on monday", dl, true, Some(("monday", "2018-06-04"))),
+            (
+                "will meet on monday",
+                dl,
+                true,
+                Some(("monday", "2018-06-04")),
+            ),
             ("last sunday", dl, true, Some(("last sunday", "2018-05-27"))),
             ("on Sunday", None, false, None),
             ("the Sunday Times said", dl, false, None),
-            ("Sunday, June 4, 2018", None, false, Some(("Sunday, June 4, 2018", "2018-06-04"))),
-            ("on 15 june 2016", None, true, Some(("15 june 2016", "2016-06-15"))),
-            ("the fourth of july", dl, true, Some(("fourth of july", "2018-07-04"))),
+            (
+                "Sunday, June 4, 2018",
+                None,
+                false,
+                Some(("Sunday, June 4, 2018", "2018-06-04")),
+            ),
+            (
+                "on 15 june 2016",
+                None,
+                true,
+                Some(("15 june 2016", "2016-06-15")),
+            ),
+            (
+                "the fourth of july",
+                dl,
+                true,
+                Some(("fourth of july", "2018-07-04")),
+            ),
             ("in the 1990s", None, true, Some(("1990s", "1990-01-01"))),
-            ("on 2018-06-03", None, true, Some(("2018-06-03", "2018-06-03"))),
-            ("due 02/22/2016", None, true, Some(("02/22/2016", "2016-02-22"))),
+            (
+                "on 2018-06-03",
+                None,
+                true,
+                Some(("2018-06-03", "2018-06-03")),
+            ),
+            (
+                "due 02/22/2016",
+                None,
+                true,
+                Some(("02/22/2016", "2016-02-22")),
+            ),
             ("call 555-123-4567", None, true, None),
             ("yesterday", dl, true, Some(("yesterday", "2018-06-02"))),
             ("last week", dl, true, Some(("last week", "2018-05-21"))),
-            ("in march and early april", dl, true, Some(("march", "2018-03-01"))),
+            (
+                "in march and early april",
+                dl,
+                true,
+                Some(("march", "2018-03-01")),
+            ),
             ("a 2-1 win", dl, true, None),
         ];
         for (text, dl, lc, want) in cases {

@@ -39,8 +39,7 @@ pub fn suffix(lx: &Lexed, i: usize, digits: bool) -> Option<(f64, usize)> {
     let mut w = lx.word(k);
     let mut extra = 0;
     // `business days`, `working days`, `trading days`
-    if matches!(w, "business" | "working" | "trading") && matches!(lx.word(k + 1), "day" | "days")
-    {
+    if matches!(w, "business" | "working" | "trading") && matches!(lx.word(k + 1), "day" | "days") {
         w = lx.word(k + 1);
         extra = 1;
     }
@@ -92,9 +91,25 @@ pub fn article_unit(lx: &Lexed, i: usize) -> Option<(f64, usize)> {
         let p = lx.word(i - 1);
         if matches!(
             p,
-            "once" | "twice" | "times" | "per" | "every" | "billion" | "million" | "trillion"
-                | "percent" | "dollars" | "yuan" | "euros" | "pounds" | "goods" | "exports"
-                | "imports" | "cent" | "cents" | "barrel"
+            "once"
+                | "twice"
+                | "times"
+                | "per"
+                | "every"
+                | "billion"
+                | "million"
+                | "trillion"
+                | "percent"
+                | "dollars"
+                | "yuan"
+                | "euros"
+                | "pounds"
+                | "goods"
+                | "exports"
+                | "imports"
+                | "cent"
+                | "cents"
+                | "barrel"
         ) || lx.num(i - 1).is_some()
             || lx.sym(i - 1, '%')
         {

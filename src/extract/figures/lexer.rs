@@ -119,6 +119,11 @@ impl<'a> Lexed<'a> {
         }
     }
 
+    /// True when there is no token.
+    pub fn is_empty(&self) -> bool {
+        self.toks.is_empty()
+    }
+
     /// Byte start of token `i`.
     pub fn start(&self, i: usize) -> usize {
         self.toks[i].start
@@ -343,10 +348,19 @@ mod tests {
             ("70,000-employee", &["N70000/10000", "S-", "Wemployee"]),
             ("US$4.7bn", &["WUS", "S$", "N4.7/0.1", "Wbn"]),
             ("\\$50", &["S\\", "S$", "N50/10"]),
-            ("at 10:30 on 192.168.1.2", &["Wat", "C10:30", "Won", "C192.168.1.2"]),
-            ("1,23 and .08", &["N1/1", "S,", "N23/1", "Wand", "N0.08/0.01"]),
+            (
+                "at 10:30 on 192.168.1.2",
+                &["Wat", "C10:30", "Won", "C192.168.1.2"],
+            ),
+            (
+                "1,23 and .08",
+                &["N1/1", "S,", "N23/1", "Wand", "N0.08/0.01"],
+            ),
             ("40\u{202f}000", &["N40000/10000"]),
-            ("see https://x.org/a?b=1 now", &["Wsee", "Chttps://x.org/a?b=1", "Wnow"]),
+            (
+                "see https://x.org/a?b=1 now",
+                &["Wsee", "Chttps://x.org/a?b=1", "Wnow"],
+            ),
             ("", &[]),
         ];
         for (input, want) in cases {

@@ -139,7 +139,7 @@ impl<'a> Scan<'a> {
         if self.name_number(i) {
             // skip the whole glued chain (`G20`, `SCP-173`, `747s`)
             let mut j = i + 1;
-            while j < lx.len() && lx.glued(j) && lx.sym_at(j).is_none_or(|c| c == '-') {
+            while j < lx.len() && lx.glued(j) && lx.sym_at(j).map_or(true, |c| c == '-') {
                 j += 1;
             }
             return Some(j);
@@ -232,8 +232,23 @@ impl<'a> Scan<'a> {
                 && !sentence_start(lx, i - 1)
                 && !matches!(
                     p,
-                    "about" | "around" | "nearly" | "almost" | "some" | "over" | "under" | "only"
-                        | "just" | "roughly" | "up" | "at" | "in" | "by" | "to" | "of" | "the"
+                    "about"
+                        | "around"
+                        | "nearly"
+                        | "almost"
+                        | "some"
+                        | "over"
+                        | "under"
+                        | "only"
+                        | "just"
+                        | "roughly"
+                        | "up"
+                        | "at"
+                        | "in"
+                        | "by"
+                        | "to"
+                        | "of"
+                        | "the"
                 )
             {
                 return true;
@@ -270,7 +285,9 @@ impl<'a> Scan<'a> {
                 q.end = e;
                 q.add = add;
             }
-        } else if let Some(c) = money::suffix(lx, num.end, num.value, self.ctx.lowercase) {
+        } else if let Some(c) = money::suffix(lx, num.end, num.value, self.ctx.lowercase)
+            .filter(|_| !lx.word(num.end).is_empty())
+        {
             // `$ 10 dollars`, `US$ 5 million dollars`: a redundant name after the sign
             if matches!(q.unit, Some(Unit::Money(iso, _)) if iso == c.iso) {
                 q.end = c.end;
@@ -374,18 +391,16 @@ impl<'a> Scan<'a> {
                 }
                 b.unit = Some(x.clone());
             }
-            (None, None) => {
-                if !between {
-                    if lx.sym_at(e).is_some() {
-                        // `2-1`, `555-1234`: scores and codes, not figures
-                        let mut j = b.end;
-                        while lx.sym(j, '-') && lx.num(j + 1).is_some() {
-                            j += 2;
-                        }
-                        return Some(j);
+            (None, None) if !between => {
+                if lx.sym_at(e).is_some() {
+                    // `2-1`, `555-1234`: scores and codes, not figures
+                    let mut j = b.end;
+                    while lx.sym(j, '-') && lx.num(j + 1).is_some() {
+                        j += 2;
                     }
-                    return None;
+                    return Some(j);
                 }
+                return None;
             }
             _ => {}
         }
@@ -557,13 +572,7 @@ impl<'a> Scan<'a> {
         if let Some((unit, surface, end)) = counted_noun(lx, &p) {
             if !year_like && self.count_ok(&p) {
                 let q2 = Qty { end, ..q.clone() };
-                return self.push_number(
-                    &q2,
-                    FigureType::Count,
-                    Some(unit),
-                    Some(surface),
-                    floor,
-                );
+                return self.push_number(&q2, FigureType::Count, Some(unit), Some(surface), floor);
             }
         }
         if p.scaled && self.money_context(p.start, p.end) {
@@ -627,7 +636,8 @@ impl<'a> Scan<'a> {
         if lx.glued(e) && !lx.word(e).is_empty() {
             return false;
         }
-        if matches!(lx.word(e), "am" | "pm" | "a" | "p") && (lx.sym(e + 1, '.') || lx.word(e).len() == 2)
+        if matches!(lx.word(e), "am" | "pm" | "a" | "p")
+            && (lx.sym(e + 1, '.') || lx.word(e).len() == 2)
         {
             return false;
         }
@@ -822,7 +832,10 @@ fn sentence_start(lx: &Lexed, k: usize) -> bool {
     }
     let mut j = k - 1;
     // skip opening quotes and markup
-    while matches!(lx.sym_at(j), Some('"' | '“' | '\'' | '‘' | '*' | '_' | '(' | '#')) {
+    while matches!(
+        lx.sym_at(j),
+        Some('"' | '“' | '\'' | '‘' | '*' | '_' | '(' | '#')
+    ) {
         if j == 0 {
             return true;
         }
@@ -867,18 +880,118 @@ fn percent_suffix(lx: &Lexed, e: usize) -> Option<(bool, f64, usize)> {
 fn stop_word(w: &str) -> bool {
     matches!(
         w,
-        "the" | "a" | "an" | "of" | "in" | "on" | "at" | "to" | "for" | "from" | "by" | "with"
-            | "and" | "or" | "but" | "as" | "than" | "that" | "which" | "who" | "is" | "are"
-            | "was" | "were" | "be" | "been" | "has" | "have" | "had" | "will" | "would"
-            | "could" | "should" | "may" | "might" | "can" | "did" | "do" | "does" | "not"
-            | "no" | "this" | "these" | "those" | "it" | "its" | "their" | "his" | "her" | "our"
-            | "we" | "they" | "he" | "she" | "i" | "you" | "per" | "more" | "less" | "over"
-            | "under" | "about" | "into" | "after" | "before" | "since" | "during" | "while"
-            | "when" | "where" | "if" | "so" | "up" | "down" | "out" | "off" | "each" | "every"
-            | "all" | "some" | "any" | "then" | "there" | "here" | "also" | "only" | "just"
-            | "still" | "even" | "yet" | "ago" | "earlier" | "later" | "times" | "others"
-            | "percent" | "old" | "s" | "t" | "said" | "says" | "say" | "against" | "between"
-            | "among" | "through" | "until" | "last" | "next" | "new" | "other" | "such"
+        "the"
+            | "a"
+            | "an"
+            | "of"
+            | "in"
+            | "on"
+            | "at"
+            | "to"
+            | "for"
+            | "from"
+            | "by"
+            | "with"
+            | "and"
+            | "or"
+            | "but"
+            | "as"
+            | "than"
+            | "that"
+            | "which"
+            | "who"
+            | "is"
+            | "are"
+            | "was"
+            | "were"
+            | "be"
+            | "been"
+            | "has"
+            | "have"
+            | "had"
+            | "will"
+            | "would"
+            | "could"
+            | "should"
+            | "may"
+            | "might"
+            | "can"
+            | "did"
+            | "do"
+            | "does"
+            | "not"
+            | "no"
+            | "this"
+            | "these"
+            | "those"
+            | "it"
+            | "its"
+            | "their"
+            | "his"
+            | "her"
+            | "our"
+            | "we"
+            | "they"
+            | "he"
+            | "she"
+            | "i"
+            | "you"
+            | "per"
+            | "more"
+            | "less"
+            | "over"
+            | "under"
+            | "about"
+            | "into"
+            | "after"
+            | "before"
+            | "since"
+            | "during"
+            | "while"
+            | "when"
+            | "where"
+            | "if"
+            | "so"
+            | "up"
+            | "down"
+            | "out"
+            | "off"
+            | "each"
+            | "every"
+            | "all"
+            | "some"
+            | "any"
+            | "then"
+            | "there"
+            | "here"
+            | "also"
+            | "only"
+            | "just"
+            | "still"
+            | "even"
+            | "yet"
+            | "ago"
+            | "earlier"
+            | "later"
+            | "times"
+            | "others"
+            | "percent"
+            | "old"
+            | "s"
+            | "t"
+            | "said"
+            | "says"
+            | "say"
+            | "against"
+            | "between"
+            | "among"
+            | "through"
+            | "until"
+            | "last"
+            | "next"
+            | "new"
+            | "other"
+            | "such"
     )
 }
 
@@ -886,19 +999,65 @@ fn stop_word(w: &str) -> bool {
 fn verb_s(w: &str) -> bool {
     matches!(
         w,
-        "says" | "has" | "does" | "goes" | "makes" | "takes" | "gets" | "comes" | "seems"
-            | "means" | "remains" | "includes" | "shows" | "needs" | "wants" | "looks" | "rises"
-            | "falls" | "lies" | "stands" | "sits" | "is" | "was" | "plus" | "minus" | "versus"
-            | "was's" | "yes" | "thus" | "less" | "unless" | "across" | "always" | "perhaps"
-            | "besides" | "whereas" | "its"
+        "says"
+            | "has"
+            | "does"
+            | "goes"
+            | "makes"
+            | "takes"
+            | "gets"
+            | "comes"
+            | "seems"
+            | "means"
+            | "remains"
+            | "includes"
+            | "shows"
+            | "needs"
+            | "wants"
+            | "looks"
+            | "rises"
+            | "falls"
+            | "lies"
+            | "stands"
+            | "sits"
+            | "is"
+            | "was"
+            | "plus"
+            | "minus"
+            | "versus"
+            | "was's"
+            | "yes"
+            | "thus"
+            | "less"
+            | "unless"
+            | "across"
+            | "always"
+            | "perhaps"
+            | "besides"
+            | "whereas"
+            | "its"
     )
 }
 
 fn plural_noun(w: &str) -> bool {
     if matches!(
         w,
-        "people" | "men" | "women" | "children" | "staff" | "police" | "personnel" | "cattle"
-            | "sheep" | "fish" | "feet" | "teeth" | "mice" | "geese" | "aircraft" | "data"
+        "people"
+            | "men"
+            | "women"
+            | "children"
+            | "staff"
+            | "police"
+            | "personnel"
+            | "cattle"
+            | "sheep"
+            | "fish"
+            | "feet"
+            | "teeth"
+            | "mice"
+            | "geese"
+            | "aircraft"
+            | "data"
     ) {
         return true;
     }
@@ -948,7 +1107,10 @@ fn counted_noun(lx: &Lexed, p: &NumPhrase) -> Option<(String, String, usize)> {
         let w = lx.word(e + 1);
         if w.is_empty()
             || p.spelled
-            || matches!(w, "old" | "strong" | "plus" | "odd" | "fold" | "something" | "year")
+            || matches!(
+                w,
+                "old" | "strong" | "plus" | "odd" | "fold" | "something" | "year"
+            )
         {
             return None;
         }

@@ -161,8 +161,20 @@ pub fn place_of(value: f64) -> f64 {
 fn blocks_half(w: &str) -> bool {
     matches!(
         w,
-        "first" | "second" | "latter" | "last" | "other" | "the" | "top" | "bottom" | "back"
-            | "front" | "better" | "a" | "an" | "one"
+        "first"
+            | "second"
+            | "latter"
+            | "last"
+            | "other"
+            | "the"
+            | "top"
+            | "bottom"
+            | "back"
+            | "front"
+            | "better"
+            | "a"
+            | "an"
+            | "one"
     )
 }
 
@@ -176,8 +188,24 @@ fn closes_fraction(lx: &Lexed, k: usize) -> bool {
     }
     matches!(
         lx.word(k),
-        "of" | "more" | "less" | "than" | "and" | "or" | "to" | "percent" | "million" | "billion"
-            | "trillion" | "was" | "were" | "is" | "are" | "will" | "would" | "has" | "have"
+        "of" | "more"
+            | "less"
+            | "than"
+            | "and"
+            | "or"
+            | "to"
+            | "percent"
+            | "million"
+            | "billion"
+            | "trillion"
+            | "was"
+            | "were"
+            | "is"
+            | "are"
+            | "will"
+            | "would"
+            | "has"
+            | "have"
     )
 }
 
@@ -186,14 +214,12 @@ fn closes_fraction(lx: &Lexed, k: usize) -> bool {
 pub fn parse(lx: &Lexed, i: usize, allow_m: bool) -> Option<NumPhrase> {
     let mut k = i;
     let mut neg = false;
-    if matches!(lx.word(k), "minus" | "negative") {
-        neg = true;
-        k += 1;
-    } else if lx.sym(k, '-')
+    let sign_word = matches!(lx.word(k), "minus" | "negative");
+    let sign_sym = lx.sym(k, '-')
         && lx.num(k + 1).is_some()
         && lx.glued(k + 1)
-        && !(k > 0 && lx.glued(k) && (lx.num(k - 1).is_some() || !lx.word(k - 1).is_empty()))
-    {
+        && !(k > 0 && lx.glued(k) && (lx.num(k - 1).is_some() || !lx.word(k - 1).is_empty()));
+    if sign_word || sign_sym {
         neg = true;
         k += 1;
     }
@@ -237,9 +263,8 @@ fn spaced_decimal(lx: &Lexed, k: usize, n: NumLit) -> Option<(f64, f64, usize)> 
         return None;
     }
     let after = lx.word(k + 3);
-    let ok = scale_word(after).is_some()
-        || matches!(after, "percent" | "pct")
-        || lx.sym(k + 3, '%');
+    let ok =
+        scale_word(after).is_some() || matches!(after, "percent" | "pct") || lx.sym(k + 3, '%');
     if !ok {
         return None;
     }
@@ -506,7 +531,11 @@ fn words(lx: &Lexed, k: usize) -> Option<NumPhrase> {
     if lx.is(end, "and") {
         if let Some((f, e)) = and_fraction(lx, end + 1) {
             // `one million and a half` is 1.5 million
-            let f = if last == Last::Scale { f * last_scale.max(1.0) } else { f };
+            let f = if last == Last::Scale {
+                f * last_scale.max(1.0)
+            } else {
+                f
+            };
             p = spelled(k, e, whole + f, false);
             p.place = 0.1;
             return Some(fraction_scale(lx, p));
@@ -575,13 +604,33 @@ fn half(lx: &Lexed, k: usize) -> Option<NumPhrase> {
     let next = lx.word(k + 1);
     let qualifier_before = matches!(
         prev,
-        "than" | "about" | "nearly" | "almost" | "roughly" | "over" | "under" | "around" | "some"
-            | "just" | "least" | "only" | "by"
+        "than"
+            | "about"
+            | "nearly"
+            | "almost"
+            | "roughly"
+            | "over"
+            | "under"
+            | "around"
+            | "some"
+            | "just"
+            | "least"
+            | "only"
+            | "by"
     );
     if matches!(
         next,
-        "of" | "the" | "its" | "their" | "his" | "her" | "our" | "all" | "this" | "that"
-            | "these" | "those"
+        "of" | "the"
+            | "its"
+            | "their"
+            | "his"
+            | "her"
+            | "our"
+            | "all"
+            | "this"
+            | "that"
+            | "these"
+            | "those"
     ) || qualifier_before
     {
         return Some(p);
@@ -591,7 +640,10 @@ fn half(lx: &Lexed, k: usize) -> Option<NumPhrase> {
         return Some(NumPhrase { end: k + 2, ..p });
     }
     // `half year`, `half hour`
-    if matches!(next, "year" | "hour" | "day" | "month" | "century" | "decade") {
+    if matches!(
+        next,
+        "year" | "hour" | "day" | "month" | "century" | "decade"
+    ) {
         return Some(p);
     }
     None
@@ -630,7 +682,10 @@ mod tests {
         match (got, want) {
             (None, None) => {}
             (Some(p), Some(v)) => {
-                assert!((p.value - v).abs() < 1e-9 * v.abs().max(1.0), "{marked}: {p:?}");
+                assert!(
+                    (p.value - v).abs() < 1e-9 * v.abs().max(1.0),
+                    "{marked}: {p:?}"
+                );
                 assert_eq!(lx.start(p.start), open, "{marked}");
                 assert_eq!(lx.end(p.end - 1), close - 1, "{marked}");
             }

@@ -173,17 +173,53 @@ mod tests {
     }
 
     #[test]
+    #[allow(clippy::type_complexity)]
     fn qualifier_words_and_intervals() {
         // (text before the number, expected qualifier, value, place, low, high)
         let cases: &[(&str, Option<Qual>, f64, f64, Option<f64>, Option<f64>)] = &[
-            ("almost", Some(Qual::Almost), 800.0, 100.0, Some(720.0), Some(800.0)),
+            (
+                "almost",
+                Some(Qual::Almost),
+                800.0,
+                100.0,
+                Some(720.0),
+                Some(800.0),
+            ),
             ("up to", Some(Qual::AtMost), 2e11, 1e11, None, Some(2e11)),
-            ("more than", Some(Qual::AtLeast), 1.0 / 3.0, 0.03, Some(1.0 / 3.0), None),
-            ("about", Some(Qual::Approx), 70_000.0, 10_000.0, Some(66_500.0), Some(73_500.0)),
+            (
+                "more than",
+                Some(Qual::AtLeast),
+                1.0 / 3.0,
+                0.03,
+                Some(1.0 / 3.0),
+                None,
+            ),
+            (
+                "about",
+                Some(Qual::Approx),
+                70_000.0,
+                10_000.0,
+                Some(66_500.0),
+                Some(73_500.0),
+            ),
             ("", None, 70_000.0, 10_000.0, Some(66_500.0), Some(73_500.0)),
             ("", None, 4.7e9, 1e8, Some(4.65e9), Some(4.75e9)),
-            ("as little as", Some(Qual::AtLeast), 1.0, 1.0, Some(1.0), None),
-            ("no more than", Some(Qual::AtMost), 5.0, 1.0, None, Some(5.0)),
+            (
+                "as little as",
+                Some(Qual::AtLeast),
+                1.0,
+                1.0,
+                Some(1.0),
+                None,
+            ),
+            (
+                "no more than",
+                Some(Qual::AtMost),
+                5.0,
+                1.0,
+                None,
+                Some(5.0),
+            ),
             ("the", None, 5.0, 1.0, Some(4.75), Some(5.25)),
         ];
         for (prefix, want_q, v, place, lo, hi) in cases {

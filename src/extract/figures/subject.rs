@@ -15,7 +15,10 @@ use std::sync::LazyLock;
 const MEASURES: &[(&str, &[&str])] = &[
     ("deficit", &["deficit", "deficits"]),
     ("surplus", &["surplus", "surpluses"]),
-    ("tariffs", &["tariff", "tariffs", "duties", "duty", "levies", "levy"]),
+    (
+        "tariffs",
+        &["tariff", "tariffs", "duties", "duty", "levies", "levy"],
+    ),
     ("imports", &["import", "imports"]),
     ("exports", &["export", "exports"]),
     ("trade", &["trade"]),
@@ -26,7 +29,10 @@ const MEASURES: &[(&str, &[&str])] = &[
     ("jobs", &["job", "jobs"]),
     ("ban", &["ban", "bans", "banned"]),
     ("summit", &["summit", "summits"]),
-    ("sanctions", &["sanction", "sanctions", "penalties", "penalty"]),
+    (
+        "sanctions",
+        &["sanction", "sanctions", "penalties", "penalty"],
+    ),
     ("profit", &["profit", "profits"]),
     ("sales", &["sale", "sales"]),
     ("revenue", &["revenue", "revenues", "turnover"]),
@@ -64,7 +70,10 @@ const MEASURES: &[(&str, &[&str])] = &[
     ("users", &["user", "users"]),
     ("votes", &["vote", "votes", "voters", "ballots"]),
     ("seats", &["seat", "seats"]),
-    ("deaths", &["death", "deaths", "dead", "killed", "casualties"]),
+    (
+        "deaths",
+        &["death", "deaths", "dead", "killed", "casualties"],
+    ),
     ("cases", &["case", "cases", "infections"]),
     ("troops", &["troop", "troops", "soldiers"]),
     ("refugees", &["refugee", "refugees", "migrants"]),
@@ -73,7 +82,10 @@ const MEASURES: &[(&str, &[&str])] = &[
     ("companies", &["company", "companies", "firms", "firm"]),
     ("factories", &["factory", "factories", "plants"]),
     ("reduction", &["reduction", "reductions", "cut", "cuts"]),
-    ("increase", &["increase", "increases", "rise", "rises", "hike", "hikes"]),
+    (
+        "increase",
+        &["increase", "increases", "rise", "rises", "hike", "hikes"],
+    ),
     ("decline", &["decline", "declines", "fall", "drop"]),
     ("talks", &["talks", "negotiations"]),
     ("meeting", &["meeting", "meetings"]),
@@ -109,9 +121,40 @@ pub fn canonical(w: &str) -> Option<&'static str> {
 fn abbreviation(w: &str) -> bool {
     matches!(
         w,
-        "mr" | "mrs" | "ms" | "dr" | "st" | "jr" | "sr" | "u" | "s" | "inc" | "corp" | "co"
-            | "ltd" | "vs" | "no" | "gov" | "sen" | "rep" | "gen" | "lt" | "col" | "prof" | "jan"
-            | "feb" | "aug" | "sept" | "oct" | "nov" | "dec" | "e" | "a" | "b" | "c" | "d" | "j"
+        "mr" | "mrs"
+            | "ms"
+            | "dr"
+            | "st"
+            | "jr"
+            | "sr"
+            | "u"
+            | "s"
+            | "inc"
+            | "corp"
+            | "co"
+            | "ltd"
+            | "vs"
+            | "no"
+            | "gov"
+            | "sen"
+            | "rep"
+            | "gen"
+            | "lt"
+            | "col"
+            | "prof"
+            | "jan"
+            | "feb"
+            | "aug"
+            | "sept"
+            | "oct"
+            | "nov"
+            | "dec"
+            | "e"
+            | "a"
+            | "b"
+            | "c"
+            | "d"
+            | "j"
     )
 }
 
@@ -196,6 +239,7 @@ mod tests {
     use super::*;
 
     #[test]
+    #[allow(clippy::type_complexity)]
     fn clause_words_by_proximity() {
         // (text, figure token range, lowercase, expected subject)
         let cases: &[(&str, (usize, usize), bool, &[&str])] = &[
@@ -205,7 +249,12 @@ mod tests {
                 false,
                 &["imports", "tariffs"],
             ),
-            ("a 70,000-employee company", (1, 4), false, &["employees", "companies"]),
+            (
+                "a 70,000-employee company",
+                (1, 4),
+                false,
+                &["employees", "companies"],
+            ),
         ];
         for (text, (s, e), lc, want) in cases {
             let lx = Lexed::new(text);
