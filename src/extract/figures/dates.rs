@@ -155,6 +155,26 @@ fn month_prep(w: &str) -> bool {
     )
 }
 
+/// True for words a date may start with.
+pub fn may_start(w: &str) -> bool {
+    month(w).is_some()
+        || weekday(w).is_some()
+        || ordinal_word(w).is_some()
+        || tens_word(w).is_some()
+        || matches!(
+            w,
+            "today"
+                | "tonight"
+                | "yesterday"
+                | "tomorrow"
+                | "the"
+                | "last"
+                | "this"
+                | "next"
+                | "past"
+        )
+}
+
 /// What the extractor knows of the document's time.
 #[derive(Debug, Clone, Copy)]
 pub struct DateCtx {
