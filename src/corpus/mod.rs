@@ -28,6 +28,9 @@ use gazetteer::Offered;
 pub use mentions::{EntityId, MentionRef, Target};
 use rayon::prelude::*;
 pub use registry::{Ambiguity, Description, Entity, Registry, Resolution, UserEntity};
+
+#[cfg(test)]
+mod tests;
 use std::borrow::Cow;
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
@@ -72,7 +75,9 @@ pub struct SourceFile {
     pub analysis: DocAnalysis,
     /// Problems met reading it or its annotations.
     pub problems: Vec<String>,
-    /// Gold annotations of the file.
+    /// Problems met reading the file itself (lossy decoding), without the annotations' ones.
+    pub read_problems: Vec<String>,
+    /// Gold annotations of the file (kept when stale, so a later edit can make them fit again).
     pub annotations: Annotations,
     /// True when gold annotations replaced detection.
     pub gold: bool,
@@ -146,6 +151,7 @@ impl SourceFile {
         gazetteer: &Gazetteer,
         settings: &Settings,
     ) -> Self {
+        let read_problems = problems.clone();
         let ctx = AnalysisContext {
             gazetteer,
             is_note_by_path: is_note_path(&rel),
@@ -164,7 +170,15 @@ impl SourceFile {
                     for p in &g.problems {
                         problems.push(format!("{}: {p}", ann_rel.display()));
                     }
-                    Some(g.mentions)
+                    // Every line stale means the text was edited since: detection decides.
+                    let all_stale = g.mentions.is_empty() && !g.problems.is_empty();
+                    if all_stale {
+                        problems.push(format!(
+                            "{}: no annotation matches the text; entities detected instead",
+                            ann_rel.display()
+                        ));
+                    }
+                    (!all_stale).then_some(g.mentions)
                 }
                 Annotations::Conll(c) => {
                     problems.extend(c.gold.problems.iter().cloned());
@@ -196,6 +210,7 @@ impl SourceFile {
             rel,
             analysis,
             problems,
+            read_problems,
             annotations,
             gold,
             names,
@@ -212,6 +227,12 @@ impl SourceFile {
     pub fn is_lowercase(&self) -> bool {
         self.analysis.format == Format::Lowercase
     }
+}
+
+/// The `.txt` a brat `.ann` path annotates.
+fn ann_target(rel: &str) -> Option<String> {
+    let stem = rel.strip_suffix(".ann")?;
+    Some(format!("{stem}.txt"))
 }
 
 /// True when a file is a lowercase dump that detection must read with the corpus gazetteer.
@@ -395,7 +416,7 @@ impl Corpus {
                     root,
                     f.rel.clone(),
                     f.text.clone(),
-                    f.problems.clone(),
+                    f.read_problems.clone(),
                     f.annotations.clone(),
                     gaz,
                     settings,
@@ -419,7 +440,12 @@ impl Corpus {
 
     /// A new snapshot with `rel` holding `text` (added if new): only that file is re-analysed,
     /// plus the lowercase dumps when the gazetteer's name set changes.
+    ///
+    /// A brat `.ann` path is no document: it replaces the annotations of the `.txt` beside it.
     pub fn with_file(&self, rel: &str, text: String) -> Corpus {
+        if let Some(txt) = ann_target(rel) {
+            return self.with_annotations(&txt, Annotations::Brat(text.into()));
+        }
         let mut c = self.clone();
         let old = self.file(rel);
         let annotations = if is_conll(rel) {
@@ -470,6 +496,9 @@ impl Corpus {
 
     /// A new snapshot without `rel` (unchanged when it is not there).
     pub fn without_file(&self, rel: &str) -> Corpus {
+        if let Some(txt) = ann_target(rel) {
+            return self.with_annotations(&txt, Annotations::None);
+        }
         let Ok(i) = self.files.binary_search_by(|f| f.rel.as_str().cmp(rel)) else {
             return self.clone();
         };
@@ -477,6 +506,38 @@ impl Corpus {
         let gone = c.files.remove(i);
         if !gone.offered.is_empty() {
             c.refresh_gazetteer(None);
+        }
+        c.finish();
+        c
+    }
+
+    /// A new snapshot where the file `rel` carries `annotations` (unchanged when `rel` is absent).
+    fn with_annotations(&self, rel: &str, annotations: Annotations) -> Corpus {
+        let Some(i) = self.file_index(rel) else {
+            return self.clone();
+        };
+        let old = &self.files[i as usize];
+        let lowercase = needs_gazetteer(rel, &old.text, &annotations, &self.settings);
+        let gaz = if lowercase {
+            &self.gazetteer
+        } else {
+            &self.base_gazetteer
+        };
+        let problems = old.read_problems.clone();
+        let sf = SourceFile::build(
+            &self.root,
+            rel.to_string(),
+            old.text.clone(),
+            problems,
+            annotations,
+            gaz,
+            &self.settings,
+        );
+        let mut c = self.clone();
+        let changed = sf.offered != old.offered;
+        c.files[i as usize] = Arc::new(sf);
+        if changed {
+            c.refresh_gazetteer(Some(rel));
         }
         c.finish();
         c
