@@ -32,7 +32,8 @@ pub struct DocName {
     pub name: String,
     /// The name's key (`liu he`, `liu`), honorifics and titles stripped for people.
     pub key: String,
-    /// A one-token person name that may stand for a fuller one (`Liu` in `Mr. Liu`).
+    /// A short form that may stand for a fuller name: a one-token person name (`Liu` in
+    /// `Mr. Liu`), or a company name that starts an earlier one in the document (`Kestrel`).
     pub short: bool,
     /// What a short form joins inside this document.
     pub link: InDocLink,
@@ -55,6 +56,7 @@ pub fn doc_names(
 ) -> Vec<DocName> {
     let mut out = Vec::with_capacity(mentions.len());
     let mut fulls: Vec<String> = Vec::new();
+    let mut orgs: Vec<String> = Vec::new();
     for m in mentions {
         let surface = display(m.span);
         let name_text = display(m.name);
@@ -82,12 +84,33 @@ pub fn doc_names(
                 short = true;
                 link = in_doc_link(&fulls, &key);
             }
+        } else if m.ty == EntityType::Org {
+            // A later company name that starts an earlier one (`Kestrel` after
+            // `Kestrel Shipping Company`) is its short form.
+            let longer: Vec<String> = orgs
+                .iter()
+                .filter(|o| {
+                    o.len() > key.len() && o.starts_with(&key) && o.as_bytes()[key.len()] == b' '
+                })
+                .cloned()
+                .collect();
+            match longer.len() {
+                0 => push_unique(&mut orgs, key.clone()),
+                1 => {
+                    short = true;
+                    link = InDocLink::To(longer.into_iter().next().unwrap_or_default());
+                }
+                _ => {
+                    short = true;
+                    link = InDocLink::Ambiguous(longer);
+                }
+            }
         }
         let title = m
             .cue
             .as_deref()
             .filter(|c| aliases::is_title_cue(c))
-            .map(|c| aliases::plain_key(c))
+            .map(aliases::plain_key)
             .or_else(|| title_in_surface(&surface, m.ty));
         let appositive = if cased {
             appositive(text, m.span)
@@ -108,6 +131,12 @@ pub fn doc_names(
         });
     }
     out
+}
+
+fn push_unique(v: &mut Vec<String>, x: String) {
+    if !v.contains(&x) {
+        v.push(x);
+    }
 }
 
 /// The earlier full name a surname joins: by last token, else by first (`Mr. Liu` -> `Liu He`).

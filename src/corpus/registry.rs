@@ -5,7 +5,9 @@
 //! - a one-token person name joins the earlier full name of its document whose last (else first)
 //!   token it is; failing that, the only full person name of the corpus that fits; with several,
 //!   it stays ambiguous (an [`Ambiguity`] with its candidates), never guessed;
-//! - a company short form joins the only longer name it extends by suffix words (`ZTE Corporation`);
+//! - a company short form joins the only longer name it extends by suffix words (`ZTE Corporation`),
+//!   or the only longer name it abbreviates somewhere in the corpus (`Kestrel` after
+//!   `Kestrel Shipping Company` in one document joins `kestrel` everywhere);
 //! - user entities and their aliases are joined first and their name and type win.
 //!
 //! Cost: linear in the number of mentions of the corpus (hash joins), run once per snapshot.
@@ -130,6 +132,9 @@ impl Nodes {
     }
 }
 
+/// An ambiguous short form: its key and the roots of its candidates.
+type AmbKey = (String, Vec<usize>);
+
 enum Pending {
     Node(usize),
     Ambiguous(String, Vec<usize>),
@@ -185,12 +190,29 @@ impl Registry {
                 }
             }
         }
+        // Company short forms the corpus itself shows (`Kestrel` after `Kestrel Shipping Company`).
+        let mut abbrev: HashMap<&str, Vec<usize>> = HashMap::new();
+        for &fi in order {
+            for d in docs[fi as usize].iter() {
+                if let (EntityType::Org, true, InDocLink::To(k)) = (d.ty, d.short, &d.link) {
+                    let n = nodes.id(k);
+                    push_unique(abbrev.entry(d.key.as_str()).or_default(), n);
+                }
+            }
+        }
         // What each mention stands for.
         let mut pending: Vec<(u32, usize, Pending)> = Vec::new();
         for &fi in order {
             for (mi, d) in docs[fi as usize].iter().enumerate() {
                 let p = if !d.short {
-                    Pending::Node(nodes.id(&d.key))
+                    match abbrev
+                        .get(d.key.as_str())
+                        .filter(|_| d.ty == EntityType::Org)
+                    {
+                        Some(c) if c.len() == 1 => Pending::Node(c[0]),
+                        Some(c) => Pending::Ambiguous(d.key.clone(), c.clone()),
+                        None => Pending::Node(nodes.id(&d.key)),
+                    }
                 } else if let Some(&n) = nodes.index.get(&d.key).filter(|n| user_keys.contains(n)) {
                     Pending::Node(n)
                 } else {
@@ -200,6 +222,9 @@ impl Registry {
                             d.key.clone(),
                             ks.iter().map(|k| nodes.id(k)).collect(),
                         ),
+                        InDocLink::Open if d.ty != EntityType::Per => {
+                            Pending::Node(nodes.id(&d.key))
+                        }
                         InDocLink::Open => {
                             let c = by_last
                                 .get(&d.key)
@@ -264,8 +289,8 @@ impl Registry {
         // Components become entities, numbered by first mention in corpus order.
         let mut comp_id: HashMap<usize, EntityId> = HashMap::new();
         let mut members: Vec<Vec<(u32, usize)>> = Vec::new();
-        let mut amb_index: HashMap<(String, Vec<usize>), u32> = HashMap::new();
-        let mut amb_groups: Vec<((String, Vec<usize>), Vec<(u32, usize)>)> = Vec::new();
+        let mut amb_index: HashMap<AmbKey, u32> = HashMap::new();
+        let mut amb_groups: Vec<(AmbKey, Vec<(u32, usize)>)> = Vec::new();
         let mut per_file: Vec<Vec<(Span, Target)>> = vec![Vec::new(); docs.len()];
         for (fi, mi, p) in pending {
             let root = match p {
