@@ -133,7 +133,10 @@ impl LineIndex {
     /// The position of a byte offset (clamped to the text, back to a char start, before `\r\n`).
     pub fn position(&self, text: &str, offset: usize, enc: Encoding) -> Position {
         let offset = snap_offset(text, offset);
-        let line = self.starts.partition_point(|&s| s <= offset).saturating_sub(1);
+        let line = self
+            .starts
+            .partition_point(|&s| s <= offset)
+            .saturating_sub(1);
         let start = self.starts.get(line).copied().unwrap_or(0);
         // `get` guards against an index built for another text: wrong, but never a panic.
         let seg = text.get(start..offset).unwrap_or("");
@@ -416,7 +419,10 @@ mod tests {
         let t = "a😀中🇫🇷\tz";
         let li = LineIndex::new(t);
         let z = t.find('z').unwrap();
-        assert_eq!(li.position(t, z, Encoding::Utf16), pos(0, 1 + 2 + 1 + 4 + 1));
+        assert_eq!(
+            li.position(t, z, Encoding::Utf16),
+            pos(0, 1 + 2 + 1 + 4 + 1)
+        );
         assert_eq!(li.position(t, z, Encoding::Utf8), pos(0, z as u32));
         // Inside the surrogate pair of the emoji: back to its start.
         assert_eq!(li.offset(t, pos(0, 2), Encoding::Utf16), 1);
@@ -476,7 +482,8 @@ mod tests {
 
     fn tricky() -> impl Strategy<Value = String> {
         let piece = prop::sample::select(vec![
-            "a", "Z", " ", "\t", "\n", "\r\n", "\r", "\u{feff}", "😀", "🇫🇷", "中文", "é", "\u{2028}",
+            "a", "Z", " ", "\t", "\n", "\r\n", "\r", "\u{feff}", "😀", "🇫🇷", "中文", "é",
+            "\u{2028}",
         ]);
         prop::collection::vec(piece, 0..40).prop_map(|v| v.concat())
     }
