@@ -73,11 +73,13 @@ fn main() -> ExitCode {
 /// Loads the corpus at a root given on the command line, or says why not.
 fn load_root(root: &Path) -> Result<Corpus, ExitCode> {
     match std::fs::metadata(root) {
-        Ok(m) if m.is_dir() => Ok(Corpus::load_with(
-            root,
-            &corpus_ls::corpus::Settings::default(),
-            &|_, _| {},
-        )),
+        Ok(m) if m.is_dir() => {
+            let corpus = Corpus::load(root);
+            if let Some(e) = &corpus.config_error {
+                eprintln!("corpus-ls: {e}");
+            }
+            Ok(corpus)
+        }
         Ok(_) => {
             eprintln!("corpus-ls: {}: not a folder", root.display());
             Err(ExitCode::from(2))

@@ -7,7 +7,7 @@
 
 use super::aliases;
 use super::doc_names::DocName;
-use super::registry::UserEntity;
+use crate::config::UserEntity;
 use crate::extract::entities::Gazetteer;
 use crate::model::{EntityType, MentionSource};
 use std::collections::{BTreeSet, HashMap};
@@ -59,10 +59,12 @@ pub fn name_set<'a>(
 ) -> Vec<(String, EntityType)> {
     let mut set: BTreeSet<(String, EntityType)> = BTreeSet::new();
     for u in user {
+        // An untyped user entity is offered as MISC: the recogniser then knows the name.
+        let ty = u.ty.unwrap_or(EntityType::Misc);
         for n in std::iter::once(&u.name).chain(&u.aliases) {
             let k = aliases::plain_key(n);
             if !k.is_empty() {
-                set.insert((k, u.ty));
+                set.insert((k, ty));
             }
         }
     }
@@ -135,8 +137,9 @@ mod tests {
         );
         let user = vec![UserEntity {
             name: "Wilbur Ross".into(),
-            ty: Per,
+            ty: Some(Per),
             aliases: vec!["Secretary Ross".into()],
+            span: None,
         }];
         let set = name_set(
             &user,

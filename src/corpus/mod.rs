@@ -18,6 +18,8 @@ pub mod registry;
 pub mod scan;
 
 use crate::analysis::{self, AnalysisContext, DocAnalysis};
+pub use crate::config::UserEntity;
+use crate::config::{Config, ConfigError};
 use crate::document::LineIndex;
 use crate::extract::entities::Gazetteer;
 use crate::format::{self, DocKind, Format};
@@ -27,7 +29,7 @@ use doc_names::DocName;
 use gazetteer::Offered;
 pub use mentions::{EntityId, MentionRef, Target};
 use rayon::prelude::*;
-pub use registry::{Ambiguity, Description, Entity, Registry, Resolution, UserEntity};
+pub use registry::{Ambiguity, Description, Entity, Registry, Resolution};
 
 #[cfg(test)]
 mod tests;
@@ -37,13 +39,9 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 
-/// What the corpus takes from the user's configuration.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Settings {
-    /// Entities the user declares, with aliases (they win over detection).
-    pub entities: Vec<UserEntity>,
-    /// Surface forms that are never entities (compared case-insensitively, dots ignored).
-    pub ignored: Vec<String>,
+/// How to load a corpus besides its config.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct LoadOptions {
     /// Leave brat and CoNLL annotations unread (for evaluating detection on annotated files).
     pub ignore_gold: bool,
 }
@@ -117,7 +115,7 @@ fn sibling_ann(abs: &Path) -> Option<Arc<str>> {
 }
 
 impl SourceFile {
-    /// Analyses `text` as the file `rel` below `root` (no annotations, no settings).
+    /// Analyses `text` as the file `rel` below `root` (no annotations, default config).
     pub fn new(
         root: &Path,
         rel: String,
@@ -137,11 +135,13 @@ impl SourceFile {
             problems,
             annotations,
             gazetteer,
-            &Settings::default(),
+            &Config::default(),
+            LoadOptions::default(),
         )
     }
 
-    /// Analyses a file with its annotations, gazetteer and settings.
+    /// Analyses a file with its annotations, gazetteer and config.
+    #[allow(clippy::too_many_arguments)]
     pub fn build(
         root: &Path,
         rel: String,
@@ -149,19 +149,20 @@ impl SourceFile {
         mut problems: Vec<String>,
         annotations: Annotations,
         gazetteer: &Gazetteer,
-        settings: &Settings,
+        config: &Config,
+        opts: LoadOptions,
     ) -> Self {
         let read_problems = problems.clone();
         let ctx = AnalysisContext {
             gazetteer,
-            is_note_by_path: is_note_path(&rel),
+            is_note_by_path: is_note_path(&rel) || config.is_note(&rel),
         };
         let mut analysis = match &annotations {
             Annotations::Conll(c) => analyze_conll(&rel, &text, c, &ctx),
             _ => analysis::analyze(Path::new(&rel), &text, &ctx),
         };
         let mut gold = false;
-        if !settings.ignore_gold {
+        if !opts.ignore_gold {
             let found = match &annotations {
                 Annotations::None => None,
                 Annotations::Brat(ann) => {
@@ -190,8 +191,8 @@ impl SourceFile {
                 gold = true;
             }
         }
-        let ignored: HashSet<String> = settings
-            .ignored
+        let ignored: HashSet<String> = config
+            .ignore
             .iter()
             .map(|s| aliases::plain_key(s))
             .collect();
@@ -236,8 +237,8 @@ fn ann_target(rel: &str) -> Option<String> {
 }
 
 /// True when a file is a lowercase dump that detection must read with the corpus gazetteer.
-fn needs_gazetteer(rel: &str, text: &str, ann: &Annotations, settings: &Settings) -> bool {
-    if !settings.ignore_gold && !matches!(ann, Annotations::None) {
+fn needs_gazetteer(rel: &str, text: &str, ann: &Annotations, opts: LoadOptions) -> bool {
+    if !opts.ignore_gold && !matches!(ann, Annotations::None) {
         return false;
     }
     match ann {
@@ -303,8 +304,12 @@ pub struct Corpus {
     pub files: Vec<Arc<SourceFile>>,
     /// Files skipped, with reasons.
     pub skipped: Vec<scan::Skipped>,
-    /// The settings it was built with.
-    pub settings: Arc<Settings>,
+    /// The config it was built with.
+    pub config: Arc<Config>,
+    /// Why `corpus-ls.toml` could not be used, when [`Corpus::load`] fell back to the defaults.
+    pub config_error: Option<ConfigError>,
+    /// The load options it was built with.
+    pub options: LoadOptions,
     order: Arc<Vec<u32>>,
     base_gazetteer: Arc<Gazetteer>,
     names: Arc<Vec<(String, EntityType)>>,
@@ -323,9 +328,13 @@ fn order_key(f: &SourceFile) -> (u8, Option<crate::model::Date>, &str) {
 }
 
 impl Corpus {
-    /// Scans and analyses every file below `root` with default settings.
+    /// Scans and analyses every file below `root` with its `corpus-ls.toml` (the defaults, and
+    /// `config_error` set, when that file is bad).
     pub fn load(root: &Path) -> Corpus {
-        Self::load_with(root, &Settings::default(), &|_, _| {})
+        let (config, err) = Config::load(root);
+        let mut c = Self::load_with(root, &config, &|_, _| {});
+        c.config_error = err;
+        c
     }
 
     /// Scans and analyses every file below `root` in parallel; `progress(done, total)` is called
@@ -333,13 +342,23 @@ impl Corpus {
     /// lowercase dumps with the gazetteer learned from them.
     pub fn load_with(
         root: &Path,
-        settings: &Settings,
+        config: &Config,
         progress: &(dyn Fn(usize, usize) + Sync),
     ) -> Corpus {
-        let scanned = scan::scan(root);
+        Self::load_opts(root, config, LoadOptions::default(), progress)
+    }
+
+    /// [`Corpus::load_with`] with load options.
+    pub fn load_opts(
+        root: &Path,
+        config: &Config,
+        opts: LoadOptions,
+        progress: &(dyn Fn(usize, usize) + Sync),
+    ) -> Corpus {
+        let scanned = scan::scan_with(root, config);
         let total = scanned.files.len();
         let done = AtomicUsize::new(0);
-        let base_names = gazetteer::name_set(&settings.entities, std::iter::empty());
+        let base_names = gazetteer::name_set(&config.entities, std::iter::empty());
         let base = Arc::new(gazetteer::gazetteer(&base_names));
         let prepared: Vec<(scan::ScannedFile, Annotations, bool)> = scanned
             .files
@@ -350,7 +369,7 @@ impl Corpus {
                 } else {
                     sibling_ann(&f.abs).map_or(Annotations::None, Annotations::Brat)
                 };
-                let later = needs_gazetteer(&f.rel, &f.text, &annotations, settings);
+                let later = needs_gazetteer(&f.rel, &f.text, &annotations, opts);
                 (f, annotations, later)
             })
             .collect();
@@ -366,7 +385,8 @@ impl Corpus {
                         f.problems,
                         ann,
                         gaz,
-                        settings,
+                        config,
+                        opts,
                     );
                     progress(done.fetch_add(1, Ordering::Relaxed) + 1, total);
                     Arc::new(sf)
@@ -375,10 +395,8 @@ impl Corpus {
         };
         // Pass 1: cased and annotated files, with the user's names only.
         let mut files = analyse(first, &base);
-        let names = gazetteer::name_set(
-            &settings.entities,
-            files.iter().map(|f| f.offered.as_slice()),
-        );
+        let names =
+            gazetteer::name_set(&config.entities, files.iter().map(|f| f.offered.as_slice()));
         let gaz = Arc::new(gazetteer::gazetteer(&names));
         // Pass 2: the lowercase dumps, with what the cased files taught.
         files.extend(analyse(later, &gaz));
@@ -387,7 +405,8 @@ impl Corpus {
             root: root.to_path_buf(),
             files,
             skipped: scanned.skipped,
-            settings: Arc::new(settings.clone()),
+            config: Arc::new(config.clone()),
+            options: opts,
             base_gazetteer: base,
             names: Arc::new(names),
             gazetteer: gaz,
@@ -401,7 +420,7 @@ impl Corpus {
     /// (all but `except`, which the caller handles). Returns whether it changed.
     fn refresh_gazetteer(&mut self, except: Option<&str>) -> bool {
         let names = gazetteer::name_set(
-            &self.settings.entities,
+            &self.config.entities,
             self.files.iter().map(|f| f.offered.as_slice()),
         );
         if names == *self.names {
@@ -409,7 +428,7 @@ impl Corpus {
         }
         self.gazetteer = Arc::new(gazetteer::gazetteer(&names));
         self.names = Arc::new(names);
-        let (root, settings, gaz) = (&self.root, &self.settings, &self.gazetteer);
+        let (root, config, opts, gaz) = (&self.root, &self.config, self.options, &self.gazetteer);
         self.files.par_iter_mut().for_each(|f| {
             if f.is_lowercase() && !f.gold && except != Some(f.rel.as_str()) {
                 let fresh = SourceFile::build(
@@ -419,7 +438,8 @@ impl Corpus {
                     f.read_problems.clone(),
                     f.annotations.clone(),
                     gaz,
-                    settings,
+                    config,
+                    opts,
                 );
                 *f = Arc::new(fresh);
             }
@@ -434,7 +454,7 @@ impl Corpus {
             order_key(&self.files[a as usize]).cmp(&order_key(&self.files[b as usize]))
         });
         let docs: Vec<&[DocName]> = self.files.iter().map(|f| f.names.as_slice()).collect();
-        self.registry = Arc::new(Registry::build(&order, &docs, &self.settings.entities));
+        self.registry = Arc::new(Registry::build(&order, &docs, &self.config.entities));
         self.order = Arc::new(order);
     }
 
@@ -458,7 +478,7 @@ impl Corpus {
                 }
             }
         };
-        let lowercase = needs_gazetteer(rel, &text, &annotations, &self.settings);
+        let lowercase = needs_gazetteer(rel, &text, &annotations, self.options);
         let fresh = |gaz: &Gazetteer| {
             Arc::new(SourceFile::build(
                 &self.root,
@@ -467,7 +487,8 @@ impl Corpus {
                 Vec::new(),
                 annotations.clone(),
                 gaz,
-                &self.settings,
+                &self.config,
+                self.options,
             ))
         };
         let gaz = if lowercase {
@@ -517,7 +538,7 @@ impl Corpus {
             return self.clone();
         };
         let old = &self.files[i as usize];
-        let lowercase = needs_gazetteer(rel, &old.text, &annotations, &self.settings);
+        let lowercase = needs_gazetteer(rel, &old.text, &annotations, self.options);
         let gaz = if lowercase {
             &self.gazetteer
         } else {
@@ -531,7 +552,8 @@ impl Corpus {
             problems,
             annotations,
             gaz,
-            &self.settings,
+            &self.config,
+            self.options,
         );
         let mut c = self.clone();
         let changed = sf.offered != old.offered;

@@ -15,20 +15,10 @@
 use super::aliases;
 use super::doc_names::{DocName, InDocLink};
 use super::mentions::{EntityId, FilePostings, MentionRef, Target};
+pub use crate::config::UserEntity;
 use crate::model::{EntityType, MentionSource, Span};
 use serde::Serialize;
 use std::collections::{HashMap, HashSet};
-
-/// An entity the user declares (config `[entities]`): its name, type and aliases.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct UserEntity {
-    /// Canonical name.
-    pub name: String,
-    /// Type.
-    pub ty: EntityType,
-    /// Other names, as the user writes them (`Mr. Liu`).
-    pub aliases: Vec<String>,
-}
 
 /// Where a description was read.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -160,18 +150,25 @@ impl Registry {
         let mut by_last: HashMap<String, Vec<usize>> = HashMap::new();
         let mut by_first: HashMap<String, Vec<usize>> = HashMap::new();
         for (ui, u) in user.iter().enumerate() {
-            let key = aliases::name_key(&u.name, u.ty);
+            let key = user_key(&u.name, u.ty);
+            if key.is_empty() {
+                continue;
+            }
             let root = nodes.id(&key);
             user_node.insert(root, ui);
-            if u.ty == EntityType::Per {
+            if u.ty.is_none_or(|t| t == EntityType::Per) {
                 if let Some((f, l)) = aliases::first_last(&key) {
                     push_unique(by_last.entry(l.to_string()).or_default(), root);
                     push_unique(by_first.entry(f.to_string()).or_default(), root);
                 }
             }
             for a in &u.aliases {
-                let k = aliases::name_key(a, u.ty);
-                if !k.is_empty() {
+                // Without a type, an alias may carry an honorific (`Mr. Liu`): both forms join.
+                let mut keys = vec![user_key(a, u.ty)];
+                if u.ty.is_none() {
+                    keys.push(aliases::person_key(a));
+                }
+                for k in keys.into_iter().filter(|k| !k.is_empty()) {
                     let n = nodes.id(&k);
                     nodes.union(root, n);
                 }
@@ -394,7 +391,7 @@ impl Registry {
             }
             if let Some(&u) = user_of.get(&e.id) {
                 for a in &user[u].aliases {
-                    add(aliases::name_key(a, e.ty), e.id);
+                    add(user_key(a, user[u].ty), e.id);
                     add(aliases::plain_key(a), e.id);
                 }
             }
@@ -500,6 +497,14 @@ impl Registry {
     }
 }
 
+/// The key of a user-declared name: by its type, or plainly when no type is given.
+fn user_key(name: &str, ty: Option<EntityType>) -> String {
+    match ty {
+        Some(t) => aliases::name_key(name, t),
+        None => aliases::plain_key(name),
+    }
+}
+
 /// How well `q` fits `name` (lower is better), if at all.
 fn match_score(q: &str, name: &str) -> Option<u8> {
     if q.is_empty() {
@@ -538,7 +543,7 @@ fn make_entity(
 ) -> Entity {
     let names: Vec<(u32, &DocName)> = ms.iter().map(|&(f, m)| (f, &docs[f as usize][m])).collect();
     // Type: user, else gold votes, else detected votes; ties go to the first met.
-    let ty = user.map(|u| u.ty).unwrap_or_else(|| {
+    let ty = user.and_then(|u| u.ty).unwrap_or_else(|| {
         let mut votes: Vec<(EntityType, usize)> = Vec::new();
         for (_, d) in &names {
             let w = match d.source {

@@ -62,9 +62,9 @@ fn write_fixture(fixture: &str) -> (tempfile::TempDir, Vec<Mark>) {
 }
 
 /// Loads the fixture and checks every mark; returns the corpus for further checks.
-fn check(fixture: &str, settings: &Settings) -> (tempfile::TempDir, Corpus) {
+fn check(fixture: &str, config: &Config) -> (tempfile::TempDir, Corpus) {
     let (dir, marks) = write_fixture(fixture);
-    let corpus = Corpus::load_with(dir.path(), settings, &|_, _| {});
+    let corpus = Corpus::load_with(dir.path(), config, &|_, _| {});
     let mut failures = Vec::new();
     for m in &marks {
         let got = corpus.target_at(&m.file, m.span.start);
@@ -108,7 +108,7 @@ const TRADE: &str = "//- 2018/a.txt
 
 #[test]
 fn aliases_join_across_documents_and_cases() {
-    let (_d, c) = check(TRADE, &Settings::default());
+    let (_d, c) = check(TRADE, &Config::default());
     let liu = one(&c, "mr liu");
     assert_eq!(liu.ty, EntityType::Per);
     assert_eq!(c.mentions(liu.id).len(), 5);
@@ -154,7 +154,7 @@ fn a_shared_surname_stays_ambiguous_and_is_reported() {
 //- c.txt
 [[Smith|PER>?]] was quoted. [[Bob Smith|PER]] too, later.
 ";
-    let (_d, c) = check(fixture, &Settings::default());
+    let (_d, c) = check(fixture, &Config::default());
     let Resolution::Ambiguous(ids) = c.resolve("Mr. Smith") else {
         panic!("{:?}", c.resolve("Mr. Smith"))
     };
@@ -169,21 +169,22 @@ fn a_shared_surname_stays_ambiguous_and_is_reported() {
 
 #[test]
 fn user_entities_win() {
-    let settings = Settings {
+    let config = Config {
         entities: vec![UserEntity {
             name: "Robert Smith".into(),
-            ty: EntityType::Per,
+            ty: Some(EntityType::Per),
             aliases: vec!["Bob Smith".into(), "Smithy".into()],
+            span: None,
         }],
-        ignored: vec!["Share".into()],
-        ignore_gold: false,
+        ignore: vec!["Share".into()],
+        ..Config::default()
     };
     let fixture = "//- a.txt
 [[Bob Smith|PER>Robert Smith]] and [[Smithy|ORG>Robert Smith]] and [[Share|ORG>?]] and [[Smith|PER>Robert Smith]].
 ";
     // `Share` is ignored: no mention at all (the helper reports `nothing`, which is not `?`).
     let (dir, marks) = write_fixture(fixture);
-    let c = Corpus::load_with(dir.path(), &settings, &|_, _| {});
+    let c = Corpus::load_with(dir.path(), &config, &|_, _| {});
     let share = &marks[2];
     assert_eq!(c.target_at("a.txt", share.span.start + 1), None);
     let e = one(&c, "smithy");
@@ -196,7 +197,7 @@ fn user_entities_win() {
 
 #[test]
 fn corpus_order_puts_notes_last_and_files_sorted() {
-    let (_d, c) = check(TRADE, &Settings::default());
+    let (_d, c) = check(TRADE, &Config::default());
     let rels: Vec<&str> = c.files.iter().map(|f| f.rel.as_str()).collect();
     assert_eq!(rels, vec!["2018/a.txt", "2018/b.txt", "notes/n.txt"]);
     let last = *c.order().last().expect("files");
@@ -208,7 +209,7 @@ const LOWER_BODY: &str = "the talks went on for a long time and nobody in the ro
 #[test]
 fn edits_reanalyse_lowercase_dumps_only_when_the_gazetteer_changes() {
     let fixture = format!("//- a.txt\n[[Liu He|PER]] met the press.\n//- low.txt\n{LOWER_BODY}\n");
-    let (_d, c) = check(&fixture, &Settings::default());
+    let (_d, c) = check(&fixture, &Config::default());
     assert!(c.file("low.txt").expect("low").is_lowercase());
     assert!(c
         .gazetteer()
@@ -242,7 +243,7 @@ fn edits_reanalyse_lowercase_dumps_only_when_the_gazetteer_changes() {
 
 #[test]
 fn new_and_unknown_files() {
-    let (_d, c) = check(TRADE, &Settings::default());
+    let (_d, c) = check(TRADE, &Config::default());
     let c2 = c.with_file("2018/c.md", "# Empty\n".into());
     assert_eq!(c2.files.len(), 4);
     assert!(c2.file("2018/c.md").is_some());
