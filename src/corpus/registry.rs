@@ -156,7 +156,7 @@ impl Registry {
             }
             let root = nodes.id(&key);
             user_node.insert(root, ui);
-            if u.ty.is_none_or(|t| t == EntityType::Per) {
+            if matches!(u.ty, None | Some(EntityType::Per)) {
                 if let Some((f, l)) = aliases::first_last(&key) {
                     push_unique(by_last.entry(l.to_string()).or_default(), root);
                     push_unique(by_first.entry(f.to_string()).or_default(), root);
