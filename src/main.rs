@@ -111,6 +111,8 @@ fn run_mentions(name: &str, root: &Path, format: OutputFormat) -> ExitCode {
             }
             ExitCode::from(1)
         }
+        // A closed pipe (`| head`) is the reader's choice, not an error.
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("corpus-ls: cannot write output: {e}");
             ExitCode::from(2)
@@ -127,9 +129,12 @@ fn run_entities(root: &Path, format: OutputFormat) -> ExitCode {
     };
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
-    if let Err(e) = cli::entities::write(&mut out, &corpus, format) {
-        eprintln!("corpus-ls: cannot write output: {e}");
-        return ExitCode::from(2);
+    match cli::entities::write(&mut out, &corpus, format) {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+            eprintln!("corpus-ls: cannot write output: {e}");
+            return ExitCode::from(2);
+        }
+        _ => {}
     }
     let _ = out.flush();
     ExitCode::SUCCESS

@@ -123,23 +123,29 @@ pub fn is_title_cue(cue: &str) -> bool {
     !toks.is_empty() && !toks.iter().all(|t| is_honorific(t))
 }
 
-/// The tokens of a name, lowercased, dots and possessive `'s` removed, other punctuation dropped.
+/// The tokens of a name, lowercased, dots and possessive `'s` removed, hyphens splitting words
+/// (`Jong-un` and `jong un` agree), other punctuation dropped.
 pub fn tokens(name: &str) -> Vec<String> {
     let mut out = Vec::new();
-    for raw in name.split(|c: char| c.is_whitespace() || c == ',' || c == ';' || c == '—') {
+    for raw in name.split(|c: char| c.is_whitespace() || matches!(c, ',' | ';' | '—' | '-' | '–'))
+    {
         let mut t: String = raw
             .chars()
-            .filter(|c| c.is_alphanumeric() || *c == '-' || *c == '\'' || *c == '’')
+            .filter(|c| c.is_alphanumeric() || *c == '\'' || *c == '’')
             .flat_map(char::to_lowercase)
             .map(|c| if c == '’' { '\'' } else { c })
             .collect();
         if let Some(stripped) = t.strip_suffix("'s") {
             t = stripped.to_string();
         }
-        let t = t.trim_matches(|c| c == '\'' || c == '-').to_string();
+        let t = t.trim_matches('\'').to_string();
         if !t.is_empty() {
             out.push(t);
         }
+    }
+    // Lowercase dumps write the possessive as a separate `s` (`trump s`): never part of a name.
+    if out.len() > 1 && out.last().is_some_and(|t| t == "s") {
+        out.pop();
     }
     out
 }
@@ -252,6 +258,9 @@ mod tests {
             "commerce department"
         );
         assert_eq!(plain_key("  "), "");
+        assert_eq!(plain_key("Kim Jong-un"), "kim jong un");
+        assert_eq!(person_key("trump s"), "trump");
+        assert_eq!(plain_key("s"), "s");
         assert_eq!(strip_title_prefix(" Mr. Liu "), "Liu");
         assert_eq!(strip_title_prefix("Liu He"), "Liu He");
     }

@@ -69,7 +69,8 @@ pub fn doc_names(
             name_text.trim().to_string()
         };
         let mut key = aliases::name_key(&name, m.ty);
-        if key.is_empty() {
+        // One letter (`s` left over from a possessive) names nothing anyone would look up.
+        if key.chars().filter(|c| c.is_alphanumeric()).count() < 2 {
             continue;
         }
         let mut short = false;
@@ -173,6 +174,26 @@ fn title_in_surface(surface: &str, ty: EntityType) -> Option<String> {
     (n > 0 && aliases::is_title_cue(&cue)).then_some(cue)
 }
 
+/// Where the clause starting `body` ends: punctuation, but not a comma or dot inside a number.
+fn clause_end(body: &str) -> usize {
+    let b = body.as_bytes();
+    for (i, c) in body.char_indices() {
+        let in_number = matches!(c, ',' | '.')
+            && i > 0
+            && b[i - 1].is_ascii_digit()
+            && b.get(i + 1).is_some_and(u8::is_ascii_digit);
+        if !in_number
+            && matches!(
+                c,
+                ',' | '.' | ';' | ':' | '(' | ')' | '—' | '\n' | '"' | '“' | '”'
+            )
+        {
+            return i;
+        }
+    }
+    body.len()
+}
+
 /// Words after `span` of the form `, a/an/the ...` up to the next clause break.
 fn appositive(text: &str, span: Span) -> Option<(String, Span)> {
     let rest = text.get(span.end..)?;
@@ -183,11 +204,12 @@ fn appositive(text: &str, span: Span) -> Option<(String, Span)> {
     if !matches!(first, "a" | "an" | "the") {
         return None;
     }
-    let end = body
-        .find([',', '.', ';', ':', '(', ')', '—', '\n', '"', '“', '”'])
-        .unwrap_or(body.len());
+    let end = clause_end(body);
     let mut phrase = &body[..end];
-    for stop in [" who ", " which ", " that "] {
+    for stop in [
+        " who ", " which ", " that ", " is ", " was ", " are ", " were ", " has ", " had ",
+        " said ", " says ",
+    ] {
         if let Some(i) = phrase.find(stop) {
             phrase = &phrase[..i];
         }
@@ -274,6 +296,16 @@ mod tests {
             n[2].link,
             InDocLink::Ambiguous(vec!["ann smith".into(), "bob smith".into()])
         );
+    }
+
+    #[test]
+    fn appositive_keeps_numbers_and_stops_at_verbs() {
+        let t = "Kestrel, a 12,500-ton carrier, left. Bureau, a small agency is part of it.";
+        assert_eq!(
+            appositive(t, Span::new(0, 7)).unwrap().0,
+            "12,500-ton carrier"
+        );
+        assert_eq!(appositive(t, Span::new(37, 43)).unwrap().0, "small agency");
     }
 
     #[test]

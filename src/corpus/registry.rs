@@ -562,7 +562,7 @@ fn make_entity(
             .max_by_key(|(_, w)| *w)
             .map_or(EntityType::Misc, |(t, _)| *t)
     });
-    // Canonical: the fullest name; cased over lowercase; then the most frequent; then the first.
+    // Canonical: the fullest name; its cased form over lowercase; the most frequent; the first.
     let mut counts: HashMap<&str, usize> = HashMap::new();
     for (_, d) in &names {
         *counts.entry(d.name.as_str()).or_default() += 1;
