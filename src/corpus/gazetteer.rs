@@ -2,8 +2,9 @@
 //! find names in the lowercase dumps of the same corpus.
 //!
 //! A name learned from detection enters when it has two or more words, came with a cue
-//! (`President Trump`), or was detected at least twice in the cased files; one-word names seen
-//! once stay out, so one false capitalised word does not flood every lowercase file.
+//! (`President Trump`), or was detected at least twice in the cased files (`ZTE` twice in one
+//! article counts); one-word names seen once stay out, so one false capitalised word does not
+//! flood every lowercase file.
 
 use super::aliases;
 use super::doc_names::DocName;
@@ -21,6 +22,8 @@ pub struct Offered {
     pub ty: EntityType,
     /// True when it enters without a second sighting (several words, a cue, gold or user).
     pub strong: bool,
+    /// How often the file names it this way.
+    pub count: u32,
 }
 
 /// The names a file offers: all its names when cased, only gold ones when lowercase.
@@ -42,17 +45,24 @@ pub fn offered(names: &[DocName], cased: bool) -> Vec<Offered> {
             key,
             ty: d.ty,
             strong,
+            count: 1,
         });
     }
     // Strong before weak, so deduplication keeps the strong sighting of a name.
     out.sort_by(|a, b| (&a.key, a.ty, !a.strong).cmp(&(&b.key, b.ty, !b.strong)));
-    out.dedup_by(|later, kept| later.key == kept.key && later.ty == kept.ty);
+    out.dedup_by(|later, kept| {
+        let same = later.key == kept.key && later.ty == kept.ty;
+        if same {
+            kept.count += later.count;
+        }
+        same
+    });
     out
 }
 
 /// The sorted name set of the corpus from user entities and every file's offers.
 ///
-/// Weak names count once per file, so "seen twice" means in two files or once strong.
+/// Weak names enter when seen at least twice in all.
 pub fn name_set<'a>(
     user: &[UserEntity],
     files: impl Iterator<Item = &'a [Offered]>,
@@ -68,13 +78,13 @@ pub fn name_set<'a>(
             }
         }
     }
-    let mut weak: HashMap<(&str, EntityType), usize> = HashMap::new();
+    let mut weak: HashMap<(&str, EntityType), u32> = HashMap::new();
     for offers in files {
         for o in offers {
             if o.strong {
                 set.insert((o.key.clone(), o.ty));
             } else {
-                *weak.entry((o.key.as_str(), o.ty)).or_default() += 1;
+                *weak.entry((o.key.as_str(), o.ty)).or_default() += o.count;
             }
         }
     }
@@ -115,13 +125,16 @@ mod tests {
     }
 
     #[test]
-    fn weak_names_need_two_files_and_lowercase_detection_offers_nothing() {
+    fn weak_names_need_two_sightings_and_lowercase_detection_offers_nothing() {
         use EntityType::*;
         use MentionSource::*;
         let a = offered(
             &[
                 dn("Liu He", "Liu He", Per, Detected),
                 dn("Share", "Share", Org, Detected),
+                dn("Kestrel", "Kestrel", Org, Detected),
+                dn("Kestrel", "Kestrel", Org, Detected),
+                dn("Tern", "Tern", Org, Detected),
                 dn("ZTE", "ZTE", Org, Detected),
                 dn("Mr. Trump", "Trump", Per, Detected),
             ],
