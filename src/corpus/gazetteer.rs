@@ -163,6 +163,7 @@ mod tests {
             keys,
             vec![
                 "acme",
+                "kestrel",
                 "liu he",
                 "secretary ross",
                 "trump",
