@@ -7,9 +7,12 @@ use std::process::Command;
 
 fn seeds() -> Option<PathBuf> {
     let here = Path::new(env!("CARGO_MANIFEST_DIR"));
-    [here.join("../shared/seeds"), PathBuf::from("/work/shared/seeds")]
-        .into_iter()
-        .find(|p| p.join("000_07c8a66dd8e1c00f.txt").is_file())
+    [
+        here.join("../shared/seeds"),
+        PathBuf::from("/work/shared/seeds"),
+    ]
+    .into_iter()
+    .find(|p| p.join("000_07c8a66dd8e1c00f.txt").is_file())
 }
 
 fn mentions(root: &Path, name: &str) -> Vec<serde_json::Value> {
@@ -19,7 +22,11 @@ fn mentions(root: &Path, name: &str) -> Vec<serde_json::Value> {
         .args(["--format", "json"])
         .output()
         .expect("run corpus-ls");
-    assert!(o.status.success(), "{name}: {}", String::from_utf8_lossy(&o.stderr));
+    assert!(
+        o.status.success(),
+        "{name}: {}",
+        String::from_utf8_lossy(&o.stderr)
+    );
     String::from_utf8_lossy(&o.stdout)
         .lines()
         .map(|l| serde_json::from_str(l).expect("JSON line"))
