@@ -213,7 +213,7 @@ fn edits_reanalyse_lowercase_dumps_only_when_the_gazetteer_changes() {
     assert!(c.file("low.txt").expect("low").is_lowercase());
     assert!(c
         .gazetteer()
-        .names
+        .names()
         .contains(&("liu he".to_string(), EntityType::Per)));
     let low = c.file("low.txt").expect("low").clone();
     let a_text = c.file("a.txt").expect("a").text.to_string();
