@@ -1,0 +1,362 @@
+//! Figure facts: each figure with its comparable key, interval and the words around it, and the
+//! index over the articles' facts that the rules query.
+//!
+//! The index is keyed by (dimension, unit), then by context word, so finding the candidates for a
+//! note's figure touches only figures of the same kind that share a word with it.
+
+use super::quantity::{interval_of, key_of, Interval, QuantityKey};
+use super::words::{self, Word};
+use crate::corpus::{Corpus, SourceFile};
+use crate::document::Encoding;
+use crate::format::DocKind;
+use crate::model::{EntityType, Figure, Span};
+use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
+
+/// How many content words on each side of a figure count as its context.
+const WINDOW: usize = 12;
+
+/// A context word of a fact with its weight (nearer words weigh more).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ContextWord {
+    /// Matching key.
+    pub key: String,
+    /// Surface form, for messages.
+    pub surface: String,
+    /// Weight in `0..=1`.
+    pub weight: f32,
+}
+
+/// One figure of one file, ready to compare.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Fact {
+    /// Root-relative path of its file.
+    pub rel: Arc<str>,
+    /// The figure.
+    pub figure: Figure,
+    /// Dimension and unit.
+    pub key: QuantityKey,
+    /// The values it allows.
+    pub interval: Interval,
+    /// The figure as written.
+    pub written: String,
+    /// 1-based line of its start.
+    pub line: usize,
+    /// The sentence it stands in (source bytes).
+    pub sentence: Span,
+    /// Context words, unique by key, sorted by key.
+    pub context: Vec<ContextWord>,
+    /// Name tokens of people and organisations near it (lowercase keys).
+    pub entities: Vec<String>,
+}
+
+/// The weight of a word `d` content words away from the figure.
+fn proximity(d: usize) -> f32 {
+    match d {
+        0..=3 => 1.0,
+        4..=7 => 0.6,
+        _ => 0.3,
+    }
+}
+
+/// The sentence holding `span` (else its paragraph, else its line).
+fn sentence_of(file: &SourceFile, span: Span) -> Span {
+    let a = &file.analysis;
+    let find = |v: &[Span]| v.iter().copied().find(|s| s.start <= span.start && span.start < s.end.max(s.start + 1));
+    if let Some(s) = find(&a.sentences).or_else(|| find(&a.paragraphs)) {
+        return s;
+    }
+    let t = &file.text;
+    let start = t[..span.start.min(t.len())].rfind('\n').map_or(0, |i| i + 1);
+    let end = t[span.end.min(t.len())..]
+        .find('\n')
+        .map_or(t.len(), |i| span.end.min(t.len()) + i);
+    Span::new(start, end.max(start))
+}
+
+/// The facts of one file, in figure order.
+pub fn facts_of(file: &SourceFile) -> Vec<Fact> {
+    let rel: Arc<str> = Arc::from(file.rel.as_str());
+    let text = &file.text;
+    let figs = &file.analysis.figures;
+    let in_figure = |w: &Word| figs.iter().any(|f| f.span.overlaps(&w.span));
+    let mut out = Vec::new();
+    for f in figs {
+        let Some(key) = key_of(f) else { continue };
+        let span = words::clamp(text, f.span);
+        let sentence = sentence_of(file, span);
+        let before = words::content_words(text, Span::new(sentence.start.min(span.start), span.start));
+        let after = words::content_words(text, Span::new(span.end, sentence.end.max(span.end)));
+        let mut ctx: HashMap<String, ContextWord> = HashMap::new();
+        let mut add = |w: &Word, weight: f32| {
+            let e = ctx.entry(w.key.clone()).or_insert(ContextWord {
+                key: w.key.clone(),
+                // Case as written (`ZTE`), for messages; subject words have no place in the text.
+                surface: text
+                    .get(w.span.start..w.span.end)
+                    .filter(|t| t.to_lowercase() == w.surface)
+                    .unwrap_or(&w.surface)
+                    .to_string(),
+                weight: 0.0,
+            });
+            e.weight = e.weight.max(weight);
+        };
+        let before: Vec<&Word> = before.iter().filter(|w| !in_figure(w)).collect();
+        let after: Vec<&Word> = after.iter().filter(|w| !in_figure(w)).collect();
+        let mut lo = span.start;
+        let mut hi = span.end;
+        for (d, w) in before.iter().rev().take(WINDOW).enumerate() {
+            add(w, proximity(d));
+            lo = lo.min(w.span.start);
+        }
+        for (d, w) in after.iter().take(WINDOW).enumerate() {
+            add(w, proximity(d));
+            hi = hi.max(w.span.end);
+        }
+        for s in &f.subject {
+            for mut w in words::content_words(s, Span::new(0, s.len())) {
+                // Spans of subject words point into the word itself, not the text.
+                w.span = Span::new(usize::MAX, usize::MAX);
+                add(&w, 1.0);
+            }
+        }
+        let mut context: Vec<ContextWord> = ctx.into_values().collect();
+        context.sort_by(|a, b| a.key.cmp(&b.key));
+        let window = Span::new(lo, hi);
+        let mut entities: Vec<String> = file
+            .analysis
+            .entities
+            .iter()
+            .filter(|e| matches!(e.ty, EntityType::Per | EntityType::Org))
+            .filter(|e| e.span.overlaps(&window))
+            .flat_map(|e| {
+                let n = words::clamp(text, e.name);
+                words::content_words(text, n).into_iter().map(|w| w.key)
+            })
+            .collect();
+        entities.sort();
+        entities.dedup();
+        out.push(Fact {
+            rel: rel.clone(),
+            interval: interval_of(f),
+            key,
+            written: span.slice(text).to_string(),
+            line: file.lines.position(text, span.start, Encoding::Utf8).line as usize + 1,
+            sentence,
+            context,
+            entities,
+            figure: f.clone(),
+        });
+    }
+    out
+}
+
+/// The facts of one article.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FileFacts {
+    /// Root-relative path.
+    pub rel: String,
+    /// Its facts.
+    pub facts: Vec<Fact>,
+}
+
+/// Where a fact lives in the index: (file, fact) positions.
+pub type FactId = (u32, u32);
+
+/// Postings of one (dimension, unit).
+#[derive(Debug, Clone, Default, PartialEq)]
+struct KeyPostings {
+    all: Vec<FactId>,
+    words: HashMap<String, Vec<FactId>>,
+}
+
+/// The articles' facts, indexed for retrieval.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct FactIndex {
+    files: Vec<Arc<FileFacts>>,
+    file_pos: HashMap<String, u32>,
+    by_key: HashMap<QuantityKey, KeyPostings>,
+    df: HashMap<String, u32>,
+    n: u32,
+}
+
+/// A scored comparison of two facts.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Match {
+    /// The article's fact.
+    pub id: FactId,
+    /// Similarity of the contexts in `0..=1` (0 when entities rule it out).
+    pub score: f32,
+    /// Shared context words (surface forms, most telling first).
+    pub shared: Vec<String>,
+}
+
+impl FactIndex {
+    /// Indexes every article of the corpus.
+    pub fn build(corpus: &Corpus) -> FactIndex {
+        let files = corpus
+            .files
+            .iter()
+            .filter(|f| f.analysis.kind == DocKind::Article)
+            .map(|f| {
+                Arc::new(FileFacts {
+                    rel: f.rel.clone(),
+                    facts: facts_of(f),
+                })
+            })
+            .collect();
+        FactIndex::assemble(files)
+    }
+
+    /// The index after `rel` changed: that file's facts are recomputed, the others are reused.
+    pub fn updated(&self, corpus: &Corpus, rel: &str) -> FactIndex {
+        let mut files: Vec<Arc<FileFacts>> =
+            self.files.iter().filter(|f| f.rel != rel).cloned().collect();
+        if let Some(f) = corpus.file(rel).filter(|f| f.analysis.kind == DocKind::Article) {
+            files.push(Arc::new(FileFacts {
+                rel: f.rel.clone(),
+                facts: facts_of(f),
+            }));
+            files.sort_by(|a, b| a.rel.cmp(&b.rel));
+        }
+        FactIndex::assemble(files)
+    }
+
+    fn assemble(files: Vec<Arc<FileFacts>>) -> FactIndex {
+        let mut ix = FactIndex::default();
+        for (fi, ff) in files.iter().enumerate() {
+            ix.file_pos.insert(ff.rel.clone(), fi as u32);
+            for (i, fact) in ff.facts.iter().enumerate() {
+                let id = (fi as u32, i as u32);
+                let p = ix.by_key.entry(fact.key.clone()).or_default();
+                p.all.push(id);
+                for w in &fact.context {
+                    p.words.entry(w.key.clone()).or_default().push(id);
+                    *ix.df.entry(w.key.clone()).or_default() += 1;
+                }
+                ix.n += 1;
+            }
+        }
+        ix.files = files;
+        ix
+    }
+
+    /// True when `rel` is an indexed article.
+    pub fn has_file(&self, rel: &str) -> bool {
+        self.file_pos.contains_key(rel)
+    }
+
+    /// The fact with this id.
+    pub fn fact(&self, id: FactId) -> &Fact {
+        &self.files[id.0 as usize].facts[id.1 as usize]
+    }
+
+    /// Number of indexed facts.
+    pub fn len(&self) -> usize {
+        self.n as usize
+    }
+
+    /// True when no article has a figure.
+    pub fn is_empty(&self) -> bool {
+        self.n == 0
+    }
+
+    /// Inverse document frequency of a context word over the articles' facts.
+    pub fn idf(&self, key: &str) -> f32 {
+        let df = self.df.get(key).copied().unwrap_or(0) as f32;
+        ((self.n as f32 + 1.0) / (df + 1.0)).ln() + 1.0
+    }
+
+    /// Facts of the same kind as `fact` worth scoring: in `only` files when given, else those
+    /// sharing a context word (all of them when the kind is rare).
+    pub fn candidates(&self, fact: &Fact, only: Option<&[String]>) -> Vec<FactId> {
+        let Some(p) = self.by_key.get(&fact.key) else {
+            return Vec::new();
+        };
+        if let Some(only) = only {
+            let pos: HashSet<u32> = only.iter().filter_map(|r| self.file_pos.get(r).copied()).collect();
+            return p.all.iter().copied().filter(|id| pos.contains(&id.0)).collect();
+        }
+        if p.all.len() <= 4096 {
+            return p.all.clone();
+        }
+        let mut ids: Vec<FactId> = fact
+            .context
+            .iter()
+            .filter_map(|w| p.words.get(&w.key))
+            .flatten()
+            .copied()
+            .collect();
+        ids.sort_unstable();
+        ids.dedup();
+        ids
+    }
+
+    /// How much `a` and `b` talk about the same thing: TF-IDF cosine of their weighted contexts,
+    /// zero when each names people or organisations and they share none.
+    pub fn similarity(&self, a: &Fact, b: &Fact) -> (f32, Vec<String>) {
+        if !a.entities.is_empty()
+            && !b.entities.is_empty()
+            && !a.entities.iter().any(|e| b.entities.contains(e))
+        {
+            return (0.0, Vec::new());
+        }
+        let norm = |f: &Fact| {
+            f.context
+                .iter()
+                .map(|w| (w.weight * self.idf(&w.key)).powi(2))
+                .sum::<f32>()
+                .sqrt()
+        };
+        let (na, nb) = (norm(a), norm(b));
+        if na == 0.0 || nb == 0.0 {
+            return (0.0, Vec::new());
+        }
+        let mut dot = 0.0;
+        let mut shared: Vec<(f32, String)> = Vec::new();
+        let (mut i, mut j) = (0, 0);
+        while i < a.context.len() && j < b.context.len() {
+            let (x, y) = (&a.context[i], &b.context[j]);
+            match x.key.cmp(&y.key) {
+                std::cmp::Ordering::Less => i += 1,
+                std::cmp::Ordering::Greater => j += 1,
+                std::cmp::Ordering::Equal => {
+                    let idf = self.idf(&x.key);
+                    let c = x.weight * y.weight * idf * idf;
+                    dot += c;
+                    shared.push((c, x.surface.clone()));
+                    i += 1;
+                    j += 1;
+                }
+            }
+        }
+        shared.sort_by(|p, q| q.0.total_cmp(&p.0));
+        (
+            (dot / (na * nb)).clamp(0.0, 1.0),
+            shared.into_iter().map(|(_, s)| s).collect(),
+        )
+    }
+
+    /// Scores every candidate of `fact`, best first.
+    pub fn matches(&self, fact: &Fact, only: Option<&[String]>) -> Vec<Match> {
+        let mut out: Vec<Match> = self
+            .candidates(fact, only)
+            .into_iter()
+            .filter(|&id| {
+                let f = self.fact(id);
+                !(f.rel == fact.rel && f.figure.span == fact.figure.span)
+            })
+            .map(|id| {
+                let (score, shared) = self.similarity(fact, self.fact(id));
+                Match { id, score, shared }
+            })
+            .collect();
+        out.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.id.cmp(&b.id)));
+        out
+    }
+
+    /// Articles in index order (path order).
+    pub fn files(&self) -> impl Iterator<Item = &FileFacts> {
+        self.files.iter().map(|f| f.as_ref())
+    }
+}

@@ -1,0 +1,202 @@
+//! `figure-conflict`: a note's figure and a source's figure measure the same thing and their
+//! intervals do not meet.
+//!
+//! Each note figure is paired with its best source figure (retrieval by context similarity),
+//! never with every source figure: a line that states one right and one wrong figure flags only
+//! the wrong one, and a source figure that confirms one figure of a sentence is not held against
+//! another figure of the same sentence.
+
+use super::facts::{Fact, FactId, FactIndex, Match};
+use super::quantity::normalised;
+use super::{codes, Finding};
+use crate::corpus::SourceFile;
+use crate::model::Span;
+use std::collections::HashMap;
+
+/// Context similarity from which two figures of one kind are taken to measure the same thing.
+pub const SAME: f32 = 0.30;
+/// An agreeing source figure this close to the best one (as a share of its score) confirms.
+const AGREE_SHARE: f32 = 0.7;
+/// Below this a source figure with the same value is a coincidence, not support.
+pub const WEAK: f32 = 0.08;
+/// Plain numbers say little about what they measure: they need a closer context.
+const SAME_PLAIN: f32 = 0.5;
+
+/// What became of one note figure.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Outcome {
+    /// A source states a value that meets it.
+    Supported(Match),
+    /// The best source figure of the same quantity disagrees; `others` are further candidates.
+    Conflict {
+        /// The source figure it was paired with.
+        best: Match,
+        /// Other source figures of the same quantity (all disagreeing).
+        others: Vec<Match>,
+    },
+    /// No source figure measures the same thing; `nearest` is the closest one of its kind.
+    Unmatched {
+        /// The closest source figure of the same kind, if any.
+        nearest: Option<Match>,
+    },
+}
+
+fn threshold(f: &Fact) -> f32 {
+    if f.key.dim == "number" {
+        SAME_PLAIN
+    } else {
+        SAME
+    }
+}
+
+/// Pairs each note fact with the articles' facts (the note's sources first when it names any).
+pub fn pair(ix: &FactIndex, note: &[Fact], sources: &[String]) -> Vec<Outcome> {
+    let all: Vec<Vec<Match>> = note
+        .iter()
+        .map(|f| {
+            if !sources.is_empty() {
+                let m = ix.matches(f, Some(sources));
+                if m.first().is_some_and(|b| b.score >= threshold(f)) {
+                    return m;
+                }
+            }
+            ix.matches(f, None)
+        })
+        .collect();
+    let meets = |f: &Fact, m: &Match| f.interval.meets(&ix.fact(m.id).interval);
+    let support = |i: usize| -> Option<Match> {
+        let f = &note[i];
+        let best = all[i].first()?.score;
+        let floor = threshold(f).max(best * AGREE_SHARE);
+        all[i]
+            .iter()
+            .find(|m| m.score >= floor && meets(f, m))
+            .cloned()
+    };
+    let supported: Vec<Option<Match>> = (0..note.len()).map(support).collect();
+    // Source figures that confirm some figure of a note sentence are that figure's partner.
+    let mut claimed: HashMap<Span, Vec<(usize, FactId)>> = HashMap::new();
+    for (i, s) in supported.iter().enumerate() {
+        if let Some(m) = s {
+            claimed.entry(note[i].sentence).or_default().push((i, m.id));
+        }
+    }
+    (0..note.len())
+        .map(|i| {
+            let f = &note[i];
+            if let Some(m) = &supported[i] {
+                return Outcome::Supported(m.clone());
+            }
+            let taken = claimed.get(&f.sentence);
+            let free: Vec<&Match> = all[i]
+                .iter()
+                .filter(|m| !taken.is_some_and(|t| t.iter().any(|(j, id)| *j != i && *id == m.id)))
+                .collect();
+            let same: Vec<&Match> = free.iter().copied().filter(|m| m.score >= threshold(f)).collect();
+            if let Some((best, rest)) = same.split_first() {
+                return Outcome::Conflict {
+                    best: (*best).clone(),
+                    others: rest.iter().take(2).map(|m| (*m).clone()).collect(),
+                };
+            }
+            if let Some(m) = all[i].iter().find(|m| m.score >= WEAK && meets(f, m)) {
+                return Outcome::Supported(m.clone());
+            }
+            Outcome::Unmatched {
+                nearest: all[i].first().cloned(),
+            }
+        })
+        .collect()
+}
+
+/// A file name short enough for a message (`003_cd89….txt`).
+pub fn short_name(rel: &str) -> String {
+    let name = rel.rsplit('/').next().unwrap_or(rel);
+    let (stem, ext) = name.rsplit_once('.').unwrap_or((name, ""));
+    if stem.chars().count() > 12 {
+        let head: String = stem.chars().take(8).collect();
+        if ext.is_empty() {
+            format!("{head}…")
+        } else {
+            format!("{head}….{ext}")
+        }
+    } else {
+        name.to_string()
+    }
+}
+
+/// The figure as written, with its normalised value when that says something the text does not.
+pub fn value_text(f: &Fact) -> String {
+    let norm = normalised(&f.figure);
+    let written = f.written.split_whitespace().collect::<Vec<_>>().join(" ");
+    if written.to_lowercase().contains(&norm.to_lowercase()) {
+        written
+    } else {
+        format!("{written} (= {norm})")
+    }
+}
+
+/// What the two figures are about, from the words they share (`ZTE employees`).
+pub fn label(note: &Fact, shared: &[String]) -> String {
+    let mut words: Vec<String> = shared.iter().take(3).cloned().collect();
+    if note.key.dim == "count" && !note.key.unit.is_empty() {
+        let u = &note.key.unit;
+        if !words.iter().any(|w| w.to_lowercase().starts_with(u.as_str())) {
+            words.push(format!("{u}s"));
+        }
+    }
+    if words.is_empty() {
+        note.key.dim.to_string()
+    } else {
+        words.join(" ")
+    }
+}
+
+/// Why the two are taken as the same quantity.
+pub fn because(note: &Fact, shared: &[String]) -> String {
+    let what = match note.key.dim {
+        "ratio" => "share",
+        "pp" => "change in percentage points",
+        d => d,
+    };
+    if shared.is_empty() {
+        format!("same {what}")
+    } else {
+        let w: Vec<String> = shared.iter().take(4).map(|s| format!("`{s}`")).collect();
+        format!("same {what}; both mention {}", w.join(", "))
+    }
+}
+
+/// The `figure-conflict` findings of a note, from its pairing.
+pub fn check(ix: &FactIndex, note: &SourceFile, facts: &[Fact], pairing: &[Outcome]) -> Vec<Finding> {
+    let mut out = Vec::new();
+    for (f, o) in facts.iter().zip(pairing) {
+        let Outcome::Conflict { best, others } = o else { continue };
+        let src = ix.fact(best.id);
+        let message = format!(
+            "{}: note says {}; {}:{} says {} ({})",
+            label(f, &best.shared),
+            value_text(f),
+            short_name(&src.rel),
+            src.line,
+            value_text(src),
+            because(f, &best.shared),
+        );
+        let mut finding = Finding::new(&note.rel, f.figure.span, codes::FIGURE_CONFLICT, message)
+            .with_related(
+                &src.rel,
+                src.figure.span,
+                format!("the source says {} here", value_text(src)),
+            );
+        for m in others {
+            let o = ix.fact(m.id);
+            finding = finding.with_related(
+                &o.rel,
+                o.figure.span,
+                format!("also compared with {} here", value_text(o)),
+            );
+        }
+        out.push(finding);
+    }
+    out
+}
