@@ -25,6 +25,8 @@ pub struct ContextWord {
     pub surface: String,
     /// Weight in `0..=1`.
     pub weight: f32,
+    /// True for part of a name (an entity mention, or capitalised away from a sentence start).
+    pub is_name: bool,
 }
 
 /// One figure of one file, ready to compare.
@@ -88,7 +90,23 @@ pub fn facts_of(file: &SourceFile) -> Vec<Fact> {
         let before = words::content_words(text, Span::new(sentence.start.min(span.start), span.start));
         let after = words::content_words(text, Span::new(span.end, sentence.end.max(span.end)));
         let mut ctx: HashMap<String, ContextWord> = HashMap::new();
+        let names = |w: &Word| -> bool {
+            if file.analysis.entities.iter().any(|e| e.span.overlaps(&w.span)) {
+                return true;
+            }
+            let Some(t) = text.get(w.span.start..w.span.end) else { return false };
+            let before = text[..w.span.start].trim_end_matches([' ', '*', '_', '"', '\'', '(']);
+            // Acronyms (`ZTE`) are names anywhere; other capitals only away from a sentence start.
+            if t.len() >= 2 && t.chars().all(|c| c.is_uppercase() || !c.is_alphabetic()) {
+                return true;
+            }
+            t.chars().next().is_some_and(char::is_uppercase)
+                && w.span.start > sentence.start
+                && !before.ends_with(['.', '!', '?', ':', '\n', '#', '-', '>'])
+                && !before.is_empty()
+        };
         let mut add = |w: &Word, weight: f32| {
+            let is_name = names(w);
             let e = ctx.entry(w.key.clone()).or_insert(ContextWord {
                 key: w.key.clone(),
                 // Case as written (`ZTE`), for messages; subject words have no place in the text.
@@ -98,6 +116,7 @@ pub fn facts_of(file: &SourceFile) -> Vec<Fact> {
                     .unwrap_or(&w.surface)
                     .to_string(),
                 weight: 0.0,
+                is_name,
             });
             e.weight = e.weight.max(weight);
         };

@@ -125,25 +125,55 @@ pub fn short_name(rel: &str) -> String {
     }
 }
 
-/// The figure as written, with its normalised value when that says something the text does not.
+/// The figure as written (Markdown escapes undone), with its normalised value when that says
+/// something the text does not (`fifty billion dollars (= USD 50 billion)`).
 pub fn value_text(f: &Fact) -> String {
     let norm = normalised(&f.figure);
-    let written = f.written.split_whitespace().collect::<Vec<_>>().join(" ");
-    if written.to_lowercase().contains(&norm.to_lowercase()) {
+    let written = f
+        .written
+        .replace("\\$", "$")
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    let bare = |s: &str| -> String {
+        s.to_lowercase()
+            .replace(['$', ','], "")
+            .replace("usd ", "")
+            .replace(" (inferred)", "")
+            .replace("about ", "")
+            .replace("at most ", "")
+            .replace("at least ", "")
+    };
+    if bare(&written).contains(&bare(&norm)) {
         written
     } else {
         format!("{written} (= {norm})")
     }
 }
 
-/// What the two figures are about, from the words they share (`ZTE employees`).
+/// Words that name what a figure measures, preferred in labels.
+const MEASURES: &[&str] = &[
+    "deficit", "tariff", "import", "export", "employee", "purchase", "revenue", "profit", "loss",
+    "budget", "investment", "good", "price", "sale", "debt", "growth", "rate", "cost", "spending",
+    "ban", "penalty", "fine", "population", "vote", "death", "casualty", "job", "share", "stake",
+    "income", "wage", "salary", "subsidy", "aid", "loan", "bond", "reserve", "output", "production",
+];
+
+/// What the two figures are about, from the words they share (`ZTE employees`): names first,
+/// then a measure word, then the counted unit.
 pub fn label(note: &Fact, shared: &[String]) -> String {
-    let mut words: Vec<String> = shared.iter().take(3).cloned().collect();
+    let is_name = |w: &String| note.context.iter().any(|c| c.is_name && &c.surface == w);
+    let is_measure = |w: &String| MEASURES.contains(&super::words::key(&w.to_lowercase()).as_str());
+    let mut words: Vec<String> = shared.iter().filter(|w| is_name(w)).take(2).cloned().collect();
+    words.extend(shared.iter().filter(|w| !is_name(w) && is_measure(w)).take(1).cloned());
     if note.key.dim == "count" && !note.key.unit.is_empty() {
         let u = &note.key.unit;
         if !words.iter().any(|w| w.to_lowercase().starts_with(u.as_str())) {
             words.push(format!("{u}s"));
         }
+    }
+    if words.is_empty() {
+        words = shared.iter().take(2).cloned().collect();
     }
     if words.is_empty() {
         note.key.dim.to_string()
@@ -160,10 +190,10 @@ pub fn because(note: &Fact, shared: &[String]) -> String {
         d => d,
     };
     if shared.is_empty() {
-        format!("same {what}")
+        format!("Same {what}")
     } else {
         let w: Vec<String> = shared.iter().take(4).map(|s| format!("`{s}`")).collect();
-        format!("same {what}; both mention {}", w.join(", "))
+        format!("Same {what}: both mention {}", w.join(", "))
     }
 }
 
@@ -174,7 +204,7 @@ pub fn check(ix: &FactIndex, note: &SourceFile, facts: &[Fact], pairing: &[Outco
         let Outcome::Conflict { best, others } = o else { continue };
         let src = ix.fact(best.id);
         let message = format!(
-            "{}: note says {}; {}:{} says {} ({})",
+            "{}: note says {}; {}:{} says {}. {}",
             label(f, &best.shared),
             value_text(f),
             short_name(&src.rel),

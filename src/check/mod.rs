@@ -269,3 +269,8 @@ pub fn count_by_severity(findings: &[Finding]) -> [usize; 4] {
     }
     n
 }
+
+#[cfg(test)]
+pub(crate) mod fixture;
+#[cfg(test)]
+mod tests;

@@ -41,7 +41,7 @@ pub fn check(ix: &FactIndex, file: &SourceFile, once_per_pair: bool) -> Vec<Find
             continue;
         }
         let message = format!(
-            "{}: this article says {}; {}:{} says {} ({})",
+            "{}: this article says {}; {}:{} says {}. {}",
             label(fact, &best.shared),
             value_text(fact),
             short_name(&other.rel),
