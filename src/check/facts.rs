@@ -64,12 +64,18 @@ fn proximity(d: usize) -> f32 {
 /// The sentence holding `span` (else its paragraph, else its line).
 fn sentence_of(file: &SourceFile, span: Span) -> Span {
     let a = &file.analysis;
-    let find = |v: &[Span]| v.iter().copied().find(|s| s.start <= span.start && span.start < s.end.max(s.start + 1));
+    let find = |v: &[Span]| {
+        v.iter()
+            .copied()
+            .find(|s| s.start <= span.start && span.start < s.end.max(s.start + 1))
+    };
     if let Some(s) = find(&a.sentences).or_else(|| find(&a.paragraphs)) {
         return s;
     }
     let t = &file.text;
-    let start = t[..span.start.min(t.len())].rfind('\n').map_or(0, |i| i + 1);
+    let start = t[..span.start.min(t.len())]
+        .rfind('\n')
+        .map_or(0, |i| i + 1);
     let end = t[span.end.min(t.len())..]
         .find('\n')
         .map_or(t.len(), |i| span.end.min(t.len()) + i);
@@ -87,14 +93,22 @@ pub fn facts_of(file: &SourceFile) -> Vec<Fact> {
         let Some(key) = key_of(f) else { continue };
         let span = words::clamp(text, f.span);
         let sentence = sentence_of(file, span);
-        let before = words::content_words(text, Span::new(sentence.start.min(span.start), span.start));
+        let before =
+            words::content_words(text, Span::new(sentence.start.min(span.start), span.start));
         let after = words::content_words(text, Span::new(span.end, sentence.end.max(span.end)));
         let mut ctx: HashMap<String, ContextWord> = HashMap::new();
         let names = |w: &Word| -> bool {
-            if file.analysis.entities.iter().any(|e| e.span.overlaps(&w.span)) {
+            if file
+                .analysis
+                .entities
+                .iter()
+                .any(|e| e.span.overlaps(&w.span))
+            {
                 return true;
             }
-            let Some(t) = text.get(w.span.start..w.span.end) else { return false };
+            let Some(t) = text.get(w.span.start..w.span.end) else {
+                return false;
+            };
             let before = text[..w.span.start].trim_end_matches([' ', '*', '_', '"', '\'', '(']);
             // Acronyms (`ZTE`) are names anywhere; other capitals only away from a sentence start.
             if t.len() >= 2 && t.chars().all(|c| c.is_uppercase() || !c.is_alphabetic()) {
@@ -229,9 +243,16 @@ impl FactIndex {
 
     /// The index after `rel` changed: that file's facts are recomputed, the others are reused.
     pub fn updated(&self, corpus: &Corpus, rel: &str) -> FactIndex {
-        let mut files: Vec<Arc<FileFacts>> =
-            self.files.iter().filter(|f| f.rel != rel).cloned().collect();
-        if let Some(f) = corpus.file(rel).filter(|f| f.analysis.kind == DocKind::Article) {
+        let mut files: Vec<Arc<FileFacts>> = self
+            .files
+            .iter()
+            .filter(|f| f.rel != rel)
+            .cloned()
+            .collect();
+        if let Some(f) = corpus
+            .file(rel)
+            .filter(|f| f.analysis.kind == DocKind::Article)
+        {
             files.push(Arc::new(FileFacts {
                 rel: f.rel.clone(),
                 facts: facts_of(f),
@@ -293,8 +314,16 @@ impl FactIndex {
             return Vec::new();
         };
         if let Some(only) = only {
-            let pos: HashSet<u32> = only.iter().filter_map(|r| self.file_pos.get(r).copied()).collect();
-            return p.all.iter().copied().filter(|id| pos.contains(&id.0)).collect();
+            let pos: HashSet<u32> = only
+                .iter()
+                .filter_map(|r| self.file_pos.get(r).copied())
+                .collect();
+            return p
+                .all
+                .iter()
+                .copied()
+                .filter(|id| pos.contains(&id.0))
+                .collect();
         }
         if p.all.len() <= 4096 {
             return p.all.clone();

@@ -92,7 +92,11 @@ pub fn pair(ix: &FactIndex, note: &[Fact], sources: &[String]) -> Vec<Outcome> {
                 .iter()
                 .filter(|m| !taken.is_some_and(|t| t.iter().any(|(j, id)| *j != i && *id == m.id)))
                 .collect();
-            let same: Vec<&Match> = free.iter().copied().filter(|m| m.score >= threshold(f)).collect();
+            let same: Vec<&Match> = free
+                .iter()
+                .copied()
+                .filter(|m| m.score >= threshold(f))
+                .collect();
             if let Some((best, rest)) = same.split_first() {
                 return Outcome::Conflict {
                     best: (*best).clone(),
@@ -153,10 +157,45 @@ pub fn value_text(f: &Fact) -> String {
 
 /// Words that name what a figure measures, preferred in labels.
 const MEASURES: &[&str] = &[
-    "deficit", "tariff", "import", "export", "employee", "purchase", "revenue", "profit", "loss",
-    "budget", "investment", "good", "price", "sale", "debt", "growth", "rate", "cost", "spending",
-    "ban", "penalty", "fine", "population", "vote", "death", "casualty", "job", "share", "stake",
-    "income", "wage", "salary", "subsidy", "aid", "loan", "bond", "reserve", "output", "production",
+    "deficit",
+    "tariff",
+    "import",
+    "export",
+    "employee",
+    "purchase",
+    "revenue",
+    "profit",
+    "loss",
+    "budget",
+    "investment",
+    "good",
+    "price",
+    "sale",
+    "debt",
+    "growth",
+    "rate",
+    "cost",
+    "spending",
+    "ban",
+    "penalty",
+    "fine",
+    "population",
+    "vote",
+    "death",
+    "casualty",
+    "job",
+    "share",
+    "stake",
+    "income",
+    "wage",
+    "salary",
+    "subsidy",
+    "aid",
+    "loan",
+    "bond",
+    "reserve",
+    "output",
+    "production",
 ];
 
 /// What the two figures are about, from the words they share (`ZTE employees`): names first,
@@ -164,11 +203,25 @@ const MEASURES: &[&str] = &[
 pub fn label(note: &Fact, shared: &[String]) -> String {
     let is_name = |w: &String| note.context.iter().any(|c| c.is_name && &c.surface == w);
     let is_measure = |w: &String| MEASURES.contains(&super::words::key(&w.to_lowercase()).as_str());
-    let mut words: Vec<String> = shared.iter().filter(|w| is_name(w)).take(2).cloned().collect();
-    words.extend(shared.iter().filter(|w| !is_name(w) && is_measure(w)).take(1).cloned());
+    let mut words: Vec<String> = shared
+        .iter()
+        .filter(|w| is_name(w))
+        .take(2)
+        .cloned()
+        .collect();
+    words.extend(
+        shared
+            .iter()
+            .filter(|w| !is_name(w) && is_measure(w))
+            .take(1)
+            .cloned(),
+    );
     if note.key.dim == "count" && !note.key.unit.is_empty() {
         let u = &note.key.unit;
-        if !words.iter().any(|w| w.to_lowercase().starts_with(u.as_str())) {
+        if !words
+            .iter()
+            .any(|w| w.to_lowercase().starts_with(u.as_str()))
+        {
             words.push(format!("{u}s"));
         }
     }
@@ -198,10 +251,17 @@ pub fn because(note: &Fact, shared: &[String]) -> String {
 }
 
 /// The `figure-conflict` findings of a note, from its pairing.
-pub fn check(ix: &FactIndex, note: &SourceFile, facts: &[Fact], pairing: &[Outcome]) -> Vec<Finding> {
+pub fn check(
+    ix: &FactIndex,
+    note: &SourceFile,
+    facts: &[Fact],
+    pairing: &[Outcome],
+) -> Vec<Finding> {
     let mut out = Vec::new();
     for (f, o) in facts.iter().zip(pairing) {
-        let Outcome::Conflict { best, others } = o else { continue };
+        let Outcome::Conflict { best, others } = o else {
+            continue;
+        };
         let src = ix.fact(best.id);
         let message = format!(
             "{}: note says {}; {}:{} says {}. {}",

@@ -15,7 +15,9 @@ pub fn check(
 ) -> Vec<Finding> {
     let mut out = Vec::new();
     for (f, o) in facts.iter().zip(pairing) {
-        let Outcome::Unmatched { nearest } = o else { continue };
+        let Outcome::Unmatched { nearest } = o else {
+            continue;
+        };
         if f.key.dim == "number" {
             continue;
         }
@@ -28,7 +30,12 @@ pub fn check(
                 d => d,
             }
         );
-        let mut finding = Finding::new(&note.rel, f.figure.span, codes::FIGURE_UNSUPPORTED, String::new());
+        let mut finding = Finding::new(
+            &note.rel,
+            f.figure.span,
+            codes::FIGURE_UNSUPPORTED,
+            String::new(),
+        );
         if let Some(m) = nearest {
             let n = ix.fact(m.id);
             message.push_str(&format!(

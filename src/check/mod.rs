@@ -205,7 +205,12 @@ impl Checker {
         out
     }
 
-    fn raw_findings(&self, corpus: &Corpus, file: &SourceFile, once_per_pair: bool) -> Vec<Finding> {
+    fn raw_findings(
+        &self,
+        corpus: &Corpus,
+        file: &SourceFile,
+        once_per_pair: bool,
+    ) -> Vec<Finding> {
         let mut raw = Vec::new();
         let on = |code: &str| self.settings.severity(code).is_some();
         if on(codes::WEEKDAY_MISMATCH) {
@@ -218,10 +223,20 @@ impl Checker {
                 let note_facts = facts::facts_of(file);
                 let pairing = figure_conflict::pair(&self.facts, &note_facts, &srcs.files);
                 if on(codes::FIGURE_CONFLICT) {
-                    raw.extend(figure_conflict::check(&self.facts, file, &note_facts, &pairing));
+                    raw.extend(figure_conflict::check(
+                        &self.facts,
+                        file,
+                        &note_facts,
+                        &pairing,
+                    ));
                 }
                 if on(codes::FIGURE_UNSUPPORTED) {
-                    raw.extend(figure_unsupported::check(&self.facts, file, &note_facts, &pairing));
+                    raw.extend(figure_unsupported::check(
+                        &self.facts,
+                        file,
+                        &note_facts,
+                        &pairing,
+                    ));
                 }
             }
             DocKind::Article => {

@@ -292,16 +292,36 @@ pub(crate) mod tests {
 
     #[test]
     fn about_and_rounding() {
-        let about90 = fig(FigureType::Count, 90_000.0, Some("employees"), Qualifier::Approx);
-        let n70 = fig(FigureType::Count, 70_000.0, Some("worker"), Qualifier::Exact);
-        let about70 = fig(FigureType::Count, 70_000.0, Some("employee"), Qualifier::Approx);
+        let about90 = fig(
+            FigureType::Count,
+            90_000.0,
+            Some("employees"),
+            Qualifier::Approx,
+        );
+        let n70 = fig(
+            FigureType::Count,
+            70_000.0,
+            Some("worker"),
+            Qualifier::Exact,
+        );
+        let about70 = fig(
+            FigureType::Count,
+            70_000.0,
+            Some("employee"),
+            Qualifier::Approx,
+        );
         assert_eq!(key_of(&about90), key_of(&n70));
         assert!(!interval_of(&about90).meets(&interval_of(&n70)));
         assert!(interval_of(&about70).meets(&interval_of(&n70)));
         assert_eq!(rounding(70_000.0), 5_000.0);
         assert_eq!(rounding(4.7), 0.05);
         assert_eq!(rounding(375.0), 0.5);
-        let n75 = fig(FigureType::Count, 75_000.0, Some("employee"), Qualifier::Exact);
+        let n75 = fig(
+            FigureType::Count,
+            75_000.0,
+            Some("employee"),
+            Qualifier::Exact,
+        );
         assert!(!interval_of(&n75).meets(&interval_of(&n70)));
     }
 
@@ -321,9 +341,19 @@ pub(crate) mod tests {
     fn messages_read_well() {
         let a = fig(FigureType::Money, 50e9, Some("USD"), Qualifier::Exact);
         assert_eq!(normalised(&a), "USD 50 billion");
-        let d = fig(FigureType::Duration, 7.0 * 365.0, Some("day"), Qualifier::Exact);
+        let d = fig(
+            FigureType::Duration,
+            7.0 * 365.0,
+            Some("day"),
+            Qualifier::Exact,
+        );
         assert_eq!(normalised(&d), "7 years");
-        let c = fig(FigureType::Count, 70_000.0, Some("employee"), Qualifier::Approx);
+        let c = fig(
+            FigureType::Count,
+            70_000.0,
+            Some("employee"),
+            Qualifier::Approx,
+        );
         assert_eq!(normalised(&c), "about 70,000 employees");
     }
 }

@@ -60,7 +60,12 @@ impl CheckSettings {
                 let e: toml::de::Error = e;
                 let span = e
                     .span()
-                    .map(|r| Span::new(r.start.min(text.len()), r.end.min(text.len()).max(r.start.min(text.len()))))
+                    .map(|r| {
+                        Span::new(
+                            r.start.min(text.len()),
+                            r.end.min(text.len()).max(r.start.min(text.len())),
+                        )
+                    })
                     .unwrap_or_default();
                 let msg = e.message().trim().to_string();
                 out.problems.push(Finding::new(
@@ -75,19 +80,30 @@ impl CheckSettings {
         for name in ["severity", "severities"] {
             let Some(v) = table.get(name) else { continue };
             let Some(t) = v.as_table() else {
-                out.problem(text, name, format!("`{name}` should be a table of code = level"));
+                out.problem(
+                    text,
+                    name,
+                    format!("`{name}` should be a table of code = level"),
+                );
                 continue;
             };
             for (code, level) in t {
                 let Some(level) = level.as_str() else {
-                    out.problem(text, code, format!("severity of `{code}` should be a string"));
+                    out.problem(
+                        text,
+                        code,
+                        format!("severity of `{code}` should be a string"),
+                    );
                     continue;
                 };
                 if !codes::ALL.contains(&code.as_str()) {
                     out.problem(
                         text,
                         code,
-                        format!("unknown diagnostic code `{code}` (known: {})", codes::ALL.join(", ")),
+                        format!(
+                            "unknown diagnostic code `{code}` (known: {})",
+                            codes::ALL.join(", ")
+                        ),
                     );
                     continue;
                 }
@@ -111,11 +127,20 @@ impl CheckSettings {
         // Point at the line that names the key, when there is one.
         let span = text
             .match_indices(key)
-            .find(|(i, _)| text[..*i].rsplit('\n').next().is_some_and(|p| p.trim().is_empty() || p.trim() == "["))
+            .find(|(i, _)| {
+                text[..*i]
+                    .rsplit('\n')
+                    .next()
+                    .is_some_and(|p| p.trim().is_empty() || p.trim() == "[")
+            })
             .map(|(i, k)| Span::new(i, i + k.len()))
             .unwrap_or_default();
-        self.problems
-            .push(Finding::new(CONFIG_FILE, span, codes::CONFIG_ERROR, message));
+        self.problems.push(Finding::new(
+            CONFIG_FILE,
+            span,
+            codes::CONFIG_ERROR,
+            message,
+        ));
     }
 }
 

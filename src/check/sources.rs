@@ -31,7 +31,8 @@ struct Reference {
 fn link_re() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
     RE.get_or_init(|| {
-        Regex::new(r#"\[[^\]\n]*\]\(\s*<?([^)<>\s]+)>?(?:\s+"[^"\n]*")?\s*\)"#).expect("valid regex")
+        Regex::new(r#"\[[^\]\n]*\]\(\s*<?([^)<>\s]+)>?(?:\s+"[^"\n]*")?\s*\)"#)
+            .expect("valid regex")
     })
 }
 
@@ -206,10 +207,7 @@ pub fn of_note(corpus: &Corpus, note: &SourceFile) -> NoteSources {
                         &note.rel,
                         r.span,
                         codes::SOURCE_MISSING,
-                        format!(
-                            "source `{}` {why}; this note's figures are checked against every article instead",
-                            r.path
-                        ),
+                        format!("source `{}` {why}; it was not read", r.path),
                     )
                     .with_related(&note.rel, r.span, "the source as written"),
                 );
@@ -232,12 +230,16 @@ mod tests {
         assert_eq!(r[1].span.slice(t), "../b.txt");
         let t = "---\nsources:\n  - one.md\n  - 'two.md'\ntitle: x\n---\n";
         let r = front_matter_sources(t);
-        assert_eq!(r.iter().map(|x| x.span.slice(t)).collect::<Vec<_>>(), ["one.md", "two.md"]);
+        assert_eq!(
+            r.iter().map(|x| x.span.slice(t)).collect::<Vec<_>>(),
+            ["one.md", "two.md"]
+        );
     }
 
     #[test]
     fn links_to_corpus_files_only() {
-        let t = "See [the story](../articles/zte.md#top), [site](https://x.org/a.md), ![img](p.png).";
+        let t =
+            "See [the story](../articles/zte.md#top), [site](https://x.org/a.md), ![img](p.png).";
         let r = link_sources(t);
         assert_eq!(r.len(), 1);
         assert_eq!(r[0].path, "../articles/zte.md");
@@ -246,7 +248,10 @@ mod tests {
 
     #[test]
     fn lexical_joins_refuse_to_leave_the_root() {
-        assert_eq!(join_lexical("notes", "../a/b.md").as_deref(), Some("a/b.md"));
+        assert_eq!(
+            join_lexical("notes", "../a/b.md").as_deref(),
+            Some("a/b.md")
+        );
         assert_eq!(join_lexical("notes", "../../etc/passwd.txt"), None);
         assert_eq!(join_lexical("notes", "/a.md").as_deref(), Some("a.md"));
     }

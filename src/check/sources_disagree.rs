@@ -33,7 +33,10 @@ pub fn check(ix: &FactIndex, file: &SourceFile, once_per_pair: bool) -> Vec<Find
             .collect();
         let Some(best) = ms.first() else { continue };
         // Any close figure elsewhere that agrees means the articles may simply say more than one thing.
-        if ms.iter().any(|m| fact.interval.meets(&ix.fact(m.id).interval)) {
+        if ms
+            .iter()
+            .any(|m| fact.interval.meets(&ix.fact(m.id).interval))
+        {
             continue;
         }
         let other = ix.fact(best.id);
@@ -50,7 +53,13 @@ pub fn check(ix: &FactIndex, file: &SourceFile, once_per_pair: bool) -> Vec<Find
             because(fact, &best.shared)
         );
         out.push(
-            Finding::new(&file.rel, fact.figure.span, codes::SOURCES_DISAGREE, message).with_related(
+            Finding::new(
+                &file.rel,
+                fact.figure.span,
+                codes::SOURCES_DISAGREE,
+                message,
+            )
+            .with_related(
                 &other.rel,
                 other.figure.span,
                 format!("the other article says {} here", value_text(other)),

@@ -59,7 +59,9 @@ impl Directives {
         let mut d = Directives::default();
         let lines: Vec<&str> = text.split('\n').collect();
         for (i, line) in lines.iter().enumerate() {
-            let Some(dir) = parse_line(line) else { continue };
+            let Some(dir) = parse_line(line) else {
+                continue;
+            };
             if dir.whole_file {
                 d.file.push(dir.codes);
                 continue;
@@ -76,7 +78,9 @@ impl Directives {
 
     /// True when a finding of `code` starting at byte `offset` of `text` is suppressed.
     pub fn suppresses(&self, text: &str, offset: usize, code: &str) -> bool {
-        let hit = |codes: &Option<Vec<String>>| codes.as_ref().map_or(true, |c| c.iter().any(|x| x == code));
+        let hit = |codes: &Option<Vec<String>>| {
+            codes.as_ref().map_or(true, |c| c.iter().any(|x| x == code))
+        };
         if self.file.iter().any(hit) {
             return true;
         }

@@ -31,7 +31,10 @@ fn flagged(note: &str, code: &str) -> Vec<String> {
 #[test]
 fn wrong_count_is_a_conflict_with_an_actionable_message() {
     let fs = findings("ZTE, the telecommunications maker, has [[about 90,000 employees|count 90000 employee approx]].\n");
-    let conflict: Vec<_> = fs.iter().filter(|f| f.code == codes::FIGURE_CONFLICT).collect();
+    let conflict: Vec<_> = fs
+        .iter()
+        .filter(|f| f.code == codes::FIGURE_CONFLICT)
+        .collect();
     assert_eq!(conflict.len(), 1, "{fs:#?}");
     let m = &conflict[0].message;
     assert!(m.contains("note says about 90,000 employees"), "{m}");
@@ -74,14 +77,20 @@ fn wrong_money_percent_share_and_duration_are_caught() {
 fn only_the_wrong_figure_of_a_pair_is_flagged() {
     let note = "Washington threatened [[25 percent|percent 25]] tariffs on [[$60 billion|money 60e9 USD]] a year in Chinese goods, \
                 besides duties on [[$3 billion|money 3e9 USD]] of steel and aluminum.\n";
-    assert_eq!(flagged(note, codes::FIGURE_CONFLICT), vec!["$60 billion".to_string()]);
+    assert_eq!(
+        flagged(note, codes::FIGURE_CONFLICT),
+        vec!["$60 billion".to_string()]
+    );
 }
 
 #[test]
 fn a_figure_about_something_else_is_unsupported_not_a_conflict() {
     let note = "Apple opened new stores worth [[$2 billion|money 2e9 USD]] in Texas.\n";
     assert!(flagged(note, codes::FIGURE_CONFLICT).is_empty());
-    assert_eq!(flagged(note, codes::FIGURE_UNSUPPORTED), vec!["$2 billion".to_string()]);
+    assert_eq!(
+        flagged(note, codes::FIGURE_UNSUPPORTED),
+        vec!["$2 billion".to_string()]
+    );
 }
 
 #[test]
@@ -90,7 +99,10 @@ fn suppression_and_severity_overrides() {
     assert!(flagged(note, codes::FIGURE_CONFLICT).is_empty());
     let c = corpus(&[
         ("articles/talks.md", ARTICLE),
-        ("notes/n.md", "ZTE, a telecommunications maker, has [[90,000 employees|count 90000 employee]].\n"),
+        (
+            "notes/n.md",
+            "ZTE, a telecommunications maker, has [[90,000 employees|count 90000 employee]].\n",
+        ),
     ]);
     let s = CheckSettings::parse("[severity]\nfigure-conflict = \"error\"\n");
     let fs = Checker::new(&c, s).check_file(&c, "notes/n.md");
@@ -110,10 +122,16 @@ fn named_sources_are_used_first_and_missing_ones_are_findings() {
         ("notes/n.md", note),
     ]);
     let fs = Checker::new(&c, CheckSettings::default()).check_file(&c, "notes/n.md");
-    let conflicts: Vec<_> = fs.iter().filter(|f| f.code == codes::FIGURE_CONFLICT).collect();
+    let conflicts: Vec<_> = fs
+        .iter()
+        .filter(|f| f.code == codes::FIGURE_CONFLICT)
+        .collect();
     assert_eq!(conflicts.len(), 1, "{fs:#?}");
     assert_eq!(conflicts[0].related[0].rel, "articles/talks.md");
-    let missing: Vec<_> = fs.iter().filter(|f| f.code == codes::SOURCE_MISSING).collect();
+    let missing: Vec<_> = fs
+        .iter()
+        .filter(|f| f.code == codes::SOURCE_MISSING)
+        .collect();
     assert_eq!(missing.len(), 2);
     assert!(missing[0].message.contains("leaves the corpus root"));
     assert!(missing[1].message.contains("names no file"));
@@ -142,16 +160,4 @@ fn updating_a_note_keeps_the_index_and_an_article_rebuilds_it() {
     let c2 = corpus(&[("articles/talks.md", "ZTE has [[5 staff|count 5 staff]].")]);
     let re = ck.updated(&c2, "articles/talks.md");
     assert_eq!(re.facts.len(), 1);
-}
-
-#[test]
-fn zz_debug_print() {
-    for note in [
-        "ZTE, the telecommunications maker, has [[about 90,000 employees|count 90000 employee approx]].\n",
-        "Washington threatened [[25 percent|percent 25]] tariffs on [[$60 billion|money 60e9 USD]] a year in Chinese goods, besides duties on [[$3 billion|money 3e9 USD]] of steel and aluminum.\n",
-        "Apple opened new stores worth [[$2 billion|money 2e9 USD]] in Texas.\n",
-        "Blocking soybeans would hit [[a quarter|fraction 0.25]] of Chinese imports of American goods.\n",
-    ] {
-        for f in findings(note) { eprintln!("{}: {}", f.code, f.message); for r in &f.related { eprintln!("   {} {:?} {}", r.rel, r.span, r.message); } }
-    }
 }

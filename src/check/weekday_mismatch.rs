@@ -94,27 +94,52 @@ fn mentions(text: &str) -> Vec<Mention> {
     // Capture groups: before = weekday, month, day, day, month, year; after = month, day, day,
     // month, year, weekday, weekday.
     for c in p.before.captures_iter(text) {
-        let (Some(w), Some(whole)) = (c.get(1), c.get(0)) else { continue };
+        let (Some(w), Some(whole)) = (c.get(1), c.get(0)) else {
+            continue;
+        };
         let (month, dom) = match (c.get(2), c.get(3), c.get(4), c.get(5)) {
             (Some(m), Some(d), _, _) => (m, d),
             (_, _, Some(d), Some(m)) => (m, d),
             _ => continue,
         };
-        push(&mut out, whole.range(), w.range(), month.start()..whole.end(), w.as_str(), month.as_str(), dom.as_str(), c.get(6).map(|y| y.as_str()));
+        push(
+            &mut out,
+            whole.range(),
+            w.range(),
+            month.start()..whole.end(),
+            w.as_str(),
+            month.as_str(),
+            dom.as_str(),
+            c.get(6).map(|y| y.as_str()),
+        );
     }
     for c in p.after.captures_iter(text) {
         let Some(whole) = c.get(0) else { continue };
-        let Some(w) = c.get(6).or_else(|| c.get(7)) else { continue };
+        let Some(w) = c.get(6).or_else(|| c.get(7)) else {
+            continue;
+        };
         let (month, dom) = match (c.get(1), c.get(2), c.get(3), c.get(4)) {
             (Some(m), Some(d), _, _) => (m, d),
             (_, _, Some(d), Some(m)) => (m, d),
             _ => continue,
         };
         let date_end = c.get(5).map_or(month.end().max(dom.end()), |y| y.end());
-        if out.iter().any(|m: &Mention| m.whole.overlaps(&Span::new(whole.start(), whole.end()))) {
+        if out
+            .iter()
+            .any(|m: &Mention| m.whole.overlaps(&Span::new(whole.start(), whole.end())))
+        {
             continue;
         }
-        push(&mut out, whole.range(), w.range(), whole.start()..date_end, w.as_str(), month.as_str(), dom.as_str(), c.get(5).map(|y| y.as_str()));
+        push(
+            &mut out,
+            whole.range(),
+            w.range(),
+            whole.start()..date_end,
+            w.as_str(),
+            month.as_str(),
+            dom.as_str(),
+            c.get(5).map(|y| y.as_str()),
+        );
     }
     out.sort_by_key(|m| m.whole.start);
     out
@@ -131,7 +156,8 @@ fn push(
     dom: &str,
     year: Option<&str>,
 ) {
-    let (Some(day), Some(month), Ok(dom)) = (weekday_of(w), month_of(month), dom.parse::<u32>()) else {
+    let (Some(day), Some(month), Ok(dom)) = (weekday_of(w), month_of(month), dom.parse::<u32>())
+    else {
         return;
     };
     out.push(Mention {
@@ -153,7 +179,11 @@ pub fn check(file: &SourceFile) -> Vec<Finding> {
     for m in mentions(text) {
         // Year: written, else the extractor's reading of this date, else the dateline's.
         let resolved = file.analysis.figures.iter().find_map(|f| match f.value {
-            Value::Date(d) if f.span.overlaps(&m.date) && d.month() == m.month && d.day() == m.dom => Some(d),
+            Value::Date(d)
+                if f.span.overlaps(&m.date) && d.month() == m.month && d.day() == m.dom =>
+            {
+                Some(d)
+            }
             _ => None,
         });
         let (year, inferred_from) = match (m.year, resolved, dateline) {
@@ -169,7 +199,6 @@ pub fn check(file: &SourceFile) -> Vec<Finding> {
         if actual == m.day {
             continue;
         }
-        let written = m.whole.slice(text);
         let mut message = format!(
             "{} was a {}, not a {}",
             date.format("%B %-d, %Y"),
@@ -179,11 +208,16 @@ pub fn check(file: &SourceFile) -> Vec<Finding> {
         if let Some(why) = inferred_from {
             message.push_str(&format!(" (year {year} from {why})"));
         }
-        message.push_str(&format!(": `{}`", written.split_whitespace().collect::<Vec<_>>().join(" ")));
         out.push(
-            Finding::new(&file.rel, m.whole, codes::WEEKDAY_MISMATCH, message)
-                .with_related(&file.rel, m.weekday, format!("the weekday written here; {} falls on a {}", date.format("%Y-%m-%d"), weekday_name(actual)))
-                .with_related(&file.rel, m.date, "the date"),
+            Finding::new(&file.rel, m.whole, codes::WEEKDAY_MISMATCH, message).with_related(
+                &file.rel,
+                m.weekday,
+                format!(
+                    "the weekday written here; {} falls on a {}",
+                    date.format("%Y-%m-%d"),
+                    weekday_name(actual)
+                ),
+            ),
         );
     }
     out
@@ -194,7 +228,9 @@ fn nearest_year(dateline: Date, month: u32, dom: u32) -> i32 {
     let y = dateline.year();
     [y - 1, y, y + 1]
         .into_iter()
-        .filter_map(|yy| Date::from_ymd_opt(yy, month, dom).map(|d| (yy, (d - dateline).num_days().abs())))
+        .filter_map(|yy| {
+            Date::from_ymd_opt(yy, month, dom).map(|d| (yy, (d - dateline).num_days().abs()))
+        })
         .min_by_key(|&(_, d)| d)
         .map_or(y, |(yy, _)| yy)
 }
@@ -209,7 +245,10 @@ mod tests {
         let ms = mentions(t);
         assert_eq!(ms.len(), 4, "{ms:?}");
         assert_eq!(ms[0].whole.slice(t), "Monday, June 5, 2018");
-        assert_eq!((ms[0].day, ms[0].month, ms[0].dom, ms[0].year), (Weekday::Mon, 6, 5, Some(2018)));
+        assert_eq!(
+            (ms[0].day, ms[0].month, ms[0].dom, ms[0].year),
+            (Weekday::Mon, 6, 5, Some(2018))
+        );
         assert_eq!(ms[1].year, Some(2018));
         assert_eq!(ms[3].day, Weekday::Fri);
         assert_eq!((ms[3].month, ms[3].dom), (6, 7));
