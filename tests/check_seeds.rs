@@ -94,11 +94,18 @@ fn planted_errors_are_caught_and_restatements_stay_silent() {
         .unwrap();
     assert_eq!(out.status.code(), Some(0));
     let stdout = String::from_utf8_lossy(&out.stdout);
-    let findings: Vec<Value> = stdout.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
-    let notes_text = |file: &str| std::fs::read_to_string(dir.path().join(file)).unwrap_or_default();
+    let findings: Vec<Value> = stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let notes_text =
+        |file: &str| std::fs::read_to_string(dir.path().join(file)).unwrap_or_default();
     let span_text = |f: &Value| -> String {
         let t = notes_text(f["file"].as_str().unwrap());
-        let (s, e) = (f["start_byte"].as_u64().unwrap() as usize, f["end_byte"].as_u64().unwrap() as usize);
+        let (s, e) = (
+            f["start_byte"].as_u64().unwrap() as usize,
+            f["end_byte"].as_u64().unwrap() as usize,
+        );
         t.get(s..e).unwrap_or("").to_string()
     };
     let line_of = |f: &Value| f["range"]["start"]["line"].as_u64().unwrap() + 1;
@@ -117,28 +124,64 @@ fn planted_errors_are_caught_and_restatements_stay_silent() {
     for p in &cases {
         let ok = findings.iter().any(|f| is_warning(f) && hits(p, f));
         caught += usize::from(ok);
-        println!("| {}:{} {} `{}` | {} |", p.file, p.line, p.code, p.text, if ok { "yes" } else { "**no**" });
+        println!(
+            "| {}:{} {} `{}` | {} |",
+            p.file,
+            p.line,
+            p.code,
+            p.text,
+            if ok { "yes" } else { "**no**" }
+        );
     }
     let warnings: Vec<&Value> = findings.iter().filter(|f| is_warning(f)).collect();
-    let right = warnings.iter().filter(|f| cases.iter().any(|p| hits(p, f))).count();
+    let right = warnings
+        .iter()
+        .filter(|f| cases.iter().any(|p| hits(p, f)))
+        .count();
     for f in &warnings {
         if !cases.iter().any(|p| hits(p, f)) {
-            println!("false warning: {}:{} {} `{}`: {}", f["file"].as_str().unwrap(), line_of(f), f["code"], span_text(f), f["message"]);
+            println!(
+                "false warning: {}:{} {} `{}`: {}",
+                f["file"].as_str().unwrap(),
+                line_of(f),
+                f["code"],
+                span_text(f),
+                f["message"]
+            );
         }
     }
     let others: Vec<&Value> = findings.iter().filter(|f| !is_warning(f)).collect();
     for f in &others {
-        println!("{}: {}:{} `{}`: {}", f["code"], f["file"].as_str().unwrap(), line_of(f), span_text(f), f["message"]);
+        println!(
+            "{}: {}:{} `{}`: {}",
+            f["code"],
+            f["file"].as_str().unwrap(),
+            line_of(f),
+            span_text(f),
+            f["message"]
+        );
     }
     println!(
         "recall {caught}/{} = {:.2}; precision {right}/{} = {:.2}; {} findings below warning",
         cases.len(),
         caught as f64 / cases.len() as f64,
         warnings.len(),
-        if warnings.is_empty() { 1.0 } else { right as f64 / warnings.len() as f64 },
+        if warnings.is_empty() {
+            1.0
+        } else {
+            right as f64 / warnings.len() as f64
+        },
         others.len()
     );
     assert!(cases.len() >= 20);
-    assert!(caught * 6 >= cases.len() * 5, "recall below 5 in 6: {caught}/{}", cases.len());
-    assert!(right * 10 >= warnings.len() * 9, "precision below 9 in 10: {right}/{}", warnings.len());
+    assert!(
+        caught * 6 >= cases.len() * 5,
+        "recall below 5 in 6: {caught}/{}",
+        cases.len()
+    );
+    assert!(
+        right * 10 >= warnings.len() * 9,
+        "precision below 9 in 10: {right}/{}",
+        warnings.len()
+    );
 }

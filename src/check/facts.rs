@@ -14,7 +14,7 @@ use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 /// How many content words on each side of a figure count as its context.
-const WINDOW: usize = 12;
+const WINDOW: usize = 10;
 
 /// A context word of a fact with its weight (nearer words weigh more).
 #[derive(Debug, Clone, PartialEq)]
@@ -52,12 +52,19 @@ pub struct Fact {
     pub entities: Vec<String>,
 }
 
+impl Fact {
+    /// True when the two facts' values can both be right.
+    pub fn meets(&self, other: &Fact) -> bool {
+        super::quantity::figures_meet(&self.figure, &self.interval, &other.figure, &other.interval)
+    }
+}
+
 /// The weight of a word `d` content words away from the figure.
 fn proximity(d: usize) -> f32 {
     match d {
-        0..=3 => 1.0,
-        4..=7 => 0.6,
-        _ => 0.3,
+        0..=2 => 1.0,
+        3..=5 => 0.7,
+        _ => 0.4,
     }
 }
 
@@ -82,6 +89,72 @@ fn sentence_of(file: &SourceFile, span: Span) -> Span {
     Span::new(start, end.max(start))
 }
 
+/// How far (bytes) a clause reaches from its figure at most.
+const REACH: usize = 600;
+
+fn floor_boundary(text: &str, mut i: usize) -> usize {
+    while !text.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+/// The clause around `span` inside `sentence`: cut at blank lines, list items, headings and
+/// sentence ends (`. ` before a capital), so a note's bullets do not read as one sentence.
+fn clause_of(text: &str, sentence: Span, span: Span) -> Span {
+    let s = words::clamp(text, sentence);
+    let (a, b) = (
+        span.start.clamp(s.start, s.end),
+        span.end
+            .clamp(s.start, s.end)
+            .max(span.start.clamp(s.start, s.end)),
+    );
+    let is_break = |i: usize| -> bool {
+        // `i` is the byte just after a break candidate.
+        let rest = &text[i..];
+        let prev = text[..i].chars().next_back();
+        match prev {
+            Some('\n') => {
+                let t = rest.trim_start_matches([' ', '\t']);
+                t.starts_with('\n')
+                    || t.starts_with("- ")
+                    || t.starts_with("* ")
+                    || t.starts_with("+ ")
+                    || t.starts_with('#')
+                    || t.starts_with('>')
+                    || t.starts_with('|')
+                    || t.split_once(". ").is_some_and(|(n, _)| {
+                        !n.is_empty() && n.len() <= 3 && n.bytes().all(|b| b.is_ascii_digit())
+                    })
+            }
+            Some(' ') => {
+                let before = text[..i - 1].chars().next_back();
+                matches!(before, Some('.' | '!' | '?'))
+                    && rest.chars().next().is_some_and(|c| c.is_uppercase() || c == '"')
+                    // `Mr. Liu`, `U.S. exports`: a short word before the dot is no sentence end.
+                    && text[..i - 2]
+                        .rsplit(|c: char| c.is_whitespace())
+                        .next()
+                        .is_some_and(|w| w.chars().filter(|c| c.is_alphabetic()).count() > 3)
+            }
+            _ => false,
+        }
+    };
+    // Bounded look-around keeps long unsegmented dumps linear.
+    let lo = floor_boundary(text, a.saturating_sub(REACH).max(s.start));
+    let hi = floor_boundary(text, (b + REACH).min(s.end));
+    let start = (lo..a)
+        .rev()
+        .filter(|&i| text.is_char_boundary(i) && i > s.start)
+        .find(|&i| is_break(i))
+        .unwrap_or(lo);
+    let end = (b..hi)
+        .filter(|&i| text.is_char_boundary(i) && i > b)
+        .find(|&i| is_break(i))
+        .map_or(hi, |i| i - 1);
+    Span::new(start, end.max(start))
+}
+
 /// The facts of one file, in figure order.
 pub fn facts_of(file: &SourceFile) -> Vec<Fact> {
     let rel: Arc<str> = Arc::from(file.rel.as_str());
@@ -92,7 +165,7 @@ pub fn facts_of(file: &SourceFile) -> Vec<Fact> {
     for f in figs {
         let Some(key) = key_of(f) else { continue };
         let span = words::clamp(text, f.span);
-        let sentence = sentence_of(file, span);
+        let sentence = clause_of(text, sentence_of(file, span), span);
         let before =
             words::content_words(text, Span::new(sentence.start.min(span.start), span.start));
         let after = words::content_words(text, Span::new(span.end, sentence.end.max(span.end)));
@@ -379,8 +452,17 @@ impl FactIndex {
             }
         }
         shared.sort_by(|p, q| q.0.total_cmp(&p.0));
+        // Cosine alone punishes a long source clause; coverage (how much of `a`'s weighted
+        // context `b` holds) alone favours long clauses. Their mean balances the two.
+        let cosine = dot / (na * nb);
+        let mass: f32 = a
+            .context
+            .iter()
+            .map(|w| w.weight * self.idf(&w.key).powi(2))
+            .sum();
+        let coverage = if mass > 0.0 { dot / mass } else { 0.0 };
         (
-            (dot / (na * nb)).clamp(0.0, 1.0),
+            ((cosine + coverage) / 2.0).clamp(0.0, 1.0),
             shared.into_iter().map(|(_, s)| s).collect(),
         )
     }

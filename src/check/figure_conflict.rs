@@ -63,7 +63,37 @@ pub fn pair(ix: &FactIndex, note: &[Fact], sources: &[String]) -> Vec<Outcome> {
             ix.matches(f, None)
         })
         .collect();
-    let meets = |f: &Fact, m: &Match| f.interval.meets(&ix.fact(m.id).interval);
+    if std::env::var_os("CORPUS_LS_DEBUG_CHECK").is_some() {
+        for (f, ms) in note.iter().zip(&all) {
+            eprintln!(
+                "NOTE {}:{} {:?} {:?} ctx={:?}",
+                f.rel,
+                f.line,
+                f.written,
+                f.key,
+                f.context
+                    .iter()
+                    .map(|c| (&c.key, c.weight))
+                    .collect::<Vec<_>>()
+            );
+            for m in ms.iter().take(3) {
+                let s = ix.fact(m.id);
+                eprintln!(
+                    "    {:.3} {}:{} {:?} shared={:?} ctx={:?}",
+                    m.score,
+                    s.rel,
+                    s.line,
+                    s.written,
+                    m.shared,
+                    s.context
+                        .iter()
+                        .map(|c| (&c.key, c.weight))
+                        .collect::<Vec<_>>()
+                );
+            }
+        }
+    }
+    let meets = |f: &Fact, m: &Match| f.meets(ix.fact(m.id));
     let support = |i: usize| -> Option<Match> {
         let f = &note[i];
         let best = all[i].first()?.score;

@@ -18,7 +18,12 @@ pub fn check(
         let Outcome::Unmatched { nearest } = o else {
             continue;
         };
-        if f.key.dim == "number" {
+        // `a year` after `$3bn` is a rate, not a claim about a length of time.
+        let vague = f.key.dim == "duration" && {
+            let w = f.written.to_lowercase();
+            w.starts_with("a ") || w.starts_with("an ") || w.starts_with("per ")
+        };
+        if f.key.dim == "number" || vague {
             continue;
         }
         let mut message = format!(

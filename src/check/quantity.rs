@@ -79,6 +79,30 @@ impl Interval {
     }
 }
 
+/// True when two figures' intervals meet. A date whose year is unknown (year 0: no dateline)
+/// meets a dated one when its month and day fall inside the other's interval in a nearby year.
+pub fn figures_meet(a: &Figure, ai: &Interval, b: &Figure, bi: &Interval) -> bool {
+    use chrono::Datelike;
+    if let (Value::Date(x), Value::Date(y)) = (a.value, b.value) {
+        if (x.year() == 0) != (y.year() == 0) {
+            let (unknown, known, ki) = if x.year() == 0 {
+                (x, y, bi)
+            } else {
+                (y, x, ai)
+            };
+            return (known.year() - 1..=known.year() + 1).any(|yy| {
+                crate::model::Date::from_ymd_opt(yy, unknown.month(), unknown.day()).is_some_and(
+                    |d| {
+                        let v = Value::Date(d).as_f64();
+                        ki.lo <= v && v <= ki.hi
+                    },
+                )
+            });
+        }
+    }
+    ai.meets(bi)
+}
+
 /// Multiplier that puts a figure's numbers on its key's scale (fractions read as percent).
 fn scale(f: &Figure) -> f64 {
     match f.ty {
@@ -335,6 +359,20 @@ pub(crate) mod tests {
         let mut upto = fig(FigureType::Money, 200e9, Some("USD"), Qualifier::AtMost);
         upto.high = Some(Value::Number(200e9));
         assert_eq!(interval_of(&upto).lo, f64::NEG_INFINITY);
+    }
+
+    #[test]
+    fn dates_without_a_year_meet_by_month_and_day() {
+        let d = |y, m, dd| Value::Date(crate::model::Date::from_ymd_opt(y, m, dd).unwrap());
+        let mut a = fig(FigureType::Date, 0.0, None, Qualifier::Exact);
+        a.value = d(0, 6, 12);
+        let mut b = a.clone();
+        b.value = d(2018, 6, 12);
+        let (ai, bi) = (interval_of(&a), interval_of(&b));
+        assert!(figures_meet(&a, &ai, &b, &bi));
+        b.value = d(2018, 6, 21);
+        let bi = interval_of(&b);
+        assert!(!figures_meet(&a, &ai, &b, &bi));
     }
 
     #[test]

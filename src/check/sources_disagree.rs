@@ -33,10 +33,7 @@ pub fn check(ix: &FactIndex, file: &SourceFile, once_per_pair: bool) -> Vec<Find
             .collect();
         let Some(best) = ms.first() else { continue };
         // Any close figure elsewhere that agrees means the articles may simply say more than one thing.
-        if ms
-            .iter()
-            .any(|m| fact.interval.meets(&ix.fact(m.id).interval))
-        {
+        if ms.iter().any(|m| fact.meets(ix.fact(m.id))) {
             continue;
         }
         let other = ix.fact(best.id);

@@ -377,7 +377,10 @@ pub fn stem(w: &str) -> String {
     s
 }
 
-/// The matching key of a lowercase word: stem, then synonym fold.
+/// Keys are cut to this many characters, a crude stemmer that meets `threatened` and `threat`.
+const KEY_CHARS: usize = 6;
+
+/// The matching key of a lowercase word: synonym fold, else stem cut to [`KEY_CHARS`].
 pub fn key(lower: &str) -> String {
     for group in SYNONYMS {
         if group.contains(&lower) {
@@ -390,7 +393,7 @@ pub fn key(lower: &str) -> String {
             return group[0].to_string();
         }
     }
-    s
+    s.chars().take(KEY_CHARS).collect()
 }
 
 /// The content words of `text[range]`, with source spans (offset by `range.start`).
@@ -491,6 +494,8 @@ mod tests {
         assert_eq!(keys("ZTE workers"), keys("zte employees"));
         assert_eq!(key("tariffs"), "tariff");
         assert_eq!(key("companies"), "company");
+        assert_eq!(key("threatened"), key("threat"));
+        assert_eq!(key("telecom"), key("telecommunications"));
         assert_eq!(key("gap"), "deficit");
     }
 
