@@ -295,6 +295,8 @@ pub struct Match {
     pub score: f32,
     /// Shared context words (surface forms, most telling first).
     pub shared: Vec<String>,
+    /// How many of the shared words are parts of names (`ZTE`, `Mnuchin`).
+    pub shared_names: usize,
 }
 
 impl FactIndex {
@@ -415,12 +417,12 @@ impl FactIndex {
 
     /// How much `a` and `b` talk about the same thing: TF-IDF cosine of their weighted contexts,
     /// zero when each names people or organisations and they share none.
-    pub fn similarity(&self, a: &Fact, b: &Fact) -> (f32, Vec<String>) {
+    pub fn similarity(&self, a: &Fact, b: &Fact) -> (f32, Vec<String>, usize) {
         if !a.entities.is_empty()
             && !b.entities.is_empty()
             && !a.entities.iter().any(|e| b.entities.contains(e))
         {
-            return (0.0, Vec::new());
+            return (0.0, Vec::new(), 0);
         }
         let norm = |f: &Fact| {
             f.context
@@ -431,9 +433,10 @@ impl FactIndex {
         };
         let (na, nb) = (norm(a), norm(b));
         if na == 0.0 || nb == 0.0 {
-            return (0.0, Vec::new());
+            return (0.0, Vec::new(), 0);
         }
         let mut dot = 0.0;
+        let mut names = 0;
         let mut shared: Vec<(f32, String)> = Vec::new();
         let (mut i, mut j) = (0, 0);
         while i < a.context.len() && j < b.context.len() {
@@ -446,6 +449,7 @@ impl FactIndex {
                     let c = x.weight * y.weight * idf * idf;
                     dot += c;
                     shared.push((c, x.surface.clone()));
+                    names += usize::from(x.is_name || y.is_name);
                     i += 1;
                     j += 1;
                 }
@@ -464,6 +468,7 @@ impl FactIndex {
         (
             ((cosine + coverage) / 2.0).clamp(0.0, 1.0),
             shared.into_iter().map(|(_, s)| s).collect(),
+            names,
         )
     }
 
@@ -477,8 +482,13 @@ impl FactIndex {
                 !(f.rel == fact.rel && f.figure.span == fact.figure.span)
             })
             .map(|id| {
-                let (score, shared) = self.similarity(fact, self.fact(id));
-                Match { id, score, shared }
+                let (score, shared, shared_names) = self.similarity(fact, self.fact(id));
+                Match {
+                    id,
+                    score,
+                    shared,
+                    shared_names,
+                }
             })
             .collect();
         out.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.id.cmp(&b.id)));

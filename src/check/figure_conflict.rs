@@ -41,12 +41,40 @@ pub enum Outcome {
     },
 }
 
+/// A clear winner may pass with this score when it shares a name and beats the runner-up by
+/// [`MARGIN`] times.
+const SAME_CLEAR: f32 = 0.2;
+/// How far ahead of the runner-up a clear winner is.
+const MARGIN: f32 = 2.5;
+
 fn threshold(f: &Fact) -> f32 {
     if f.key.dim == "number" {
         SAME_PLAIN
     } else {
         SAME
     }
+}
+
+/// True when `ms[i]` measures the same thing as `f`: at least two shared words, and a close
+/// context, or a fairly close one that shares a name and clearly beats every other candidate.
+fn same_quantity(f: &Fact, ms: &[Match], i: usize) -> bool {
+    let m = &ms[i];
+    if m.shared.len() < 2 {
+        return false;
+    }
+    if m.score >= threshold(f) {
+        return true;
+    }
+    let runner_up = ms
+        .iter()
+        .enumerate()
+        .filter(|(j, _)| *j != i)
+        .map(|(_, o)| o.score)
+        .fold(0.0f32, f32::max);
+    f.key.dim != "number"
+        && m.score >= SAME_CLEAR
+        && m.shared_names > 0
+        && m.score >= runner_up * MARGIN
 }
 
 /// Pairs each note fact with the articles' facts (the note's sources first when it names any).
@@ -56,7 +84,7 @@ pub fn pair(ix: &FactIndex, note: &[Fact], sources: &[String]) -> Vec<Outcome> {
         .map(|f| {
             if !sources.is_empty() {
                 let m = ix.matches(f, Some(sources));
-                if m.first().is_some_and(|b| b.score >= threshold(f)) {
+                if !m.is_empty() && same_quantity(f, &m, 0) {
                     return m;
                 }
             }
@@ -97,11 +125,13 @@ pub fn pair(ix: &FactIndex, note: &[Fact], sources: &[String]) -> Vec<Outcome> {
     let support = |i: usize| -> Option<Match> {
         let f = &note[i];
         let best = all[i].first()?.score;
-        let floor = threshold(f).max(best * AGREE_SHARE);
         all[i]
             .iter()
-            .find(|m| m.score >= floor && meets(f, m))
-            .cloned()
+            .enumerate()
+            .find(|(k, m)| {
+                m.score >= best * AGREE_SHARE && same_quantity(f, &all[i], *k) && meets(f, m)
+            })
+            .map(|(_, m)| m.clone())
     };
     let supported: Vec<Option<Match>> = (0..note.len()).map(support).collect();
     // Source figures that confirm some figure of a note sentence are that figure's partner.

@@ -83,6 +83,18 @@ impl Interval {
 /// meets a dated one when its month and day fall inside the other's interval in a nearby year.
 pub fn figures_meet(a: &Figure, ai: &Interval, b: &Figure, bi: &Interval) -> bool {
     use chrono::Datelike;
+    // `up to $250 billion` against `up to $150 billion`: the two texts state different caps of
+    // the same thing, so compare the stated values, not the (overlapping) half-lines.
+    if a.qualifier == b.qualifier && matches!(a.qualifier, Qualifier::AtMost | Qualifier::AtLeast) {
+        if let (Value::Number(x), Value::Number(y)) = (a.value, b.value) {
+            let (x, y) = (x * scale(a), y * scale(b));
+            let around = |v: f64| Interval {
+                lo: v - exact_width(v),
+                hi: v + exact_width(v),
+            };
+            return around(x).meets(&around(y));
+        }
+    }
     if let (Value::Date(x), Value::Date(y)) = (a.value, b.value) {
         if (x.year() == 0) != (y.year() == 0) {
             let (unknown, known, ki) = if x.year() == 0 {
@@ -359,6 +371,17 @@ pub(crate) mod tests {
         let mut upto = fig(FigureType::Money, 200e9, Some("USD"), Qualifier::AtMost);
         upto.high = Some(Value::Number(200e9));
         assert_eq!(interval_of(&upto).lo, f64::NEG_INFINITY);
+    }
+
+    #[test]
+    fn same_sided_bounds_compare_their_values() {
+        let a = fig(FigureType::Money, 250e9, Some("USD"), Qualifier::AtMost);
+        let b = fig(FigureType::Money, 150e9, Some("USD"), Qualifier::AtMost);
+        let c = fig(FigureType::Money, 150e9, Some("USD"), Qualifier::Exact);
+        let (ai, bi, ci) = (interval_of(&a), interval_of(&b), interval_of(&c));
+        assert!(!figures_meet(&a, &ai, &b, &bi));
+        assert!(figures_meet(&a, &ai, &c, &ci));
+        assert!(figures_meet(&b, &bi, &b, &bi));
     }
 
     #[test]

@@ -361,39 +361,68 @@ pub fn is_stop(w: &str) -> bool {
     STOP.contains(&w) || CALENDAR.contains(&w)
 }
 
-/// A crude English stem: plural and a few verb endings, enough to meet `employees` and `employee`.
+/// The synonym group key of a word form, if it is in one.
+fn group_of(w: &str) -> Option<&'static str> {
+    SYNONYMS.iter().find(|g| g.contains(&w)).map(|g| g[0])
+}
+
+/// Strips plural endings (`tariffs` -> `tariff`, `taxes` -> `tax`).
+fn singular(w: &str) -> &str {
+    let n = w.len();
+    if n > 4
+        && (w.ends_with("sses") || w.ends_with("shes") || w.ends_with("ches") || w.ends_with("xes"))
+    {
+        &w[..n - 2]
+    } else if n > 3
+        && w.ends_with('s')
+        && !w.ends_with("ss")
+        && !w.ends_with("us")
+        && !w.ends_with("ies")
+    {
+        &w[..n - 1]
+    } else {
+        w
+    }
+}
+
+/// A crude English stem: plural, `-ed` / `-ing`, a final `e` and a doubled last consonant go, so
+/// `dated`, `dates` and `date` meet, as do `stopped` and `stop`.
 pub fn stem(w: &str) -> String {
     let w = w.trim_matches('\'');
-    let n = w.len();
-    let s = if n > 4 && w.ends_with("ies") {
-        format!("{}y", &w[..n - 3])
-    } else if n > 4 && (w.ends_with("sses") || w.ends_with("shes") || w.ends_with("ches")) {
-        w[..n - 2].to_string()
-    } else if n > 3 && w.ends_with('s') && !w.ends_with("ss") && !w.ends_with("us") {
-        w[..n - 1].to_string()
-    } else {
-        w.to_string()
-    };
+    if w.len() > 4 && w.ends_with("ies") {
+        return format!("{}y", &w[..w.len() - 3]);
+    }
+    let mut s = singular(w).to_string();
+    for suffix in ["ing", "ed"] {
+        if s.len() >= suffix.len() + 3 && s.ends_with(suffix) {
+            s.truncate(s.len() - suffix.len());
+            break;
+        }
+    }
+    if s.len() > 3 && s.ends_with('e') {
+        s.pop();
+    }
+    let b = s.as_bytes();
+    if b.len() > 3 && b[b.len() - 1] == b[b.len() - 2] && !b"aeiouls".contains(&b[b.len() - 1]) {
+        s.pop();
+    }
     s
 }
 
 /// Keys are cut to this many characters, a crude stemmer that meets `threatened` and `threat`.
 const KEY_CHARS: usize = 6;
 
-/// The matching key of a lowercase word: synonym fold, else stem cut to [`KEY_CHARS`].
+/// The matching key of a lowercase word: synonym fold (of the word, its singular or its stem),
+/// else the stem cut to [`KEY_CHARS`].
 pub fn key(lower: &str) -> String {
-    for group in SYNONYMS {
-        if group.contains(&lower) {
-            return group[0].to_string();
-        }
+    let st = stem(lower);
+    if let Some(g) = group_of(lower)
+        .or_else(|| group_of(singular(lower)))
+        .or_else(|| group_of(&st))
+    {
+        return g.to_string();
     }
-    let s = stem(lower);
-    for group in SYNONYMS {
-        if group.contains(&s.as_str()) {
-            return group[0].to_string();
-        }
-    }
-    s.chars().take(KEY_CHARS).collect()
+    st.chars().take(KEY_CHARS).collect()
 }
 
 /// The content words of `text[range]`, with source spans (offset by `range.start`).
@@ -496,6 +525,10 @@ mod tests {
         assert_eq!(key("companies"), "company");
         assert_eq!(key("threatened"), key("threat"));
         assert_eq!(key("telecom"), key("telecommunications"));
+        assert_eq!(key("dated"), key("dates"));
+        assert_eq!(key("stopped"), key("stop"));
+        assert_eq!(key("purchases"), "purchase");
+        assert_eq!(key("employees"), "employee");
         assert_eq!(key("gap"), "deficit");
     }
 
