@@ -50,6 +50,8 @@ pub struct Fact {
     pub context: Vec<ContextWord>,
     /// Name tokens of people and organisations near it (lowercase keys).
     pub entities: Vec<String>,
+    /// Keys of the extractor's measure words (`employee`, `tariff`).
+    pub measures: Vec<String>,
 }
 
 impl Fact {
@@ -58,6 +60,9 @@ impl Fact {
         super::quantity::figures_meet(&self.figure, &self.interval, &other.figure, &other.interval)
     }
 }
+
+/// Weight from which a context word counts as close to its figure.
+const CLOSE: f32 = 0.7;
 
 /// The weight of a word `d` content words away from the figure.
 fn proximity(d: usize) -> f32 {
@@ -242,6 +247,16 @@ pub fn facts_of(file: &SourceFile) -> Vec<Fact> {
             .collect();
         entities.sort();
         entities.dedup();
+        let mut measures: Vec<String> = f
+            .subject
+            .iter()
+            .map(|s| words::key(&s.to_lowercase()))
+            .collect();
+        if f.ty == crate::model::FigureType::Count {
+            measures.extend(f.unit.iter().map(|u| words::key(&u.to_lowercase())));
+        }
+        measures.sort();
+        measures.dedup();
         out.push(Fact {
             rel: rel.clone(),
             interval: interval_of(f),
@@ -251,6 +266,7 @@ pub fn facts_of(file: &SourceFile) -> Vec<Fact> {
             sentence,
             context,
             entities,
+            measures,
             figure: f.clone(),
         });
     }
@@ -297,6 +313,11 @@ pub struct Match {
     pub shared: Vec<String>,
     /// How many of the shared words are parts of names (`ZTE`, `Mnuchin`).
     pub shared_names: usize,
+    /// True when a shared word other than a name stands close to both figures.
+    pub close_word: bool,
+    /// False when both figures name what they measure and the measure words differ
+    /// (`ban` against `business`).
+    pub measures_meet: bool,
 }
 
 impl FactIndex {
@@ -417,12 +438,12 @@ impl FactIndex {
 
     /// How much `a` and `b` talk about the same thing: TF-IDF cosine of their weighted contexts,
     /// zero when each names people or organisations and they share none.
-    pub fn similarity(&self, a: &Fact, b: &Fact) -> (f32, Vec<String>, usize) {
+    pub fn similarity(&self, a: &Fact, b: &Fact) -> (f32, Vec<String>, usize, bool) {
         if !a.entities.is_empty()
             && !b.entities.is_empty()
             && !a.entities.iter().any(|e| b.entities.contains(e))
         {
-            return (0.0, Vec::new(), 0);
+            return (0.0, Vec::new(), 0, false);
         }
         let norm = |f: &Fact| {
             f.context
@@ -433,10 +454,11 @@ impl FactIndex {
         };
         let (na, nb) = (norm(a), norm(b));
         if na == 0.0 || nb == 0.0 {
-            return (0.0, Vec::new(), 0);
+            return (0.0, Vec::new(), 0, false);
         }
         let mut dot = 0.0;
         let mut names = 0;
+        let mut close = false;
         let mut shared: Vec<(f32, String)> = Vec::new();
         let (mut i, mut j) = (0, 0);
         while i < a.context.len() && j < b.context.len() {
@@ -450,6 +472,7 @@ impl FactIndex {
                     dot += c;
                     shared.push((c, x.surface.clone()));
                     names += usize::from(x.is_name || y.is_name);
+                    close |= !x.is_name && !y.is_name && x.weight.min(y.weight) >= CLOSE;
                     i += 1;
                     j += 1;
                 }
@@ -469,6 +492,7 @@ impl FactIndex {
             ((cosine + coverage) / 2.0).clamp(0.0, 1.0),
             shared.into_iter().map(|(_, s)| s).collect(),
             names,
+            close,
         )
     }
 
@@ -482,12 +506,18 @@ impl FactIndex {
                 !(f.rel == fact.rel && f.figure.span == fact.figure.span)
             })
             .map(|id| {
-                let (score, shared, shared_names) = self.similarity(fact, self.fact(id));
+                let other = self.fact(id);
+                let (score, shared, shared_names, close_word) = self.similarity(fact, other);
+                let measures_meet = fact.measures.is_empty()
+                    || other.measures.is_empty()
+                    || fact.measures.iter().any(|m| other.measures.contains(m));
                 Match {
                     id,
                     score,
                     shared,
                     shared_names,
+                    close_word,
+                    measures_meet,
                 }
             })
             .collect();

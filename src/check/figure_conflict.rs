@@ -59,7 +59,7 @@ fn threshold(f: &Fact) -> f32 {
 /// context, or a fairly close one that shares a name and clearly beats every other candidate.
 fn same_quantity(f: &Fact, ms: &[Match], i: usize) -> bool {
     let m = &ms[i];
-    if m.shared.len() < 2 {
+    if m.shared.len() < 2 || !m.measures_meet || !m.close_word {
         return false;
     }
     if m.score >= threshold(f) {

@@ -29,7 +29,13 @@ pub fn check(ix: &FactIndex, file: &SourceFile, once_per_pair: bool) -> Vec<Find
         let ms: Vec<Match> = ix
             .matches(fact, None)
             .into_iter()
-            .filter(|m| *ix.fact(m.id).rel != *file.rel && m.score >= STRONG && m.shared.len() >= 2)
+            .filter(|m| {
+                *ix.fact(m.id).rel != *file.rel
+                    && m.score >= STRONG
+                    && m.shared.len() >= 2
+                    && m.measures_meet
+                    && m.close_word
+            })
             .collect();
         let Some(best) = ms.first() else { continue };
         // Any close figure elsewhere that agrees means the articles may simply say more than one thing.

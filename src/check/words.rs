@@ -248,6 +248,13 @@ const STOP: &[&str] = &[
     "earlier",
     "already",
     "nbsp",
+    "story",
+    "stories",
+    "piece",
+    "count",
+    "figure",
+    "figures",
+    "total",
 ];
 
 /// Month and weekday names: dates are matched by value, so these say little about the subject.
