@@ -328,7 +328,7 @@ const SYNONYMS: &[&[&str]] = &[
         "summit",
     ],
     &["good", "product", "merchandise"],
-    &["company", "firm", "business", "corporation", "group"],
+    &["company", "firm", "corporation"],
     &[
         "end",
         "ended",
