@@ -152,10 +152,10 @@ pub fn pair(ix: &FactIndex, note: &[Fact], sources: &[String]) -> Vec<Outcome> {
                 .iter()
                 .filter(|m| !taken.is_some_and(|t| t.iter().any(|(j, id)| *j != i && *id == m.id)))
                 .collect();
-            let same: Vec<&Match> = free
-                .iter()
-                .copied()
-                .filter(|m| m.score >= threshold(f))
+            let free_owned: Vec<Match> = free.iter().map(|m| (*m).clone()).collect();
+            let same: Vec<&Match> = (0..free_owned.len())
+                .filter(|&k| same_quantity(f, &free_owned, k))
+                .map(|k| free[k])
                 .collect();
             if let Some((best, rest)) = same.split_first() {
                 return Outcome::Conflict {
