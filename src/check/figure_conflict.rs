@@ -17,6 +17,8 @@ use std::collections::HashMap;
 pub const SAME: f32 = 0.30;
 /// An agreeing source figure this close to the best one (as a share of its score) confirms.
 const AGREE_SHARE: f32 = 0.7;
+/// A source figure with the very same value confirms down to this share of the best score.
+const VALUE_SHARE: f32 = 0.3;
 /// Below this a source figure with the same value is a coincidence, not support.
 pub const WEAK: f32 = 0.08;
 /// Plain numbers say little about what they measure: they need a closer context.
@@ -57,9 +59,17 @@ fn threshold(f: &Fact) -> f32 {
 
 /// True when `ms[i]` measures the same thing as `f`: at least two shared words, and a close
 /// context, or a fairly close one that shares a name and clearly beats every other candidate.
-fn same_quantity(f: &Fact, ms: &[Match], i: usize) -> bool {
+/// With `sole`, `ms` holds the only figure of a counted unit (`employees`) in the note's named
+/// sources: sharing that unit is enough.
+fn same_quantity(f: &Fact, ms: &[Match], i: usize, sole: bool) -> bool {
     let m = &ms[i];
-    if m.shared.len() < 2 || !m.measures_meet || !m.close_word {
+    if !m.measures_meet {
+        return false;
+    }
+    if sole && ms.len() == 1 && f.key.dim == "count" && !f.key.unit.is_empty() {
+        return true;
+    }
+    if m.shared.len() < 2 || !m.close_word {
         return false;
     }
     if m.score >= threshold(f) {
@@ -79,20 +89,23 @@ fn same_quantity(f: &Fact, ms: &[Match], i: usize) -> bool {
 
 /// Pairs each note fact with the articles' facts (the note's sources first when it names any).
 pub fn pair(ix: &FactIndex, note: &[Fact], sources: &[String]) -> Vec<Outcome> {
-    let all: Vec<Vec<Match>> = note
+    // (candidates, whether they come from the note's named sources)
+    let found: Vec<(Vec<Match>, bool)> = note
         .iter()
         .map(|f| {
             if !sources.is_empty() {
                 let m = ix.matches(f, Some(sources));
-                if !m.is_empty() && same_quantity(f, &m, 0) {
-                    return m;
+                if !m.is_empty() && same_quantity(f, &m, 0, true) {
+                    return (m, true);
                 }
             }
-            ix.matches(f, None)
+            (ix.matches(f, None), false)
         })
         .collect();
+    let all: Vec<&Vec<Match>> = found.iter().map(|(m, _)| m).collect();
+    let sole: Vec<bool> = found.iter().map(|(_, s)| *s).collect();
     if std::env::var_os("CORPUS_LS_DEBUG_CHECK").is_some() {
-        for (f, ms) in note.iter().zip(&all) {
+        for (f, ms) in note.iter().zip(all.iter().copied()) {
             eprintln!(
                 "NOTE {}:{} {:?} {:?} ctx={:?}",
                 f.rel,
@@ -122,16 +135,33 @@ pub fn pair(ix: &FactIndex, note: &[Fact], sources: &[String]) -> Vec<Outcome> {
         }
     }
     let meets = |f: &Fact, m: &Match| f.meets(ix.fact(m.id));
+    // A source figure with the very same value and a close shared word is the note figure's
+    // partner even when another figure's context is closer (`a loss of $2.4 billion, with cash
+    // reserves of $19 billion`: the reserves must not claim the loss).
+    let same_value = |f: &Fact, m: &Match| {
+        let (a, b) = (f.figure.value.as_f64(), ix.fact(m.id).figure.value.as_f64());
+        (a - b).abs() <= 1e-9 * a.abs().max(b.abs()).max(1.0)
+    };
     let support = |i: usize| -> Option<Match> {
         let f = &note[i];
         let best = all[i].first()?.score;
-        all[i]
+        let ok = |k: usize, m: &Match, share: f32| {
+            m.score >= best * share && same_quantity(f, all[i], k, sole[i]) && meets(f, m)
+        };
+        let direct = all[i]
             .iter()
             .enumerate()
-            .find(|(k, m)| {
-                m.score >= best * AGREE_SHARE && same_quantity(f, &all[i], *k) && meets(f, m)
+            .find(|(k, m)| ok(*k, m, AGREE_SHARE));
+        let by_value = || {
+            all[i].iter().enumerate().find(|(_, m)| {
+                same_value(f, m)
+                    && m.close_word
+                    && m.measures_meet
+                    && m.score >= best * VALUE_SHARE
+                    && meets(f, m)
             })
-            .map(|(_, m)| m.clone())
+        };
+        direct.or_else(by_value).map(|(_, m)| m.clone())
     };
     let supported: Vec<Option<Match>> = (0..note.len()).map(support).collect();
     // Source figures that confirm some figure of a note sentence are that figure's partner.
@@ -154,7 +184,7 @@ pub fn pair(ix: &FactIndex, note: &[Fact], sources: &[String]) -> Vec<Outcome> {
                 .collect();
             let free_owned: Vec<Match> = free.iter().map(|m| (*m).clone()).collect();
             let same: Vec<&Match> = (0..free_owned.len())
-                .filter(|&k| same_quantity(f, &free_owned, k))
+                .filter(|&k| same_quantity(f, &free_owned, k, sole[i]))
                 .map(|k| free[k])
                 .collect();
             if let Some((best, rest)) = same.split_first() {

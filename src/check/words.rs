@@ -318,6 +318,7 @@ const SYNONYMS: &[&[&str]] = &[
         "sold",
     ],
     &["ban", "prohibition", "embargo"],
+    &["loss", "lose", "losing", "lost", "losses"],
     &["penalty", "fine", "sanction"],
     &[
         "talk",
