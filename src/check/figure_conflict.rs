@@ -58,7 +58,8 @@ fn threshold(f: &Fact) -> f32 {
 }
 
 /// True when `ms[i]` measures the same thing as `f`: at least two shared words, and a close
-/// context, or a fairly close one that shares a name and clearly beats every other candidate.
+/// context, or a fairly close one that shares a name (or four words) and clearly beats every
+/// other candidate.
 /// With `sole`, `ms` holds the only figure of a counted unit (`employees`) in the note's named
 /// sources: sharing that unit is enough.
 fn same_quantity(f: &Fact, ms: &[Match], i: usize, sole: bool) -> bool {
@@ -83,7 +84,7 @@ fn same_quantity(f: &Fact, ms: &[Match], i: usize, sole: bool) -> bool {
         .fold(0.0f32, f32::max);
     f.key.dim != "number"
         && m.score >= SAME_CLEAR
-        && m.shared_names > 0
+        && (m.shared_names > 0 || m.shared.len() >= 4)
         && m.score >= runner_up * MARGIN
 }
 
@@ -154,11 +155,7 @@ pub fn pair(ix: &FactIndex, note: &[Fact], sources: &[String]) -> Vec<Outcome> {
             .find(|(k, m)| ok(*k, m, AGREE_SHARE));
         let by_value = || {
             all[i].iter().enumerate().find(|(_, m)| {
-                same_value(f, m)
-                    && m.close_word
-                    && m.measures_meet
-                    && m.score >= best * VALUE_SHARE
-                    && meets(f, m)
+                same_value(f, m) && m.close_word && m.score >= best * VALUE_SHARE && meets(f, m)
             })
         };
         direct.or_else(by_value).map(|(_, m)| m.clone())
