@@ -105,36 +105,6 @@ pub fn pair(ix: &FactIndex, note: &[Fact], sources: &[String]) -> Vec<Outcome> {
         .collect();
     let all: Vec<&Vec<Match>> = found.iter().map(|(m, _)| m).collect();
     let sole: Vec<bool> = found.iter().map(|(_, s)| *s).collect();
-    if std::env::var_os("CORPUS_LS_DEBUG_CHECK").is_some() {
-        for (f, ms) in note.iter().zip(all.iter().copied()) {
-            eprintln!(
-                "NOTE {}:{} {:?} {:?} ctx={:?}",
-                f.rel,
-                f.line,
-                f.written,
-                f.key,
-                f.context
-                    .iter()
-                    .map(|c| (&c.key, c.weight))
-                    .collect::<Vec<_>>()
-            );
-            for m in ms.iter().take(3) {
-                let s = ix.fact(m.id);
-                eprintln!(
-                    "    {:.3} {}:{} {:?} shared={:?} ctx={:?}",
-                    m.score,
-                    s.rel,
-                    s.line,
-                    s.written,
-                    m.shared,
-                    s.context
-                        .iter()
-                        .map(|c| (&c.key, c.weight))
-                        .collect::<Vec<_>>()
-                );
-            }
-        }
-    }
     let meets = |f: &Fact, m: &Match| f.meets(ix.fact(m.id));
     // A source figure with the very same value and a close shared word is the note figure's
     // partner even when another figure's context is closer (`a loss of $2.4 billion, with cash
@@ -190,7 +160,12 @@ pub fn pair(ix: &FactIndex, note: &[Fact], sources: &[String]) -> Vec<Outcome> {
                     others: rest.iter().take(2).map(|m| (*m).clone()).collect(),
                 };
             }
-            if let Some(m) = all[i].iter().find(|m| m.score >= WEAK && meets(f, m)) {
+            // A source that states the very value, or a meeting one in a loosely shared
+            // context, supports the figure: no hint.
+            if let Some(m) = all[i]
+                .iter()
+                .find(|m| (m.score >= WEAK && meets(f, m)) || (same_value(f, m) && meets(f, m)))
+            {
                 return Outcome::Supported(m.clone());
             }
             Outcome::Unmatched {
