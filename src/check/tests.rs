@@ -161,3 +161,75 @@ fn updating_a_note_keeps_the_index_and_an_article_rebuilds_it() {
     let re = ck.updated(&c2, "articles/talks.md");
     assert_eq!(re.facts.len(), 1);
 }
+
+#[test]
+fn an_equal_value_is_the_partner_even_when_another_context_is_closer() {
+    let article = "Kestrel expects to lose [[$2.4 billion|money 2.4e9 USD]] in the first half.\n\n\
+                   Analysts said its cash reserves of [[about $9 billion|money 9e9 USD approx]] would last six months.\n";
+    let note = "Kestrel expects a loss of [[$2.4 billion|money 2.4e9 USD]], with cash reserves of [[$19 billion|money 19e9 USD]].\n";
+    let c = corpus(&[("kestrel.md", article), ("notes/n.md", note)]);
+    let fs = Checker::new(&c, CheckSettings::default()).check_file(&c, "notes/n.md");
+    let text = c.file("notes/n.md").unwrap().text.clone();
+    let flagged: Vec<&str> = fs
+        .iter()
+        .filter(|f| f.code == codes::FIGURE_CONFLICT)
+        .map(|f| f.span.slice(&text))
+        .collect();
+    assert_eq!(flagged, ["$19 billion"], "{fs:#?}");
+}
+
+#[test]
+fn bullets_are_separate_clauses() {
+    // The second bullet's words must not make the first figure look like the article's.
+    let article = "Harbor Line cut [[40 percent|percent 40]] of its Asian routes.\n";
+    let note = "- Staff turnover was [[12 percent|percent 12]] last year.\n- Harbor Line cut its Asian routes.\n";
+    let c = corpus(&[("a.md", article), ("notes/n.md", note)]);
+    let fs = Checker::new(&c, CheckSettings::default()).check_file(&c, "notes/n.md");
+    assert!(
+        fs.iter().all(|f| f.code != codes::FIGURE_CONFLICT),
+        "{fs:#?}"
+    );
+}
+
+#[test]
+fn weekday_mismatch_in_an_article_uses_the_written_year() {
+    let c = corpus(&[(
+        "a.txt",
+        "The vote took place on Monday, June 5, 2018, in the capital.\n",
+    )]);
+    let fs = Checker::new(&c, CheckSettings::default()).check_corpus(&c);
+    assert_eq!(fs.len(), 1, "{fs:#?}");
+    assert_eq!(fs[0].code, codes::WEEKDAY_MISMATCH);
+    assert_eq!(fs[0].message, "June 5, 2018 was a Tuesday, not a Monday");
+    assert_eq!(fs[0].related.len(), 1);
+}
+
+#[test]
+fn odd_spans_and_text_do_not_panic() {
+    let mut c = corpus(&[
+        (
+            "a.md",
+            "Émoji 🎉 — ZTE has [[70,000 employees|count 70000 employee]]. Monday, June 5\n",
+        ),
+        (
+            "notes/n.md",
+            "🎉🎉 ZTE has [[90,000 employees|count 90000 employee]]\r\n",
+        ),
+    ]);
+    // Spans past the end and inside a character, as a stale analysis might carry.
+    for f in &mut c.files {
+        let mut file = (**f).clone();
+        for fig in &mut file.analysis.figures {
+            fig.span = crate::model::Span::new(1, file.text.len() + 40);
+        }
+        *f = Arc::new(file);
+    }
+    let ck = Checker::new(&c, CheckSettings::default());
+    let _ = ck.check_corpus(&c);
+    let _ = ck.check_file(&c, "notes/n.md");
+    let _ = ck.check_file(&c, "missing.md");
+    let empty = corpus(&[("notes/e.md", ""), ("e.md", "")]);
+    assert!(Checker::new(&empty, CheckSettings::default())
+        .check_corpus(&empty)
+        .is_empty());
+}
