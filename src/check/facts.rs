@@ -27,6 +27,8 @@ pub struct ContextWord {
     pub weight: f32,
     /// True for part of a name (an entity mention, or capitalised away from a sentence start).
     pub is_name: bool,
+    /// Source offset of its first occurrence (`usize::MAX` for the extractor's subject words).
+    pub at: usize,
 }
 
 /// One figure of one file, ready to compare.
@@ -219,8 +221,10 @@ pub fn facts_of(file: &SourceFile) -> Vec<Fact> {
                     .to_string(),
                 weight: 0.0,
                 is_name,
+                at: w.span.start,
             });
             e.weight = e.weight.max(weight);
+            e.at = e.at.min(w.span.start);
         };
         let before: Vec<&Word> = before.iter().filter(|w| !in_figure(w)).collect();
         let after: Vec<&Word> = after.iter().filter(|w| !in_figure(w)).collect();

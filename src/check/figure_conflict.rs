@@ -265,12 +265,16 @@ const MEASURES: &[&str] = &[
 pub fn label(note: &Fact, shared: &[String]) -> String {
     let is_name = |w: &String| note.context.iter().any(|c| c.is_name && &c.surface == w);
     let is_measure = |w: &String| MEASURES.contains(&super::words::key(&w.to_lowercase()).as_str());
-    let mut words: Vec<String> = shared
-        .iter()
-        .filter(|w| is_name(w))
-        .take(2)
-        .cloned()
-        .collect();
+    // Names in the order the note writes them (`Harbor Freight`, not `Freight Harbor`).
+    let at = |w: &String| {
+        note.context
+            .iter()
+            .find(|c| &c.surface == w)
+            .map_or(usize::MAX, |c| c.at)
+    };
+    let mut names: Vec<&String> = shared.iter().filter(|w| is_name(w)).take(2).collect();
+    names.sort_by_key(|w| at(w));
+    let mut words: Vec<String> = names.into_iter().cloned().collect();
     words.extend(
         shared
             .iter()

@@ -226,10 +226,12 @@ pub fn normalised(f: &Figure) -> String {
         (FigureType::Duration, Value::Number(n)) => days(n),
         (FigureType::Count, Value::Number(n)) => {
             let unit = f.unit.as_deref().unwrap_or("");
-            let unit = if n == 1.0 || unit.is_empty() || unit.ends_with('s') {
-                unit.to_string()
-            } else {
-                format!("{unit}s")
+            let unit = match unit {
+                "person" if n != 1.0 => "people".to_string(),
+                u if n == 1.0 || u.is_empty() || u.ends_with('s') || UNCOUNTED.contains(&u) => {
+                    u.to_string()
+                }
+                u => format!("{u}s"),
             };
             format!("{} {unit}", with_scale(n)).trim_end().to_string()
         }
@@ -237,6 +239,17 @@ pub fn normalised(f: &Figure) -> String {
     };
     format!("{q}{body}")
 }
+
+/// Counted nouns whose plural is the singular (`47,000 staff`).
+const UNCOUNTED: &[&str] = &[
+    "staff",
+    "personnel",
+    "people",
+    "cattle",
+    "sheep",
+    "livestock",
+    "aircraft",
+];
 
 /// A number with a scale word for the large ones (`50 billion`), grouped digits otherwise.
 fn with_scale(n: f64) -> String {
