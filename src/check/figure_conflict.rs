@@ -272,7 +272,7 @@ pub fn label(note: &Fact, shared: &[String]) -> String {
             .find(|c| &c.surface == w)
             .map_or(usize::MAX, |c| c.at)
     };
-    let mut names: Vec<&String> = shared.iter().filter(|w| is_name(w)).take(2).collect();
+    let mut names: Vec<&String> = shared.iter().filter(|w| is_name(w)).take(3).collect();
     names.sort_by_key(|w| at(w));
     let mut words: Vec<String> = names.into_iter().cloned().collect();
     words.extend(
