@@ -50,7 +50,7 @@ pub struct Fact {
     pub sentence: Span,
     /// Context words, unique by key, sorted by key.
     pub context: Vec<ContextWord>,
-    /// Name tokens of people and organisations near it (lowercase keys).
+    /// Name tokens (keys) of the organisations named close to it (`ZTE`, `Huawei`).
     pub entities: Vec<String>,
     /// Keys of the extractor's measure words (`employee`, `tariff`).
     pub measures: Vec<String>,
@@ -72,6 +72,9 @@ fn words_between(text: &str, a: usize, b: usize) -> usize {
         .filter(|w| !w.is_empty())
         .count()
 }
+
+/// How many words away an organisation still says whose figure it is.
+const ORG_REACH: usize = 6;
 
 /// Weight from which a context word counts as close to its figure.
 const CLOSE: f32 = 0.7;
@@ -254,8 +257,16 @@ pub fn facts_of(file: &SourceFile) -> Vec<Fact> {
             .analysis
             .entities
             .iter()
-            .filter(|e| matches!(e.ty, EntityType::Per | EntityType::Org))
-            .filter(|e| e.span.overlaps(&window))
+            .filter(|e| e.ty == EntityType::Org && e.span.overlaps(&window))
+            // Close means within a few words: `Huawei employs 180,000`, `ZTE, a 70,000-employee`.
+            .filter(|e| {
+                let d = if e.span.end <= span.start {
+                    words_between(text, e.span.end, span.start)
+                } else {
+                    words_between(text, span.end, e.span.start)
+                };
+                d <= ORG_REACH
+            })
             .flat_map(|e| {
                 let n = words::clamp(text, e.name);
                 words::content_words(text, n).into_iter().map(|w| w.key)
@@ -452,12 +463,22 @@ impl FactIndex {
         ids
     }
 
-    /// How much `a` and `b` talk about the same thing: TF-IDF cosine of their weighted contexts,
-    /// zero when each names people or organisations and they share none.
+    /// How much `a` and `b` talk about the same thing: the mean of TF-IDF cosine and coverage of
+    /// their weighted contexts; zero when each names an organisation close by and they share none
+    /// (`Huawei employs 180,000` is not about `ZTE, a 70,000-employee company`).
     pub fn similarity(&self, a: &Fact, b: &Fact) -> (f32, Vec<String>, usize, bool) {
+        // An organisation of one side anywhere in the other's context keeps them comparable
+        // (`ZTE` a few words further off while `Commerce Department` stands closer).
+        let mentions = |f: &Fact, e: &String| {
+            f.entities.contains(e)
+                || f.context
+                    .binary_search_by(|c| c.key.as_str().cmp(e))
+                    .is_ok()
+        };
         if !a.entities.is_empty()
             && !b.entities.is_empty()
-            && !a.entities.iter().any(|e| b.entities.contains(e))
+            && !a.entities.iter().any(|e| mentions(b, e))
+            && !b.entities.iter().any(|e| mentions(a, e))
         {
             return (0.0, Vec::new(), 0, false);
         }

@@ -47,7 +47,7 @@ pub enum Outcome {
 /// [`MARGIN`] times.
 const SAME_CLEAR: f32 = 0.2;
 /// How far ahead of the runner-up a clear winner is.
-const MARGIN: f32 = 2.5;
+const MARGIN: f32 = 2.0;
 
 fn threshold(f: &Fact) -> f32 {
     if f.key.dim == "number" {

@@ -81,7 +81,7 @@ pub fn unmark(marked: &str) -> (String, Vec<Figure>) {
 pub fn corpus(files: &[(&str, &str)]) -> Corpus {
     let root = PathBuf::from("/fixture");
     let g = Gazetteer::default();
-    let files = files
+    let mut files: Vec<Arc<SourceFile>> = files
         .iter()
         .map(|(rel, marked)| {
             let (text, figs) = unmark(marked);
@@ -93,9 +93,9 @@ pub fn corpus(files: &[(&str, &str)]) -> Corpus {
             Arc::new(f)
         })
         .collect();
-    Corpus {
-        root,
-        files,
-        skipped: Vec::new(),
-    }
+    files.sort_by(|a, b| a.rel.cmp(&b.rel));
+    let mut c = Corpus::default();
+    c.root = root;
+    c.files = files;
+    c
 }

@@ -220,7 +220,8 @@ impl Checker {
             DocKind::Note => {
                 let srcs = sources::of_note(corpus, file);
                 raw.extend(srcs.problems.iter().cloned());
-                let note_facts = facts::facts_of(file);
+                let mut note_facts = facts::facts_of(file);
+                note_facts.retain(|f| !self.settings.is_ignored(&f.written));
                 let pairing = figure_conflict::pair(&self.facts, &note_facts, &srcs.files);
                 if on(codes::FIGURE_CONFLICT) {
                     raw.extend(figure_conflict::check(
@@ -265,15 +266,15 @@ impl Checker {
     }
 }
 
-/// Checks one file of a corpus with settings read from the corpus root (indexes the corpus:
+/// Checks one file of a corpus with the settings it was loaded with (indexes the corpus:
 /// callers that check often keep a [`Checker`]).
 pub fn check_file(corpus: &Corpus, rel: &str) -> Vec<Finding> {
-    Checker::new(corpus, CheckSettings::load(&corpus.root)).check_file(corpus, rel)
+    Checker::new(corpus, CheckSettings::from_corpus(corpus)).check_file(corpus, rel)
 }
 
-/// Checks a whole corpus with settings read from its root.
+/// Checks a whole corpus with the settings it was loaded with.
 pub fn check_corpus(corpus: &Corpus) -> Vec<Finding> {
-    Checker::new(corpus, CheckSettings::load(&corpus.root)).check_corpus(corpus)
+    Checker::new(corpus, CheckSettings::from_corpus(corpus)).check_corpus(corpus)
 }
 
 /// Counts findings per severity, in the order error, warning, information, hint.

@@ -1,28 +1,46 @@
-//! Per-code severities (`off` drops a rule), read from `corpus-ls.toml`:
+//! Per-code severities (`off` drops a rule) and ignored surface forms, from the corpus config
+//! (`corpus-ls.toml` or the LSP's settings, read by [`crate::config`]):
 //!
 //! ```toml
+//! ignore = ["Section 301"]
+//!
 //! [severity]
 //! figure-conflict = "error"
 //! figure-unsupported = "off"
 //! ```
 //!
-//! A config that cannot be read is a `config-error` finding on the file, and defaults apply.
+//! A config that cannot be read is a `config-error` finding on the file, and defaults apply;
+//! so is each key the config reader warned about, and each unknown diagnostic code.
 
 use super::{codes, Finding, Severity};
+use crate::config::{self, Config, ConfigError};
+use crate::corpus::Corpus;
 use crate::model::Span;
 use std::collections::HashMap;
 use std::path::Path;
 
 /// The config file's name at the corpus root.
-pub const CONFIG_FILE: &str = "corpus-ls.toml";
+pub const CONFIG_FILE: &str = config::FILE_NAME;
 
-/// Severities per code, and the problems met reading them.
+/// Severities per code, ignored forms, and the problems met reading them.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct CheckSettings {
     /// Overrides: `None` turns the code off.
     pub overrides: HashMap<String, Option<Severity>>,
+    /// Surface forms whose figures are not checked (compared case-insensitively).
+    pub ignore: Vec<String>,
     /// `config-error` findings met while reading the config.
     pub problems: Vec<Finding>,
+}
+
+fn to_check(s: config::Severity) -> Option<Severity> {
+    match s {
+        config::Severity::Error => Some(Severity::Error),
+        config::Severity::Warning => Some(Severity::Warning),
+        config::Severity::Information => Some(Severity::Information),
+        config::Severity::Hint => Some(Severity::Hint),
+        config::Severity::Off => None,
+    }
 }
 
 impl CheckSettings {
@@ -34,113 +52,60 @@ impl CheckSettings {
         }
     }
 
-    /// Reads `corpus-ls.toml` at `root`; a missing file means defaults.
-    pub fn load(root: &Path) -> CheckSettings {
-        match std::fs::read_to_string(root.join(CONFIG_FILE)) {
-            Ok(text) => CheckSettings::parse(&text),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => CheckSettings::default(),
-            Err(e) => CheckSettings {
-                overrides: HashMap::new(),
-                problems: vec![Finding::new(
-                    CONFIG_FILE,
-                    Span::new(0, 0),
-                    codes::CONFIG_ERROR,
-                    format!("cannot read {CONFIG_FILE}: {e}; defaults apply"),
-                )],
-            },
-        }
+    /// True when figures written as `surface` are not to be checked.
+    pub fn is_ignored(&self, surface: &str) -> bool {
+        let s = surface.trim();
+        self.ignore.iter().any(|i| i.trim().eq_ignore_ascii_case(s))
     }
 
-    /// Reads the severities of a config text (tables `[severity]` or `[severities]`).
-    pub fn parse(text: &str) -> CheckSettings {
-        let mut out = CheckSettings::default();
-        let table: toml::Table = match text.parse() {
-            Ok(t) => t,
-            Err(e) => {
-                let e: toml::de::Error = e;
-                let span = e
-                    .span()
-                    .map(|r| {
-                        Span::new(
-                            r.start.min(text.len()),
-                            r.end.min(text.len()).max(r.start.min(text.len())),
-                        )
-                    })
-                    .unwrap_or_default();
-                let msg = e.message().trim().to_string();
+    /// The settings of a read config; `error` (the reason it fell back to the defaults, if it
+    /// did) and the reader's warnings become `config-error` findings on the config file.
+    pub fn from_config(config: &Config, error: Option<&ConfigError>) -> CheckSettings {
+        let mut out = CheckSettings {
+            ignore: config.ignore.clone(),
+            ..CheckSettings::default()
+        };
+        for (code, level) in &config.severity {
+            if codes::ALL.contains(&code.as_str()) {
+                out.overrides.insert(code.clone(), to_check(*level));
+            } else {
                 out.problems.push(Finding::new(
                     CONFIG_FILE,
-                    span,
+                    Span::default(),
                     codes::CONFIG_ERROR,
-                    format!("{CONFIG_FILE} is not valid TOML ({msg}); defaults apply"),
+                    format!(
+                        "unknown diagnostic code `{code}` in [severity] (known: {})",
+                        codes::ALL.join(", ")
+                    ),
                 ));
-                return out;
             }
-        };
-        for name in ["severity", "severities"] {
-            let Some(v) = table.get(name) else { continue };
-            let Some(t) = v.as_table() else {
-                out.problem(
-                    text,
-                    name,
-                    format!("`{name}` should be a table of code = level"),
-                );
-                continue;
-            };
-            for (code, level) in t {
-                let Some(level) = level.as_str() else {
-                    out.problem(
-                        text,
-                        code,
-                        format!("severity of `{code}` should be a string"),
-                    );
-                    continue;
-                };
-                if !codes::ALL.contains(&code.as_str()) {
-                    out.problem(
-                        text,
-                        code,
-                        format!(
-                            "unknown diagnostic code `{code}` (known: {})",
-                            codes::ALL.join(", ")
-                        ),
-                    );
-                    continue;
-                }
-                if level.trim().eq_ignore_ascii_case("off") {
-                    out.overrides.insert(code.clone(), None);
-                } else if let Some(s) = Severity::parse(level) {
-                    out.overrides.insert(code.clone(), Some(s));
-                } else {
-                    out.problem(
-                        text,
-                        code,
-                        format!("unknown severity `{level}` for `{code}` (error, warning, information, hint, off); the default applies"),
-                    );
-                }
-            }
+        }
+        for e in error.into_iter().chain(config.warnings.iter()) {
+            out.problems.push(Finding::new(
+                CONFIG_FILE,
+                e.span.unwrap_or_default(),
+                codes::CONFIG_ERROR,
+                e.message.clone(),
+            ));
         }
         out
     }
 
-    fn problem(&mut self, text: &str, key: &str, message: String) {
-        // Point at the line that names the key, when there is one.
-        let span = text
-            .match_indices(key)
-            .find(|(i, _)| {
-                text[..*i]
-                    .rsplit('\n')
-                    .next()
-                    .is_some_and(|p| p.trim().is_empty() || p.trim() == "[")
-            })
-            .map(|(i, k)| Span::new(i, i + k.len()))
-            .unwrap_or_default();
-        self.problems.push(Finding::new(
-            CONFIG_FILE,
-            span,
-            codes::CONFIG_ERROR,
-            message,
-        ));
+    /// The settings a loaded corpus was built with.
+    pub fn from_corpus(corpus: &Corpus) -> CheckSettings {
+        CheckSettings::from_config(&corpus.config, corpus.config_error.as_ref())
+    }
+
+    /// Reads `corpus-ls.toml` at `root`; a missing file means defaults.
+    pub fn load(root: &Path) -> CheckSettings {
+        let (c, e) = Config::load(root);
+        CheckSettings::from_config(&c, e.as_ref())
+    }
+
+    /// Reads the settings of a config text.
+    pub fn parse(text: &str) -> CheckSettings {
+        let (c, e) = Config::parse(text);
+        CheckSettings::from_config(&c, e.as_ref())
     }
 }
 
@@ -153,7 +118,7 @@ mod tests {
         let s = CheckSettings::parse(
             "[severity]\nfigure-conflict = \"error\"\nfigure-unsupported = \"off\"\n",
         );
-        assert!(s.problems.is_empty());
+        assert!(s.problems.is_empty(), "{:?}", s.problems);
         assert_eq!(s.severity("figure-conflict"), Some(Severity::Error));
         assert_eq!(s.severity("figure-unsupported"), None);
         assert_eq!(s.severity("sources-disagree"), Some(Severity::Information));
@@ -165,6 +130,7 @@ mod tests {
         let s = CheckSettings::parse(text);
         assert_eq!(s.problems.len(), 1);
         assert_eq!(s.problems[0].code, "config-error");
+        assert_eq!(s.problems[0].rel, "corpus-ls.toml");
         assert!(s.problems[0].span.end <= text.len());
         assert_eq!(s.severity("figure-conflict"), Some(Severity::Warning));
     }
@@ -172,9 +138,16 @@ mod tests {
     #[test]
     fn unknown_levels_and_codes_are_named() {
         let s = CheckSettings::parse("[severity]\nfigure-conflict = \"loud\"\nfoo = \"hint\"\n");
-        assert_eq!(s.problems.len(), 2);
-        assert!(s.problems[0].message.contains("loud"));
-        assert_eq!(s.problems[0].span, Span::new(11, 26));
+        assert_eq!(s.problems.len(), 2, "{:?}", s.problems);
+        assert!(s.problems.iter().any(|p| p.message.contains("loud")));
+        assert!(s.problems.iter().any(|p| p.message.contains("`foo`")));
         assert_eq!(s.severity("figure-conflict"), Some(Severity::Warning));
+    }
+
+    #[test]
+    fn ignored_forms() {
+        let s = CheckSettings::parse("ignore = [\"Section 301\"]\n");
+        assert!(s.is_ignored(" section 301"));
+        assert!(!s.is_ignored("Section 302"));
     }
 }

@@ -358,7 +358,7 @@ pub fn run(
     for s in &corpus.skipped {
         let _ = writeln!(err, "corpus-ls: {}: {}", s.rel, s.reason);
     }
-    let settings = CheckSettings::load(&root);
+    let settings = CheckSettings::from_corpus(&corpus);
     let checker = Checker::new(&corpus, settings.clone());
     let findings = checker.check_corpus(&corpus);
     if let Err(e) = write(out, err, &corpus, &findings, &settings, format) {
