@@ -26,24 +26,6 @@ fn root() -> String {
     fixture().to_string_lossy().into_owned()
 }
 
-/// Snapshot name: the figure rules need the figure extractor; until it is in the build, the
-/// snapshots of the extractor-free findings apply (`-no-figures`).
-fn snap(name: &str) -> String {
-    let (_, out, _) = run(&[
-        "spans",
-        "--format",
-        "json",
-        "--root",
-        &root(),
-        &fixture().join("articles/harbor.md").to_string_lossy(),
-    ]);
-    if out.contains("\"kind\":\"figure\"") {
-        name.to_string()
-    } else {
-        format!("{name}-no-figures")
-    }
-}
-
 #[test]
 fn human_output_is_compiler_style() {
     let (code, out, _) = run(&["check", &root()]);
@@ -52,7 +34,7 @@ fn human_output_is_compiler_style() {
         out.lines().last().unwrap_or("").contains("findings:"),
         "{out}"
     );
-    insta::assert_snapshot!(snap("human"), out);
+    insta::assert_snapshot!("human", out);
 }
 
 #[test]
@@ -84,7 +66,7 @@ fn json_lines_carry_the_contract_fields() {
             }
         }
     }
-    insta::assert_snapshot!(snap("json"), out);
+    insta::assert_snapshot!("json", out);
 }
 
 #[test]
@@ -143,7 +125,7 @@ fn sarif_log_has_the_2_1_0_shape() {
             assert!(sl <= el);
         }
     }
-    insta::assert_snapshot!(snap("sarif"), out);
+    insta::assert_snapshot!("sarif", out);
 }
 
 #[test]
