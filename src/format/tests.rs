@@ -246,3 +246,28 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn wrapped_first_line_is_not_a_headline() {
+    let src = "The talks in Lagos ended on Sunday without a deal and the\nofficials said more talks would follow in May.\n";
+    assert_eq!(metadata(src, Format::Plain).headline, None);
+    let src = "Talks End\n   \nBody.";
+    assert_eq!(
+        metadata(src, Format::Plain).headline.as_deref(),
+        Some("Talks End")
+    );
+}
+
+proptest! {
+    #[test]
+    fn arbitrary_text_never_panics(src in any::<String>()) {
+        let f = sniff(Path::new("x.txt"), &src);
+        let (v, _) = view_and_metadata(&src, f);
+        for fmt in [Format::Markdown, Format::Plain, Format::Lowercase] {
+            let (v2, _) = view_and_metadata(&src, fmt);
+            let sp = v2.span_to_source(Span::new(0, v2.text().len()));
+            prop_assert!(sp.end <= src.len());
+        }
+        prop_assert!(v.text().len() <= src.len());
+    }
+}
