@@ -208,7 +208,7 @@ fn headline_line(view: &str, line: &Line, format: Format) -> bool {
         && words > 0
         && words <= HEADLINE_MAX_WORDS
         && t.len() <= 200
-        && !t.ends_with(['.', ',', ';', ':'])
+        && (!t.ends_with(['.', ',', ';', ':']) || t.ends_with("..."))
         && byline_in(line, format, false).is_none()
         && dateline_in(line).is_none()
 }
