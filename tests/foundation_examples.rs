@@ -183,3 +183,56 @@ fn spans_offsets_are_exact() {
         }
     }
 }
+
+#[test]
+fn note_links_are_listed() {
+    let (text, _, m, _) = read("notes/farm-questions.md");
+    let links: Vec<_> = m
+        .links
+        .iter()
+        .map(|(d, s)| (d.as_str(), s.slice(&text)))
+        .collect();
+    assert_eq!(
+        links,
+        [
+            (
+                "../ardenian-farmers-brace.txt",
+                "../ardenian-farmers-brace.txt"
+            ),
+            ("../draskov-talks-end.md", "../draskov-talks-end.md")
+        ]
+    );
+}
+
+/// The whole view and metadata of every example file, so any change to what extractors read
+/// shows up in review.
+#[test]
+fn views_snapshot() {
+    let mut out = String::new();
+    for f in &scan::scan(&root()).files {
+        let fmt = format::sniff(&f.abs, &f.text);
+        let (v, m) = format::view_and_metadata(&f.text, fmt);
+        let slice = |s: Option<corpus_ls::model::Span>| s.map(|s| s.slice(&f.text).to_string());
+        out += &format!("=== {} ({fmt:?})\n", f.rel);
+        out += &format!(
+            "headline: {:?} at {:?}\nbyline: {:?} at {:?}\ndate: {:?} at {:?}\nkind: {:?}\nsources: {:?}\n",
+            m.headline,
+            slice(m.headline_span),
+            m.byline,
+            slice(m.byline_span),
+            m.date,
+            slice(m.date_span),
+            m.kind,
+            m.sources,
+        );
+        for (level, s) in &m.headings {
+            out += &format!("heading {level}: {:?}\n", s.slice(&f.text));
+        }
+        out += "---\n";
+        for line in v.text().lines() {
+            out += line.trim_end();
+            out += "\n";
+        }
+    }
+    insta::assert_snapshot!(out);
+}

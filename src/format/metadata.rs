@@ -259,6 +259,7 @@ pub(crate) fn read(
     }
     if let Some(o) = outline {
         meta.headings = o.headings.clone();
+        meta.links = o.links.clone();
     }
     let lines = head_lines(text);
     let mut used = None;
