@@ -131,6 +131,30 @@ fn bridge(
         .map(|(i, _)| a + i)
         .take(keep)
         .collect();
+    if let [n] = newlines[..] {
+        if block {
+            // A block ended on one line break (`## Title\nBody`, `text\n- item`): a second
+            // newline stands for a markup byte of the gap, so paragraphs stay apart.
+            let mark = |c: &u8| c.is_ascii() && !c.is_ascii_whitespace();
+            let after = source.as_bytes()[n + 1..b]
+                .iter()
+                .position(mark)
+                .map(|j| n + 1 + j);
+            let before = source.as_bytes()[a..n].iter().position(mark).map(|j| a + j);
+            match (after, before) {
+                (Some(j), _) => {
+                    v.copy(n, n + 1);
+                    v.substitute(b'\n', j);
+                }
+                (None, Some(j)) => {
+                    v.substitute(b'\n', j);
+                    v.copy(n, n + 1);
+                }
+                (None, None) => v.copy(n, n + 1),
+            }
+            return;
+        }
+    }
     if !newlines.is_empty() {
         for n in newlines {
             v.copy(n, n + 1);
@@ -188,6 +212,10 @@ mod tests {
         assert_eq!(v("> one\n> two\n\n- a\n- b\n"), "one\ntwo\n\na\nb");
         assert_eq!(v("| a | b |\n|---|---|\n| c | d |\n"), "a b\nc d");
         assert_eq!(v("Title\n===\n\nText"), "Title\n\nText");
+        assert_eq!(
+            v("Para one.\n- item\n## Head\nText"),
+            "Para one.\n\nitem\n\nHead\nText"
+        );
     }
 
     #[test]
