@@ -1,6 +1,5 @@
 //! `mentions` on the two seed articles as one corpus (read from `/work/shared/seeds`, copied to a
-//! temp dir; skipped with a reason when absent). Needs the recogniser: ignored until the
-//! `entities` work is merged, then run with `cargo test --test corpus_seeds -- --include-ignored`.
+//! temp dir; skipped with a reason when absent).
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -34,7 +33,6 @@ fn mentions(root: &Path, name: &str) -> Vec<serde_json::Value> {
 }
 
 #[test]
-#[ignore = "needs the entity recogniser (entities branch)"]
 fn liu_he_has_his_seven_mentions_and_nothing_else() {
     let Some(src) = seeds() else {
         eprintln!("skipped: ../shared/seeds is absent");

@@ -98,9 +98,7 @@ pub fn name_set<'a>(
 
 /// The gazetteer of a name set (the one place that builds a `Gazetteer`).
 pub fn gazetteer(names: &[(String, EntityType)]) -> Gazetteer {
-    Gazetteer {
-        names: names.to_vec(),
-    }
+    Gazetteer::new(names.iter().cloned())
 }
 
 #[cfg(test)]
