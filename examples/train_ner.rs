@@ -206,7 +206,7 @@ fn train_one(
             "[{name}] epoch {epoch}: {wrong} sentences wrong, testa span F1 {f1:.4} ({:.0}s)",
             t0.elapsed().as_secs_f64()
         );
-        if best.as_ref().map_or(true, |b| f1 > b.0) {
+        if best.as_ref().is_none_or(|b| f1 > b.0) {
             best = Some((f1, epoch, model));
         }
     }

@@ -59,7 +59,7 @@ fn clitic_at(text: &str, i: usize) -> Option<usize> {
     let rest = &text[after..after + run];
     if run > 0 && CLITICS.iter().any(|c| c.eq_ignore_ascii_case(rest)) {
         let next = char_at(text, after + run);
-        if next.map_or(true, |c| !is_word_char(c)) {
+        if next.is_none_or(|c| !is_word_char(c)) {
             return Some(ap.len_utf8() + run);
         }
     }
@@ -238,7 +238,7 @@ fn scan_number(text: &str, start: usize) -> usize {
         if ["s", "st", "nd", "rd", "th"]
             .iter()
             .any(|s| s.eq_ignore_ascii_case(suffix))
-            && after.map_or(true, |c| !is_word_char(c))
+            && after.is_none_or(|c| !is_word_char(c))
         {
             i += run;
         }

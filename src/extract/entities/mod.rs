@@ -144,7 +144,7 @@ fn add_gazetteer_names(
         }) {
             continue;
         }
-        let unknown = model.map_or(true, |md| {
+        let unknown = model.is_none_or(|md| {
             (m.first..m.end).any(|i| !md.has_row(features::word_row(doc, i, md.mask())))
         });
         found.push((
@@ -377,7 +377,7 @@ fn mentions(
         }
         if cues::is_honorific(doc, i)
             && i + 1 < toks.len()
-            && spans.get(next_span).map_or(true, |s| s.first > i + 1)
+            && spans.get(next_span).is_none_or(|s| s.first > i + 1)
         {
             let next = word(i + 1);
             let same_sentence = sentence_start(i) == sentence_start(i + 1);
