@@ -157,6 +157,37 @@ fn add_gazetteer_names(
         ));
     }
     merge_known(spans, found);
+    trim_to_known_people(text, segments, doc, model, gaz, spans);
+}
+
+/// In lowercase text, a person's name the tagger ran on into a common word (`mr liu held`) is cut
+/// back to the longest name the gazetteer knows from its start (`liu`), when the whole run is
+/// not a known name and every word cut off is one the tagger knows from training.
+fn trim_to_known_people(
+    text: &str,
+    segments: &Segments,
+    doc: &PreparedDoc,
+    model: Option<&Model>,
+    gaz: &Gazetteer,
+    spans: &mut [TokenSpan],
+) {
+    let Some(model) = model else { return };
+    let per = gazetteer::type_bit(EntityType::Per);
+    for s in spans
+        .iter_mut()
+        .filter(|s| s.ty == EntityType::Per && s.end - s.first > 1)
+    {
+        let toks = &segments.tokens[s.first..s.end];
+        let Some(m) = gaz.find(text, toks).into_iter().next() else {
+            continue;
+        };
+        let known_end = s.first + m.end;
+        let common_rest =
+            (known_end..s.end).all(|i| model.has_row(features::word_row(doc, i, model.mask())));
+        if m.first == 0 && m.bits & per != 0 && known_end < s.end && common_rest {
+            s.end = known_end;
+        }
+    }
 }
 
 /// Merges known names into the tagger's spans: a name replaces tagged spans lying inside it
