@@ -59,7 +59,7 @@ fn clitic_at(text: &str, i: usize) -> Option<usize> {
     let rest = &text[after..after + run];
     if run > 0 && CLITICS.iter().any(|c| c.eq_ignore_ascii_case(rest)) {
         let next = char_at(text, after + run);
-        if next.is_none_or(|c| !is_word_char(c)) {
+        if next.map_or(true, |c| !is_word_char(c)) {
             return Some(ap.len_utf8() + run);
         }
     }
@@ -174,8 +174,7 @@ fn scan_word(text: &str, start: usize) -> usize {
             return j;
         }
     }
-    loop {
-        let Some(c) = char_at(text, i) else { break };
+    while let Some(c) = char_at(text, i) {
         if is_word_char(c) {
             i += c.len_utf8();
             continue;
@@ -223,11 +222,9 @@ fn scan_number(text: &str, start: usize) -> usize {
     let mut i = start;
     while i < bytes.len() {
         let b = bytes[i];
-        if b.is_ascii_digit() {
-            i += 1;
-        } else if matches!(b, b',' | b'.' | b'-' | b'/' | b':')
-            && bytes.get(i + 1).is_some_and(|d| d.is_ascii_digit())
-        {
+        let separator = matches!(b, b',' | b'.' | b'-' | b'/' | b':')
+            && bytes.get(i + 1).is_some_and(|d| d.is_ascii_digit());
+        if b.is_ascii_digit() || separator {
             i += 1;
         } else {
             break;
@@ -241,7 +238,7 @@ fn scan_number(text: &str, start: usize) -> usize {
         if ["s", "st", "nd", "rd", "th"]
             .iter()
             .any(|s| s.eq_ignore_ascii_case(suffix))
-            && after.is_none_or(|c| !is_word_char(c))
+            && after.map_or(true, |c| !is_word_char(c))
         {
             i += run;
         }
