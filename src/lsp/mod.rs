@@ -25,6 +25,7 @@ pub mod server;
 pub mod state;
 pub mod symbols;
 pub mod sync;
+pub mod transport;
 pub mod watch;
 pub mod workspace_symbol;
 

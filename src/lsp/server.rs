@@ -80,11 +80,16 @@ pub fn run_stdio() -> std::process::ExitCode {
         })
         .custom_method(DOCUMENT_TEXT, Backend::document_text)
         .finish();
-        Server::new(tokio::io::stdin(), tokio::io::stdout(), socket)
+        // Undecodable frames would stop the framework's reader: filter them out first.
+        let (reader, writer) = tokio::io::duplex(1 << 16);
+        tokio::spawn(super::transport::filter_frames(tokio::io::stdin(), writer));
+        Server::new(reader, tokio::io::stdout(), socket)
             .concurrency_level(4)
             .serve(service)
             .await;
     });
+    // The stdin reader may sit in a blocking read the client never ends: do not wait for it.
+    rt.shutdown_background();
     std::process::ExitCode::SUCCESS
 }
 
