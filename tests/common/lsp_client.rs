@@ -30,6 +30,22 @@ pub struct LspClient {
     stderr: Arc<Mutex<String>>,
 }
 
+/// The server binary: the one Cargo built for the tests, else `$CORPUS_LS_BIN`, else
+/// `corpus-ls` next to the running example's folder (`target/<profile>/corpus-ls`).
+pub fn server_binary() -> PathBuf {
+    if let Some(p) = option_env!("CARGO_BIN_EXE_corpus-ls") {
+        return PathBuf::from(p);
+    }
+    if let Some(p) = std::env::var_os("CORPUS_LS_BIN") {
+        return PathBuf::from(p);
+    }
+    let exe = std::env::current_exe().expect("current exe");
+    exe.parent()
+        .and_then(|d| d.parent())
+        .map(|d| d.join("corpus-ls"))
+        .expect("target folder")
+}
+
 /// The `file:` URI of a path.
 pub fn uri(path: &Path) -> String {
     let mut s = String::from("file://");
@@ -93,7 +109,7 @@ fn read_message(r: &mut impl BufRead) -> Option<Value> {
 impl LspClient {
     /// Starts the server binary with `args` (e.g. `["serve"]` or `["--stdio"]`).
     pub fn spawn_with(args: &[&str]) -> LspClient {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_corpus-ls"))
+        let mut child = Command::new(server_binary())
             .args(args)
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
