@@ -47,7 +47,7 @@ fn pct(samples: &mut [Duration], p: f64) -> Duration {
     samples[i]
 }
 
-fn report(name: &str, samples: &mut Vec<Duration>) {
+fn report(name: &str, samples: &mut [Duration]) {
     let n = samples.len();
     let (p50, p99) = (pct(samples, 0.5), pct(samples, 0.99));
     println!(
