@@ -248,3 +248,30 @@ fn files_changed_on_disk_are_reread_unless_open() {
     assert_eq!(c.document_text(&b)["text"], "Buffer text.\n");
     c.shutdown();
 }
+
+#[test]
+fn a_bad_config_is_a_diagnostic_on_the_config_file() {
+    let dir = write_corpus(&[
+        ("a.md", ARTICLE),
+        ("corpus-ls.toml", "notes = [\"n/**\"]\nbogus = 3\n"),
+    ]);
+    let (mut c, _) = LspClient::start(&[dir.path()], Value::Null, default_capabilities());
+    let cfg = uri(&lsp_client::canon(dir.path()).join("corpus-ls.toml"));
+    let d = c
+        .wait_diagnostics(&cfg, None)
+        .unwrap_or_else(|| panic!("config diagnostics for {cfg}: {:?}", c.notifications));
+    let first = &d["diagnostics"][0];
+    assert_eq!(first["severity"], 2, "an unknown key is a warning: {d}");
+    assert_eq!(first["range"]["start"]["line"], 1, "{d}");
+    // Breaking the file and saving it reloads the root with the defaults and an error.
+    std::fs::write(dir.path().join("corpus-ls.toml"), "notes = [").unwrap();
+    c.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({"changes": [{"uri": cfg, "type": 2}]}),
+    );
+    let d = c
+        .wait_diagnostics(&cfg, None)
+        .expect("config diagnostics again");
+    assert_eq!(d["diagnostics"][0]["severity"], 1, "{d}");
+    assert!(c.shutdown().success());
+}

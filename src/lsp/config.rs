@@ -3,7 +3,9 @@
 //! The corpus settings (the same keys as `corpus-ls.toml`) are kept as JSON and handed to the core
 //! when a root is loaded; the keys below only change what the server shows.
 
+use crate::config::{Config, ConfigError, FILE_NAME};
 use serde_json::Value;
+use std::path::Path;
 
 /// The configuration section the server asks the client for.
 pub const SECTION: &str = "corpus-ls";
@@ -55,6 +57,25 @@ impl Settings {
     }
 }
 
+/// The config of a root: its `corpus-ls.toml` when there is one, else the client's settings.
+/// Returns the problems found (errors and warnings) and the file's text for locating them.
+pub fn root_config(root: &Path, settings: &Settings) -> (Config, Vec<ConfigError>, Option<String>) {
+    let path = root.join(FILE_NAME);
+    if path.is_file() {
+        let (config, err) = Config::load(root);
+        let mut problems: Vec<ConfigError> = err.into_iter().collect();
+        problems.extend(config.warnings.iter().cloned());
+        return (config, problems, std::fs::read_to_string(path).ok());
+    }
+    if settings.raw.is_object() {
+        let (config, err) = Config::from_json(settings.raw.clone());
+        let mut problems: Vec<ConfigError> = err.into_iter().collect();
+        problems.extend(config.warnings.iter().cloned());
+        return (config, problems, None);
+    }
+    (Config::default(), Vec::new(), None)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -69,5 +90,25 @@ mod tests {
         assert_eq!(s.custom_token_types, Some(true));
         assert_eq!(s.raw["notes"][0], "n/**");
         assert_eq!(Settings::from_json(&Value::Null), Settings::default());
+    }
+
+    #[test]
+    fn the_file_wins_over_client_settings() {
+        let dir = tempfile::tempdir().unwrap();
+        let client = Settings::from_json(&json!({"notes": ["research/**"]}));
+        let (c, problems, _) = root_config(dir.path(), &client);
+        assert!(c.is_note("research/a.md") && problems.is_empty());
+        std::fs::write(
+            dir.path().join(FILE_NAME),
+            "notes = [\"mine/**\"]\nbogus = 1\n",
+        )
+        .unwrap();
+        let (c, problems, text) = root_config(dir.path(), &client);
+        assert!(c.is_note("mine/a.md") && !c.is_note("research/a.md"));
+        assert_eq!(problems.len(), 1, "the unknown key is a warning");
+        assert!(text.is_some());
+        std::fs::write(dir.path().join(FILE_NAME), "notes = [").unwrap();
+        let (_, problems, _) = root_config(dir.path(), &client);
+        assert!(problems[0].fatal);
     }
 }

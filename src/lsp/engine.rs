@@ -95,7 +95,7 @@ impl Engine {
                             let st = state.lock();
                             st.docs
                                 .get(&uri)
-                                .is_some_and(|d| d.buf.in_sync && d.buf.version == v)
+                                .is_some_and(|d| d.buf.in_sync && d.buf.version() == v)
                         };
                         if !current {
                             continue;
@@ -112,7 +112,7 @@ impl Engine {
     /// Brings the snapshot up to date with the open buffer `uri` and re-publishes what changed.
     /// Blocking; returns false when there was nothing to do.
     pub fn refresh_doc(&self, uri: &Uri) -> bool {
-        let (root, rel, writer) = {
+        let (root, rel, writer, config) = {
             let mut st = self.state.lock();
             let Some(doc) = st.docs.get_mut(uri) else {
                 return false;
@@ -120,13 +120,13 @@ impl Engine {
             let Some((root, rel)) = doc.place.clone() else {
                 return false;
             };
-            if !doc.buf.in_sync || doc.analysed == Some(doc.buf.version) {
+            if !doc.buf.in_sync || doc.analysed == Some(doc.buf.version()) {
                 return false;
             }
             let Some(r) = st.root_mut(&root) else {
                 return false;
             };
-            (root, rel, r.writer.clone())
+            (root, rel, r.writer.clone(), r.config.clone())
         };
         let _w = writer.lock();
         // Read the text only now: edits that came while waiting are included.
@@ -135,15 +135,15 @@ impl Engine {
             let Some(doc) = st.docs.get(uri) else {
                 return false;
             };
-            if !doc.buf.in_sync || doc.analysed == Some(doc.buf.version) {
+            if !doc.buf.in_sync || doc.analysed == Some(doc.buf.version()) {
                 return false;
             }
             let Some(r) = st.roots.iter().find(|r| r.path == root) else {
                 return false;
             };
-            (doc.buf.rope.to_string(), doc.buf.version, r.snap.clone())
+            (doc.buf.text(), doc.buf.version(), r.snap.clone())
         };
-        let file = analyse(&root, &rel, text, Vec::new());
+        let file = analyse(&root, &rel, text, Vec::new(), &config);
         let new = Arc::new(base.with_file(file));
         {
             let mut st = self.state.lock();
@@ -160,7 +160,7 @@ impl Engine {
 
     /// Re-reads a file of a root from disk (a watched change, a closed buffer) unless it is open.
     pub fn refresh_disk(&self, path: &Path) {
-        let (root, rel, writer) = {
+        let (root, rel, writer, config) = {
             let st = self.state.lock();
             let Some(r) = st.root_of(path) else {
                 return;
@@ -169,7 +169,7 @@ impl Engine {
             if st.open_uri(&r.path, &rel).is_some() {
                 return;
             }
-            (r.path.clone(), rel, r.writer.clone())
+            (r.path.clone(), rel, r.writer.clone(), r.config.clone())
         };
         let _w = writer.lock();
         let base = {
@@ -179,10 +179,12 @@ impl Engine {
                 None => return,
             }
         };
+        let wanted = scan::is_corpus_file(path) && config.is_included(&rel);
         let new = match scan::read_text(path) {
-            Ok((text, problems)) if scan::is_corpus_file(path) => {
-                base.with_file(analyse(&root, &rel, text, problems))
+            Ok((text, problems)) if wanted => {
+                base.with_file(analyse(&root, &rel, text, problems, &config))
             }
+            Ok(_) if base.file_index(&rel).is_some() => base.without_file(&rel),
             Ok(_) => return,
             Err(why) => {
                 if path.exists() {
@@ -213,8 +215,12 @@ impl Engine {
         if let Some(t) = &token {
             self.progress(progress::begin(t, root));
         }
+        let settings = self.state.lock().settings.clone();
+        let (config, problems, config_text) = super::config::root_config(root, &settings);
+        self.publish_config_problems(root, &problems, config_text.as_deref());
+        let config = Arc::new(config);
         let last = AtomicUsize::new(0);
-        let corpus = progress::load_corpus(root, &|done, total| {
+        let corpus = progress::load_corpus(root, &config, &|done, total| {
             let Some(t) = &token else { return };
             let pct = progress::percent(done, total) as usize;
             // One report per percent step, whatever thread finishes the file.
@@ -240,19 +246,14 @@ impl Engine {
                 .filter(|(_, d)| d.buf.in_sync)
                 .filter_map(|(u, d)| {
                     let (r, rel) = d.place.as_ref()?;
-                    (r == root).then(|| {
-                        (
-                            u.clone(),
-                            rel.clone(),
-                            d.buf.rope.to_string(),
-                            d.buf.version,
-                        )
-                    })
+                    (r == root).then(|| (u.clone(), rel.clone(), d.buf.text(), d.buf.version()))
                 })
                 .collect()
         };
         for (_, rel, text, _) in &overlay {
-            snap = snap.with_file(analyse(root, rel, text.clone(), Vec::new()));
+            if config.is_included(rel) {
+                snap = snap.with_file(analyse(root, rel, text.clone(), Vec::new(), &config));
+            }
         }
         let snap = Arc::new(snap);
         {
@@ -260,10 +261,11 @@ impl Engine {
             if let Some(r) = st.root_mut(root) {
                 r.snap = snap.clone();
                 r.loaded = true;
+                r.config = config.clone();
             }
             for (uri, _, _, version) in &overlay {
                 if let Some(d) = st.docs.get_mut(uri) {
-                    if d.buf.version == *version {
+                    if d.buf.version() == *version {
                         d.analysed = Some(*version);
                     }
                 }
@@ -281,6 +283,54 @@ impl Engine {
         );
         let rels: Vec<String> = snap.corpus.files.iter().map(|f| f.rel.clone()).collect();
         self.publish(root, &snap, rels);
+    }
+
+    /// Publishes the problems of a root's config on its `corpus-ls.toml` (a bad config is a
+    /// diagnostic there, never a crash).
+    fn publish_config_problems(
+        &self,
+        root: &Path,
+        problems: &[crate::config::ConfigError],
+        text: Option<&str>,
+    ) {
+        let path = root.join(crate::config::FILE_NAME);
+        let Some(uri) = super::convert::path_to_uri(&path) else {
+            return;
+        };
+        let (enc, text) = (self.state.lock().enc, text.unwrap_or(""));
+        let lines = crate::document::LineIndex::new(text);
+        let t = super::convert::TextRef::new(text, &lines);
+        let diags: Vec<Diagnostic> = problems
+            .iter()
+            .map(|p| Diagnostic {
+                range: t.range(p.span.unwrap_or_default(), enc),
+                severity: Some(if p.fatal {
+                    tower_lsp_server::ls_types::DiagnosticSeverity::ERROR
+                } else {
+                    tower_lsp_server::ls_types::DiagnosticSeverity::WARNING
+                }),
+                code: Some(tower_lsp_server::ls_types::NumberOrString::String(
+                    "config".to_string(),
+                )),
+                source: Some(diagnostics::SOURCE.to_string()),
+                message: p.message.clone(),
+                ..Diagnostic::default()
+            })
+            .collect();
+        let mut published = self.published.lock();
+        let unchanged = match published.get(&uri) {
+            Some(b) => b == &diags,
+            None => diags.is_empty(),
+        };
+        if unchanged {
+            return;
+        }
+        published.insert(uri.clone(), diags.clone());
+        let _ = self.out.send(Outbound::Diagnostics {
+            uri,
+            diags,
+            version: None,
+        });
     }
 
     /// Publishes the files a change of `rel` affects.

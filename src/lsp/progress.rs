@@ -1,6 +1,7 @@
 //! The cold index with `$/progress` reports (files done / total).
 
 use super::state::analyse;
+use crate::config::Config;
 use crate::corpus::{scan, Corpus};
 use rayon::prelude::*;
 use std::path::Path;
@@ -11,10 +12,14 @@ use tower_lsp_server::ls_types::{
     WorkDoneProgressBegin, WorkDoneProgressEnd, WorkDoneProgressReport,
 };
 
-/// Scans and analyses every file below `root`, calling `on_file(done, total)` as files finish
-/// (from worker threads).
-pub fn load_corpus(root: &Path, on_file: &(dyn Fn(usize, usize) + Sync)) -> Corpus {
-    let scanned = scan::scan(root);
+/// Scans and analyses every file below `root` that `config` includes, calling
+/// `on_file(done, total)` as files finish (from worker threads).
+pub fn load_corpus(
+    root: &Path,
+    config: &Config,
+    on_file: &(dyn Fn(usize, usize) + Sync),
+) -> Corpus {
+    let scanned = scan::scan_with(root, config);
     let total = scanned.files.len();
     on_file(0, total);
     let done = AtomicUsize::new(0);
@@ -22,7 +27,7 @@ pub fn load_corpus(root: &Path, on_file: &(dyn Fn(usize, usize) + Sync)) -> Corp
         .files
         .into_par_iter()
         .map(|f| {
-            let file = analyse(root, &f.rel, f.text, f.problems);
+            let file = analyse(root, &f.rel, f.text, f.problems, config);
             let n = done.fetch_add(1, Ordering::Relaxed) + 1;
             on_file(n, total);
             Arc::new(file)
@@ -95,7 +100,9 @@ mod tests {
         }
         std::fs::write(dir.path().join("skip.bin"), [0u8, 1, 2]).unwrap();
         let seen = Mutex::new(Vec::new());
-        let c = load_corpus(dir.path(), &|d, t| seen.lock().unwrap().push((d, t)));
+        let c = load_corpus(dir.path(), &Config::default(), &|d, t| {
+            seen.lock().unwrap().push((d, t))
+        });
         assert_eq!(c.files.len(), 5);
         let mut seen = seen.into_inner().unwrap();
         seen.sort();

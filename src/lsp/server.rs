@@ -208,8 +208,8 @@ impl Backend {
             .docs
             .get(&params.text_document.uri)
             .map(|d| DocumentTextResult {
-                text: d.buf.rope.to_string(),
-                version: d.buf.version,
+                text: d.buf.text(),
+                version: d.buf.version(),
                 in_sync: d.buf.in_sync,
             }))
     }
@@ -219,7 +219,7 @@ impl Backend {
         let path = root.join(CONFIG_FILE);
         let uri = path_to_uri(&path)?;
         if let Some(d) = self.engine.state.lock().docs.get(&uri) {
-            return Some(d.buf.rope.to_string());
+            return Some(d.buf.text());
         }
         std::fs::read_to_string(path).ok()
     }
@@ -462,10 +462,26 @@ impl LanguageServer for Backend {
 
     async fn did_save(&self, params: DidSaveTextDocumentParams) {
         let uri = params.text_document.uri;
+        // Saving a root's config re-reads the root with it.
+        if let Some(path) = uri_to_path(&uri) {
+            if path.file_name().and_then(|n| n.to_str()) == Some(CONFIG_FILE) {
+                let root = self
+                    .engine
+                    .state
+                    .lock()
+                    .root_of(&path)
+                    .map(|r| r.path.clone());
+                if let Some(r) = root.filter(|r| path.parent() == Some(r.as_path())) {
+                    let e = self.engine.clone();
+                    tokio::task::spawn_blocking(move || e.load_root(&r, None));
+                }
+                return;
+            }
+        }
         if let Some(text) = params.text {
             let mut st = self.engine.state.lock();
             if let Some(d) = st.docs.get_mut(&uri) {
-                if !d.buf.in_sync || d.buf.rope != text.as_str() {
+                if !d.buf.in_sync || d.buf.doc.rope != text.as_str() {
                     d.buf.resync(&text);
                     d.analysed = None;
                 }

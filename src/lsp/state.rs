@@ -8,8 +8,10 @@ use super::config::Settings;
 use super::convert::{path_to_uri, uri_to_path};
 use super::lookup::Index;
 use super::sync::BufferText;
-use crate::corpus::{scan, Corpus, SourceFile};
-use crate::document::Encoding;
+use crate::analysis::{self, AnalysisContext};
+use crate::config::Config;
+use crate::corpus::{is_note_path, scan, Corpus, SourceFile};
+use crate::document::{Encoding, LineIndex};
 use crate::extract::entities::Gazetteer;
 use parking_lot::Mutex;
 use std::collections::HashMap;
@@ -62,9 +64,28 @@ impl Snapshot {
     }
 }
 
-/// Analyses `text` as the file `rel` of `root`.
-pub fn analyse(root: &Path, rel: &str, text: String, problems: Vec<String>) -> SourceFile {
-    SourceFile::new(root, rel.to_string(), text, problems, &Gazetteer::default())
+/// Analyses `text` as the file `rel` of `root` (a note by its folder or the config's globs).
+pub fn analyse(
+    root: &Path,
+    rel: &str,
+    text: String,
+    problems: Vec<String>,
+    config: &Config,
+) -> SourceFile {
+    let gazetteer = Gazetteer::default();
+    let ctx = AnalysisContext {
+        gazetteer: &gazetteer,
+        is_note_by_path: is_note_path(rel) || config.is_note(rel),
+    };
+    let analysis = analysis::analyze(Path::new(rel), &text, &ctx);
+    SourceFile {
+        rel: rel.to_string(),
+        abs: root.join(rel),
+        lines: LineIndex::new(&text),
+        text: text.into(),
+        analysis,
+        problems,
+    }
 }
 
 /// One corpus root.
@@ -78,6 +99,8 @@ pub struct Root {
     pub loaded: bool,
     /// Serialises snapshot builders of this root (taken on blocking threads only).
     pub writer: Arc<Mutex<()>>,
+    /// Its settings (`corpus-ls.toml`, else the client's).
+    pub config: Arc<Config>,
 }
 
 impl Root {
@@ -92,6 +115,7 @@ impl Root {
             snap,
             loaded: false,
             writer: Arc::new(Mutex::new(())),
+            config: Arc::new(Config::default()),
         }
     }
 }
@@ -260,6 +284,7 @@ mod tests {
             "c.md",
             "text".into(),
             vec![],
+            &Config::default(),
         ));
         assert_eq!(s2.corpus.files.len(), n + 1);
         assert_eq!(s2.file_index("c.md"), Some(2));

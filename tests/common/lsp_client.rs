@@ -270,19 +270,20 @@ impl LspClient {
         resp["result"].clone()
     }
 
-    /// Waits for a notification matching `pred` (earlier ones are dropped from the queue).
+    /// Waits for a notification matching `pred` and takes the oldest such from the queue
+    /// (others stay queued).
     pub fn wait_notification(
         &mut self,
         timeout: Duration,
         pred: impl Fn(&Value) -> bool,
     ) -> Option<Value> {
         let deadline = Instant::now() + timeout;
+        let mut seen = 0;
         loop {
-            while let Some(n) = self.notifications.pop_front() {
-                if pred(&n) {
-                    return Some(n);
-                }
+            if let Some(i) = self.notifications.iter().skip(seen).position(&pred) {
+                return self.notifications.remove(seen + i);
             }
+            seen = self.notifications.len();
             self.recv(deadline)?;
         }
     }
