@@ -243,10 +243,10 @@ pub fn code_actions(
     let Some(offset) = ctx.offset(params.range.start) else {
         return out;
     };
-    let Some((id, span)) = ctx.snap.index.entity_at(ctx.file, offset) else {
+    let Some((id, span)) = ctx.snap.index().entity_at(ctx.file, offset) else {
         return out;
     };
-    let Some(e) = ctx.snap.index.entity(id) else {
+    let Some(e) = ctx.snap.index().entity(id) else {
         return out;
     };
     let written = span_text(&src.text, span);
@@ -390,8 +390,8 @@ mod tests {
 
     #[test]
     fn conflicts_offer_the_source_figure_and_a_directive() {
-        let c = ctx(fixture::liu(), "notes/n.md");
-        let a = ctx(fixture::liu(), "a.md");
+        let c = ctx(fixture::liu(), "notes/n.txt");
+        let a = ctx(fixture::liu(), "a.txt");
         let src_range = Range::new(pos(&a, "Beijing", 0), pos(&a, "Beijing", 7));
         let d = Diagnostic {
             range: Range::new(pos(&c, "Liu He", 0), pos(&c, "Liu He", 6)),
@@ -413,9 +413,10 @@ mod tests {
             panic!()
         };
         let edits = &ign.edit.as_ref().unwrap().changes.as_ref().unwrap()[&c.uri];
+        assert_eq!(edits[0].new_text, "# corpus-ls: ignore figure-conflict\n");
         assert_eq!(
-            edits[0].new_text,
-            "<!-- corpus-ls: ignore figure-conflict -->\n"
+            directive(Format::Markdown, "figure-conflict", "  "),
+            "  <!-- corpus-ls: ignore figure-conflict -->\n"
         );
         assert_eq!(edits[0].range.start, Position::new(2, 0));
     }

@@ -1,6 +1,7 @@
 //! Code lenses: mention counts at the defining mentions of this file's entities.
 
 use super::hover::mention_count;
+use super::lookup::EntityId;
 use super::query::Ctx;
 use serde_json::json;
 use tower_lsp_server::ls_types::{CodeLens, Command};
@@ -14,15 +15,15 @@ pub fn code_lenses(ctx: &Ctx) -> Vec<CodeLens> {
     if !ctx.settings.code_lens {
         return Vec::new();
     }
-    let index = &ctx.snap.index;
-    let mut ids: Vec<usize> = index
+    let index = ctx.snap.index();
+    let mut ids: Vec<EntityId> = index
         .mentions_in(ctx.file)
         .iter()
         .map(|&(_, id)| id)
         .filter(|&id| {
             index
                 .entity(id)
-                .is_some_and(|e| e.definition.file == ctx.file)
+                .is_some_and(|e| e.defining.is_some_and(|d| d.file as usize == ctx.file))
         })
         .collect();
     ids.sort_unstable();
@@ -31,7 +32,7 @@ pub fn code_lenses(ctx: &Ctx) -> Vec<CodeLens> {
         .into_iter()
         .filter_map(|id| {
             let e = index.entity(id)?;
-            let range = ctx.range(e.definition.span);
+            let range = ctx.range(e.defining?.span);
             let locations: Vec<_> = e.mentions.iter().filter_map(|m| ctx.location(*m)).collect();
             Some(CodeLens {
                 range,
@@ -56,7 +57,7 @@ mod tests {
 
     #[test]
     fn lenses_sit_on_defining_mentions_only() {
-        let c = ctx(fixture::liu(), "a.md");
+        let c = ctx(fixture::liu(), "a.txt");
         let l = code_lenses(&c);
         assert_eq!(l.len(), 2, "Liu He and Beijing are defined here");
         assert_eq!(l[0].range.start, pos(&c, "Vice", 0));
@@ -64,7 +65,7 @@ mod tests {
             l[0].command.as_ref().unwrap().title,
             "5 mentions in 3 files"
         );
-        let n = ctx(fixture::liu(), "notes/n.md");
+        let n = ctx(fixture::liu(), "notes/n.txt");
         assert!(code_lenses(&n).is_empty());
     }
 }

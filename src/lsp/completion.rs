@@ -39,13 +39,13 @@ pub fn completion(ctx: &Ctx, pos: Position) -> Option<CompletionResponse> {
     }
     let offset = ctx.offset(pos)?;
     let pre = prefix(&src.text, offset);
-    let index = &ctx.snap.index;
-    let mut ids: Vec<usize> = (0..index.entities.len()).collect();
-    ids.sort_by_key(|&i| std::cmp::Reverse(index.entities[i].mentions.len()));
+    let index = ctx.snap.index();
+    let mut ids: Vec<usize> = (0..index.entities().len()).collect();
+    ids.sort_by_key(|&i| std::cmp::Reverse(index.entities()[i].mentions.len()));
     let mut items = Vec::new();
     let mut incomplete = false;
     for id in ids {
-        let e = &index.entities[id];
+        let e = &index.entities()[id];
         let kind = match e.ty {
             crate::model::EntityType::Per => CompletionItemKind::REFERENCE,
             crate::model::EntityType::Org => CompletionItemKind::CLASS,
@@ -93,7 +93,7 @@ mod tests {
 
     #[test]
     fn notes_complete_names_and_aliases() {
-        let c = ctx(fixture::liu(), "notes/n.md");
+        let c = ctx(fixture::liu(), "notes/n.txt");
         let Some(CompletionResponse::List(l)) = completion(&c, pos(&c, "Liu He", 2)) else {
             panic!("a list");
         };
@@ -103,7 +103,7 @@ mod tests {
         assert!(!labels.contains(&"Beijing"), "{labels:?}");
         let liu = l.items.iter().find(|i| i.label == "Liu He").unwrap();
         assert_eq!(liu.detail.as_deref(), Some("PER"));
-        let a = ctx(fixture::liu(), "a.md");
+        let a = ctx(fixture::liu(), "a.txt");
         assert!(completion(&a, pos(&a, "Liu", 1)).is_none());
     }
 

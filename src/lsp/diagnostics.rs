@@ -26,7 +26,7 @@ pub fn of_file(
         return Vec::new();
     };
     let text = TextRef::new(&src.text, &src.lines);
-    lookup::findings(&snap.corpus, src)
+    lookup::findings(&snap.corpus, src, snap.read_problems_of(&src.rel))
         .into_iter()
         .map(|f| {
             let related: Vec<DiagnosticRelatedInformation> = f
@@ -111,13 +111,13 @@ mod tests {
     #[test]
     fn an_article_change_affects_the_notes() {
         let snap = Snapshot::new(fixture::liu());
-        let a = affected(&snap, "a.md", vec!["x.md".to_string()]);
+        let a = affected(&snap, "a.txt", vec!["x.md".to_string()]);
         assert_eq!(
             a.into_iter().collect::<Vec<_>>(),
-            vec!["a.md", "notes/n.md", "x.md"]
+            vec!["a.txt", "notes/n.txt", "x.md"]
         );
-        let n = affected(&snap, "notes/n.md", Vec::new());
-        assert_eq!(n.into_iter().collect::<Vec<_>>(), vec!["notes/n.md"]);
+        let n = affected(&snap, "notes/n.txt", Vec::new());
+        assert_eq!(n.into_iter().collect::<Vec<_>>(), vec!["notes/n.txt"]);
     }
 
     #[test]

@@ -7,7 +7,7 @@
 use super::diagnostics;
 use super::progress;
 use super::query::Ctx;
-use super::state::{analyse, file_uri, Shared, Snapshot};
+use super::state::{file_uri, Shared, Snapshot};
 use crate::corpus::scan;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -112,7 +112,7 @@ impl Engine {
     /// Brings the snapshot up to date with the open buffer `uri` and re-publishes what changed.
     /// Blocking; returns false when there was nothing to do.
     pub fn refresh_doc(&self, uri: &Uri) -> bool {
-        let (root, rel, writer, config) = {
+        let (root, rel, writer) = {
             let mut st = self.state.lock();
             let Some(doc) = st.docs.get_mut(uri) else {
                 return false;
@@ -126,7 +126,7 @@ impl Engine {
             let Some(r) = st.root_mut(&root) else {
                 return false;
             };
-            (root, rel, r.writer.clone(), r.config.clone())
+            (root, rel, r.writer.clone())
         };
         let _w = writer.lock();
         // Read the text only now: edits that came while waiting are included.
@@ -143,8 +143,7 @@ impl Engine {
             };
             (doc.buf.text(), doc.buf.version(), r.snap.clone())
         };
-        let file = analyse(&root, &rel, text, Vec::new(), &config);
-        let new = Arc::new(base.with_file(file));
+        let new = Arc::new(base.with_file(&rel, text, Vec::new()));
         {
             let mut st = self.state.lock();
             if let Some(r) = st.root_mut(&root) {
@@ -160,7 +159,7 @@ impl Engine {
 
     /// Re-reads a file of a root from disk (a watched change, a closed buffer) unless it is open.
     pub fn refresh_disk(&self, path: &Path) {
-        let (root, rel, writer, config) = {
+        let (root, rel, writer) = {
             let st = self.state.lock();
             let Some(r) = st.root_of(path) else {
                 return;
@@ -169,7 +168,7 @@ impl Engine {
             if st.open_uri(&r.path, &rel).is_some() {
                 return;
             }
-            (r.path.clone(), rel, r.writer.clone(), r.config.clone())
+            (r.path.clone(), rel, r.writer.clone())
         };
         let _w = writer.lock();
         let base = {
@@ -179,11 +178,9 @@ impl Engine {
                 None => return,
             }
         };
-        let wanted = scan::is_corpus_file(path) && config.is_included(&rel);
+        let wanted = scan::is_corpus_file(path) && base.corpus.config.is_included(&rel);
         let new = match scan::read_text(path) {
-            Ok((text, problems)) if wanted => {
-                base.with_file(analyse(&root, &rel, text, problems, &config))
-            }
+            Ok((text, problems)) if wanted => base.with_file(&rel, text, problems),
             Ok(_) if base.file_index(&rel).is_some() => base.without_file(&rel),
             Ok(_) => return,
             Err(why) => {
@@ -220,7 +217,7 @@ impl Engine {
         self.publish_config_problems(root, &problems, config_text.as_deref());
         let config = Arc::new(config);
         let last = AtomicUsize::new(0);
-        let corpus = progress::load_corpus(root, &config, &|done, total| {
+        let corpus = crate::corpus::Corpus::load_with(root, &config, &|done, total| {
             let Some(t) = &token else { return };
             let pct = progress::percent(done, total) as usize;
             // One report per percent step, whatever thread finishes the file.
@@ -252,7 +249,7 @@ impl Engine {
         };
         for (_, rel, text, _) in &overlay {
             if config.is_included(rel) {
-                snap = snap.with_file(analyse(root, rel, text.clone(), Vec::new(), &config));
+                snap = snap.with_file(rel, text.clone(), Vec::new());
             }
         }
         let snap = Arc::new(snap);

@@ -5,18 +5,20 @@ use tower_lsp_server::ls_types::{DocumentHighlight, DocumentHighlightKind, Posit
 
 /// The mentions in this file of the entity at `pos`; the defining mention is marked `WRITE`.
 pub fn highlight(ctx: &Ctx, pos: Position) -> Option<Vec<DocumentHighlight>> {
-    let (id, _) = ctx.snap.index.entity_at(ctx.file, ctx.offset(pos)?)?;
-    let e = ctx.snap.index.entity(id)?;
+    let (id, _) = ctx.snap.index().entity_at(ctx.file, ctx.offset(pos)?)?;
+    let e = ctx.snap.index().entity(id)?;
     Some(
         ctx.snap
-            .index
+            .index()
             .mentions_in(ctx.file)
             .iter()
             .filter(|(_, i)| *i == id)
             .map(|(span, _)| DocumentHighlight {
                 range: ctx.range(*span),
                 kind: Some(
-                    if e.definition.file == ctx.file && e.definition.span == *span {
+                    if e.defining
+                        .is_some_and(|d| d.file as usize == ctx.file && d.span == *span)
+                    {
                         DocumentHighlightKind::WRITE
                     } else {
                         DocumentHighlightKind::READ
@@ -35,7 +37,7 @@ mod tests {
 
     #[test]
     fn highlights_stay_in_the_file() {
-        let c = ctx(fixture::liu(), "a.md");
+        let c = ctx(fixture::liu(), "a.txt");
         let h = highlight(&c, pos(&c, "Mr. Liu", 5)).unwrap();
         assert_eq!(h.len(), 2);
         assert_eq!(h[0].kind, Some(DocumentHighlightKind::WRITE));

@@ -30,12 +30,12 @@ pub fn inlay_hints(ctx: &Ctx, range: Range) -> Vec<InlayHint> {
     let src = ctx.source();
     let window = ctx.text().span(range, ctx.enc);
     let mut out: Vec<(usize, InlayHint)> = Vec::new();
-    for &(span, id) in ctx.snap.index.mentions_in(ctx.file) {
+    for (span, id) in ctx.snap.index().mentions_in(ctx.file) {
         if !span.overlaps(&window) {
             continue;
         }
         let (Some(e), Some(written)) = (
-            ctx.snap.index.entity(id),
+            ctx.snap.index().entity(id),
             src.text.get(span.start..span.end),
         ) else {
             continue;

@@ -1,44 +1,10 @@
 //! The cold index with `$/progress` reports (files done / total).
 
-use super::state::analyse;
-use crate::config::Config;
-use crate::corpus::{scan, Corpus};
-use rayon::prelude::*;
 use std::path::Path;
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::Arc;
 use tower_lsp_server::ls_types::{
     NumberOrString, ProgressParams, ProgressParamsValue, ProgressToken, WorkDoneProgress,
     WorkDoneProgressBegin, WorkDoneProgressEnd, WorkDoneProgressReport,
 };
-
-/// Scans and analyses every file below `root` that `config` includes, calling
-/// `on_file(done, total)` as files finish (from worker threads).
-pub fn load_corpus(
-    root: &Path,
-    config: &Config,
-    on_file: &(dyn Fn(usize, usize) + Sync),
-) -> Corpus {
-    let scanned = scan::scan_with(root, config);
-    let total = scanned.files.len();
-    on_file(0, total);
-    let done = AtomicUsize::new(0);
-    let files = scanned
-        .files
-        .into_par_iter()
-        .map(|f| {
-            let file = analyse(root, &f.rel, f.text, f.problems, config);
-            let n = done.fetch_add(1, Ordering::Relaxed) + 1;
-            on_file(n, total);
-            Arc::new(file)
-        })
-        .collect();
-    Corpus {
-        root: root.to_path_buf(),
-        files,
-        skipped: scanned.skipped,
-    }
-}
 
 /// A fresh progress token for indexing `root`.
 pub fn token(n: u64) -> ProgressToken {
@@ -90,25 +56,13 @@ pub fn percent(done: usize, total: usize) -> u32 {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::sync::Mutex;
 
     #[test]
-    fn loading_reports_every_file() {
-        let dir = tempfile::tempdir().unwrap();
-        for i in 0..5 {
-            std::fs::write(dir.path().join(format!("{i}.md")), "Some text.\n").unwrap();
-        }
-        std::fs::write(dir.path().join("skip.bin"), [0u8, 1, 2]).unwrap();
-        let seen = Mutex::new(Vec::new());
-        let c = load_corpus(dir.path(), &Config::default(), &|d, t| {
-            seen.lock().unwrap().push((d, t))
-        });
-        assert_eq!(c.files.len(), 5);
-        let mut seen = seen.into_inner().unwrap();
-        seen.sort();
-        assert_eq!(seen.first(), Some(&(0, 5)));
-        assert_eq!(seen.last(), Some(&(5, 5)));
+    fn percentages_are_whole_and_total() {
         assert_eq!(percent(1, 4), 25);
+        assert_eq!(percent(9, 4), 100);
         assert_eq!(percent(0, 0), 100);
+        let t = token(3);
+        assert_eq!(t, NumberOrString::String("corpus-ls/index/3".into()));
     }
 }

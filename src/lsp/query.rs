@@ -72,8 +72,8 @@ impl Ctx {
     /// The location of a mention.
     pub fn location(&self, m: Mention) -> Option<Location> {
         Some(Location::new(
-            self.uri_of(m.file)?,
-            self.text_of(m.file).range(m.span, self.enc),
+            self.uri_of(m.file as usize)?,
+            self.text_of(m.file as usize).range(m.span, self.enc),
         ))
     }
     /// `path:line` of an offset in a file (1-based line), for people.

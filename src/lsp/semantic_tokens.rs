@@ -62,12 +62,14 @@ pub fn tokens(ctx: &Ctx, range: Option<Range>) -> SemanticTokens {
     let text = &src.text;
     let window = range.map(|r| ctx.text().span(r, ctx.enc));
     let mut raw: Vec<(Span, u32, u32)> = Vec::new();
-    for &(span, id) in ctx.snap.index.mentions_in(ctx.file) {
-        let Some(e) = ctx.snap.index.entity(id) else {
+    for (span, id) in ctx.snap.index().mentions_in(ctx.file) {
+        let Some(e) = ctx.snap.index().entity(id) else {
             continue;
         };
         let mut mods = 0;
-        if e.definition.file == ctx.file && e.definition.span == span {
+        if e.defining
+            .is_some_and(|d| d.file as usize == ctx.file && d.span == span)
+        {
             mods |= 1;
         }
         let written = text.get(span.start..span.end).unwrap_or("");
@@ -135,7 +137,7 @@ mod tests {
 
     #[test]
     fn tokens_are_relative_and_typed() {
-        let c = ctx(fixture::liu(), "a.md");
+        let c = ctx(fixture::liu(), "a.txt");
         let t = tokens(&c, None).data;
         assert_eq!(t.len(), 3);
         let first = pos(&c, "Vice Premier", 0);
@@ -152,7 +154,7 @@ mod tests {
 
     #[test]
     fn range_requests_keep_only_their_window() {
-        let c = ctx(fixture::liu(), "a.md");
+        let c = ctx(fixture::liu(), "a.txt");
         let r = Range::new(pos(&c, "left", 0), pos(&c, ".\n", 0));
         let t = tokens(&c, Some(r)).data;
         assert_eq!(t.len(), 1);

@@ -6,85 +6,72 @@
 
 use super::config::Settings;
 use super::convert::{path_to_uri, uri_to_path};
-use super::lookup::Index;
+use super::lookup::Lookup;
 use super::sync::BufferText;
-use crate::analysis::{self, AnalysisContext};
 use crate::config::Config;
-use crate::corpus::{is_note_path, scan, Corpus, SourceFile};
-use crate::document::{Encoding, LineIndex};
-use crate::extract::entities::Gazetteer;
+use crate::corpus::{scan, Corpus};
+use crate::document::Encoding;
 use parking_lot::Mutex;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use tower_lsp_server::ls_types::Uri;
 
-/// A corpus and the entity index built from it; never changed once built.
-#[derive(Debug, Default)]
+/// A corpus (with its entity registry); never changed once built.
+#[derive(Debug, Default, Clone)]
 pub struct Snapshot {
     /// The corpus.
     pub corpus: Corpus,
-    /// Its entities.
-    pub index: Index,
+    /// Problems met re-reading files from disk (lossy decoding), by path.
+    pub read_problems: HashMap<String, Vec<String>>,
 }
 
 impl Snapshot {
-    /// Indexes a corpus.
+    /// A snapshot of a corpus.
     pub fn new(corpus: Corpus) -> Snapshot {
-        let index = Index::build(&corpus);
-        Snapshot { corpus, index }
+        Snapshot {
+            corpus,
+            read_problems: HashMap::new(),
+        }
+    }
+
+    /// Entity lookups in this snapshot.
+    pub fn index(&self) -> Lookup<'_> {
+        Lookup(&self.corpus)
     }
 
     /// Index of the file `rel` in `corpus.files` (sorted by path).
     pub fn file_index(&self, rel: &str) -> Option<usize> {
-        self.corpus
-            .files
-            .binary_search_by(|f| f.rel.as_str().cmp(rel))
-            .ok()
+        self.corpus.file_index(rel).map(|i| i as usize)
     }
 
-    /// A new snapshot with `file` added or replaced.
-    pub fn with_file(&self, file: SourceFile) -> Snapshot {
-        let mut corpus = self.corpus.clone();
-        match corpus
-            .files
-            .binary_search_by(|f| f.rel.as_str().cmp(&file.rel))
-        {
-            Ok(i) => corpus.files[i] = Arc::new(file),
-            Err(i) => corpus.files.insert(i, Arc::new(file)),
+    /// Problems met reading file `rel` from disk after the cold index.
+    pub fn read_problems_of(&self, rel: &str) -> &[String] {
+        self.read_problems.get(rel).map_or(&[], |v| v.as_slice())
+    }
+
+    /// A new snapshot with `rel` holding `text` (added or replaced).
+    pub fn with_file(&self, rel: &str, text: String, problems: Vec<String>) -> Snapshot {
+        let mut read_problems = self.read_problems.clone();
+        if problems.is_empty() {
+            read_problems.remove(rel);
+        } else {
+            read_problems.insert(rel.to_string(), problems);
         }
-        Snapshot::new(corpus)
+        Snapshot {
+            corpus: self.corpus.with_file(rel, text),
+            read_problems,
+        }
     }
 
     /// A new snapshot without the file `rel`.
     pub fn without_file(&self, rel: &str) -> Snapshot {
-        let mut corpus = self.corpus.clone();
-        corpus.files.retain(|f| f.rel != rel);
-        Snapshot::new(corpus)
-    }
-}
-
-/// Analyses `text` as the file `rel` of `root` (a note by its folder or the config's globs).
-pub fn analyse(
-    root: &Path,
-    rel: &str,
-    text: String,
-    problems: Vec<String>,
-    config: &Config,
-) -> SourceFile {
-    let gazetteer = Gazetteer::default();
-    let ctx = AnalysisContext {
-        gazetteer: &gazetteer,
-        is_note_by_path: is_note_path(rel) || config.is_note(rel),
-    };
-    let analysis = analysis::analyze(Path::new(rel), &text, &ctx);
-    SourceFile {
-        rel: rel.to_string(),
-        abs: root.join(rel),
-        lines: LineIndex::new(&text),
-        text: text.into(),
-        analysis,
-        problems,
+        let mut read_problems = self.read_problems.clone();
+        read_problems.remove(rel);
+        Snapshot {
+            corpus: self.corpus.without_file(rel),
+            read_problems,
+        }
     }
 }
 
@@ -106,10 +93,9 @@ pub struct Root {
 impl Root {
     /// A root not yet indexed.
     pub fn new(path: PathBuf) -> Root {
-        let snap = Arc::new(Snapshot::new(Corpus {
-            root: path.clone(),
-            ..Corpus::default()
-        }));
+        let mut empty = Corpus::default();
+        empty.root = path.clone();
+        let snap = Arc::new(Snapshot::new(empty));
         Root {
             path,
             snap,
@@ -279,18 +265,13 @@ mod tests {
     fn snapshots_replace_and_drop_files() {
         let snap = Snapshot::new(super::super::lookup::fixture::liu());
         let n = snap.corpus.files.len();
-        let s2 = snap.with_file(analyse(
-            Path::new("/fixture"),
-            "c.md",
-            "text".into(),
-            vec![],
-            &Config::default(),
-        ));
+        let s2 = snap.with_file("c.md", "text".into(), vec!["lossy".into()]);
         assert_eq!(s2.corpus.files.len(), n + 1);
-        assert_eq!(s2.file_index("c.md"), Some(2));
-        let s3 = s2.without_file("a.md");
+        assert_eq!(s2.read_problems_of("c.md"), ["lossy".to_string()]);
+        let s3 = s2.without_file("c.md");
         assert_eq!(s3.corpus.files.len(), n);
-        assert!(s3.file_index("a.md").is_none());
+        assert!(s3.file_index("c.md").is_none());
+        assert!(s3.read_problems_of("c.md").is_empty());
         assert_eq!(snap.corpus.files.len(), n, "the old snapshot is untouched");
     }
 }

@@ -2,6 +2,7 @@
 //! (each entity once, with its mention count in this file), then figures.
 
 use super::hover::figure_value;
+use super::lookup::EntityId;
 use super::query::Ctx;
 use crate::model::{EntityType, Span};
 use std::collections::BTreeMap;
@@ -70,8 +71,8 @@ pub fn document_symbols(ctx: &Ctx) -> Vec<DocumentSymbol> {
         .collect();
     out.extend(sections(ctx, &heads, 0, heads.len(), text.len()));
     // Entities grouped by type, each once, at its first mention in this file.
-    let mut firsts: BTreeMap<usize, (Span, usize)> = BTreeMap::new();
-    for &(span, id) in ctx.snap.index.mentions_in(ctx.file) {
+    let mut firsts: BTreeMap<EntityId, (Span, usize)> = BTreeMap::new();
+    for (span, id) in ctx.snap.index().mentions_in(ctx.file) {
         firsts
             .entry(id)
             .and_modify(|e| e.1 += 1)
@@ -87,7 +88,7 @@ pub fn document_symbols(ctx: &Ctx) -> Vec<DocumentSymbol> {
         let mut members: Vec<(Span, DocumentSymbol)> = firsts
             .iter()
             .filter_map(|(&id, &(span, n))| {
-                let e = ctx.snap.index.entity(id)?;
+                let e = ctx.snap.index().entity(id)?;
                 (e.ty == ty).then(|| {
                     let detail = format!("{n} mention{}", if n == 1 { "" } else { "s" });
                     (
@@ -200,39 +201,22 @@ mod tests {
     use super::*;
     use crate::lsp::lookup::fixture;
     use crate::lsp::query::testing::ctx;
-    use std::sync::Arc;
 
     #[test]
     fn outline_has_sections_then_groups() {
-        let mut corpus = fixture::liu();
-        let i = corpus.files.iter().position(|f| f.rel == "a.md").unwrap();
-        let mut f = (*corpus.files[i]).clone();
-        let text = "# Title\n\n## One\n\n### One.a\n\n## Two\n".to_string() + &f.text;
-        let shift = text.len() - f.text.len();
-        for e in &mut f.analysis.entities {
-            e.span = e.span.shift(shift);
-            e.name = e.name.shift(shift);
-        }
-        f.analysis.meta.headline = Some("Title".into());
-        f.analysis.meta.headline_span = Some(Span::new(2, 7));
-        let h = |n: &str| text.find(n).unwrap();
-        f.analysis.meta.headings = vec![
-            (1, Span::new(2, 7)),
-            (2, Span::new(h("One"), h("One") + 3)),
-            (3, Span::new(h("One.a"), h("One.a") + 5)),
-            (2, Span::new(h("Two"), h("Two") + 3)),
-        ];
-        f.lines = crate::document::LineIndex::new(&text);
-        f.text = text.into();
-        corpus.files[i] = Arc::new(f);
+        let text = "# Title\n\n## One\n\nVice Premier Liu He spoke in Beijing on Monday.\n\n\
+                    ### One.a\n\nAt noon, Mr. Liu left.\n\n## Two\n\nNothing more.\n";
+        let corpus = fixture::corpus(vec![("a.md".into(), text.into(), String::new())]);
         let c = ctx(corpus, "a.md");
         let syms = document_symbols(&c);
         let names: Vec<&str> = syms.iter().map(|s| s.name.as_str()).collect();
-        assert_eq!(names, vec!["Title", "One", "Two", "People", "Places"]);
+        assert_eq!(&names[..3], ["Title", "One", "Two"], "{names:?}");
         assert_eq!(syms[1].children.as_ref().unwrap()[0].name, "One.a");
-        let people = syms[3].children.as_ref().unwrap();
-        assert_eq!(people.len(), 1);
-        assert_eq!(people[0].name, "Liu He");
-        assert_eq!(people[0].detail.as_deref(), Some("2 mentions"));
+        let people = syms.iter().find(|s| s.name == "People").expect("people");
+        let liu = people.children.as_ref().unwrap();
+        assert_eq!(liu.len(), 1, "{liu:?}");
+        assert_eq!(liu[0].name, "Liu He");
+        assert_eq!(liu[0].detail.as_deref(), Some("2 mentions"));
+        assert!(names.contains(&"Places"), "{names:?}");
     }
 }

@@ -20,11 +20,14 @@ pub fn workspace_symbols(
 ) -> Vec<SymbolInformation> {
     let mut out = Vec::new();
     for (root, snap) in roots {
-        for id in snap.index.search(query).into_iter().take(LIMIT) {
-            let Some(e) = snap.index.entity(id) else {
+        for id in snap.index().search(query).into_iter().take(LIMIT) {
+            let Some(e) = snap.index().entity(id) else {
                 continue;
             };
-            let f = &snap.corpus.files[e.definition.file];
+            let Some(def) = e.defining.or_else(|| e.mentions.first().copied()) else {
+                continue;
+            };
+            let f = &snap.corpus.files[def.file as usize];
             let Some(uri) = path_to_uri(&root.join(&f.rel)) else {
                 continue;
             };
@@ -33,10 +36,7 @@ pub fn workspace_symbols(
                 kind: entity_kind(e.ty),
                 tags: None,
                 deprecated: None,
-                location: Location::new(
-                    uri,
-                    TextRef::new(&f.text, &f.lines).range(e.definition.span, enc),
-                ),
+                location: Location::new(uri, TextRef::new(&f.text, &f.lines).range(def.span, enc)),
                 container_name: Some(format!("{} mentions", e.mentions.len())),
             });
         }
@@ -58,7 +58,7 @@ mod tests {
         )];
         let s = workspace_symbols(&roots, "liuhe", Encoding::Utf16);
         assert_eq!(s[0].name, "Liu He");
-        assert!(s[0].location.uri.as_str().ends_with("a.md"));
+        assert!(s[0].location.uri.as_str().ends_with("a.txt"));
         assert!(workspace_symbols(&roots, "qqq", Encoding::Utf16).is_empty());
         assert_eq!(workspace_symbols(&roots, "", Encoding::Utf16).len(), 2);
     }
