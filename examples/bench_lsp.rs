@@ -163,23 +163,34 @@ fn main() {
     }
     report("references (most-mentioned entity)", &mut refs);
     // Keystroke to diagnostics: type into an open file, wait for diagnostics of that version.
+    // A note when there is one, else an article from the middle of the corpus (not a README).
+    let articles: Vec<&PathBuf> = files
+        .iter()
+        .filter(|p| !p.file_name().is_some_and(|n| n.to_string_lossy().starts_with("README")))
+        .collect();
     let note = files
         .iter()
         .find(|p| p.components().any(|c| c.as_os_str() == "notes"))
-        .or(files.first())
+        .or(articles.get(articles.len() / 2).copied())
         .cloned()
         .expect("a file");
+    println!("<!-- typing into {} -->", note.display());
     let text = std::fs::read_to_string(&note).unwrap_or_default();
     let u = c.open_text(&note, &text, 1);
     c.wait_diagnostics(&u, Some(1));
+    // Typing at the end of the text, as one writes a note.
+    let last_line = text.matches('\n').count();
+    let mut col = text[text.rfind('\n').map_or(0, |i| i + 1)..].encode_utf16().count();
     let mut keys = Vec::new();
     for v in 2..(2 + samples.min(100) as i64) {
+        let at = json!({"line": last_line, "character": col});
         let t = Instant::now();
         c.notify(
             "textDocument/didChange",
             json!({"textDocument": {"uri": u, "version": v},
-                   "contentChanges": [{"range": {"start": {"line": 0, "character": 0}, "end": {"line": 0, "character": 0}}, "text": "x"}]}),
+                   "contentChanges": [{"range": {"start": at, "end": at}, "text": "x"}]}),
         );
+        col += 1;
         if c.wait_diagnostics(&u, Some(v)).is_none() {
             eprintln!("no diagnostics for version {v} within {TIMEOUT:?}");
             break;
@@ -187,5 +198,8 @@ fn main() {
         keys.push(t.elapsed());
     }
     report("keystroke → diagnostics", &mut keys);
+    if std::env::var_os("CORPUS_LS_TRACE").is_some() {
+        eprintln!("{}", c.stderr());
+    }
     c.shutdown();
 }

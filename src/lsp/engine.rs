@@ -19,6 +19,14 @@ use tower_lsp_server::ls_types::{
 };
 use tower_lsp_server::Client;
 
+/// Prints timings on stderr when `CORPUS_LS_TRACE` is set.
+fn trace(msg: impl FnOnce() -> String) {
+    static ON: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+    if *ON.get_or_init(|| std::env::var_os("CORPUS_LS_TRACE").is_some()) {
+        eprintln!("corpus-ls: {}", msg());
+    }
+}
+
 /// A message for the client.
 #[derive(Debug)]
 pub enum Outbound {
@@ -143,7 +151,9 @@ impl Engine {
             };
             (doc.buf.text(), doc.buf.version(), r.snap.clone())
         };
+        let t0 = std::time::Instant::now();
         let new = Arc::new(base.with_file(&rel, text, Vec::new()));
+        trace(|| format!("{rel} v{version}: new snapshot in {:?}", t0.elapsed()));
         {
             let mut st = self.state.lock();
             if let Some(r) = st.root_mut(&root) {
@@ -153,7 +163,9 @@ impl Engine {
                 doc.analysed = Some(version);
             }
         }
+        let t1 = std::time::Instant::now();
         self.publish_after_change(&root, &new, &rel);
+        trace(|| format!("{rel} v{version}: diagnostics in {:?}", t1.elapsed()));
         true
     }
 

@@ -264,6 +264,22 @@ mod tests {
     }
 
     #[test]
+    fn an_ambiguous_short_form_names_its_candidates() {
+        let c = fixture::corpus(vec![
+            fixture::file("a.txt", "[Wang Yi] met [Wang Qishan] today.\n", &[]),
+            fixture::file("b.txt", "Later [Mr. Wang] spoke.\n", &[]),
+        ]);
+        let c = ctx(c, "b.txt");
+        if let Some(h) = hover(&c, pos(&c, "Wang", 1)) {
+            let t = text_of(&h);
+            assert!(t.starts_with("Ambiguous: could be **Wang"), "{t}");
+            assert!(t.contains("Wang Yi") && t.contains("Wang Qishan"), "{t}");
+        } else {
+            panic!("a hover on the ambiguous short form");
+        }
+    }
+
+    #[test]
     fn numbers_read_well() {
         assert_eq!(number(150e9), "150,000,000,000");
         assert_eq!(number(-1234.0), "-1,234");
