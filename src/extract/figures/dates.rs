@@ -155,6 +155,26 @@ fn month_prep(w: &str) -> bool {
     )
 }
 
+/// True for words a date may start with.
+pub fn may_start(w: &str) -> bool {
+    month(w).is_some()
+        || weekday(w).is_some()
+        || ordinal_word(w).is_some()
+        || tens_word(w).is_some()
+        || matches!(
+            w,
+            "today"
+                | "tonight"
+                | "yesterday"
+                | "tomorrow"
+                | "the"
+                | "last"
+                | "this"
+                | "next"
+                | "past"
+        )
+}
+
 /// What the extractor knows of the document's time.
 #[derive(Debug, Clone, Copy)]
 pub struct DateCtx {
@@ -718,9 +738,7 @@ fn weekday_the_day(lx: &Lexed, wi: usize, j: usize, ctx: &DateCtx) -> Option<Dat
         };
         if let Some(c) = ymd(first.year(), first.month(), d) {
             if c.weekday() == wd
-                && best.map_or(true, |b| {
-                    (c - dl).num_days().abs() < (b - dl).num_days().abs()
-                })
+                && best.is_none_or(|b| (c - dl).num_days().abs() < (b - dl).num_days().abs())
             {
                 best = Some(c);
             }
@@ -750,7 +768,7 @@ pub fn bare_ordinal_day(lx: &Lexed, i: usize, ctx: &DateCtx) -> Option<DateHit> 
     }
     let d = n.value as u32;
     let mut v = ymd(dl.year(), dl.month(), d);
-    if v.map_or(true, |x| x > dl) {
+    if v.is_none_or(|x| x > dl) {
         let prev = ymd(dl.year(), dl.month(), 1)?.checked_sub_months(Months::new(1))?;
         v = ymd(prev.year(), prev.month(), d);
     }

@@ -130,6 +130,11 @@ impl<'a> Scan<'a> {
     /// Tries every recogniser at token `i`; returns the token after what it consumed.
     fn at(&mut self, i: usize, floor: usize) -> Option<usize> {
         let lx = &self.lx;
+        // Most words cannot start a figure; a cheap test keeps the pass fast.
+        let w = lx.word(i);
+        if !w.is_empty() && !may_start(w) {
+            return None;
+        }
         if let Some(h) =
             dates::at(lx, i, &self.dctx).or_else(|| dates::bare_ordinal_day(lx, i, &self.dctx))
         {
@@ -139,7 +144,7 @@ impl<'a> Scan<'a> {
         if self.name_number(i) {
             // skip the whole glued chain (`G20`, `SCP-173`, `747s`)
             let mut j = i + 1;
-            while j < lx.len() && lx.glued(j) && lx.sym_at(j).map_or(true, |c| c == '-') {
+            while j < lx.len() && lx.glued(j) && lx.sym_at(j).is_none_or(|c| c == '-') {
                 j += 1;
             }
             return Some(j);
@@ -750,6 +755,29 @@ impl<'a> Scan<'a> {
             self.out[k].figure.unit = Some(best.clone());
         }
     }
+}
+
+/// True for words that may start a figure: number words, months, weekdays, relative-date
+/// words, articles of durations and currency prefixes.
+fn may_start(w: &str) -> bool {
+    numbers::is_number_word(w)
+        || dates::may_start(w)
+        || money::may_start(w)
+        || matches!(
+            w,
+            "a" | "an"
+                | "half"
+                | "quarter"
+                | "hundred"
+                | "minus"
+                | "negative"
+                | "few"
+                | "several"
+                | "some"
+                | "all"
+                | "full"
+                | "another"
+        )
 }
 
 /// Words that make the following number part of a name (`Section 301`, `flight 17`).

@@ -89,6 +89,14 @@ fn dollar_prefix(w: &str) -> Option<(&'static str, bool)> {
     })
 }
 
+/// True for words a currency prefix may start with (`US$`, `USD`, `MUSD`, `u.s. $`, `Rs`).
+pub fn may_start(w: &str) -> bool {
+    dollar_prefix(w).is_some()
+        || iso_code(w).is_some()
+        || (w.len() == 4 && w.starts_with('m') && iso_code(&w[1..]).is_some())
+        || matches!(w, "u" | "rs")
+}
+
 /// A currency written before a number, starting at token `i`.
 pub fn prefix(lx: &Lexed, i: usize, lowercase: bool) -> Option<Currency> {
     let mut k = i;
