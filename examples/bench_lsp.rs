@@ -166,7 +166,10 @@ fn main() {
     // A note when there is one, else an article from the middle of the corpus (not a README).
     let articles: Vec<&PathBuf> = files
         .iter()
-        .filter(|p| !p.file_name().is_some_and(|n| n.to_string_lossy().starts_with("README")))
+        .filter(|p| {
+            !p.file_name()
+                .is_some_and(|n| n.to_string_lossy().starts_with("README"))
+        })
         .collect();
     let note = files
         .iter()
@@ -180,7 +183,9 @@ fn main() {
     c.wait_diagnostics(&u, Some(1));
     // Typing at the end of the text, as one writes a note.
     let last_line = text.matches('\n').count();
-    let mut col = text[text.rfind('\n').map_or(0, |i| i + 1)..].encode_utf16().count();
+    let mut col = text[text.rfind('\n').map_or(0, |i| i + 1)..]
+        .encode_utf16()
+        .count();
     let mut keys = Vec::new();
     for v in 2..(2 + samples.min(100) as i64) {
         let at = json!({"line": last_line, "character": col});
@@ -190,7 +195,6 @@ fn main() {
             json!({"textDocument": {"uri": u, "version": v},
                    "contentChanges": [{"range": {"start": at, "end": at}, "text": "x"}]}),
         );
-        col += 1;
         if c.wait_diagnostics(&u, Some(v)).is_none() {
             eprintln!("no diagnostics for version {v} within {TIMEOUT:?}");
             break;

@@ -278,26 +278,52 @@ fn a_bad_config_is_a_diagnostic_on_the_config_file() {
 
 #[test]
 fn every_workspace_folder_is_its_own_corpus() {
-    let one = write_corpus(&[("a.md", "# One\n\nVice Premier Liu He arrived in Beijing today.\n")]);
-    let two = write_corpus(&[("b.md", "# Two\n\nChancellor Angela Merkel spoke in Berlin today.\n")]);
-    let (mut c, _) = LspClient::start(&[one.path(), two.path()], Value::Null, default_capabilities());
+    let one = write_corpus(&[(
+        "a.md",
+        "# One\n\nVice Premier Liu He arrived in Beijing today.\n",
+    )]);
+    let two = write_corpus(&[(
+        "b.md",
+        "# Two\n\nChancellor Angela Merkel spoke in Berlin today.\n",
+    )]);
+    let (mut c, _) = LspClient::start(
+        &[one.path(), two.path()],
+        Value::Null,
+        default_capabilities(),
+    );
     let names = |v: &Value| -> Vec<String> {
-        v.as_array().unwrap().iter().filter_map(|s| s["name"].as_str().map(String::from)).collect()
+        v.as_array()
+            .unwrap()
+            .iter()
+            .filter_map(|s| s["name"].as_str().map(String::from))
+            .collect()
     };
     let liu = c.result("workspace/symbol", json!({"query": "liu"}));
     assert!(names(&liu).contains(&"Liu He".to_string()), "{liu}");
     let merkel = c.result("workspace/symbol", json!({"query": "merkel"}));
-    assert!(names(&merkel).contains(&"Angela Merkel".to_string()), "{merkel}");
+    assert!(
+        names(&merkel).contains(&"Angela Merkel".to_string()),
+        "{merkel}"
+    );
     let loc = merkel[0]["location"]["uri"].as_str().unwrap();
     assert!(loc.ends_with("/b.md"), "{loc}");
     // A file outside both folders gets a root of its own.
-    let three = write_corpus(&[("c.md", "# Three\n\nPresident Emmanuel Macron spoke in Paris.\n")]);
+    let three = write_corpus(&[(
+        "c.md",
+        "# Three\n\nPresident Emmanuel Macron spoke in Paris.\n",
+    )]);
     let u = c.open(&three.path().join("c.md"));
     let text = std::fs::read_to_string(three.path().join("c.md")).unwrap();
     let h = c.result(
         "textDocument/hover",
         json!({"textDocument": {"uri": u}, "position": pos_of(&text, "Macron", 1)}),
     );
-    assert!(h["contents"]["value"].as_str().unwrap_or_default().contains("Macron"), "{h}");
+    assert!(
+        h["contents"]["value"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("Macron"),
+        "{h}"
+    );
     c.shutdown();
 }

@@ -101,6 +101,20 @@ pub fn hover(ctx: &Ctx, pos: Position) -> Option<Hover> {
         let e = ctx.snap.index().entity(id)?;
         return Some(markdown(entity_card(ctx, e), ctx.range(span)));
     }
+    if let Some((amb, span)) = ctx.snap.index().ambiguity_at(ctx.file, offset) {
+        // Ambiguity is shown, never guessed silently.
+        let names: Vec<String> = amb
+            .candidates
+            .iter()
+            .filter_map(|id| ctx.snap.index().entity(*id))
+            .map(|e| format!("**{}** ({})", e.name, type_name(e.ty)))
+            .collect();
+        let text = format!(
+            "Ambiguous: could be {}\n\nAdd an alias in `corpus-ls.toml` to settle it.\n",
+            names.join(" or ")
+        );
+        return Some(markdown(text, ctx.range(span)));
+    }
     let src = ctx.source();
     let fig = src
         .analysis
@@ -199,9 +213,14 @@ fn figure_card(ctx: &Ctx, fig: &Figure) -> String {
         out.push_str(&others.join("\n"));
         out.push('\n');
     }
-    for f in lookup::findings(&ctx.snap.corpus, src, ctx.snap.read_problems_of(&src.rel))
-        .iter()
-        .filter(|f| f.span.overlaps(&fig.span) || f.span == fig.span)
+    for f in lookup::findings(
+        &ctx.snap.corpus,
+        &ctx.snap.checker,
+        src,
+        ctx.snap.read_problems_of(&src.rel),
+    )
+    .iter()
+    .filter(|f| f.span.overlaps(&fig.span) || f.span == fig.span)
     {
         out.push_str(&format!("\n⚠ {}: {}\n", f.code, f.message));
     }
@@ -266,14 +285,15 @@ mod tests {
     #[test]
     fn an_ambiguous_short_form_names_its_candidates() {
         let c = fixture::corpus(vec![
-            fixture::file("a.txt", "[Wang Yi] met [Wang Qishan] today.\n", &[]),
-            fixture::file("b.txt", "Later [Mr. Wang] spoke.\n", &[]),
+            fixture::file("a.txt", "[Ann Smith] runs the mill.\n", &[]),
+            fixture::file("b.txt", "[Bob Smith] runs the bank.\n", &[]),
+            fixture::file("c.txt", "[Smith] was quoted.\n", &[]),
         ]);
-        let c = ctx(c, "b.txt");
-        if let Some(h) = hover(&c, pos(&c, "Wang", 1)) {
+        let c = ctx(c, "c.txt");
+        if let Some(h) = hover(&c, pos(&c, "Smith", 1)) {
             let t = text_of(&h);
-            assert!(t.starts_with("Ambiguous: could be **Wang"), "{t}");
-            assert!(t.contains("Wang Yi") && t.contains("Wang Qishan"), "{t}");
+            assert!(t.starts_with("Ambiguous: could be **"), "{t}");
+            assert!(t.contains("Ann Smith") && t.contains("Bob Smith"), "{t}");
         } else {
             panic!("a hover on the ambiguous short form");
         }

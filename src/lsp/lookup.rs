@@ -2,6 +2,7 @@
 //! and mentions, fuzzy search (all from the corpus registry), and the findings of a file.
 //! Handlers use only this module, so changes in the core stay here.
 
+use crate::check::{self, Checker};
 use crate::corpus::mentions::Target;
 use crate::corpus::registry::Ambiguity;
 use crate::corpus::{Corpus, SourceFile};
@@ -112,10 +113,15 @@ pub struct Finding {
 
 /// The findings of one file of the corpus: the checks' verdicts and the problems met reading
 /// it (`read` adds those of a re-read from disk, which the snapshot's file does not carry).
-pub fn findings(_corpus: &Corpus, file: &SourceFile, read: &[String]) -> Vec<Finding> {
+pub fn findings(
+    corpus: &Corpus,
+    checker: &Checker,
+    file: &SourceFile,
+    read: &[String],
+) -> Vec<Finding> {
     let mut problems: Vec<&String> = file.problems.iter().collect();
     problems.extend(read.iter().filter(|p| !file.problems.contains(p)));
-    problems
+    let mut out: Vec<Finding> = problems
         .into_iter()
         .map(|p| Finding {
             span: Span::new(0, 0),
@@ -124,7 +130,30 @@ pub fn findings(_corpus: &Corpus, file: &SourceFile, read: &[String]) -> Vec<Fin
             message: p.clone(),
             related: Vec::new(),
         })
-        .collect()
+        .collect();
+    out.extend(checker.check_file(corpus, &file.rel).into_iter().map(|f| {
+        Finding {
+            span: f.span,
+            severity: match f.severity {
+                check::Severity::Error => Severity::Error,
+                check::Severity::Warning => Severity::Warning,
+                check::Severity::Information => Severity::Information,
+                check::Severity::Hint => Severity::Hint,
+            },
+            code: f.code.to_string(),
+            message: f.message,
+            related: f
+                .related
+                .into_iter()
+                .map(|r| Related {
+                    rel: r.rel,
+                    span: r.span,
+                    message: r.message,
+                })
+                .collect(),
+        }
+    }));
+    out
 }
 
 #[cfg(test)]

@@ -84,7 +84,7 @@ pub fn tokens(ctx: &Ctx, range: Option<Range>) -> SemanticTokens {
     raw.retain(|(s, _, _)| {
         text.get(s.start..s.end).is_some()
             && !s.is_empty()
-            && window.map_or(true, |w| s.overlaps(&w) || s.start == w.start)
+            && window.is_none_or(|w| s.overlaps(&w) || s.start == w.start)
     });
     raw.sort_by_key(|(s, _, _)| (s.start, std::cmp::Reverse(s.end)));
     let mut data = Vec::new();

@@ -8,6 +8,7 @@ use super::config::Settings;
 use super::convert::{path_to_uri, uri_to_path};
 use super::lookup::Lookup;
 use super::sync::BufferText;
+use crate::check::{CheckSettings, Checker};
 use crate::config::Config;
 use crate::corpus::{scan, Corpus};
 use crate::document::Encoding;
@@ -18,10 +19,12 @@ use std::sync::Arc;
 use tower_lsp_server::ls_types::Uri;
 
 /// A corpus (with its entity registry); never changed once built.
-#[derive(Debug, Default, Clone)]
+#[derive(Debug, Clone)]
 pub struct Snapshot {
     /// The corpus.
     pub corpus: Corpus,
+    /// The checks' state for this corpus (figure facts of the articles).
+    pub checker: Checker,
     /// Problems met re-reading files from disk (lossy decoding), by path.
     pub read_problems: HashMap<String, Vec<String>>,
 }
@@ -29,8 +32,10 @@ pub struct Snapshot {
 impl Snapshot {
     /// A snapshot of a corpus.
     pub fn new(corpus: Corpus) -> Snapshot {
+        let checker = Checker::new(&corpus, CheckSettings::from_corpus(&corpus));
         Snapshot {
             corpus,
+            checker,
             read_problems: HashMap::new(),
         }
     }
@@ -58,8 +63,10 @@ impl Snapshot {
         } else {
             read_problems.insert(rel.to_string(), problems);
         }
+        let corpus = self.corpus.with_file(rel, text);
         Snapshot {
-            corpus: self.corpus.with_file(rel, text),
+            checker: self.checker.updated(&corpus, rel),
+            corpus,
             read_problems,
         }
     }
@@ -68,8 +75,10 @@ impl Snapshot {
     pub fn without_file(&self, rel: &str) -> Snapshot {
         let mut read_problems = self.read_problems.clone();
         read_problems.remove(rel);
+        let corpus = self.corpus.without_file(rel);
         Snapshot {
-            corpus: self.corpus.without_file(rel),
+            checker: self.checker.updated(&corpus, rel),
+            corpus,
             read_problems,
         }
     }

@@ -294,7 +294,7 @@ impl LspClient {
         self.wait_notification(TIMEOUT, move |n| {
             n["method"] == "textDocument/publishDiagnostics"
                 && n["params"]["uri"] == uri
-                && version.map_or(true, |v| n["params"]["version"] == v)
+                && version.is_none_or(|v| n["params"]["version"] == v)
         })
         .map(|n| n["params"].clone())
     }
