@@ -183,12 +183,12 @@ fn main() {
     c.wait_diagnostics(&u, Some(1));
     // Typing at the end of the text, as one writes a note.
     let last_line = text.matches('\n').count();
-    let mut col = text[text.rfind('\n').map_or(0, |i| i + 1)..]
+    let col0 = text[text.rfind('\n').map_or(0, |i| i + 1)..]
         .encode_utf16()
         .count();
     let mut keys = Vec::new();
-    for v in 2..(2 + samples.min(100) as i64) {
-        let at = json!({"line": last_line, "character": col});
+    for (typed, v) in (2..(2 + samples.min(100) as i64)).enumerate() {
+        let at = json!({"line": last_line, "character": col0 + typed});
         let t = Instant::now();
         c.notify(
             "textDocument/didChange",
