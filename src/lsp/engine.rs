@@ -20,7 +20,7 @@ use tower_lsp_server::ls_types::{
 use tower_lsp_server::Client;
 
 /// Prints timings on stderr when `CORPUS_LS_TRACE` is set.
-fn trace(msg: impl FnOnce() -> String) {
+pub fn trace(msg: impl FnOnce() -> String) {
     static ON: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
     if *ON.get_or_init(|| std::env::var_os("CORPUS_LS_TRACE").is_some()) {
         eprintln!("corpus-ls: {}", msg());

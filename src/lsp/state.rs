@@ -63,9 +63,19 @@ impl Snapshot {
         } else {
             read_problems.insert(rel.to_string(), problems);
         }
+        let t0 = std::time::Instant::now();
         let corpus = self.corpus.with_file(rel, text);
+        let t1 = std::time::Instant::now();
+        let checker = self.checker.updated(&corpus, rel);
+        super::engine::trace(|| {
+            format!(
+                "{rel}: Corpus::with_file {:?}, Checker::updated {:?}",
+                t1 - t0,
+                t1.elapsed()
+            )
+        });
         Snapshot {
-            checker: self.checker.updated(&corpus, rel),
+            checker,
             corpus,
             read_problems,
         }
