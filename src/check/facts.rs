@@ -633,7 +633,11 @@ impl FactIndex {
         if score < min {
             return (score, Vec::new(), names, close);
         }
-        shared.sort_by(|p, q| q.0.total_cmp(&p.0));
+        // Ties in key order, as when contexts were sorted by key: stable, readable messages.
+        shared.sort_by(|p, q| {
+            q.0.total_cmp(&p.0)
+                .then_with(|| a.context[p.1].key.cmp(&a.context[q.1].key))
+        });
         let shared = shared
             .into_iter()
             .map(|(_, i)| a.context[i].surface.clone())
