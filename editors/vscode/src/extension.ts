@@ -10,7 +10,7 @@ import {
   TransportKind,
 } from 'vscode-languageclient/node';
 import { findServer } from './server';
-import { corpusSettings, SECTION } from './settings';
+import { corpusSettings, SECTION, SERVER_SECTIONS } from './settings';
 
 let client: LanguageClient | undefined;
 let output: vscode.OutputChannel;
@@ -88,7 +88,7 @@ async function start(): Promise<void> {
         // everything the user left alone.
         configuration: (params, token, next) => {
           const answers = params.items.map((item) =>
-            item.section === SECTION ? corpusSettings(item.scopeUri) : undefined,
+            item.section && SERVER_SECTIONS.includes(item.section) ? corpusSettings(item.scopeUri) : undefined,
           );
           if (answers.every((a) => a !== undefined)) {
             return answers;
@@ -127,7 +127,8 @@ async function start(): Promise<void> {
 async function sendSettings(): Promise<void> {
   if (!client || !client.isRunning()) return;
   await client.sendNotification(DidChangeConfigurationNotification.type, {
-    settings: { [SECTION]: corpusSettings() },
+    // Under both names, so the server finds them whichever section it reads.
+    settings: Object.fromEntries(SERVER_SECTIONS.map((s) => [s, corpusSettings()])),
   });
 }
 

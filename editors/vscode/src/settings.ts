@@ -4,6 +4,12 @@ import * as vscode from 'vscode';
 /** The configuration section of this extension (also the language client's id). */
 export const SECTION = 'corpusLs';
 
+/**
+ * The sections the server may ask for in workspace/configuration: this extension's own, and
+ * the server's name for its settings. Both get the same answer.
+ */
+export const SERVER_SECTIONS = [SECTION, 'corpus-ls'];
+
 /** Settings that mirror keys of corpus-ls.toml, under the same names. */
 export const CORPUS_KEYS = ['include', 'exclude', 'notes', 'severity', 'entities', 'ignore'] as const;
 
@@ -24,5 +30,8 @@ export function corpusSettings(scopeUri?: string): Record<string, unknown> {
       i?.globalValue !== undefined;
     if (set) out[key] = config.get(key);
   }
+  // This extension contributes the server's own token types (person, organization, ...) with
+  // theme scopes, so the server may use them although the client lists only standard ones.
+  out.semanticTokens = { customTypes: true };
   return out;
 }
