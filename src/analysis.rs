@@ -38,13 +38,13 @@ pub struct AnalysisContext<'a> {
 /// Analyses one document. `path` is only used for format sniffing.
 pub fn analyze(path: &Path, source: &str, ctx: &AnalysisContext) -> DocAnalysis {
     let format = format::sniff(path, source);
-    let meta = format::metadata(source, format);
+    // One pass builds both: the Markdown parse is the costly part.
+    let (view, meta) = format::view_and_metadata(source, format);
     let kind = if ctx.is_note_by_path {
         DocKind::Note
     } else {
         meta.kind.unwrap_or(DocKind::Article)
     };
-    let view = format::view(source, format);
     let segs = text::segment(view.text(), format);
     let lowercase = format == Format::Lowercase;
     let ectx = EntityContext {

@@ -1,6 +1,13 @@
 //! Text of one document: a rope with its version, a line index, offsets <-> positions.
+//!
+//! Lines end at `\n`, `\r\n` or a lone `\r` (the LSP's three terminators). A position's column
+//! never lands between `\r` and `\n`, nor inside a character: a UTF-16 column inside a surrogate
+//! pair, or a UTF-8 column inside a multi-byte sequence, clamps back to the character's start.
+//! A BOM is an ordinary character (U+FEFF: 1 UTF-16 unit, 3 UTF-8 bytes) at the start of line 0,
+//! which is how editors count it.
 
 use ropey::Rope;
+use std::fmt;
 
 /// How a position counts characters within a line.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -12,6 +19,25 @@ pub enum Encoding {
     Utf16,
 }
 
+impl Encoding {
+    /// Code units `c` takes in this encoding.
+    fn width(self, c: char) -> usize {
+        match self {
+            Encoding::Utf8 => c.len_utf8(),
+            Encoding::Utf16 => c.len_utf16(),
+        }
+    }
+    /// Code units `s` takes in this encoding.
+    fn len(self, s: &str) -> usize {
+        match self {
+            Encoding::Utf8 => s.len(),
+            // ASCII is the common case and needs no per-char walk.
+            Encoding::Utf16 if s.is_ascii() => s.len(),
+            Encoding::Utf16 => s.chars().map(char::len_utf16).sum(),
+        }
+    }
+}
+
 /// A 0-based line and a 0-based column counted in the chosen encoding.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Default, serde::Serialize)]
 pub struct Position {
@@ -21,6 +47,63 @@ pub struct Position {
     pub character: u32,
 }
 
+impl Position {
+    /// A position at `line`, `character`.
+    pub fn new(line: u32, character: u32) -> Self {
+        Position { line, character }
+    }
+}
+
+impl fmt::Display for Position {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}", self.line, self.character)
+    }
+}
+
+/// Byte length of the line terminator that `line` (a line with its terminator) ends with.
+fn terminator_len(line: &str) -> usize {
+    if line.ends_with("\r\n") {
+        2
+    } else if line.ends_with('\n') || line.ends_with('\r') {
+        1
+    } else {
+        0
+    }
+}
+
+/// Byte offset into `content` of column `col`, clamped to its end and back to a char start.
+fn column_offset(content: &str, col: usize, enc: Encoding) -> usize {
+    if enc == Encoding::Utf8 || content.is_ascii() {
+        let mut at = col.min(content.len());
+        while !content.is_char_boundary(at) {
+            at -= 1;
+        }
+        return at;
+    }
+    let mut units = 0usize;
+    for (i, c) in content.char_indices() {
+        let w = enc.width(c);
+        if units + w > col {
+            return i;
+        }
+        units += w;
+    }
+    content.len()
+}
+
+/// `offset` clamped to `text`, moved back to a char start and out of the middle of a `\r\n`.
+fn snap_offset(text: &str, offset: usize) -> usize {
+    let mut offset = offset.min(text.len());
+    while !text.is_char_boundary(offset) {
+        offset -= 1;
+    }
+    let b = text.as_bytes();
+    if offset > 0 && b[offset - 1] == b'\r' && b.get(offset) == Some(&b'\n') {
+        offset -= 1;
+    }
+    offset
+}
+
 /// Line starts of a text, for offset <-> position conversion.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LineIndex {
@@ -28,13 +111,18 @@ pub struct LineIndex {
 }
 
 impl LineIndex {
-    /// Indexes the line starts of `text` (a line ends after `\n`; a lone `\r` does not end one).
+    /// Indexes the line starts of `text` (a line ends after `\n`, `\r\n` or a lone `\r`).
     pub fn new(text: &str) -> Self {
         let mut starts = vec![0];
-        starts.extend(memchr_newlines(text));
+        let b = text.as_bytes();
+        for (i, &c) in b.iter().enumerate() {
+            if c == b'\n' || (c == b'\r' && b.get(i + 1) != Some(&b'\n')) {
+                starts.push(i + 1);
+            }
+        }
         LineIndex { starts }
     }
-    /// Number of lines.
+    /// Number of lines (an empty text, or one ending in a newline, has a last empty line).
     pub fn len(&self) -> usize {
         self.starts.len()
     }
@@ -42,43 +130,34 @@ impl LineIndex {
     pub fn is_empty(&self) -> bool {
         self.starts.is_empty()
     }
-    /// The position of a byte offset (clamped to the text, and back to a char boundary).
+    /// The position of a byte offset (clamped to the text, back to a char start, before `\r\n`).
     pub fn position(&self, text: &str, offset: usize, enc: Encoding) -> Position {
-        let mut offset = offset.min(text.len());
-        while !text.is_char_boundary(offset) {
-            offset -= 1;
-        }
-        let line = self.starts.partition_point(|&s| s <= offset) - 1;
-        let seg = &text[self.starts[line]..offset];
-        let character = match enc {
-            Encoding::Utf8 => seg.len(),
-            Encoding::Utf16 => seg.chars().map(char::len_utf16).sum(),
-        };
+        let offset = snap_offset(text, offset);
+        let line = self
+            .starts
+            .partition_point(|&s| s <= offset)
+            .saturating_sub(1);
+        let start = self.starts.get(line).copied().unwrap_or(0);
+        // `get` guards against an index built for another text: wrong, but never a panic.
+        let seg = text.get(start..offset).unwrap_or("");
         Position {
             line: line as u32,
-            character: character as u32,
+            character: enc.len(seg) as u32,
         }
     }
-    /// The byte offset of a position; a column past the line's end clamps to it (before `\r\n`).
+    /// The byte offset of a position; a column past the line's end clamps to it (before `\r\n`),
+    /// a column inside a character clamps to its start, a line past the end gives the text's end.
     pub fn offset(&self, text: &str, pos: Position, enc: Encoding) -> usize {
         let line = pos.line as usize;
-        if line >= self.starts.len() {
+        let Some(&start) = self.starts.get(line) else {
             return text.len();
-        }
-        let start = self.starts[line];
+        };
         let end = self.starts.get(line + 1).copied().unwrap_or(text.len());
-        let content = text[start..end].trim_end_matches(['\n', '\r']);
-        let mut units = 0usize;
-        for (i, c) in content.char_indices() {
-            if units >= pos.character as usize {
-                return start + i;
-            }
-            units += match enc {
-                Encoding::Utf8 => c.len_utf8(),
-                Encoding::Utf16 => c.len_utf16(),
-            };
-        }
-        start + content.len()
+        let Some(full) = text.get(start..end) else {
+            return text.len();
+        };
+        let content = &full[..full.len() - terminator_len(full)];
+        start + column_offset(content, pos.character as usize, enc)
     }
     /// Byte offset where line `line` starts.
     pub fn line_start(&self, line: usize) -> Option<usize> {
@@ -86,11 +165,73 @@ impl LineIndex {
     }
 }
 
-fn memchr_newlines(text: &str) -> impl Iterator<Item = usize> + '_ {
-    text.bytes()
-        .enumerate()
-        .filter(|&(_, b)| b == b'\n')
-        .map(|(i, _)| i + 1)
+/// Why an edit or a version was refused.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum EditError {
+    /// A position's line is past the document's last line.
+    OutOfRange {
+        /// The position asked for.
+        position: Position,
+        /// Lines the document has.
+        lines: usize,
+    },
+    /// The range's start comes after its end.
+    Reversed {
+        /// Start of the range.
+        start: Position,
+        /// End of the range.
+        end: Position,
+    },
+    /// The new version is not newer than the current one.
+    StaleVersion {
+        /// The document's version.
+        current: i32,
+        /// The version offered.
+        offered: i32,
+    },
+}
+
+impl fmt::Display for EditError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            EditError::OutOfRange { position, lines } => write!(
+                f,
+                "position {position} is past the end of the document ({lines} lines)"
+            ),
+            EditError::Reversed { start, end } => {
+                write!(f, "range start {start} comes after its end {end}")
+            }
+            EditError::StaleVersion { current, offered } => write!(
+                f,
+                "version {offered} is not newer than the document's version {current}"
+            ),
+        }
+    }
+}
+
+impl std::error::Error for EditError {}
+
+/// How a new version relates to the document's current one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum VersionStep {
+    /// Exactly the next version (`current + 1`).
+    Next,
+    /// Newer, but versions in between were never seen (some clients count this way).
+    Skipped {
+        /// How many versions were skipped.
+        missing: i64,
+    },
+    /// Equal or older: a stale or repeated change.
+    NotNewer,
+}
+
+/// One change of an LSP `didChange`: a range (or the whole text when `None`) and its new text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Change {
+    /// The replaced range, or `None` for the whole text.
+    pub range: Option<(Position, Position)>,
+    /// The new text.
+    pub text: String,
 }
 
 /// An open document: its rope and version.
@@ -113,5 +254,307 @@ impl Document {
     /// The whole text as a string.
     pub fn text(&self) -> String {
         self.rope.to_string()
+    }
+    /// Length in bytes.
+    pub fn len(&self) -> usize {
+        self.rope.len_bytes()
+    }
+    /// True when the document holds no text.
+    pub fn is_empty(&self) -> bool {
+        self.rope.len_bytes() == 0
+    }
+    /// Number of lines (as `LineIndex::len`).
+    pub fn len_lines(&self) -> usize {
+        self.rope.len_lines()
+    }
+    /// The position of a byte offset (clamped like `LineIndex::position`).
+    pub fn position(&self, offset: usize, enc: Encoding) -> Position {
+        let rope = &self.rope;
+        let mut offset = offset.min(rope.len_bytes());
+        offset = rope.char_to_byte(rope.byte_to_char(offset));
+        if offset > 0
+            && offset < rope.len_bytes()
+            && rope.byte(offset - 1) == b'\r'
+            && rope.byte(offset) == b'\n'
+        {
+            offset -= 1;
+        }
+        let line = rope.byte_to_line(offset);
+        let start = rope.line_to_byte(line);
+        let character = match enc {
+            Encoding::Utf8 => offset - start,
+            Encoding::Utf16 => {
+                rope.char_to_utf16_cu(rope.byte_to_char(offset))
+                    - rope.char_to_utf16_cu(rope.byte_to_char(start))
+            }
+        };
+        Position {
+            line: line as u32,
+            character: character as u32,
+        }
+    }
+    /// The byte offset of a position: an error for a line past the end; a column past the line's
+    /// end clamps to it (as the LSP says), a column inside a character clamps to its start.
+    pub fn offset(&self, pos: Position, enc: Encoding) -> Result<usize, EditError> {
+        let line = pos.line as usize;
+        if line >= self.rope.len_lines() {
+            return Err(EditError::OutOfRange {
+                position: pos,
+                lines: self.rope.len_lines(),
+            });
+        }
+        let start = self.rope.line_to_byte(line);
+        let col = pos.character as usize;
+        let mut units = 0usize;
+        let mut bytes = 0usize;
+        for c in self.rope.line(line).chars() {
+            let w = enc.width(c);
+            if c == '\n' || c == '\r' || units + w > col {
+                break;
+            }
+            units += w;
+            bytes += c.len_utf8();
+        }
+        Ok(start + bytes)
+    }
+    /// Applies one change (a range in `enc`, or the whole text for `None`). Refuses, leaving the
+    /// text untouched, a range whose start or end line is past the end or whose start follows
+    /// its end.
+    pub fn apply_change(
+        &mut self,
+        range: Option<(Position, Position)>,
+        text: &str,
+        enc: Encoding,
+    ) -> Result<(), EditError> {
+        let Some((start, end)) = range else {
+            self.rope = Rope::from_str(text);
+            return Ok(());
+        };
+        if start > end {
+            return Err(EditError::Reversed { start, end });
+        }
+        let a = self.offset(start, enc)?;
+        let b = self.offset(end, enc)?.max(a);
+        let (ca, cb) = (self.rope.byte_to_char(a), self.rope.byte_to_char(b));
+        self.rope.remove(ca..cb);
+        self.rope.insert(ca, text);
+        Ok(())
+    }
+    /// How `new` relates to the current version.
+    pub fn version_step(&self, new: i32) -> VersionStep {
+        let d = i64::from(new) - i64::from(self.version);
+        match d {
+            1 => VersionStep::Next,
+            d if d > 1 => VersionStep::Skipped { missing: d - 1 },
+            _ => VersionStep::NotNewer,
+        }
+    }
+    /// True when `new` is newer than the current version.
+    pub fn is_newer(&self, new: i32) -> bool {
+        self.version_step(new) != VersionStep::NotNewer
+    }
+    /// Applies a `didChange`: checks that `version` is newer, then applies every change in order.
+    /// All or nothing: on any error the text and version stay as they were.
+    pub fn update(
+        &mut self,
+        version: i32,
+        changes: &[Change],
+        enc: Encoding,
+    ) -> Result<VersionStep, EditError> {
+        let step = self.version_step(version);
+        if step == VersionStep::NotNewer {
+            return Err(EditError::StaleVersion {
+                current: self.version,
+                offered: version,
+            });
+        }
+        // Rope clones share their nodes, so keeping the old text for a rollback is cheap.
+        let before = self.rope.clone();
+        for c in changes {
+            if let Err(e) = self.apply_change(c.range, &c.text, enc) {
+                self.rope = before;
+                return Err(e);
+            }
+        }
+        self.version = version;
+        Ok(step)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn pos(line: u32, character: u32) -> Position {
+        Position { line, character }
+    }
+
+    #[test]
+    fn crlf_never_splits() {
+        let t = "ab\r\ncd\re\n";
+        let li = LineIndex::new(t);
+        assert_eq!(li.len(), 4);
+        assert_eq!(li.position(t, 3, Encoding::Utf16), pos(0, 2));
+        assert_eq!(li.position(t, 4, Encoding::Utf16), pos(1, 0));
+        assert_eq!(li.position(t, 7, Encoding::Utf16), pos(2, 0));
+        assert_eq!(li.offset(t, pos(0, 99), Encoding::Utf16), 2);
+        assert_eq!(li.offset(t, pos(1, 99), Encoding::Utf16), 6);
+        assert_eq!(li.offset(t, pos(3, 0), Encoding::Utf16), t.len());
+        assert_eq!(li.offset(t, pos(9, 0), Encoding::Utf16), t.len());
+    }
+
+    #[test]
+    fn bom_counts_as_one_unit() {
+        let t = "\u{feff}Hi\nthere";
+        let li = LineIndex::new(t);
+        assert_eq!(li.position(t, 3, Encoding::Utf16), pos(0, 1));
+        assert_eq!(li.position(t, 3, Encoding::Utf8), pos(0, 3));
+        assert_eq!(li.offset(t, pos(0, 1), Encoding::Utf16), 3);
+        assert_eq!(li.offset(t, pos(1, 2), Encoding::Utf16), 8);
+    }
+
+    #[test]
+    fn astral_and_cjk() {
+        let t = "a😀中🇫🇷\tz";
+        let li = LineIndex::new(t);
+        let z = t.find('z').unwrap();
+        assert_eq!(
+            li.position(t, z, Encoding::Utf16),
+            pos(0, 1 + 2 + 1 + 4 + 1)
+        );
+        assert_eq!(li.position(t, z, Encoding::Utf8), pos(0, z as u32));
+        // Inside the surrogate pair of the emoji: back to its start.
+        assert_eq!(li.offset(t, pos(0, 2), Encoding::Utf16), 1);
+        // Inside the UTF-8 bytes of the emoji: back to its start.
+        assert_eq!(li.offset(t, pos(0, 3), Encoding::Utf8), 1);
+        // An offset inside a char maps to that char's start.
+        assert_eq!(li.position(t, 2, Encoding::Utf16), pos(0, 1));
+    }
+
+    #[test]
+    fn empty_text() {
+        let li = LineIndex::new("");
+        assert_eq!(li.len(), 1);
+        assert_eq!(li.position("", 5, Encoding::Utf16), pos(0, 0));
+        assert_eq!(li.offset("", pos(3, 3), Encoding::Utf16), 0);
+    }
+
+    #[test]
+    fn edits_reject_out_of_range_and_reversed() {
+        let mut d = Document::new("one\ntwo", 1);
+        let e = d.apply_change(Some((pos(5, 0), pos(5, 0))), "x", Encoding::Utf16);
+        assert!(matches!(e, Err(EditError::OutOfRange { .. })));
+        let e = d.apply_change(Some((pos(1, 2), pos(0, 1))), "x", Encoding::Utf16);
+        assert!(matches!(e, Err(EditError::Reversed { .. })));
+        assert_eq!(d.text(), "one\ntwo");
+        d.apply_change(Some((pos(1, 0), pos(1, 99))), "2", Encoding::Utf16)
+            .unwrap();
+        assert_eq!(d.text(), "one\n2");
+    }
+
+    #[test]
+    fn update_checks_versions_and_rolls_back() {
+        let mut d = Document::new("abc", 3);
+        assert_eq!(d.version_step(4), VersionStep::Next);
+        assert_eq!(d.version_step(6), VersionStep::Skipped { missing: 2 });
+        assert_eq!(d.version_step(3), VersionStep::NotNewer);
+        assert!(d.update(3, &[], Encoding::Utf16).is_err());
+        let bad = [
+            Change {
+                range: Some((pos(0, 0), pos(0, 1))),
+                text: "X".into(),
+            },
+            Change {
+                range: Some((pos(7, 0), pos(7, 0))),
+                text: "Y".into(),
+            },
+        ];
+        assert!(d.update(4, &bad, Encoding::Utf16).is_err());
+        assert_eq!((d.text().as_str(), d.version), ("abc", 3));
+        let good = [Change {
+            range: Some((pos(0, 3), pos(0, 3))),
+            text: "😀".into(),
+        }];
+        assert_eq!(d.update(4, &good, Encoding::Utf16), Ok(VersionStep::Next));
+        assert_eq!((d.text().as_str(), d.version), ("abc😀", 4));
+    }
+
+    fn tricky() -> impl Strategy<Value = String> {
+        let piece = prop::sample::select(vec![
+            "a", "Z", " ", "\t", "\n", "\r\n", "\r", "\u{feff}", "😀", "🇫🇷", "中文", "é",
+            "\u{2028}",
+        ]);
+        prop::collection::vec(piece, 0..40).prop_map(|v| v.concat())
+    }
+
+    fn boundaries(t: &str) -> Vec<usize> {
+        (0..=t.len())
+            .filter(|&i| t.is_char_boundary(i))
+            .filter(|&i| !(i > 0 && t.as_bytes()[i - 1] == b'\r' && t[i..].starts_with('\n')))
+            .collect()
+    }
+
+    proptest! {
+        #[test]
+        fn round_trip_every_boundary(t in tricky()) {
+            let li = LineIndex::new(&t);
+            let doc = Document::new(&t, 0);
+            prop_assert_eq!(li.len(), doc.len_lines());
+            for b in boundaries(&t) {
+                for enc in [Encoding::Utf8, Encoding::Utf16] {
+                    let p = li.position(&t, b, enc);
+                    prop_assert_eq!(li.offset(&t, p, enc), b);
+                    prop_assert_eq!(doc.position(b, enc), p);
+                    prop_assert_eq!(doc.offset(p, enc), Ok(b));
+                }
+                let p8 = li.position(&t, b, Encoding::Utf8);
+                let p16 = li.position(&t, b, Encoding::Utf16);
+                prop_assert_eq!(p8.line, p16.line);
+                let start = li.line_start(p8.line as usize).unwrap();
+                prop_assert_eq!(p8.character as usize, b - start);
+                prop_assert_eq!(p16.character as usize, t[start..b].encode_utf16().count());
+            }
+        }
+
+        #[test]
+        fn any_position_lands_on_a_boundary(t in tricky(), line in 0u32..12, col in 0u32..30) {
+            let li = LineIndex::new(&t);
+            let ok = boundaries(&t);
+            for enc in [Encoding::Utf8, Encoding::Utf16] {
+                let o = li.offset(&t, pos(line, col), enc);
+                prop_assert!(ok.contains(&o));
+                for off in 0..=t.len() + 2 {
+                    let p = li.position(&t, off, enc);
+                    prop_assert!(ok.contains(&li.offset(&t, p, enc)));
+                }
+            }
+        }
+
+        #[test]
+        fn rope_edits_equal_string_edits(
+            t in tricky(),
+            edits in prop::collection::vec((0u32..8, 0u32..12, 0u32..8, 0u32..12, tricky()), 0..8),
+            utf8 in any::<bool>(),
+        ) {
+            let enc = if utf8 { Encoding::Utf8 } else { Encoding::Utf16 };
+            let mut doc = Document::new(&t, 0);
+            let mut s = t.clone();
+            for (l1, c1, l2, c2, ins) in edits {
+                let (a, b) = (pos(l1, c1), pos(l2, c2));
+                let (a, b) = if a <= b { (a, b) } else { (b, a) };
+                let li = LineIndex::new(&s);
+                let r = doc.apply_change(Some((a, b)), &ins, enc);
+                if (b.line as usize) >= li.len() {
+                    prop_assert!(r.is_err());
+                    continue;
+                }
+                prop_assert!(r.is_ok());
+                let x = li.offset(&s, a, enc);
+                let y = li.offset(&s, b, enc).max(x);
+                s.replace_range(x..y, &ins);
+                prop_assert_eq!(doc.text(), s.clone());
+            }
+        }
     }
 }

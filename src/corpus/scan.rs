@@ -1,9 +1,19 @@
 //! Walking a corpus root: which files are read, and why others are skipped.
+//!
+//! The walk honours `.gitignore` (with or without a git repository), `.ignore`, hidden files and
+//! folders, `target/` and `node_modules/`. It never follows a symlink out of the root and never
+//! follows folder links at all (so no loops); a file link inside the root is read like a file.
+//! Text is kept as it is (a BOM stays: positions count it); invalid UTF-8 is decoded lossily
+//! and said so; binary, UTF-16, oversized and unreadable files are skipped with a reason.
 
+use crate::config::Config;
 use std::path::{Path, PathBuf};
 
 /// Files larger than this are skipped with a reason.
 pub const MAX_FILE_BYTES: u64 = 16 * 1024 * 1024;
+
+/// Folders never walked, whatever the ignore files say (build output, dependencies).
+const SKIPPED_FOLDERS: &[&str] = &["target", "node_modules"];
 
 /// A file read from the corpus.
 #[derive(Debug, Clone)]
@@ -16,6 +26,8 @@ pub struct ScannedFile {
     pub text: String,
     /// Problems met while reading it (lossy decode), for the user.
     pub problems: Vec<String>,
+    /// True when its path makes it a note (a `notes/` folder, or the config's `notes` globs).
+    pub note_by_path: bool,
 }
 
 /// A file that was not read, and why.
@@ -32,7 +44,7 @@ pub struct Skipped {
 pub struct Scan {
     /// Files read, sorted by path.
     pub files: Vec<ScannedFile>,
-    /// Files skipped.
+    /// Files skipped, sorted by path.
     pub skipped: Vec<Skipped>,
 }
 
@@ -56,23 +68,106 @@ pub fn rel_path(root: &Path, path: &Path) -> String {
         .join("/")
 }
 
-/// Walks `root`, honouring `.gitignore` and skipping hidden folders, `target/` and `node_modules/`.
+/// Walks `root` with the default settings.
 pub fn scan(root: &Path) -> Scan {
+    scan_with(root, &Config::default())
+}
+
+/// What a symlink found in the walk leads to.
+enum LinkTarget {
+    /// A regular file inside the root: read it.
+    File,
+    /// Not to be read, for this reason (`None`: nothing worth reporting).
+    Skip(Option<String>),
+}
+
+fn link_target(path: &Path, canon_root: Option<&Path>) -> LinkTarget {
+    let Ok(target) = std::fs::canonicalize(path) else {
+        return LinkTarget::Skip(Some("skipped: broken symlink".into()));
+    };
+    if !canon_root.is_some_and(|r| target.starts_with(r)) {
+        return LinkTarget::Skip(Some(format!(
+            "skipped: symlink to {} outside the root",
+            target.display()
+        )));
+    }
+    match std::fs::metadata(&target) {
+        Ok(m) if m.is_file() => LinkTarget::File,
+        // A folder link inside the root: its files are read at their real path; following it
+        // could loop.
+        Ok(m) if m.is_dir() => LinkTarget::Skip(None),
+        _ => LinkTarget::Skip(Some("skipped: not a regular file".into())),
+    }
+}
+
+/// Walks `root`, keeping the files the config includes (and not excluding) and marking notes.
+pub fn scan_with(root: &Path, config: &Config) -> Scan {
     let mut out = Scan::default();
+    let canon_root = std::fs::canonicalize(root).ok();
     let walker = ignore::WalkBuilder::new(root)
         .hidden(true)
         .git_ignore(true)
+        .git_global(false)
+        .git_exclude(true)
+        .ignore(true)
         .require_git(false)
-        .filter_entry(|e| !matches!(e.file_name().to_str(), Some("target" | "node_modules")))
+        .follow_links(false)
+        .filter_entry(|e| {
+            let is_dir = e.file_type().is_some_and(|t| t.is_dir());
+            !(is_dir
+                && e.depth() > 0
+                && matches!(e.file_name().to_str(), Some(n) if SKIPPED_FOLDERS.contains(&n)))
+        })
         .build();
-    for entry in walker.flatten() {
+    for entry in walker {
+        let entry = match entry {
+            Ok(e) => e,
+            Err(err) => {
+                let rel = err_path(&err).map_or_else(String::new, |p| rel_path(root, p));
+                out.skipped.push(Skipped {
+                    rel,
+                    reason: format!("skipped: {err}"),
+                });
+                continue;
+            }
+        };
         let path = entry.path();
-        if !entry.file_type().is_some_and(|t| t.is_file()) || !is_corpus_file(path) {
+        let Some(ft) = entry.file_type() else {
+            continue;
+        };
+        if ft.is_dir() {
             continue;
         }
         let rel = rel_path(root, path);
+        if ft.is_symlink() {
+            match link_target(path, canon_root.as_deref()) {
+                LinkTarget::File if is_corpus_file(path) => {}
+                LinkTarget::Skip(Some(reason)) if is_corpus_file(path) || is_dir_link(path) => {
+                    out.skipped.push(Skipped { rel, reason });
+                    continue;
+                }
+                _ => continue,
+            }
+        } else if !is_corpus_file(path) {
+            continue;
+        } else if !ft.is_file() {
+            // FIFOs and sockets would block or fail a read.
+            out.skipped.push(Skipped {
+                rel,
+                reason: "skipped: not a regular file".into(),
+            });
+            continue;
+        }
+        if !config.is_included(&rel) {
+            out.skipped.push(Skipped {
+                rel,
+                reason: format!("skipped: excluded by {}", crate::config::FILE_NAME),
+            });
+            continue;
+        }
         match read_text(path) {
             Ok((text, problems)) => out.files.push(ScannedFile {
+                note_by_path: super::is_note_path(&rel) || config.is_note(&rel),
                 rel,
                 abs: path.to_path_buf(),
                 text,
@@ -82,26 +177,65 @@ pub fn scan(root: &Path) -> Scan {
         }
     }
     out.files.sort_by(|a, b| a.rel.cmp(&b.rel));
+    out.skipped.sort_by(|a, b| a.rel.cmp(&b.rel));
     out
+}
+
+/// True when `path` is a link to a folder (outside the root: worth a reason).
+fn is_dir_link(path: &Path) -> bool {
+    std::fs::metadata(path).is_ok_and(|m| m.is_dir())
+}
+
+/// The path an `ignore` error is about, if it names one.
+fn err_path(err: &ignore::Error) -> Option<&Path> {
+    match err {
+        ignore::Error::WithPath { path, .. } => Some(path),
+        ignore::Error::WithDepth { err, .. } | ignore::Error::WithLineNumber { err, .. } => {
+            err_path(err)
+        }
+        ignore::Error::Loop { child, .. } => Some(child),
+        _ => None,
+    }
 }
 
 /// Reads a file as text: lossy for invalid UTF-8 (with a problem), an error for binary or huge files.
 pub fn read_text(path: &Path) -> Result<(String, Vec<String>), String> {
-    let meta = std::fs::metadata(path).map_err(|e| format!("cannot read: {e}"))?;
-    if meta.len() > MAX_FILE_BYTES {
+    read_text_capped(path, MAX_FILE_BYTES)
+}
+
+/// `read_text` with a size cap of `cap` bytes.
+pub fn read_text_capped(path: &Path, cap: u64) -> Result<(String, Vec<String>), String> {
+    let meta = std::fs::metadata(path).map_err(|e| format!("skipped: cannot read: {e}"))?;
+    if !meta.is_file() {
+        return Err("skipped: not a regular file".into());
+    }
+    if meta.len() > cap {
         return Err(format!(
             "skipped: {} bytes is over the {} byte limit",
             meta.len(),
-            MAX_FILE_BYTES
+            cap
         ));
     }
-    let bytes = std::fs::read(path).map_err(|e| format!("cannot read: {e}"))?;
+    let bytes = std::fs::read(path).map_err(|e| format!("skipped: cannot read: {e}"))?;
+    // The file may have grown between the two calls.
+    if bytes.len() as u64 > cap {
+        return Err(format!(
+            "skipped: {} bytes is over the {} byte limit",
+            bytes.len(),
+            cap
+        ));
+    }
     decode(bytes)
 }
 
-/// Decodes file bytes: strips nothing, refuses binary, replaces invalid UTF-8 and says so.
+/// Decodes file bytes: strips nothing (a BOM stays), refuses binary and UTF-16, replaces invalid
+/// UTF-8 and says so.
 pub fn decode(bytes: Vec<u8>) -> Result<(String, Vec<String>), String> {
-    if bytes.iter().take(8192).filter(|&&b| b == 0).count() > 0 {
+    if bytes.starts_with(&[0xff, 0xfe]) || bytes.starts_with(&[0xfe, 0xff]) {
+        // Offsets are file bytes; a UTF-16 file would need its own, so it is not guessed at.
+        return Err("skipped: UTF-16 text (save it as UTF-8 to include it)".into());
+    }
+    if bytes.iter().take(8192).any(|&b| b == 0) {
         return Err("skipped: looks binary (NUL bytes)".to_string());
     }
     match String::from_utf8(bytes) {
@@ -112,9 +246,125 @@ pub fn decode(bytes: Vec<u8>) -> Result<(String, Vec<String>), String> {
             Ok((
                 s,
                 vec![format!(
-                    "invalid UTF-8 at byte {at}: decoded lossily (U+FFFD)"
+                    "invalid UTF-8 at byte {at}: decoded lossily (U+FFFD); \
+                     offsets after it may not match the file's bytes"
                 )],
             ))
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::fs;
+
+    fn write(root: &Path, rel: &str, text: &[u8]) {
+        let p = root.join(rel);
+        fs::create_dir_all(p.parent().unwrap()).unwrap();
+        fs::write(p, text).unwrap();
+    }
+
+    fn names(s: &Scan) -> Vec<&str> {
+        s.files.iter().map(|f| f.rel.as_str()).collect()
+    }
+
+    fn reason<'a>(s: &'a Scan, rel: &str) -> Option<&'a str> {
+        s.skipped
+            .iter()
+            .find(|k| k.rel == rel)
+            .map(|k| k.reason.as_str())
+    }
+
+    #[test]
+    fn walks_what_a_corpus_holds() {
+        let d = tempfile::tempdir().unwrap();
+        let r = d.path();
+        write(r, "a.md", b"A");
+        write(r, "b.txt", b"B");
+        write(r, "c.rs", b"fn");
+        write(r, "notes/n.md", b"N");
+        write(r, ".hidden/h.md", b"H");
+        write(r, ".dot.md", b"H");
+        write(r, "target/t.md", b"T");
+        write(r, "sub/node_modules/m.md", b"M");
+        write(r, "ignored/i.md", b"I");
+        write(r, "sub/skip.txt", b"S");
+        write(r, ".gitignore", b"ignored/\n*skip.txt\n");
+        let s = scan(r);
+        assert_eq!(names(&s), ["a.md", "b.txt", "notes/n.md"]);
+        assert!(
+            s.files
+                .iter()
+                .find(|f| f.rel == "notes/n.md")
+                .unwrap()
+                .note_by_path
+        );
+        assert!(!s.files[0].note_by_path);
+    }
+
+    #[test]
+    fn skips_with_reasons() {
+        let d = tempfile::tempdir().unwrap();
+        let r = d.path();
+        write(r, "bin.txt", b"ab\0cd");
+        write(r, "utf16.txt", &[0xff, 0xfe, b'a', 0]);
+        write(r, "bad.txt", b"caf\xe9 ok \xff");
+        write(r, "bom.md", "\u{feff}# Title".as_bytes());
+        let big = fs::File::create(r.join("big.md")).unwrap();
+        big.set_len(MAX_FILE_BYTES + 1).unwrap();
+        let s = scan(r);
+        assert_eq!(names(&s), ["bad.txt", "bom.md"]);
+        assert!(reason(&s, "bin.txt").unwrap().contains("binary"));
+        assert!(reason(&s, "utf16.txt").unwrap().contains("UTF-16"));
+        assert!(reason(&s, "big.md").unwrap().contains("limit"));
+        let bad = &s.files[0];
+        assert_eq!(bad.text, "caf\u{fffd} ok \u{fffd}");
+        assert!(bad.problems[0].contains("byte 3"));
+        assert!(s.files[1].text.starts_with('\u{feff}'));
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn symlinks_never_leave_the_root() {
+        use std::os::unix::fs::symlink;
+        let outside = tempfile::tempdir().unwrap();
+        write(outside.path(), "secret.md", b"S");
+        write(outside.path(), "dir/x.md", b"X");
+        let d = tempfile::tempdir().unwrap();
+        let r = d.path();
+        write(r, "real/a.md", b"A");
+        symlink(outside.path().join("secret.md"), r.join("out.md")).unwrap();
+        symlink(outside.path().join("dir"), r.join("outdir")).unwrap();
+        symlink(r.join("real/a.md"), r.join("in.md")).unwrap();
+        symlink(r.join("real"), r.join("loop")).unwrap();
+        symlink(r, r.join("real/up")).unwrap();
+        symlink(r.join("nowhere.md"), r.join("broken.md")).unwrap();
+        let s = scan(r);
+        assert_eq!(names(&s), ["in.md", "real/a.md"]);
+        assert!(reason(&s, "out.md").unwrap().contains("outside the root"));
+        assert!(reason(&s, "outdir").unwrap().contains("outside the root"));
+        assert!(reason(&s, "broken.md").unwrap().contains("broken"));
+        assert!(reason(&s, "loop").is_none());
+    }
+
+    #[test]
+    fn config_globs() {
+        let d = tempfile::tempdir().unwrap();
+        let r = d.path();
+        write(r, "a.md", b"A");
+        write(r, "drafts/b.md", b"B");
+        write(r, "research/c.md", b"C");
+        let (c, _) = Config::parse("exclude = [\"drafts\"]\nnotes = [\"research/**\"]\n");
+        let s = scan_with(r, &c);
+        assert_eq!(names(&s), ["a.md", "research/c.md"]);
+        assert!(s.files[1].note_by_path);
+        assert!(reason(&s, "drafts/b.md").unwrap().contains("excluded"));
+    }
+
+    #[test]
+    fn missing_root_is_not_a_panic() {
+        let s = scan(Path::new("/nonexistent/corpus-ls-root"));
+        assert!(s.files.is_empty());
     }
 }

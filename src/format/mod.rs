@@ -1,7 +1,18 @@
 //! File formats: sniffing, metadata, and the offset-preserving text view the extractors read.
 
+pub mod date;
+pub mod frontmatter;
+pub mod furniture;
+pub mod markdown;
+mod metadata;
+mod sniff;
+mod view;
+
+pub use sniff::sniff;
+pub use view::TextView;
+
 use crate::model::{Date, Span};
-use std::path::Path;
+use view::ViewBuilder;
 
 /// How a file's text is written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
@@ -32,90 +43,58 @@ pub struct Metadata {
     pub kind: Option<DocKind>,
     /// Front matter `sources`, as written.
     pub sources: Vec<String>,
-    /// The headline (front matter `title` or the first heading / line), source span if in the body.
+    /// Source span of each entry of `sources` (same order), for findings about bad paths.
+    pub source_spans: Vec<Span>,
+    /// The headline (front matter `title`, else the leading heading, else a short first line).
     pub headline: Option<String>,
-    /// Source span of the headline text, when it is in the body.
+    /// Source span of the headline text (in the front matter value or in the body).
     pub headline_span: Option<Span>,
-    /// The byline's names (`Keith Bradsher`), as written.
+    /// The byline's names (`Keith Bradsher`, `keith bradsher`, `Ann Lee and Bo Chen`).
     pub byline: Option<String>,
-    /// The dateline or front matter date.
+    /// Source span of the byline's names.
+    pub byline_span: Option<Span>,
+    /// The dateline or front matter date (front matter wins).
     pub date: Option<Date>,
+    /// Source span of the date's text.
+    pub date_span: Option<Span>,
     /// Markdown headings: level and source span of the heading text.
     pub headings: Vec<(u8, Span)>,
     /// Source span of the front matter block, if any.
     pub front_matter: Option<Span>,
 }
 
-/// Guesses the format from the path and the content (a `.txt` holding Markdown is Markdown).
-pub fn sniff(path: &Path, text: &str) -> Format {
-    let ext = path
-        .extension()
-        .and_then(|e| e.to_str())
-        .unwrap_or("")
-        .to_ascii_lowercase();
-    if ext == "md"
-        || ext == "markdown"
-        || text.starts_with("---\n")
-        || text.contains("\n## ")
-        || text.starts_with("## ")
-    {
-        return Format::Markdown;
-    }
-    let letters = text.chars().filter(|c| c.is_alphabetic()).count();
-    let upper = text.chars().filter(|c| c.is_uppercase()).count();
-    if letters > 200 && upper * 1000 < letters {
-        Format::Lowercase
-    } else {
-        Format::Plain
-    }
-}
-
-/// The text extractors read, with a map from its bytes back to the source's.
-#[derive(Debug, Clone, PartialEq)]
-pub struct TextView {
-    text: String,
-    /// For each view byte, the source byte it came from; one extra entry for the end.
-    map: Vec<usize>,
-}
-
-impl TextView {
-    /// A view identical to the source.
-    pub fn identity(source: &str) -> Self {
-        TextView {
-            text: source.to_string(),
-            map: (0..=source.len()).collect(),
+/// Builds the view and reads the metadata in one pass (both need the Markdown parse).
+pub fn view_and_metadata(source: &str, format: Format) -> (TextView, Metadata) {
+    let bom = if source.starts_with('\u{feff}') { 3 } else { 0 };
+    let (mut v, fm, outline) = match format {
+        Format::Markdown => {
+            let fm = frontmatter::parse(source);
+            let body = fm.as_ref().map_or(bom, |f| f.span.end);
+            let (v, outline) = markdown::view(source, body);
+            (v, fm, Some(outline))
         }
-    }
-    /// The text the extractors read.
-    pub fn text(&self) -> &str {
-        &self.text
-    }
-    /// Source offset of a view offset.
-    pub fn to_source(&self, view_offset: usize) -> usize {
-        self.map[view_offset.min(self.map.len() - 1)]
-    }
-    /// Source span of a view span (end maps to one past the source byte of the last view byte).
-    pub fn span_to_source(&self, span: Span) -> Span {
-        if span.is_empty() {
-            let s = self.to_source(span.start);
-            return Span::new(s, s);
+        Format::Plain | Format::Lowercase => {
+            let mut b = ViewBuilder::new(source);
+            b.copy(bom, source.len());
+            (b.finish(), None, None)
         }
-        let start = self.to_source(span.start);
-        let last = self.to_source(span.end - 1);
-        let width = self.text[..span.end]
-            .chars()
-            .next_back()
-            .map_or(1, |c| c.len_utf8());
-        Span::new(start, (last + width).max(start))
+    };
+    for s in furniture::find(v.text()) {
+        v.blank(s);
     }
+    let meta = metadata::read(&v, fm.as_ref(), outline.as_ref(), format);
+    (v, meta)
 }
 
 /// Builds the view of a source text in the given format.
-pub fn view(source: &str, _format: Format) -> TextView {
-    TextView::identity(source)
+pub fn view(source: &str, format: Format) -> TextView {
+    view_and_metadata(source, format).0
 }
 
 /// Reads the metadata of a source text.
-pub fn metadata(_source: &str, _format: Format) -> Metadata {
-    Metadata::default()
+pub fn metadata(source: &str, format: Format) -> Metadata {
+    view_and_metadata(source, format).1
 }
+
+#[cfg(test)]
+mod tests;
