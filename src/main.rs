@@ -32,6 +32,29 @@ enum Command {
         #[arg(long, value_enum, default_value_t = OutputFormat::Human)]
         format: OutputFormat,
     },
+    /// Print every mention of the entity NAME resolves to (any alias, any case).
+    ///
+    /// Exit status: 0 when found; 1 when NAME is unknown or ambiguous (the candidates are
+    /// listed on stderr); 2 on usage or I/O errors.
+    Mentions {
+        /// A name or alias (`Liu He`, `Mr. Liu`, `liu he`).
+        name: String,
+        /// Corpus root.
+        #[arg(default_value = ".")]
+        root: PathBuf,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = OutputFormat::Human)]
+        format: OutputFormat,
+    },
+    /// Print every entity of the corpus with its aliases, mention count, files and description.
+    Entities {
+        /// Corpus root.
+        #[arg(default_value = ".")]
+        root: PathBuf,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = OutputFormat::Human)]
+        format: OutputFormat,
+    },
 }
 
 fn main() -> ExitCode {
@@ -42,7 +65,79 @@ fn main() -> ExitCode {
             root,
             format,
         } => run_spans(&files, root, format),
+        Command::Mentions { name, root, format } => run_mentions(&name, &root, format),
+        Command::Entities { root, format } => run_entities(&root, format),
     }
+}
+
+/// Loads the corpus at a root given on the command line, or says why not.
+fn load_root(root: &Path) -> Result<Corpus, ExitCode> {
+    match std::fs::metadata(root) {
+        Ok(m) if m.is_dir() => {
+            let corpus = Corpus::load(root);
+            if let Some(e) = &corpus.config_error {
+                eprintln!("corpus-ls: {e}");
+            }
+            Ok(corpus)
+        }
+        Ok(_) => {
+            eprintln!("corpus-ls: {}: not a folder", root.display());
+            Err(ExitCode::from(2))
+        }
+        Err(e) => {
+            eprintln!("corpus-ls: {}: {e}", root.display());
+            Err(ExitCode::from(2))
+        }
+    }
+}
+
+fn run_mentions(name: &str, root: &Path, format: OutputFormat) -> ExitCode {
+    let corpus = match load_root(root) {
+        Ok(c) => c,
+        Err(code) => return code,
+    };
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    let status = match cli::mentions::write(&mut out, &corpus, name, format) {
+        Ok(Ok(())) => ExitCode::SUCCESS,
+        Ok(Err(cli::mentions::NotFound::Unknown)) => {
+            eprintln!("corpus-ls: no entity named {name:?} in {}", root.display());
+            ExitCode::from(1)
+        }
+        Ok(Err(cli::mentions::NotFound::Ambiguous(ids))) => {
+            eprintln!("corpus-ls: {name:?} is ambiguous; it could be:");
+            for id in ids {
+                eprintln!("  {}", cli::mentions::describe(&corpus, id));
+            }
+            ExitCode::from(1)
+        }
+        // A closed pipe (`| head`) is the reader's choice, not an error.
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("corpus-ls: cannot write output: {e}");
+            ExitCode::from(2)
+        }
+    };
+    let _ = out.flush();
+    status
+}
+
+fn run_entities(root: &Path, format: OutputFormat) -> ExitCode {
+    let corpus = match load_root(root) {
+        Ok(c) => c,
+        Err(code) => return code,
+    };
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    match cli::entities::write(&mut out, &corpus, format) {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+            eprintln!("corpus-ls: cannot write output: {e}");
+            return ExitCode::from(2);
+        }
+        _ => {}
+    }
+    let _ = out.flush();
+    ExitCode::SUCCESS
 }
 
 /// Root for `spans`: the given one, else `.` when it holds every file, else the first file's folder.
@@ -109,7 +204,7 @@ fn run_spans(files: &[PathBuf], root: Option<PathBuf>, format: OutputFormat) -> 
         for p in &file.problems {
             eprintln!("corpus-ls: {}: {p}", file.rel);
         }
-        if let Err(e) = cli::spans::write(&mut out, file, format) {
+        if let Err(e) = cli::spans::write_in(&mut out, Some(&corpus), file, format) {
             eprintln!("corpus-ls: cannot write output: {e}");
             return ExitCode::from(2);
         }

@@ -1,5 +1,7 @@
 //! Command-line front end: output of the subcommands in human and JSON Lines form.
 
+pub mod entities;
+pub mod mentions;
 pub mod spans;
 
 use crate::corpus::SourceFile;

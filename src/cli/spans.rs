@@ -1,25 +1,53 @@
 //! `corpus-ls spans`: the entity and figure spans of some files.
 
 use super::{human_location, location_fields, OutputFormat};
-use crate::corpus::SourceFile;
+use crate::corpus::{Corpus, SourceFile, Target};
 use serde_json::{json, Value};
 use std::io::Write;
 
-/// One span as a JSON object of the contract.
+/// One span as a JSON object of the contract (`entity` is the mention's own name text).
 pub fn span_objects(file: &SourceFile) -> Vec<(usize, Value)> {
+    span_objects_in(None, file)
+}
+
+/// The spans of `file` with `entity` the canonical name from `corpus`'s registry; an ambiguous
+/// short form gets `entity: null` and its `candidates`.
+pub fn span_objects_in(corpus: Option<&Corpus>, file: &SourceFile) -> Vec<(usize, Value)> {
     let mut out = Vec::new();
+    let index = corpus.and_then(|c| Some((c, c.file_index(&file.rel)?)));
     for e in &file.analysis.entities {
         let mut m = location_fields(file, e.span);
         m.insert("kind".into(), json!("entity"));
-        m.insert("text".into(), json!(e.span.slice(&file.text)));
+        m.insert("text".into(), json!(file.span_text(e.span)));
         m.insert("type".into(), json!(e.ty.as_str()));
-        m.insert("entity".into(), json!(e.name.slice(&file.text)));
+        let target = index.and_then(|(c, i)| {
+            let (t, r) = c.registry().target_at(i, e.span.start)?;
+            (r.span == e.span).then_some((c, t))
+        });
+        match target {
+            Some((c, Target::Entity(id))) => {
+                m.insert("entity".into(), json!(c.entity(id).name));
+            }
+            Some((c, Target::Ambiguous(a))) => {
+                let amb = &c.registry().ambiguities()[a as usize];
+                let names: Vec<&str> = amb
+                    .candidates
+                    .iter()
+                    .map(|&id| c.entity(id).name.as_str())
+                    .collect();
+                m.insert("entity".into(), Value::Null);
+                m.insert("candidates".into(), json!(names));
+            }
+            None => {
+                m.insert("entity".into(), json!(file.span_text(e.name)));
+            }
+        }
         out.push((e.span.start, Value::Object(m)));
     }
     for f in &file.analysis.figures {
         let mut m = location_fields(file, f.span);
         m.insert("kind".into(), json!("figure"));
-        m.insert("text".into(), json!(f.span.slice(&file.text)));
+        m.insert("text".into(), json!(file.span_text(f.span)));
         m.insert("type".into(), json!(f.ty.as_str()));
         m.insert("value".into(), json!(f.value));
         m.insert("unit".into(), json!(f.unit));
@@ -35,7 +63,17 @@ pub fn span_objects(file: &SourceFile) -> Vec<(usize, Value)> {
 
 /// Writes the spans of `file` in the chosen format.
 pub fn write(out: &mut dyn Write, file: &SourceFile, format: OutputFormat) -> std::io::Result<()> {
-    for (start, obj) in span_objects(file) {
+    write_in(out, None, file, format)
+}
+
+/// Writes the spans of `file`, naming entities by their canonical name in `corpus`.
+pub fn write_in(
+    out: &mut dyn Write,
+    corpus: Option<&Corpus>,
+    file: &SourceFile,
+    format: OutputFormat,
+) -> std::io::Result<()> {
+    for (start, obj) in span_objects_in(corpus, file) {
         match format {
             OutputFormat::Json => writeln!(out, "{obj}")?,
             OutputFormat::Human => {
@@ -45,7 +83,10 @@ pub fn write(out: &mut dyn Write, file: &SourceFile, format: OutputFormat) -> st
                 let extra = if kind == "figure" {
                     format!(" = {} {}", obj["value"], obj["unit"].as_str().unwrap_or(""))
                 } else {
-                    format!(" -> {}", obj["entity"].as_str().unwrap_or(""))
+                    match obj["entity"].as_str() {
+                        Some(e) => format!(" -> {e}"),
+                        None => format!(" -> ambiguous: {}", obj["candidates"]),
+                    }
                 };
                 writeln!(
                     out,

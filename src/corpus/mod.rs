@@ -1,12 +1,62 @@
-//! The corpus: every file of a root, analysed, in corpus order.
+//! The corpus: every file of a root, analysed, with the entity registry across them.
+//!
+//! A [`Corpus`] is an immutable snapshot: the LSP answers read-only requests from an
+//! `Arc<Corpus>` and makes a new snapshot per edit with [`Corpus::with_file`], which re-analyses
+//! only the edited file (and the lowercase dumps when the gazetteer's name set changes); every
+//! other file is shared by `Arc`. The registry is then re-derived from the cached per-file
+//! [`DocName`] lists: linear in the corpus's mention count, with no text re-read.
+//!
+//! `files` is in path order (so [`Corpus::file`] is a binary search); corpus order (articles by
+//! dateline date, undated articles after them, then notes, each by path) is [`Corpus::order`].
 
+pub mod aliases;
+pub mod annotations;
+pub mod doc_names;
+pub mod gazetteer;
+pub mod mentions;
+pub mod registry;
 pub mod scan;
 
 use crate::analysis::{self, AnalysisContext, DocAnalysis};
+pub use crate::config::UserEntity;
+use crate::config::{Config, ConfigError};
 use crate::document::LineIndex;
 use crate::extract::entities::Gazetteer;
+use crate::format::{self, DocKind, Format};
+use crate::model::{EntityType, Span};
+use annotations::Conll;
+use doc_names::DocName;
+use gazetteer::Offered;
+pub use mentions::{EntityId, MentionRef, Target};
+use rayon::prelude::*;
+pub use registry::{Ambiguity, Description, Entity, Registry, Resolution};
+
+#[cfg(test)]
+mod tests;
+use std::borrow::Cow;
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
+
+/// How to load a corpus besides its config.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct LoadOptions {
+    /// Leave brat and CoNLL annotations unread (for evaluating detection on annotated files).
+    pub ignore_gold: bool,
+}
+
+/// Gold annotations a file carries.
+#[derive(Debug, Clone, Default)]
+pub enum Annotations {
+    /// None: detection decides.
+    #[default]
+    None,
+    /// The text of the brat `.ann` file beside this `.txt`.
+    Brat(Arc<str>),
+    /// The file is CoNLL: its tokens and gold spans.
+    Conll(Arc<Conll>),
+}
 
 /// One analysed file of the corpus.
 #[derive(Debug, Clone)]
@@ -19,10 +69,20 @@ pub struct SourceFile {
     pub text: Arc<str>,
     /// Line starts of `text`.
     pub lines: LineIndex,
-    /// What the analysis found.
+    /// What the analysis found (entities are the gold ones when the file is annotated).
     pub analysis: DocAnalysis,
-    /// Problems met reading it.
+    /// Problems met reading it or its annotations.
     pub problems: Vec<String>,
+    /// Problems met reading the file itself (lossy decoding), without the annotations' ones.
+    pub read_problems: Vec<String>,
+    /// Gold annotations of the file (kept when stale, so a later edit can make them fit again).
+    pub annotations: Annotations,
+    /// True when gold annotations replaced detection.
+    pub gold: bool,
+    /// Per-mention name facts for the registry.
+    pub names: Vec<DocName>,
+    /// Names this file offers the corpus gazetteer.
+    pub offered: Vec<Offered>,
 }
 
 /// True when the corpus conventions make `rel` a note (a folder named `notes/` on its path).
@@ -33,8 +93,29 @@ pub fn is_note_path(rel: &str) -> bool {
         .any(|c| c.eq_ignore_ascii_case("notes"))
 }
 
+fn is_conll(rel: &str) -> bool {
+    Path::new(rel)
+        .extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| e.eq_ignore_ascii_case("conll"))
+}
+
+/// Reads the brat file beside a `.txt`, if any.
+fn sibling_ann(abs: &Path) -> Option<Arc<str>> {
+    let is_txt = abs
+        .extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| e.eq_ignore_ascii_case("txt"));
+    if !is_txt {
+        return None;
+    }
+    let ann = abs.with_extension("ann");
+    let (text, _) = scan::read_text(&ann).ok()?;
+    Some(text.into())
+}
+
 impl SourceFile {
-    /// Analyses `text` as the file `rel` below `root`.
+    /// Analyses `text` as the file `rel` below `root` (no annotations, default config).
     pub fn new(
         root: &Path,
         rel: String,
@@ -42,24 +123,179 @@ impl SourceFile {
         problems: Vec<String>,
         gazetteer: &Gazetteer,
     ) -> Self {
-        let abs = root.join(&rel);
+        let annotations = if is_conll(&rel) {
+            Annotations::Conll(Arc::new(annotations::read_conll(&text)))
+        } else {
+            Annotations::None
+        };
+        Self::build(
+            root,
+            rel,
+            text.into(),
+            problems,
+            annotations,
+            gazetteer,
+            &Config::default(),
+            LoadOptions::default(),
+        )
+    }
+
+    /// Analyses a file with its annotations, gazetteer and config.
+    #[allow(clippy::too_many_arguments)]
+    pub fn build(
+        root: &Path,
+        rel: String,
+        text: Arc<str>,
+        mut problems: Vec<String>,
+        annotations: Annotations,
+        gazetteer: &Gazetteer,
+        config: &Config,
+        opts: LoadOptions,
+    ) -> Self {
+        let read_problems = problems.clone();
         let ctx = AnalysisContext {
             gazetteer,
-            is_note_by_path: is_note_path(&rel),
+            is_note_by_path: is_note_path(&rel) || config.is_note(&rel),
         };
-        let analysis = analysis::analyze(Path::new(&rel), &text, &ctx);
+        let mut analysis = match &annotations {
+            Annotations::Conll(c) => analyze_conll(&rel, &text, c, &ctx),
+            _ => analysis::analyze(Path::new(&rel), &text, &ctx),
+        };
+        let mut gold = false;
+        if !opts.ignore_gold {
+            let found = match &annotations {
+                Annotations::None => None,
+                Annotations::Brat(ann) => {
+                    let g = annotations::read_brat(ann, &text);
+                    let ann_rel = Path::new(&rel).with_extension("ann");
+                    for p in &g.problems {
+                        problems.push(format!("{}: {p}", ann_rel.display()));
+                    }
+                    // Every line stale means the text was edited since: detection decides.
+                    let all_stale = g.mentions.is_empty() && !g.problems.is_empty();
+                    if all_stale {
+                        problems.push(format!(
+                            "{}: no annotation matches the text; entities detected instead",
+                            ann_rel.display()
+                        ));
+                    }
+                    (!all_stale).then_some(g.mentions)
+                }
+                Annotations::Conll(c) => {
+                    problems.extend(c.gold.problems.iter().cloned());
+                    Some(c.gold.mentions.clone())
+                }
+            };
+            if let Some(ms) = found {
+                analysis.entities = ms;
+                gold = true;
+            }
+        }
+        let ignored: HashSet<String> = config
+            .ignore
+            .iter()
+            .map(|s| aliases::plain_key(s))
+            .collect();
+        let cased = analysis.format != Format::Lowercase;
+        let names = {
+            let display = |s: Span| display_text(&text, &annotations, s).into_owned();
+            doc_names::doc_names(&text, &analysis.entities, &display, cased, &|k| {
+                ignored.contains(k)
+            })
+        };
+        let offered = gazetteer::offered(&names, cased);
         SourceFile {
             lines: LineIndex::new(&text),
-            text: text.into(),
-            abs,
+            abs: root.join(&rel),
+            text,
             rel,
             analysis,
             problems,
+            read_problems,
+            annotations,
+            gold,
+            names,
+            offered,
         }
+    }
+
+    /// The text a span stands for: a slice, or for CoNLL files the words in it joined by spaces.
+    pub fn span_text(&self, span: Span) -> Cow<'_, str> {
+        display_text(&self.text, &self.annotations, span)
+    }
+
+    /// True for an all-lowercase dump (analysed with the corpus gazetteer).
+    pub fn is_lowercase(&self) -> bool {
+        self.analysis.format == Format::Lowercase
     }
 }
 
-/// All files of one root.
+/// The `.txt` a brat `.ann` path annotates.
+fn ann_target(rel: &str) -> Option<String> {
+    let stem = rel.strip_suffix(".ann")?;
+    Some(format!("{stem}.txt"))
+}
+
+/// True when a file is a lowercase dump that detection must read with the corpus gazetteer.
+fn needs_gazetteer(rel: &str, text: &str, ann: &Annotations, opts: LoadOptions) -> bool {
+    if !opts.ignore_gold && !matches!(ann, Annotations::None) {
+        return false;
+    }
+    match ann {
+        Annotations::Conll(c) => {
+            let (t, _) = c.synthetic_text(text);
+            format::sniff(Path::new("x.txt"), &t) == Format::Lowercase
+        }
+        _ => format::sniff(Path::new(rel), text) == Format::Lowercase,
+    }
+}
+
+fn display_text<'a>(text: &'a str, ann: &Annotations, span: Span) -> Cow<'a, str> {
+    let span = Span::new(span.start.min(text.len()), span.end.min(text.len()));
+    match ann {
+        Annotations::Conll(c) => Cow::Owned(c.words_in(text, span).join(" ")),
+        _ => Cow::Borrowed(text.get(span.start..span.end).unwrap_or("")),
+    }
+}
+
+/// Analyses a CoNLL file through its synthetic text and maps every span back to file bytes.
+fn analyze_conll(rel: &str, file: &str, c: &Conll, ctx: &AnalysisContext) -> DocAnalysis {
+    let (text, map) = c.synthetic_text(file);
+    let plain = Path::new(rel).with_extension("txt");
+    let mut a = analysis::analyze(&plain, &text, ctx);
+    let to_file = |s: Span| -> Span {
+        let start = map[s.start.min(map.len() - 1)];
+        if s.is_empty() {
+            return Span::new(start, start);
+        }
+        let last = s.end.min(map.len() - 1).saturating_sub(1);
+        let end = (map[last] + 1).max(start);
+        // Land on a char boundary: the last mapped byte may start a multi-byte char.
+        let mut end = end.min(file.len());
+        while !file.is_char_boundary(end) {
+            end += 1;
+        }
+        Span::new(start, end)
+    };
+    for s in a.sentences.iter_mut().chain(a.paragraphs.iter_mut()) {
+        *s = to_file(*s);
+    }
+    for e in &mut a.entities {
+        e.span = to_file(e.span);
+        e.name = to_file(e.name);
+    }
+    for f in &mut a.figures {
+        f.span = to_file(f.span);
+    }
+    a.meta.headline_span = a.meta.headline_span.map(to_file);
+    a.meta.front_matter = a.meta.front_matter.map(to_file);
+    for h in &mut a.meta.headings {
+        h.1 = to_file(h.1);
+    }
+    a
+}
+
+/// All files of one root, analysed, with the entity registry: an immutable snapshot.
 #[derive(Debug, Clone, Default)]
 pub struct Corpus {
     /// The root folder.
@@ -68,26 +304,326 @@ pub struct Corpus {
     pub files: Vec<Arc<SourceFile>>,
     /// Files skipped, with reasons.
     pub skipped: Vec<scan::Skipped>,
+    /// The config it was built with.
+    pub config: Arc<Config>,
+    /// Why `corpus-ls.toml` could not be used, when [`Corpus::load`] fell back to the defaults.
+    pub config_error: Option<ConfigError>,
+    /// The load options it was built with.
+    pub options: LoadOptions,
+    order: Arc<Vec<u32>>,
+    base_gazetteer: Arc<Gazetteer>,
+    names: Arc<Vec<(String, EntityType)>>,
+    gazetteer: Arc<Gazetteer>,
+    registry: Arc<Registry>,
+}
+
+/// Sort key of corpus order: dated articles by date, undated articles, notes; then path.
+fn order_key(f: &SourceFile) -> (u8, Option<crate::model::Date>, &str) {
+    let a = &f.analysis;
+    match (a.kind, a.meta.date) {
+        (DocKind::Article, Some(d)) => (0, Some(d), &f.rel),
+        (DocKind::Article, None) => (1, None, &f.rel),
+        (DocKind::Note, d) => (2, d, &f.rel),
+    }
 }
 
 impl Corpus {
-    /// Scans and analyses every file below `root`.
+    /// Scans and analyses every file below `root` with its `corpus-ls.toml` (the defaults, and
+    /// `config_error` set, when that file is bad).
     pub fn load(root: &Path) -> Corpus {
-        let scanned = scan::scan(root);
-        let gazetteer = Gazetteer::default();
-        let files = scanned
+        let (config, err) = Config::load(root);
+        let mut c = Self::load_with(root, &config, &|_, _| {});
+        c.config_error = err;
+        c
+    }
+
+    /// Scans and analyses every file below `root` in parallel; `progress(done, total)` is called
+    /// as files finish (from worker threads). Cased and annotated files first, then the
+    /// lowercase dumps with the gazetteer learned from them.
+    pub fn load_with(
+        root: &Path,
+        config: &Config,
+        progress: &(dyn Fn(usize, usize) + Sync),
+    ) -> Corpus {
+        Self::load_opts(root, config, LoadOptions::default(), progress)
+    }
+
+    /// [`Corpus::load_with`] with load options.
+    pub fn load_opts(
+        root: &Path,
+        config: &Config,
+        opts: LoadOptions,
+        progress: &(dyn Fn(usize, usize) + Sync),
+    ) -> Corpus {
+        let scanned = scan::scan_with(root, config);
+        let total = scanned.files.len();
+        let done = AtomicUsize::new(0);
+        let base_names = gazetteer::name_set(&config.entities, std::iter::empty());
+        let base = Arc::new(gazetteer::gazetteer(&base_names));
+        let prepared: Vec<(scan::ScannedFile, Annotations, bool)> = scanned
             .files
-            .into_iter()
-            .map(|f| Arc::new(SourceFile::new(root, f.rel, f.text, f.problems, &gazetteer)))
+            .into_par_iter()
+            .map(|f| {
+                let annotations = if is_conll(&f.rel) {
+                    Annotations::Conll(Arc::new(annotations::read_conll(&f.text)))
+                } else {
+                    sibling_ann(&f.abs).map_or(Annotations::None, Annotations::Brat)
+                };
+                let later = needs_gazetteer(&f.rel, &f.text, &annotations, opts);
+                (f, annotations, later)
+            })
             .collect();
-        Corpus {
+        let (later, first): (Vec<_>, Vec<_>) = prepared.into_iter().partition(|p| p.2);
+        let analyse = |batch: Vec<(scan::ScannedFile, Annotations, bool)>, gaz: &Gazetteer| {
+            batch
+                .into_par_iter()
+                .map(|(f, ann, _)| {
+                    let sf = SourceFile::build(
+                        root,
+                        f.rel,
+                        f.text.into(),
+                        f.problems,
+                        ann,
+                        gaz,
+                        config,
+                        opts,
+                    );
+                    progress(done.fetch_add(1, Ordering::Relaxed) + 1, total);
+                    Arc::new(sf)
+                })
+                .collect::<Vec<_>>()
+        };
+        // Pass 1: cased and annotated files, with the user's names only.
+        let mut files = analyse(first, &base);
+        let names =
+            gazetteer::name_set(&config.entities, files.iter().map(|f| f.offered.as_slice()));
+        let gaz = Arc::new(gazetteer::gazetteer(&names));
+        // Pass 2: the lowercase dumps, with what the cased files taught.
+        files.extend(analyse(later, &gaz));
+        files.sort_by(|a, b| a.rel.cmp(&b.rel));
+        let mut c = Corpus {
             root: root.to_path_buf(),
             files,
             skipped: scanned.skipped,
-        }
+            config: Arc::new(config.clone()),
+            options: opts,
+            base_gazetteer: base,
+            names: Arc::new(names),
+            gazetteer: gaz,
+            ..Corpus::default()
+        };
+        c.finish();
+        c
     }
+
+    /// Recomputes the gazetteer's name set; when it changed, re-analyses the lowercase dumps
+    /// (all but `except`, which the caller handles). Returns whether it changed.
+    fn refresh_gazetteer(&mut self, except: Option<&str>) -> bool {
+        let names = gazetteer::name_set(
+            &self.config.entities,
+            self.files.iter().map(|f| f.offered.as_slice()),
+        );
+        if names == *self.names {
+            return false;
+        }
+        self.gazetteer = Arc::new(gazetteer::gazetteer(&names));
+        self.names = Arc::new(names);
+        let (root, config, opts, gaz) = (&self.root, &self.config, self.options, &self.gazetteer);
+        self.files.par_iter_mut().for_each(|f| {
+            if f.is_lowercase() && !f.gold && except != Some(f.rel.as_str()) {
+                let fresh = SourceFile::build(
+                    root,
+                    f.rel.clone(),
+                    f.text.clone(),
+                    f.read_problems.clone(),
+                    f.annotations.clone(),
+                    gaz,
+                    config,
+                    opts,
+                );
+                *f = Arc::new(fresh);
+            }
+        });
+        true
+    }
+
+    /// Recomputes corpus order and the registry from the per-file results.
+    fn finish(&mut self) {
+        let mut order: Vec<u32> = (0..self.files.len() as u32).collect();
+        order.sort_by(|&a, &b| {
+            order_key(&self.files[a as usize]).cmp(&order_key(&self.files[b as usize]))
+        });
+        let docs: Vec<&[DocName]> = self.files.iter().map(|f| f.names.as_slice()).collect();
+        self.registry = Arc::new(Registry::build(&order, &docs, &self.config.entities));
+        self.order = Arc::new(order);
+    }
+
+    /// A new snapshot with `rel` holding `text` (added if new): only that file is re-analysed,
+    /// plus the lowercase dumps when the gazetteer's name set changes.
+    ///
+    /// A brat `.ann` path is no document: it replaces the annotations of the `.txt` beside it.
+    pub fn with_file(&self, rel: &str, text: String) -> Corpus {
+        if let Some(txt) = ann_target(rel) {
+            return self.with_annotations(&txt, Annotations::Brat(text.into()));
+        }
+        let mut c = self.clone();
+        let old = self.file(rel);
+        let annotations = if is_conll(rel) {
+            Annotations::Conll(Arc::new(annotations::read_conll(&text)))
+        } else {
+            match old {
+                Some(f) => f.annotations.clone(),
+                None => {
+                    sibling_ann(&self.root.join(rel)).map_or(Annotations::None, Annotations::Brat)
+                }
+            }
+        };
+        let lowercase = needs_gazetteer(rel, &text, &annotations, self.options);
+        let fresh = |gaz: &Gazetteer| {
+            Arc::new(SourceFile::build(
+                &self.root,
+                rel.to_string(),
+                text.as_str().into(),
+                Vec::new(),
+                annotations.clone(),
+                gaz,
+                &self.config,
+                self.options,
+            ))
+        };
+        let gaz = if lowercase {
+            &self.gazetteer
+        } else {
+            &self.base_gazetteer
+        };
+        let sf = fresh(gaz);
+        let offers_changed = old.map(|f| &f.offered) != Some(&sf.offered);
+        let i = match c.files.binary_search_by(|f| f.rel.as_str().cmp(rel)) {
+            Ok(i) => {
+                c.files[i] = sf;
+                i
+            }
+            Err(i) => {
+                c.files.insert(i, sf);
+                i
+            }
+        };
+        if offers_changed && c.refresh_gazetteer(Some(rel)) && lowercase {
+            c.files[i] = fresh(&c.gazetteer);
+        }
+        c.finish();
+        c
+    }
+
+    /// A new snapshot without `rel` (unchanged when it is not there).
+    pub fn without_file(&self, rel: &str) -> Corpus {
+        if let Some(txt) = ann_target(rel) {
+            return self.with_annotations(&txt, Annotations::None);
+        }
+        let Ok(i) = self.files.binary_search_by(|f| f.rel.as_str().cmp(rel)) else {
+            return self.clone();
+        };
+        let mut c = self.clone();
+        let gone = c.files.remove(i);
+        if !gone.offered.is_empty() {
+            c.refresh_gazetteer(None);
+        }
+        c.finish();
+        c
+    }
+
+    /// A new snapshot where the file `rel` carries `annotations` (unchanged when `rel` is absent).
+    fn with_annotations(&self, rel: &str, annotations: Annotations) -> Corpus {
+        let Some(i) = self.file_index(rel) else {
+            return self.clone();
+        };
+        let old = &self.files[i as usize];
+        let lowercase = needs_gazetteer(rel, &old.text, &annotations, self.options);
+        let gaz = if lowercase {
+            &self.gazetteer
+        } else {
+            &self.base_gazetteer
+        };
+        let problems = old.read_problems.clone();
+        let sf = SourceFile::build(
+            &self.root,
+            rel.to_string(),
+            old.text.clone(),
+            problems,
+            annotations,
+            gaz,
+            &self.config,
+            self.options,
+        );
+        let mut c = self.clone();
+        let changed = sf.offered != old.offered;
+        c.files[i as usize] = Arc::new(sf);
+        if changed {
+            c.refresh_gazetteer(Some(rel));
+        }
+        c.finish();
+        c
+    }
+
     /// The file at a root-relative path.
     pub fn file(&self, rel: &str) -> Option<&Arc<SourceFile>> {
-        self.files.iter().find(|f| f.rel == rel)
+        self.file_index(rel).map(|i| &self.files[i as usize])
+    }
+    /// Index into `files` of a root-relative path.
+    pub fn file_index(&self, rel: &str) -> Option<u32> {
+        self.files
+            .binary_search_by(|f| f.rel.as_str().cmp(rel))
+            .ok()
+            .map(|i| i as u32)
+    }
+    /// The file a mention is in.
+    pub fn file_of(&self, m: &MentionRef) -> &Arc<SourceFile> {
+        &self.files[m.file as usize]
+    }
+    /// File indices in corpus order (articles by date, undated articles, notes; then path).
+    pub fn order(&self) -> &[u32] {
+        &self.order
+    }
+    /// The gazetteer the lowercase dumps were analysed with.
+    pub fn gazetteer(&self) -> &Arc<Gazetteer> {
+        &self.gazetteer
+    }
+    /// The entity registry of this snapshot.
+    pub fn registry(&self) -> &Registry {
+        &self.registry
+    }
+    /// Every entity (see [`Registry::entities`]).
+    pub fn entities(&self) -> &[Entity] {
+        self.registry.entities()
+    }
+    /// The entity with this id.
+    pub fn entity(&self, id: EntityId) -> &Entity {
+        self.registry.entity(id)
+    }
+    /// The entity mentioned at a byte offset of a file, and that mention (none when ambiguous).
+    pub fn entity_at(&self, rel: &str, offset: usize) -> Option<(EntityId, MentionRef)> {
+        self.registry.entity_at(self.file_index(rel)?, offset)
+    }
+    /// The mention at a byte offset of a file and what it stands for (entity or ambiguity).
+    pub fn target_at(&self, rel: &str, offset: usize) -> Option<(Target, MentionRef)> {
+        self.registry.target_at(self.file_index(rel)?, offset)
+    }
+    /// Every mention of an entity, in corpus order.
+    pub fn mentions(&self, id: EntityId) -> &[MentionRef] {
+        self.registry.mentions(id)
+    }
+    /// What a name (any alias, any case, honorifics stripped) refers to.
+    pub fn resolve(&self, name: &str) -> Resolution {
+        self.registry.resolve(name)
+    }
+    /// Entities whose names loosely fit `query`, best first (workspace symbols, completion).
+    pub fn search(&self, query: &str) -> Vec<EntityId> {
+        self.registry.search(query)
+    }
+    /// The entities mentioned in a file, in order of first mention.
+    pub fn entities_in(&self, rel: &str) -> Vec<EntityId> {
+        self.file_index(rel)
+            .map(|i| self.registry.entities_in(i))
+            .unwrap_or_default()
     }
 }

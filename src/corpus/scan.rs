@@ -55,7 +55,7 @@ pub fn is_corpus_file(path: &Path) -> bool {
             .and_then(|e| e.to_str())
             .map(|e| e.to_ascii_lowercase())
             .as_deref(),
-        Some("md" | "markdown" | "txt")
+        Some("md" | "markdown" | "txt" | "conll")
     )
 }
 

@@ -1,0 +1,204 @@
+//! Trains the cased and lowercase entity taggers on CoNLL-2003 and writes `data/ner-*.bin`.
+//!
+//! `cargo run --release --example train_ner -- /work/shared/corpora/conll2003 [--out data] [--epochs 12] [--bits 20]`
+//!
+//! Trains on the `train` split, picks the epoch with the best F1 on `testa`, never reads `testb`.
+//! Deterministic: a fixed seed orders the documents.
+
+#[path = "support/conll_docs.rs"]
+mod conll_docs;
+
+use corpus_ls::extract::entities::gazetteer::Gazetteer;
+use corpus_ls::extract::entities::perceptron::{Example, Model, Trainer};
+use corpus_ls::extract::entities::training::{self, GoldDoc};
+use corpus_ls::extract::entities::{spans_of_labels, TokenSpan};
+use std::path::PathBuf;
+use std::time::Instant;
+
+/// Folds of the training set; each document's gazetteer holds the gold names of another fold,
+/// as a corpus gives names found in other files.
+const FOLDS: usize = 4;
+
+struct Rng(u64);
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n as u64) as usize
+    }
+}
+
+fn lowercased(docs: &[GoldDoc]) -> Vec<GoldDoc> {
+    docs.iter()
+        .map(|d| GoldDoc {
+            text: d.text.to_ascii_lowercase(),
+            gold: d.gold.clone(),
+        })
+        .collect()
+}
+
+fn fold_gazetteer(docs: &[GoldDoc], fold: usize) -> Gazetteer {
+    Gazetteer::new(
+        docs.iter()
+            .enumerate()
+            .filter(|(i, _)| i % FOLDS == fold)
+            .flat_map(|(_, d)| {
+                d.gold
+                    .iter()
+                    .map(|(s, t)| (s.slice(&d.text).to_string(), *t))
+            }),
+    )
+}
+
+fn spans(labels: &[u8]) -> Vec<TokenSpan> {
+    let mut out = Vec::new();
+    spans_of_labels(labels, 0, &mut out);
+    out
+}
+
+/// Span F1 of a model on prepared examples.
+fn dev_f1(model: &Model, dev: &[Example]) -> f64 {
+    let (mut tp, mut np, mut ng) = (0usize, 0usize, 0usize);
+    let mut em = Vec::new();
+    for ex in dev {
+        model.emissions(&ex.feats, &ex.offsets, &mut em);
+        let pred = spans(&model.viterbi(&em));
+        let gold = spans(&ex.gold);
+        np += pred.len();
+        ng += gold.len();
+        tp += pred.iter().filter(|p| gold.contains(p)).count();
+    }
+    let p = tp as f64 / np.max(1) as f64;
+    let r = tp as f64 / ng.max(1) as f64;
+    if p + r == 0.0 {
+        0.0
+    } else {
+        2.0 * p * r / (p + r)
+    }
+}
+
+fn train_one(
+    name: &str,
+    cased: bool,
+    train: &[GoldDoc],
+    dev: &[GoldDoc],
+    epochs: usize,
+    bits: u32,
+    prune: f32,
+    empty_gaz_share: usize,
+) -> Model {
+    let t0 = Instant::now();
+    let mask = (1u64 << bits) - 1;
+    let gazetteers: Vec<Gazetteer> = (0..FOLDS).map(|f| fold_gazetteer(train, f)).collect();
+    let empty = Gazetteer::default();
+    let mut rng = Rng(0x5eed_1234_abcd_0042);
+    let mut examples = Vec::new();
+    let mut misaligned = 0;
+    for (i, d) in train.iter().enumerate() {
+        let gaz = if rng.below(100) < empty_gaz_share {
+            &empty
+        } else {
+            &gazetteers[(i + 1 + rng.below(FOLDS - 1)) % FOLDS]
+        };
+        let (ex, m) = training::examples(d, cased, gaz, mask);
+        examples.extend(ex);
+        misaligned += m;
+    }
+    // The dev set sees a gazetteer of another set's names when the model reads lowercase text.
+    let dev_gaz = if cased {
+        empty.clone()
+    } else {
+        gazetteers[0].clone()
+    };
+    let dev_ex: Vec<Example> = dev
+        .iter()
+        .flat_map(|d| training::examples(d, cased, &dev_gaz, mask).0)
+        .collect();
+    eprintln!(
+        "[{name}] {} train sentences ({misaligned} gold spans off token boundaries), {} dev sentences, prepared in {:.1}s",
+        examples.len(),
+        dev_ex.len(),
+        t0.elapsed().as_secs_f64()
+    );
+    let mut trainer = Trainer::new(cased, bits);
+    let mut order: Vec<usize> = (0..examples.len()).collect();
+    let mut best: Option<(f64, usize, Model)> = None;
+    for epoch in 1..=epochs {
+        for k in (1..order.len()).rev() {
+            order.swap(k, rng.below(k + 1));
+        }
+        let mut wrong = 0;
+        for &k in &order {
+            wrong += trainer.learn(&examples[k]) as usize;
+        }
+        let model = trainer.model(prune);
+        let f1 = dev_f1(&model, &dev_ex);
+        eprintln!(
+            "[{name}] epoch {epoch}: {wrong} sentences wrong, testa span F1 {f1:.4} ({:.0}s)",
+            t0.elapsed().as_secs_f64()
+        );
+        if best.as_ref().is_none_or(|b| f1 > b.0) {
+            best = Some((f1, epoch, model));
+        }
+    }
+    let (f1, epoch, model) = best.expect("at least one epoch");
+    eprintln!("[{name}] keeping epoch {epoch} (testa F1 {f1:.4})");
+    model
+}
+
+fn main() {
+    let mut args = std::env::args().skip(1);
+    let mut root: Option<PathBuf> = None;
+    let mut out = PathBuf::from("data");
+    let mut epochs = 12;
+    let mut bits = 20;
+    let mut prune = 0.002f32;
+    while let Some(a) = args.next() {
+        match a.as_str() {
+            "--out" => out = args.next().map(PathBuf::from).expect("--out DIR"),
+            "--epochs" => {
+                epochs = args
+                    .next()
+                    .and_then(|v| v.parse().ok())
+                    .expect("--epochs N")
+            }
+            "--bits" => bits = args.next().and_then(|v| v.parse().ok()).expect("--bits N"),
+            "--prune" => prune = args.next().and_then(|v| v.parse().ok()).expect("--prune X"),
+            _ => root = Some(PathBuf::from(a)),
+        }
+    }
+    let root = root.unwrap_or_else(|| PathBuf::from("../shared/corpora/conll2003"));
+    let derived = root.join("derived");
+    if !derived.is_dir() {
+        eprintln!("skipping: {} is absent", derived.display());
+        return;
+    }
+    let train = conll_docs::read_split(&derived.join("train")).expect("read train");
+    let dev = conll_docs::read_split(&derived.join("testa")).expect("read testa");
+    let cased = train_one("cased", true, &train, &dev, epochs, bits, prune, 50);
+    let lower = train_one(
+        "lower",
+        false,
+        &lowercased(&train),
+        &lowercased(&dev),
+        epochs,
+        bits,
+        prune,
+        25,
+    );
+    std::fs::create_dir_all(&out).expect("create output folder");
+    for (file, m) in [("ner-cased.bin", cased), ("ner-lower.bin", lower)] {
+        let bytes = m.to_bytes();
+        let path = out.join(file);
+        std::fs::write(&path, &bytes).expect("write model");
+        eprintln!(
+            "wrote {} ({:.2} MB)",
+            path.display(),
+            bytes.len() as f64 / 1e6
+        );
+    }
+}

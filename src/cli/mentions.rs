@@ -1,0 +1,90 @@
+//! `corpus-ls mentions NAME`: every mention of the entity a name resolves to.
+
+use super::{human_location, location_fields, OutputFormat};
+use crate::corpus::{Corpus, EntityId, Resolution};
+use serde_json::{json, Value};
+use std::io::Write;
+
+/// Why no mentions were printed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum NotFound {
+    /// No entity has this name.
+    Unknown,
+    /// Several entities fit: their ids.
+    Ambiguous(Vec<EntityId>),
+}
+
+/// The mentions of `id` as JSON objects of the contract, in corpus order.
+pub fn mention_objects(corpus: &Corpus, id: EntityId) -> Vec<Value> {
+    let e = corpus.entity(id);
+    corpus
+        .mentions(id)
+        .iter()
+        .map(|m| {
+            let f = corpus.file_of(m);
+            let mut o = location_fields(f, m.span);
+            o.insert("text".into(), json!(f.span_text(m.span)));
+            o.insert("entity".into(), json!(e.name));
+            o.insert("type".into(), json!(e.ty.as_str()));
+            Value::Object(o)
+        })
+        .collect()
+}
+
+/// One line naming an entity for people: `Liu He (PER, 7 mentions in 2 files)`.
+pub fn describe(corpus: &Corpus, id: EntityId) -> String {
+    let e = corpus.entity(id);
+    let n = e.mentions.len();
+    format!(
+        "{} ({}, {n} mention{} in {} file{})",
+        e.name,
+        e.ty.as_str(),
+        if n == 1 { "" } else { "s" },
+        e.files.len(),
+        if e.files.len() == 1 { "" } else { "s" }
+    )
+}
+
+/// Writes the mentions of what `name` resolves to; an unknown or ambiguous name writes nothing.
+pub fn write(
+    out: &mut dyn Write,
+    corpus: &Corpus,
+    name: &str,
+    format: OutputFormat,
+) -> std::io::Result<Result<(), NotFound>> {
+    let id = match corpus.resolve(name) {
+        Resolution::One(id) => id,
+        Resolution::Ambiguous(ids) => return Ok(Err(NotFound::Ambiguous(ids))),
+        Resolution::None => return Ok(Err(NotFound::Unknown)),
+    };
+    match format {
+        OutputFormat::Json => {
+            for o in mention_objects(corpus, id) {
+                writeln!(out, "{o}")?;
+            }
+        }
+        OutputFormat::Human => {
+            writeln!(out, "{}", describe(corpus, id))?;
+            let rows: Vec<(String, String)> = corpus
+                .mentions(id)
+                .iter()
+                .map(|m| {
+                    let f = corpus.file_of(m);
+                    (
+                        human_location(f, m.span.start),
+                        f.span_text(m.span).into_owned(),
+                    )
+                })
+                .collect();
+            let w = rows
+                .iter()
+                .map(|(l, _)| l.chars().count())
+                .max()
+                .unwrap_or(0);
+            for (loc, text) in rows {
+                writeln!(out, "  {loc:<w$}  {text}")?;
+            }
+        }
+    }
+    Ok(Ok(()))
+}

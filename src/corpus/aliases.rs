@@ -1,0 +1,281 @@
+//! Name keys: how two surface forms of a name are compared (case, dots, honorifics, titles).
+//!
+//! `Vice Premier Liu He`, `Liu He` and `liu he` share the key `liu he`; `Mr. Liu` and `mr liu`
+//! share `liu`. Keys are what the registry joins on; surfaces are what users see.
+
+use crate::model::EntityType;
+
+/// Honorifics: cues that say "a person" but describe nothing.
+const HONORIFICS: &[&str] = &[
+    "mr", "mrs", "ms", "miss", "mx", "dr", "prof", "sir", "dame", "madam", "mme", "messrs",
+];
+
+/// Title heads: a title ends on one of these (`Vice Premier`, `Commerce Secretary`).
+const TITLE_HEADS: &[&str] = &[
+    "president",
+    "premier",
+    "secretary",
+    "minister",
+    "senator",
+    "sen",
+    "rep",
+    "representative",
+    "governor",
+    "gov",
+    "chairman",
+    "chairwoman",
+    "chancellor",
+    "ambassador",
+    "mayor",
+    "negotiator",
+    "spokesman",
+    "spokeswoman",
+    "spokesperson",
+    "adviser",
+    "advisor",
+    "director",
+    "judge",
+    "justice",
+    "general",
+    "gen",
+    "king",
+    "queen",
+    "prince",
+    "princess",
+    "emperor",
+    "pope",
+    "sheikh",
+    "envoy",
+    "diplomat",
+    "officer",
+    "official",
+    "executive",
+    "ceo",
+];
+
+/// Words that may stand before a title head inside the title (`Vice`, `Treasury`, `trade`).
+const TITLE_MODIFIERS: &[&str] = &[
+    "vice",
+    "deputy",
+    "prime",
+    "chief",
+    "former",
+    "acting",
+    "senior",
+    "top",
+    "trade",
+    "commerce",
+    "treasury",
+    "state",
+    "foreign",
+    "defense",
+    "defence",
+    "finance",
+    "economic",
+    "agriculture",
+    "interior",
+    "energy",
+    "labor",
+    "health",
+    "education",
+    "homeland",
+    "security",
+    "attorney",
+    "press",
+    "us",
+    "chinese",
+    "american",
+    "british",
+    "white",
+    "house",
+    "general",
+];
+
+/// Words that end company names and may be dropped in a short form (`ZTE Corporation` -> `ZTE`).
+const ORG_SUFFIXES: &[&str] = &[
+    "corporation",
+    "corp",
+    "company",
+    "co",
+    "inc",
+    "incorporated",
+    "ltd",
+    "limited",
+    "llc",
+    "plc",
+    "group",
+    "holdings",
+    "technologies",
+    "technology",
+    "ag",
+    "sa",
+    "gmbh",
+];
+
+/// True for an honorific token (`mr`, `ms`), lowercase and without its dot.
+pub fn is_honorific(token: &str) -> bool {
+    HONORIFICS.contains(&token)
+}
+
+/// True when a cue (`vice premier`) describes its bearer, as opposed to an honorific (`mr`).
+pub fn is_title_cue(cue: &str) -> bool {
+    let toks = tokens(cue);
+    !toks.is_empty() && !toks.iter().all(|t| is_honorific(t))
+}
+
+/// The tokens of a name, lowercased, dots and possessive `'s` removed, hyphens splitting words
+/// (`Jong-un` and `jong un` agree), other punctuation dropped.
+pub fn tokens(name: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for raw in name.split(|c: char| c.is_whitespace() || matches!(c, ',' | ';' | '—' | '-' | '–'))
+    {
+        let mut t: String = raw
+            .chars()
+            .filter(|c| c.is_alphanumeric() || *c == '\'' || *c == '’')
+            .flat_map(char::to_lowercase)
+            .map(|c| if c == '’' { '\'' } else { c })
+            .collect();
+        if let Some(stripped) = t.strip_suffix("'s") {
+            t = stripped.to_string();
+        }
+        let t = t.trim_matches('\'').to_string();
+        if !t.is_empty() {
+            out.push(t);
+        }
+    }
+    // Lowercase dumps write the possessive as a separate `s` (`trump s`): never part of a name.
+    if out.len() > 1 && out.last().is_some_and(|t| t == "s") {
+        out.pop();
+    }
+    out
+}
+
+/// The name's tokens joined by one space, no title stripping (`Mr. Liu` -> `mr liu`).
+pub fn plain_key(name: &str) -> String {
+    tokens(name).join(" ")
+}
+
+/// How many leading tokens form an honorific or title (`vice premier` in `vice premier liu he`);
+/// never all of them.
+pub fn title_prefix_len(toks: &[String]) -> usize {
+    let mut strip = 0;
+    for (i, t) in toks.iter().enumerate() {
+        let t = t.as_str();
+        if is_honorific(t) || TITLE_HEADS.contains(&t) {
+            strip = i + 1;
+        } else if !TITLE_MODIFIERS.contains(&t) {
+            break;
+        }
+    }
+    strip.min(toks.len().saturating_sub(1))
+}
+
+/// A person's name as written without its leading honorific or title (`Vice Premier Liu He` -> `Liu He`).
+pub fn strip_title_prefix(name: &str) -> &str {
+    let words: Vec<&str> = name.split_whitespace().collect();
+    let toks: Vec<String> = words.iter().map(|w| plain_key(w)).collect();
+    let n = title_prefix_len(&toks);
+    if n == 0 {
+        return name.trim();
+    }
+    let w = words[n];
+    // `w` is a subslice of `name`: cut at its offset.
+    let at = w.as_ptr() as usize - name.as_ptr() as usize;
+    name[at..].trim_end()
+}
+
+/// The key of a person's name: plain key without leading honorifics and titles.
+pub fn person_key(name: &str) -> String {
+    let toks = tokens(name);
+    let n = title_prefix_len(&toks);
+    toks[n..].join(" ")
+}
+
+/// The key of a name of type `ty`: titles are stripped from people's names only.
+pub fn name_key(name: &str, ty: EntityType) -> String {
+    match ty {
+        EntityType::Per => person_key(name),
+        _ => plain_key(name),
+    }
+}
+
+/// A person's full-name key with middle initials dropped (`donald j trump` -> `donald trump`).
+pub fn full_person_key(key: &str) -> String {
+    let toks: Vec<&str> = key.split(' ').collect();
+    if toks.len() <= 2 {
+        return key.to_string();
+    }
+    let last = toks.len() - 1;
+    toks.iter()
+        .enumerate()
+        .filter(|(i, t)| *i == 0 || *i == last || t.chars().count() > 1)
+        .map(|(_, t)| *t)
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// When `short` is a company name that `long` extends only by suffix words (`zte` / `zte corporation`).
+pub fn is_org_short_form(short: &str, long: &str) -> bool {
+    let Some(rest) = long.strip_prefix(short) else {
+        return false;
+    };
+    let Some(rest) = rest.strip_prefix(' ') else {
+        return false;
+    };
+    !short.is_empty() && rest.split(' ').all(|t| ORG_SUFFIXES.contains(&t))
+}
+
+/// The first and last token of a multi-token key, for surname matching.
+pub fn first_last(key: &str) -> Option<(&str, &str)> {
+    let (first, _) = key.split_once(' ')?;
+    let (_, last) = key.rsplit_once(' ')?;
+    Some((first, last))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keys_fold_case_dots_and_titles() {
+        assert_eq!(person_key("Vice Premier Liu He"), "liu he");
+        assert_eq!(person_key("trade negotiator Liu He"), "liu he");
+        assert_eq!(person_key("Mr. Liu"), "liu");
+        assert_eq!(person_key("mr liu"), "liu");
+        assert_eq!(person_key("President Trump's"), "trump");
+        assert_eq!(
+            person_key("Treasury Secretary Steven Mnuchin"),
+            "steven mnuchin"
+        );
+        assert_eq!(
+            plain_key("U.S. Trade Representative"),
+            "us trade representative"
+        );
+        // A title alone stays a name rather than vanishing.
+        assert_eq!(person_key("President"), "president");
+        assert_eq!(
+            name_key("Commerce Department", EntityType::Org),
+            "commerce department"
+        );
+        assert_eq!(plain_key("  "), "");
+        assert_eq!(plain_key("Kim Jong-un"), "kim jong un");
+        assert_eq!(person_key("trump s"), "trump");
+        assert_eq!(plain_key("s"), "s");
+        assert_eq!(strip_title_prefix(" Mr. Liu "), "Liu");
+        assert_eq!(strip_title_prefix("Liu He"), "Liu He");
+    }
+
+    #[test]
+    fn cues_and_short_forms() {
+        assert!(is_title_cue("vice premier"));
+        assert!(!is_title_cue("mr"));
+        assert!(!is_title_cue("Mr."));
+        assert!(is_org_short_form("zte", "zte corporation"));
+        assert!(!is_org_short_form("zte", "zte mobile"));
+        assert!(!is_org_short_form("zt", "zte corporation"));
+        assert_eq!(full_person_key("donald j trump"), "donald trump");
+        assert_eq!(full_person_key("liu he"), "liu he");
+        assert_eq!(first_last("xi jinping"), Some(("xi", "jinping")));
+        assert_eq!(first_last("xi"), None);
+    }
+}

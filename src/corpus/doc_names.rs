@@ -1,0 +1,318 @@
+//! Per-document name facts: keys, in-document short-form links, descriptions.
+//!
+//! Computed once per file when it is analysed, so re-deriving the corpus registry after an edit
+//! only merges these lists and never re-reads other files' text.
+
+use super::aliases;
+use crate::model::{EntityMention, EntityType, MentionSource, Span};
+
+/// What a short form (a surname, `Mr. Liu`) joins inside its own document.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum InDocLink {
+    /// Nothing earlier in the document: decided at corpus level.
+    Open,
+    /// The earlier full name with this key.
+    To(String),
+    /// Several earlier full names fit; the keys of all of them.
+    Ambiguous(Vec<String>),
+}
+
+/// One entity mention of a document, with what the registry needs to know about it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DocName {
+    /// The whole mention, honorific included, in source bytes.
+    pub span: Span,
+    /// Its type.
+    pub ty: EntityType,
+    /// Detected, gold or user.
+    pub source: MentionSource,
+    /// The mention as written (tokens joined by spaces for CoNLL files).
+    pub surface: String,
+    /// The name as written, without honorific or title (`Liu He`, `Liu`).
+    pub name: String,
+    /// The name's key (`liu he`, `liu`), honorifics and titles stripped for people.
+    pub key: String,
+    /// A short form that may stand for a fuller name: a one-token person name (`Liu` in
+    /// `Mr. Liu`), or a company name that starts an earlier one in the document (`Kestrel`).
+    pub short: bool,
+    /// What a short form joins inside this document.
+    pub link: InDocLink,
+    /// A title cue before the name (`vice premier`), honorifics excluded.
+    pub title: Option<String>,
+    /// An appositive after the name (`vice premier and ...` from `Liu He, a vice premier and ...`).
+    pub appositive: Option<(String, Span)>,
+}
+
+/// Builds the name facts of one document from its mentions (in order).
+///
+/// `display` gives the text a span stands for (a slice, or the words of a CoNLL span); `cased`
+/// allows appositives, which need punctuation; `ignored` holds plain keys the user says are no names.
+pub fn doc_names(
+    text: &str,
+    mentions: &[EntityMention],
+    display: &dyn Fn(Span) -> String,
+    cased: bool,
+    ignored: &dyn Fn(&str) -> bool,
+) -> Vec<DocName> {
+    let mut out = Vec::with_capacity(mentions.len());
+    let mut fulls: Vec<String> = Vec::new();
+    let mut orgs: Vec<String> = Vec::new();
+    for m in mentions {
+        let surface = display(m.span);
+        let name_text = display(m.name);
+        if ignored(&aliases::plain_key(&surface)) || ignored(&aliases::plain_key(&name_text)) {
+            continue;
+        }
+        let name = if m.ty == EntityType::Per {
+            aliases::strip_title_prefix(&name_text).to_string()
+        } else {
+            name_text.trim().to_string()
+        };
+        let mut key = aliases::name_key(&name, m.ty);
+        // One letter (`s` left over from a possessive) names nothing anyone would look up.
+        if key.chars().filter(|c| c.is_alphanumeric()).count() < 2 {
+            continue;
+        }
+        let mut short = false;
+        let mut link = InDocLink::Open;
+        if m.ty == EntityType::Per {
+            if key.contains(' ') {
+                key = aliases::full_person_key(&key);
+                if !fulls.contains(&key) {
+                    fulls.push(key.clone());
+                }
+            } else {
+                short = true;
+                link = in_doc_link(&fulls, &key);
+            }
+        } else if m.ty == EntityType::Org {
+            // A later company name that starts an earlier one (`Kestrel` after
+            // `Kestrel Shipping Company`) is its short form.
+            let longer: Vec<String> = orgs
+                .iter()
+                .filter(|o| {
+                    o.len() > key.len() && o.starts_with(&key) && o.as_bytes()[key.len()] == b' '
+                })
+                .cloned()
+                .collect();
+            match longer.len() {
+                0 => push_unique(&mut orgs, key.clone()),
+                1 => {
+                    short = true;
+                    link = InDocLink::To(longer.into_iter().next().unwrap_or_default());
+                }
+                _ => {
+                    short = true;
+                    link = InDocLink::Ambiguous(longer);
+                }
+            }
+        }
+        let title = m
+            .cue
+            .as_deref()
+            .filter(|c| aliases::is_title_cue(c))
+            .map(aliases::plain_key)
+            .or_else(|| title_in_surface(&surface, m.ty));
+        let appositive = if cased {
+            appositive(text, m.span)
+        } else {
+            None
+        };
+        out.push(DocName {
+            span: m.span,
+            ty: m.ty,
+            source: m.source,
+            surface,
+            name,
+            key,
+            short,
+            link,
+            title,
+            appositive,
+        });
+    }
+    out
+}
+
+fn push_unique(v: &mut Vec<String>, x: String) {
+    if !v.contains(&x) {
+        v.push(x);
+    }
+}
+
+/// The earlier full name a surname joins: by last token, else by first (`Mr. Liu` -> `Liu He`).
+fn in_doc_link(fulls: &[String], short: &str) -> InDocLink {
+    let by_last: Vec<String> = fulls
+        .iter()
+        .filter(|f| aliases::first_last(f).is_some_and(|(_, l)| l == short))
+        .cloned()
+        .collect();
+    let cands = if by_last.is_empty() {
+        fulls
+            .iter()
+            .filter(|f| aliases::first_last(f).is_some_and(|(fst, _)| fst == short))
+            .cloned()
+            .collect()
+    } else {
+        by_last
+    };
+    match cands.len() {
+        0 => InDocLink::Open,
+        1 => InDocLink::To(cands.into_iter().next().unwrap_or_default()),
+        _ => InDocLink::Ambiguous(cands),
+    }
+}
+
+/// A title written inside a person mention's own span (`Vice Premier` of `Vice Premier Liu He`).
+fn title_in_surface(surface: &str, ty: EntityType) -> Option<String> {
+    if ty != EntityType::Per {
+        return None;
+    }
+    let toks = aliases::tokens(surface);
+    let n = aliases::title_prefix_len(&toks);
+    let cue = toks[..n].join(" ");
+    (n > 0 && aliases::is_title_cue(&cue)).then_some(cue)
+}
+
+/// Where the clause starting `body` ends: punctuation, but not a comma or dot inside a number.
+fn clause_end(body: &str) -> usize {
+    let b = body.as_bytes();
+    for (i, c) in body.char_indices() {
+        let in_number = matches!(c, ',' | '.')
+            && i > 0
+            && b[i - 1].is_ascii_digit()
+            && b.get(i + 1).is_some_and(u8::is_ascii_digit);
+        if !in_number
+            && matches!(
+                c,
+                ',' | '.' | ';' | ':' | '(' | ')' | '—' | '\n' | '"' | '“' | '”'
+            )
+        {
+            return i;
+        }
+    }
+    body.len()
+}
+
+/// Words after `span` of the form `, a/an/the ...` up to the next clause break.
+fn appositive(text: &str, span: Span) -> Option<(String, Span)> {
+    let rest = text.get(span.end..)?;
+    let after_comma = rest.strip_prefix(',')?;
+    let lead = after_comma.len() - after_comma.trim_start_matches([' ', '\t']).len();
+    let body = &after_comma[lead..];
+    let first = body.split(' ').next()?;
+    if !matches!(first, "a" | "an" | "the") {
+        return None;
+    }
+    let end = clause_end(body);
+    let mut phrase = &body[..end];
+    for stop in [
+        " who ", " which ", " that ", " is ", " was ", " are ", " were ", " has ", " had ",
+        " said ", " says ",
+    ] {
+        if let Some(i) = phrase.find(stop) {
+            phrase = &phrase[..i];
+        }
+    }
+    let mut words: Vec<&str> = Vec::new();
+    let mut kept_len = 0;
+    for w in phrase.split_whitespace().take(16) {
+        // Words are subslices of `phrase`, so their end is found by pointer offset.
+        kept_len = w.as_ptr() as usize - phrase.as_ptr() as usize + w.len();
+        words.push(w);
+    }
+    if words.len() < 2 {
+        return None;
+    }
+    let start = span.end + 1 + lead;
+    let loc = Span::new(start, start + kept_len);
+    let desc: String = words[1..]
+        .join(" ")
+        .chars()
+        .filter(|c| *c != '*' && *c != '_')
+        .collect();
+    Some((desc, loc))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::MentionSource;
+
+    fn m(text: &str, surface: &str, name: &str, ty: EntityType, nth: usize) -> EntityMention {
+        let start = text.match_indices(surface).nth(nth).unwrap().0;
+        let off = surface.find(name).unwrap();
+        EntityMention {
+            span: Span::new(start, start + surface.len()),
+            name: Span::new(start + off, start + off + name.len()),
+            ty,
+            cue: None,
+            source: MentionSource::Detected,
+        }
+    }
+
+    fn names(text: &str, ms: &[EntityMention]) -> Vec<DocName> {
+        doc_names(
+            text,
+            ms,
+            &|s: Span| s.slice(text).to_string(),
+            true,
+            &|k: &str| k == "share",
+        )
+    }
+
+    #[test]
+    fn surnames_join_earlier_full_names_in_the_document() {
+        let t = "Vice Premier Liu He, a vice premier and old friend of the leader, met Wilbur Ross. Mr. Liu said so. Ross agreed. Share.";
+        let ms = vec![
+            m(t, "Vice Premier Liu He", "Liu He", EntityType::Per, 0),
+            m(t, "Wilbur Ross", "Wilbur Ross", EntityType::Per, 0),
+            m(t, "Mr. Liu", "Liu", EntityType::Per, 0),
+            m(t, "Ross", "Ross", EntityType::Per, 1),
+            m(t, "Share", "Share", EntityType::Org, 0),
+        ];
+        let n = names(t, &ms);
+        assert_eq!(n.len(), 4, "ignored form dropped");
+        assert_eq!(n[0].key, "liu he");
+        assert_eq!(n[0].title.as_deref(), Some("vice premier"));
+        let (desc, loc) = n[0].appositive.clone().unwrap();
+        assert_eq!(desc, "vice premier and old friend of the leader");
+        assert_eq!(loc.slice(t), "a vice premier and old friend of the leader");
+        assert_eq!(n[2].link, InDocLink::To("liu he".into()));
+        assert_eq!(n[3].link, InDocLink::To("wilbur ross".into()));
+        assert!(n[3].short && !n[1].short);
+    }
+
+    #[test]
+    fn two_full_names_with_one_surname_stay_ambiguous() {
+        let t = "Ann Smith and Bob Smith spoke. Smith left.";
+        let ms = vec![
+            m(t, "Ann Smith", "Ann Smith", EntityType::Per, 0),
+            m(t, "Bob Smith", "Bob Smith", EntityType::Per, 0),
+            m(t, "Smith", "Smith", EntityType::Per, 2),
+        ];
+        let n = names(t, &ms);
+        assert_eq!(
+            n[2].link,
+            InDocLink::Ambiguous(vec!["ann smith".into(), "bob smith".into()])
+        );
+    }
+
+    #[test]
+    fn appositive_keeps_numbers_and_stops_at_verbs() {
+        let t = "Kestrel, a 12,500-ton carrier, left. Bureau, a small agency is part of it.";
+        assert_eq!(
+            appositive(t, Span::new(0, 7)).unwrap().0,
+            "12,500-ton carrier"
+        );
+        assert_eq!(appositive(t, Span::new(37, 43)).unwrap().0, "small agency");
+    }
+
+    #[test]
+    fn appositive_needs_an_article() {
+        let t = "ZTE, which broke rules, and Ross, a";
+        assert_eq!(appositive(t, Span::new(0, 3)), None);
+        assert_eq!(appositive(t, Span::new(27, 31)), None);
+        assert_eq!(appositive(t, Span::new(t.len(), t.len())), None);
+    }
+}

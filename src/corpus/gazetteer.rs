@@ -1,0 +1,173 @@
+//! The corpus gazetteer: names learned from the cased files (and gold and user entities), used to
+//! find names in the lowercase dumps of the same corpus.
+//!
+//! A name learned from detection enters when it has two or more words, came with a cue
+//! (`President Trump`), or was detected at least twice in the cased files (`ZTE` twice in one
+//! article counts); one-word names seen once stay out, so one false capitalised word does not
+//! flood every lowercase file.
+
+use super::aliases;
+use super::doc_names::DocName;
+use crate::config::UserEntity;
+use crate::extract::entities::Gazetteer;
+use crate::model::{EntityType, MentionSource};
+use std::collections::{BTreeSet, HashMap};
+
+/// A name one file offers the gazetteer: plain key, type, and whether it enters on its own.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Offered {
+    /// Plain lowercase key (`liu he`).
+    pub key: String,
+    /// Its type.
+    pub ty: EntityType,
+    /// True when it enters without a second sighting (several words, a cue, gold or user).
+    pub strong: bool,
+    /// How often the file names it this way.
+    pub count: u32,
+}
+
+/// The names a file offers: all its names when cased, only gold ones when lowercase.
+pub fn offered(names: &[DocName], cased: bool) -> Vec<Offered> {
+    let mut out: Vec<Offered> = Vec::new();
+    for d in names {
+        if !cased && d.source == MentionSource::Detected {
+            continue;
+        }
+        let key = aliases::plain_key(&d.name);
+        if key.chars().count() < 2 {
+            continue;
+        }
+        let strong = key.contains(' ')
+            || d.source != MentionSource::Detected
+            || d.title.is_some()
+            || d.surface.len() > d.name.len();
+        out.push(Offered {
+            key,
+            ty: d.ty,
+            strong,
+            count: 1,
+        });
+    }
+    // Strong before weak, so deduplication keeps the strong sighting of a name.
+    out.sort_by(|a, b| (&a.key, a.ty, !a.strong).cmp(&(&b.key, b.ty, !b.strong)));
+    out.dedup_by(|later, kept| {
+        let same = later.key == kept.key && later.ty == kept.ty;
+        if same {
+            kept.count += later.count;
+        }
+        same
+    });
+    out
+}
+
+/// The sorted name set of the corpus from user entities and every file's offers.
+///
+/// Weak names enter when seen at least twice in all.
+pub fn name_set<'a>(
+    user: &[UserEntity],
+    files: impl Iterator<Item = &'a [Offered]>,
+) -> Vec<(String, EntityType)> {
+    let mut set: BTreeSet<(String, EntityType)> = BTreeSet::new();
+    for u in user {
+        // An untyped user entity is offered as MISC: the recogniser then knows the name.
+        let ty = u.ty.unwrap_or(EntityType::Misc);
+        for n in std::iter::once(&u.name).chain(&u.aliases) {
+            let k = aliases::plain_key(n);
+            if !k.is_empty() {
+                set.insert((k, ty));
+            }
+        }
+    }
+    let mut weak: HashMap<(&str, EntityType), u32> = HashMap::new();
+    for offers in files {
+        for o in offers {
+            if o.strong {
+                set.insert((o.key.clone(), o.ty));
+            } else {
+                *weak.entry((o.key.as_str(), o.ty)).or_default() += o.count;
+            }
+        }
+    }
+    for ((k, ty), n) in weak {
+        if n >= 2 {
+            set.insert((k.to_string(), ty));
+        }
+    }
+    set.into_iter().collect()
+}
+
+/// The gazetteer of a name set (the one place that builds a `Gazetteer`).
+pub fn gazetteer(names: &[(String, EntityType)]) -> Gazetteer {
+    Gazetteer::new(names.iter().cloned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::corpus::doc_names::InDocLink;
+    use crate::model::Span;
+
+    fn dn(surface: &str, name: &str, ty: EntityType, source: MentionSource) -> DocName {
+        DocName {
+            span: Span::new(0, surface.len()),
+            ty,
+            source,
+            surface: surface.into(),
+            name: name.into(),
+            key: aliases::name_key(name, ty),
+            short: false,
+            link: InDocLink::Open,
+            title: None,
+            appositive: None,
+        }
+    }
+
+    #[test]
+    fn weak_names_need_two_sightings_and_lowercase_detection_offers_nothing() {
+        use EntityType::*;
+        use MentionSource::*;
+        let a = offered(
+            &[
+                dn("Liu He", "Liu He", Per, Detected),
+                dn("Share", "Share", Org, Detected),
+                dn("Kestrel", "Kestrel", Org, Detected),
+                dn("Kestrel", "Kestrel", Org, Detected),
+                dn("Tern", "Tern", Org, Detected),
+                dn("ZTE", "ZTE", Org, Detected),
+                dn("Mr. Trump", "Trump", Per, Detected),
+            ],
+            true,
+        );
+        let b = offered(&[dn("ZTE", "ZTE", Org, Detected)], true);
+        let c = offered(
+            &[
+                dn("zte", "zte", Org, Detected),
+                dn("acme", "acme", Org, Gold),
+            ],
+            false,
+        );
+        let user = vec![UserEntity {
+            name: "Wilbur Ross".into(),
+            ty: Some(Per),
+            aliases: vec!["Secretary Ross".into()],
+            span: None,
+        }];
+        let set = name_set(
+            &user,
+            [a.as_slice(), b.as_slice(), c.as_slice()].into_iter(),
+        );
+        let keys: Vec<&str> = set.iter().map(|(k, _)| k.as_str()).collect();
+        assert_eq!(
+            keys,
+            vec![
+                "acme",
+                "kestrel",
+                "liu he",
+                "secretary ross",
+                "trump",
+                "wilbur ross",
+                "zte"
+            ]
+        );
+    }
+}

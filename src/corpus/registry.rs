@@ -1,0 +1,629 @@
+//! The entity registry: every name of the corpus joined into canonical entities with aliases.
+//!
+//! Built from the per-document [`DocName`] lists in corpus order. Rules:
+//! - a mention's own key (`liu he` for `Vice Premier Liu He` and `liu he`) names a node;
+//! - a one-token person name joins the earlier full name of its document whose last (else first)
+//!   token it is; failing that, the only full person name of the corpus that fits; with several,
+//!   it stays ambiguous (an [`Ambiguity`] with its candidates), never guessed;
+//! - a company short form joins the only longer name it extends by suffix words (`ZTE Corporation`),
+//!   or the only longer name it abbreviates somewhere in the corpus (`Kestrel` after
+//!   `Kestrel Shipping Company` in one document joins `kestrel` everywhere);
+//! - user entities and their aliases are joined first and their name and type win.
+//!
+//! Cost: linear in the number of mentions of the corpus (hash joins), run once per snapshot.
+
+use super::aliases;
+use super::doc_names::{DocName, InDocLink};
+use super::mentions::{EntityId, FilePostings, MentionRef, Target};
+pub use crate::config::UserEntity;
+use crate::model::{EntityType, MentionSource, Span};
+use serde::Serialize;
+use std::collections::{HashMap, HashSet};
+
+/// Where a description was read.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Description {
+    /// The description (`vice premier`).
+    pub text: String,
+    /// Where it was read.
+    pub at: MentionRef,
+}
+
+/// One canonical entity of the corpus.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Entity {
+    /// Its id in this snapshot.
+    pub id: EntityId,
+    /// Canonical name: the fullest form (`Liu He`), or the user's name.
+    pub name: String,
+    /// Type (user, then gold, then the most frequent detected type).
+    pub ty: EntityType,
+    /// Distinct surface forms as written, in corpus order, then user aliases not seen.
+    pub aliases: Vec<String>,
+    /// Every mention, in corpus order.
+    pub mentions: Vec<MentionRef>,
+    /// Files mentioning it (indices into `Corpus::files`), in corpus order.
+    pub files: Vec<u32>,
+    /// The first full-name mention in corpus order (else the first mention).
+    pub defining: Option<MentionRef>,
+    /// From an appositive (`Liu He, a vice premier ...`), else a title cue (`Vice Premier Liu He`).
+    pub description: Option<Description>,
+    /// True when declared in the user's config.
+    pub user: bool,
+}
+
+/// A short form that fits several entities: shown, never guessed.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Ambiguity {
+    /// Its key (`smith`).
+    pub key: String,
+    /// Distinct surface forms as written.
+    pub surfaces: Vec<String>,
+    /// Its mentions, in corpus order.
+    pub mentions: Vec<MentionRef>,
+    /// The entities it could stand for.
+    pub candidates: Vec<EntityId>,
+}
+
+/// What a name resolves to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Resolution {
+    /// Exactly one entity.
+    One(EntityId),
+    /// Several entities fit; never guessed.
+    Ambiguous(Vec<EntityId>),
+    /// No entity has this name.
+    None,
+}
+
+/// All entities of a corpus snapshot and the indexes that answer queries about them.
+#[derive(Debug, Clone, Default)]
+pub struct Registry {
+    entities: Vec<Entity>,
+    ambiguities: Vec<Ambiguity>,
+    postings: Vec<FilePostings>,
+    names: HashMap<String, Vec<EntityId>>,
+    last_names: HashMap<String, Vec<EntityId>>,
+    first_names: HashMap<String, Vec<EntityId>>,
+}
+
+/// Node of the join: one key, with a union-find parent.
+struct Nodes {
+    index: HashMap<String, usize>,
+    keys: Vec<String>,
+    parent: Vec<usize>,
+}
+
+impl Nodes {
+    fn id(&mut self, key: &str) -> usize {
+        if let Some(&i) = self.index.get(key) {
+            return i;
+        }
+        let i = self.keys.len();
+        self.index.insert(key.to_string(), i);
+        self.keys.push(key.to_string());
+        self.parent.push(i);
+        i
+    }
+    fn find(&mut self, mut i: usize) -> usize {
+        while self.parent[i] != i {
+            self.parent[i] = self.parent[self.parent[i]];
+            i = self.parent[i];
+        }
+        i
+    }
+    fn union(&mut self, a: usize, b: usize) {
+        let (ra, rb) = (self.find(a), self.find(b));
+        if ra != rb {
+            // The lower node (met first) stays the root, so results do not depend on hash order.
+            let (lo, hi) = if ra < rb { (ra, rb) } else { (rb, ra) };
+            self.parent[hi] = lo;
+        }
+    }
+}
+
+/// An ambiguous short form: its key and the roots of its candidates.
+type AmbKey = (String, Vec<usize>);
+
+enum Pending {
+    Node(usize),
+    Ambiguous(String, Vec<usize>),
+}
+
+fn push_unique<T: PartialEq>(v: &mut Vec<T>, x: T) {
+    if !v.contains(&x) {
+        v.push(x);
+    }
+}
+
+impl Registry {
+    /// Builds the registry. `order` lists file indices in corpus order; `docs[i]` are file `i`'s names.
+    pub fn build(order: &[u32], docs: &[&[DocName]], user: &[UserEntity]) -> Registry {
+        let mut nodes = Nodes {
+            index: HashMap::new(),
+            keys: Vec::new(),
+            parent: Vec::new(),
+        };
+        // User entities first: their keys join before anything else and win.
+        let mut user_node: HashMap<usize, usize> = HashMap::new();
+        // People's full names by last and first token, for surnames to join.
+        let mut by_last: HashMap<String, Vec<usize>> = HashMap::new();
+        let mut by_first: HashMap<String, Vec<usize>> = HashMap::new();
+        for (ui, u) in user.iter().enumerate() {
+            let key = user_key(&u.name, u.ty);
+            if key.is_empty() {
+                continue;
+            }
+            let root = nodes.id(&key);
+            user_node.insert(root, ui);
+            if matches!(u.ty, None | Some(EntityType::Per)) {
+                if let Some((f, l)) = aliases::first_last(&key) {
+                    push_unique(by_last.entry(l.to_string()).or_default(), root);
+                    push_unique(by_first.entry(f.to_string()).or_default(), root);
+                }
+            }
+            for a in &u.aliases {
+                // Without a type, an alias may carry an honorific (`Mr. Liu`): both forms join.
+                let mut keys = vec![user_key(a, u.ty)];
+                if u.ty.is_none() {
+                    keys.push(aliases::person_key(a));
+                }
+                for k in keys.into_iter().filter(|k| !k.is_empty()) {
+                    let n = nodes.id(&k);
+                    nodes.union(root, n);
+                }
+            }
+        }
+        let user_keys: HashSet<usize> = (0..nodes.keys.len()).collect();
+        // Full names of the documents.
+        for &fi in order {
+            for d in docs[fi as usize].iter().filter(|d| !d.short) {
+                let n = nodes.id(&d.key);
+                if d.ty == EntityType::Per {
+                    if let Some((f, l)) = aliases::first_last(&d.key) {
+                        push_unique(by_last.entry(l.to_string()).or_default(), n);
+                        push_unique(by_first.entry(f.to_string()).or_default(), n);
+                    }
+                }
+            }
+        }
+        // Company short forms the corpus itself shows (`Kestrel` after `Kestrel Shipping Company`).
+        let mut abbrev: HashMap<&str, Vec<usize>> = HashMap::new();
+        for &fi in order {
+            for d in docs[fi as usize].iter() {
+                if let (EntityType::Org, true, InDocLink::To(k)) = (d.ty, d.short, &d.link) {
+                    let n = nodes.id(k);
+                    push_unique(abbrev.entry(d.key.as_str()).or_default(), n);
+                }
+            }
+        }
+        // What each mention stands for.
+        let mut pending: Vec<(u32, usize, Pending)> = Vec::new();
+        for &fi in order {
+            for (mi, d) in docs[fi as usize].iter().enumerate() {
+                let p = if !d.short {
+                    match abbrev
+                        .get(d.key.as_str())
+                        .filter(|_| d.ty == EntityType::Org)
+                    {
+                        Some(c) if c.len() == 1 => Pending::Node(c[0]),
+                        Some(c) => Pending::Ambiguous(d.key.clone(), c.clone()),
+                        None => Pending::Node(nodes.id(&d.key)),
+                    }
+                } else if let Some(&n) = nodes.index.get(&d.key).filter(|n| user_keys.contains(n)) {
+                    Pending::Node(n)
+                } else {
+                    match &d.link {
+                        InDocLink::To(k) => Pending::Node(nodes.id(k)),
+                        InDocLink::Ambiguous(ks) => Pending::Ambiguous(
+                            d.key.clone(),
+                            ks.iter().map(|k| nodes.id(k)).collect(),
+                        ),
+                        InDocLink::Open if d.ty != EntityType::Per => {
+                            Pending::Node(nodes.id(&d.key))
+                        }
+                        InDocLink::Open => {
+                            let c = by_last
+                                .get(&d.key)
+                                .or_else(|| by_first.get(&d.key))
+                                .cloned()
+                                .unwrap_or_default();
+                            match c.len() {
+                                0 => Pending::Node(nodes.id(&d.key)),
+                                1 => Pending::Node(c[0]),
+                                _ => Pending::Ambiguous(d.key.clone(), c),
+                            }
+                        }
+                    }
+                };
+                pending.push((fi, mi, p));
+            }
+        }
+        // Company short forms join the one longer name they extend by suffix words.
+        let mut org_keys: Vec<usize> = Vec::new();
+        for &fi in order {
+            for d in docs[fi as usize].iter() {
+                if d.ty == EntityType::Org {
+                    if let Some(&n) = nodes.index.get(&d.key) {
+                        push_unique(&mut org_keys, n);
+                    }
+                }
+            }
+        }
+        let mut org_by_first: HashMap<&str, Vec<usize>> = HashMap::new();
+        for &n in &org_keys {
+            let first = nodes.keys[n].split(' ').next().unwrap_or("");
+            org_by_first.entry(first).or_default().push(n);
+        }
+        let mut org_unions = Vec::new();
+        for &n in &org_keys {
+            let k = &nodes.keys[n];
+            let first = k.split(' ').next().unwrap_or("");
+            let longer: Vec<usize> = org_by_first
+                .get(first)
+                .into_iter()
+                .flatten()
+                .copied()
+                .filter(|&m| aliases::is_org_short_form(k, &nodes.keys[m]))
+                .collect();
+            if let [m] = longer[..] {
+                org_unions.push((n, m));
+            }
+        }
+        for (a, b) in org_unions {
+            nodes.union(a, b);
+        }
+        Self::assemble(nodes, pending, docs, user, &user_node)
+    }
+
+    fn assemble(
+        mut nodes: Nodes,
+        pending: Vec<(u32, usize, Pending)>,
+        docs: &[&[DocName]],
+        user: &[UserEntity],
+        user_node: &HashMap<usize, usize>,
+    ) -> Registry {
+        // Components become entities, numbered by first mention in corpus order.
+        let mut comp_id: HashMap<usize, EntityId> = HashMap::new();
+        let mut members: Vec<Vec<(u32, usize)>> = Vec::new();
+        let mut amb_index: HashMap<AmbKey, u32> = HashMap::new();
+        let mut amb_groups: Vec<(AmbKey, Vec<(u32, usize)>)> = Vec::new();
+        let mut per_file: Vec<Vec<(Span, Target)>> = vec![Vec::new(); docs.len()];
+        for (fi, mi, p) in pending {
+            let root = match p {
+                Pending::Node(n) => Ok(nodes.find(n)),
+                Pending::Ambiguous(key, cands) => {
+                    let mut roots: Vec<usize> = cands.iter().map(|&c| nodes.find(c)).collect();
+                    roots.sort_unstable();
+                    roots.dedup();
+                    if roots.len() == 1 {
+                        Ok(roots[0])
+                    } else {
+                        let g = (key, roots);
+                        let next = amb_groups.len() as u32;
+                        let a = *amb_index.entry(g.clone()).or_insert(next);
+                        if a == next {
+                            amb_groups.push((g, Vec::new()));
+                        }
+                        amb_groups[a as usize].1.push((fi, mi));
+                        Err(a)
+                    }
+                }
+            };
+            let target = match root {
+                Ok(r) => {
+                    let next = EntityId(comp_id.len() as u32);
+                    let id = *comp_id.entry(r).or_insert(next);
+                    if id == next {
+                        members.push(Vec::new());
+                    }
+                    members[id.0 as usize].push((fi, mi));
+                    Target::Entity(id)
+                }
+                Err(a) => Target::Ambiguous(a),
+            };
+            per_file[fi as usize].push((docs[fi as usize][mi].span, target));
+        }
+        // User entities nobody mentions still exist, so their names resolve.
+        let mut user_of: HashMap<EntityId, usize> = HashMap::new();
+        let mut user_roots: Vec<(usize, usize)> = user_node.iter().map(|(&n, &u)| (u, n)).collect();
+        user_roots.sort_unstable();
+        for (u, n) in user_roots {
+            let r = nodes.find(n);
+            let next = EntityId(comp_id.len() as u32);
+            let id = *comp_id.entry(r).or_insert(next);
+            if id == next {
+                members.push(Vec::new());
+            }
+            user_of.entry(id).or_insert(u);
+        }
+        let mut root_of: Vec<usize> = vec![0; members.len()];
+        for (&r, id) in &comp_id {
+            root_of[id.0 as usize] = r;
+        }
+        let mut reg = Registry::default();
+        for (i, ms) in members.iter().enumerate() {
+            let id = EntityId(i as u32);
+            let u = user_of.get(&id).map(|&u| &user[u]);
+            reg.entities
+                .push(make_entity(id, ms, docs, u, &nodes.keys[root_of[i]]));
+        }
+        for ((key, roots), ms) in amb_groups {
+            let mut surfaces = Vec::new();
+            for &(fi, mi) in &ms {
+                push_unique(&mut surfaces, docs[fi as usize][mi].surface.clone());
+            }
+            reg.ambiguities.push(Ambiguity {
+                key,
+                surfaces,
+                mentions: ms
+                    .iter()
+                    .map(|&(fi, mi)| mref(fi, &docs[fi as usize][mi]))
+                    .collect(),
+                candidates: roots.iter().map(|r| comp_id[r]).collect(),
+            });
+        }
+        reg.postings = per_file.into_iter().map(FilePostings::new).collect();
+        reg.index_names(&members, docs, user, &user_of);
+        reg
+    }
+
+    fn index_names(
+        &mut self,
+        members: &[Vec<(u32, usize)>],
+        docs: &[&[DocName]],
+        user: &[UserEntity],
+        user_of: &HashMap<EntityId, usize>,
+    ) {
+        let mut names: HashMap<String, Vec<EntityId>> = HashMap::new();
+        let mut add = |k: String, id: EntityId| {
+            if !k.is_empty() {
+                push_unique(names.entry(k).or_default(), id);
+            }
+        };
+        for (e, ms) in self.entities.iter().zip(members) {
+            add(aliases::name_key(&e.name, e.ty), e.id);
+            add(aliases::plain_key(&e.name), e.id);
+            for &(fi, mi) in ms {
+                let d = &docs[fi as usize][mi];
+                add(d.key.clone(), e.id);
+                add(aliases::plain_key(&d.surface), e.id);
+            }
+            if let Some(&u) = user_of.get(&e.id) {
+                for a in &user[u].aliases {
+                    add(user_key(a, user[u].ty), e.id);
+                    add(aliases::plain_key(a), e.id);
+                }
+            }
+            if e.ty == EntityType::Per {
+                if let Some((f, l)) = aliases::first_last(&aliases::person_key(&e.name)) {
+                    push_unique(self.last_names.entry(l.to_string()).or_default(), e.id);
+                    push_unique(self.first_names.entry(f.to_string()).or_default(), e.id);
+                }
+            }
+        }
+        for a in &self.ambiguities {
+            for &c in &a.candidates {
+                add(a.key.clone(), c);
+            }
+        }
+        self.names = names;
+    }
+
+    /// Every entity, ordered by first mention in corpus order (user entities never mentioned last).
+    pub fn entities(&self) -> &[Entity] {
+        &self.entities
+    }
+    /// The entity with this id (ids come from this registry).
+    pub fn entity(&self, id: EntityId) -> &Entity {
+        &self.entities[id.0 as usize]
+    }
+    /// Short forms that fit several entities.
+    pub fn ambiguities(&self) -> &[Ambiguity] {
+        &self.ambiguities
+    }
+    /// Every mention of an entity, in corpus order.
+    pub fn mentions(&self, id: EntityId) -> &[MentionRef] {
+        &self.entities[id.0 as usize].mentions
+    }
+    /// The mention touching `offset` in file `file`, and what it stands for.
+    pub fn target_at(&self, file: u32, offset: usize) -> Option<(Target, MentionRef)> {
+        let (span, t) = self.postings.get(file as usize)?.at(offset)?;
+        Some((t, MentionRef { file, span }))
+    }
+    /// The entity mentioned at `offset` in file `file` (none on an ambiguous short form).
+    pub fn entity_at(&self, file: u32, offset: usize) -> Option<(EntityId, MentionRef)> {
+        match self.target_at(file, offset)? {
+            (Target::Entity(id), m) => Some((id, m)),
+            (Target::Ambiguous(_), _) => None,
+        }
+    }
+    /// Every mention of file `file`, in order, with what it stands for.
+    pub fn file_mentions(&self, file: u32) -> &[(Span, Target)] {
+        self.postings.get(file as usize).map_or(&[], |p| p.all())
+    }
+    /// The distinct entities mentioned in file `file`, in order of first mention.
+    pub fn entities_in(&self, file: u32) -> Vec<EntityId> {
+        let mut out = Vec::new();
+        for (_, t) in self.file_mentions(file) {
+            if let Target::Entity(id) = t {
+                push_unique(&mut out, *id);
+            }
+        }
+        out
+    }
+    /// Resolves any alias, case-insensitively, honorifics and titles stripped (`mr liu` -> Liu He).
+    pub fn resolve(&self, name: &str) -> Resolution {
+        let mut hits: Vec<EntityId> = Vec::new();
+        for k in [aliases::plain_key(name), aliases::person_key(name)] {
+            for &id in self.names.get(&k).into_iter().flatten() {
+                push_unique(&mut hits, id);
+            }
+        }
+        if hits.is_empty() {
+            let k = aliases::person_key(name);
+            if !k.is_empty() && !k.contains(' ') {
+                hits = self
+                    .last_names
+                    .get(&k)
+                    .or_else(|| self.first_names.get(&k))
+                    .cloned()
+                    .unwrap_or_default();
+            }
+        }
+        hits.sort_unstable();
+        match hits.len() {
+            0 => Resolution::None,
+            1 => Resolution::One(hits[0]),
+            _ => Resolution::Ambiguous(hits),
+        }
+    }
+    /// Entities whose names fit `query` loosely (exact, prefix, word prefix, substring, subsequence),
+    /// best first, then by mention count; an empty query lists all by mention count.
+    pub fn search(&self, query: &str) -> Vec<EntityId> {
+        let q = aliases::plain_key(query);
+        let mut scored: Vec<(u8, usize, EntityId)> = Vec::new();
+        for e in &self.entities {
+            let score = std::iter::once(e.name.as_str())
+                .chain(e.aliases.iter().map(String::as_str))
+                .filter_map(|n| match_score(&q, &aliases::plain_key(n)))
+                .min();
+            if let Some(s) = score {
+                scored.push((s, usize::MAX - e.mentions.len(), e.id));
+            }
+        }
+        scored.sort_unstable();
+        scored.into_iter().map(|(_, _, id)| id).collect()
+    }
+}
+
+/// The key of a user-declared name: by its type, or plainly when no type is given.
+fn user_key(name: &str, ty: Option<EntityType>) -> String {
+    match ty {
+        Some(t) => aliases::name_key(name, t),
+        None => aliases::plain_key(name),
+    }
+}
+
+/// How well `q` fits `name` (lower is better), if at all.
+fn match_score(q: &str, name: &str) -> Option<u8> {
+    if q.is_empty() {
+        return Some(5);
+    }
+    if name == q {
+        Some(0)
+    } else if name.starts_with(q) {
+        Some(1)
+    } else if name.split(' ').any(|w| w.starts_with(q)) {
+        Some(2)
+    } else if name.contains(q) {
+        Some(3)
+    } else {
+        let mut it = name.chars();
+        q.chars()
+            .filter(|c| *c != ' ')
+            .all(|c| it.any(|n| n == c))
+            .then_some(4)
+    }
+}
+
+fn mref(fi: u32, d: &DocName) -> MentionRef {
+    MentionRef {
+        file: fi,
+        span: d.span,
+    }
+}
+
+fn make_entity(
+    id: EntityId,
+    ms: &[(u32, usize)],
+    docs: &[&[DocName]],
+    user: Option<&UserEntity>,
+    root_key: &str,
+) -> Entity {
+    let names: Vec<(u32, &DocName)> = ms.iter().map(|&(f, m)| (f, &docs[f as usize][m])).collect();
+    // Type: user, else gold votes, else detected votes; ties go to the first met.
+    let ty = user.and_then(|u| u.ty).unwrap_or_else(|| {
+        let mut votes: Vec<(EntityType, usize)> = Vec::new();
+        for (_, d) in &names {
+            let w = match d.source {
+                MentionSource::User => 10_000,
+                MentionSource::Gold => 100,
+                MentionSource::Detected => 1,
+            };
+            match votes.iter_mut().find(|(t, _)| *t == d.ty) {
+                Some(v) => v.1 += w,
+                None => votes.push((d.ty, w)),
+            }
+        }
+        votes
+            .iter()
+            .rev()
+            .max_by_key(|(_, w)| *w)
+            .map_or(EntityType::Misc, |(t, _)| *t)
+    });
+    // Canonical: the fullest name; its cased form over lowercase; the most frequent; the first.
+    let mut counts: HashMap<&str, usize> = HashMap::new();
+    for (_, d) in &names {
+        *counts.entry(d.name.as_str()).or_default() += 1;
+    }
+    let canonical = user.map(|u| u.name.clone()).or_else(|| {
+        names
+            .iter()
+            .enumerate()
+            .max_by_key(|(i, (_, d))| {
+                (
+                    d.key.split(' ').count(),
+                    d.name.chars().any(char::is_uppercase),
+                    counts[d.name.as_str()],
+                    usize::MAX - i,
+                )
+            })
+            .map(|(_, (_, d))| d.name.clone())
+    });
+    let name = canonical.unwrap_or_else(|| root_key.to_string());
+    let key = aliases::name_key(&name, ty);
+    let mut aliases_out: Vec<String> = Vec::new();
+    let mut files: Vec<u32> = Vec::new();
+    for (f, d) in &names {
+        push_unique(&mut aliases_out, d.surface.clone());
+        push_unique(&mut files, *f);
+    }
+    if let Some(u) = user {
+        for a in std::iter::once(&u.name).chain(&u.aliases) {
+            push_unique(&mut aliases_out, a.clone());
+        }
+    }
+    let defining = names
+        .iter()
+        .find(|(_, d)| d.key == key || aliases::full_person_key(&key) == d.key)
+        .or(names.first())
+        .map(|(f, d)| mref(*f, d));
+    let description = names
+        .iter()
+        .find_map(|(f, d)| {
+            d.appositive.as_ref().map(|(t, s)| Description {
+                text: t.clone(),
+                at: MentionRef { file: *f, span: *s },
+            })
+        })
+        .or_else(|| {
+            names.iter().find_map(|(f, d)| {
+                d.title.as_ref().map(|t| Description {
+                    text: t.clone(),
+                    at: mref(*f, d),
+                })
+            })
+        });
+    Entity {
+        id,
+        name,
+        ty,
+        aliases: aliases_out,
+        mentions: names.iter().map(|(f, d)| mref(*f, d)).collect(),
+        files,
+        defining,
+        description,
+        user: user.is_some(),
+    }
+}

@@ -1,0 +1,279 @@
+//! Corpus-level tests as data: a fixture string holds several files with marked mentions; the
+//! marks become brat `.ann` gold beside each `.txt`, and one helper checks what every mark
+//! resolves to.
+//!
+//! Mark syntax: `[[surface|TYPE]]` expects the entity named by the surface without title;
+//! `[[surface|TYPE>Canonical Name]]` names the expected entity; `[[surface|TYPE>?]]` expects an
+//! ambiguous short form. Files start with a line `//- path`.
+
+use super::*;
+use crate::model::EntityType;
+use std::fs;
+
+struct Mark {
+    file: String,
+    span: Span,
+    expect: Option<String>,
+}
+
+/// Writes the fixture below a fresh temporary root; returns the root and the marks.
+fn write_fixture(fixture: &str) -> (tempfile::TempDir, Vec<Mark>) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut marks = Vec::new();
+    for chunk in fixture.split("//- ").filter(|c| !c.trim().is_empty()) {
+        let (path, body) = chunk.split_once('\n').expect("path line");
+        let path = path.trim();
+        let mut text = String::new();
+        let mut ann = String::new();
+        let mut rest = body;
+        while let Some(open) = rest.find("[[") {
+            text.push_str(&rest[..open]);
+            let close = rest[open..].find("]]").expect("closing ]]") + open;
+            let inner = &rest[open + 2..close];
+            let (surface, spec) = inner.split_once('|').expect("surface|TYPE");
+            let (ty, expect) = match spec.split_once('>') {
+                Some((t, e)) => (t, (e != "?").then(|| e.to_string())),
+                None => (spec, Some(aliases::strip_title_prefix(surface).to_string())),
+            };
+            let start = text.len();
+            let cstart = text.chars().count();
+            text.push_str(surface);
+            let cend = text.chars().count();
+            ann.push_str(&format!(
+                "T{}\t{ty} {cstart} {cend}\t{surface}\n",
+                marks.len() + 1
+            ));
+            marks.push(Mark {
+                file: path.to_string(),
+                span: Span::new(start, text.len()),
+                expect,
+            });
+            rest = &rest[close + 2..];
+        }
+        text.push_str(rest);
+        let abs = dir.path().join(path);
+        fs::create_dir_all(abs.parent().expect("parent")).expect("mkdir");
+        fs::write(&abs, &text).expect("write");
+        if !ann.is_empty() {
+            fs::write(abs.with_extension("ann"), ann).expect("write ann");
+        }
+    }
+    (dir, marks)
+}
+
+/// Loads the fixture and checks every mark; returns the corpus for further checks.
+fn check(fixture: &str, config: &Config) -> (tempfile::TempDir, Corpus) {
+    let (dir, marks) = write_fixture(fixture);
+    let corpus = Corpus::load_with(dir.path(), config, &|_, _| {});
+    let mut failures = Vec::new();
+    for m in &marks {
+        let got = corpus.target_at(&m.file, m.span.start);
+        let got = match got {
+            Some((_, r)) if r.span != m.span => format!("span {:?}", r.span),
+            Some((Target::Entity(id), _)) => corpus.entity(id).name.clone(),
+            Some((Target::Ambiguous(_), _)) => "?".to_string(),
+            None => "nothing".to_string(),
+        };
+        let want = m.expect.clone().unwrap_or_else(|| "?".into());
+        if got != want {
+            let f = corpus.file(&m.file).expect("file");
+            failures.push(format!(
+                "{} {:?}: want {want}, got {got}",
+                m.file,
+                m.span.slice(&f.text)
+            ));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    (dir, corpus)
+}
+
+fn one<'a>(c: &'a Corpus, name: &str) -> &'a Entity {
+    match c.resolve(name) {
+        Resolution::One(id) => c.entity(id),
+        r => panic!("{name}: {r:?}"),
+    }
+}
+
+const TRADE: &str = "//- 2018/a.txt
+[[Vice Premier Liu He|PER]], a vice premier and longtime friend of the leader, met [[Wilbur Ross|PER]] in [[Beijing|LOC]].
+[[Mr. Liu|PER>Liu He]] said the talks went well. [[Ross|PER>Wilbur Ross]] agreed.
+[[President Trump|PER>Trump]] praised [[ZTE Corporation|ORG]].
+//- 2018/b.txt
+[[liu he|PER>Liu He]] spoke first, then [[mr liu|PER>Liu He]] spoke again about [[zte|ORG>ZTE Corporation]].
+[[mr trump|PER>Trump]] was absent; so was [[Mr. Ross|PER>Wilbur Ross]].
+//- notes/n.txt
+[[Trump|PER]] and [[Liu|PER>Liu He]] and [[Mr. Ross|PER>Wilbur Ross]].
+";
+
+#[test]
+fn aliases_join_across_documents_and_cases() {
+    let (_d, c) = check(TRADE, &Config::default());
+    let liu = one(&c, "mr liu");
+    assert_eq!(liu.ty, EntityType::Per);
+    assert_eq!(c.mentions(liu.id).len(), 5);
+    assert_eq!(
+        liu.aliases,
+        vec!["Vice Premier Liu He", "Mr. Liu", "liu he", "mr liu", "Liu"]
+    );
+    let d = liu.description.as_ref().expect("description");
+    assert_eq!(d.text, "vice premier and longtime friend of the leader");
+    assert_eq!(c.file_of(&d.at).rel, "2018/a.txt");
+    let def = liu.defining.expect("defining");
+    assert_eq!(def.span.slice(&c.file_of(&def).text), "Vice Premier Liu He");
+    assert_eq!(liu.files.len(), 3);
+    for q in ["Liu He", "LIU HE", "Vice Premier Liu He", "Mr. Liu", "liu"] {
+        assert_eq!(c.resolve(q), Resolution::One(liu.id), "{q}");
+    }
+    assert_eq!(one(&c, "President Trump").mentions.len(), 3);
+    assert_eq!(one(&c, "zte").name, "ZTE Corporation");
+    assert_eq!(one(&c, "Secretary Ross").name, "Wilbur Ross");
+    assert_eq!(c.resolve("Mnuchin"), Resolution::None);
+    assert_eq!(c.search("liu").first(), Some(&liu.id));
+    assert_eq!(
+        c.search("wlbr").first().map(|&i| c.entity(i).name.as_str()),
+        Some("Wilbur Ross")
+    );
+    let in_b: Vec<&str> = c
+        .entities_in("2018/b.txt")
+        .iter()
+        .map(|&i| c.entity(i).name.as_str())
+        .collect();
+    assert_eq!(
+        in_b,
+        vec!["Liu He", "ZTE Corporation", "Trump", "Wilbur Ross"]
+    );
+}
+
+#[test]
+fn a_shared_surname_stays_ambiguous_and_is_reported() {
+    let fixture = "//- a.txt
+[[Ann Smith|PER]] runs the mill. [[Ms. Smith|PER>Ann Smith]] is busy.
+//- b.txt
+[[Bob Smith|PER]] runs the bank.
+//- c.txt
+[[Smith|PER>?]] was quoted. [[Bob Smith|PER]] too, later.
+";
+    let (_d, c) = check(fixture, &Config::default());
+    let Resolution::Ambiguous(ids) = c.resolve("Mr. Smith") else {
+        panic!("{:?}", c.resolve("Mr. Smith"))
+    };
+    let names: Vec<&str> = ids.iter().map(|&i| c.entity(i).name.as_str()).collect();
+    assert_eq!(names, vec!["Ann Smith", "Bob Smith"]);
+    let amb = &c.registry().ambiguities()[0];
+    assert_eq!(amb.key, "smith");
+    assert_eq!(amb.surfaces, vec!["Smith"]);
+    assert_eq!(amb.candidates.len(), 2);
+    assert_eq!(c.entity_at("c.txt", 0), None);
+}
+
+#[test]
+fn user_entities_win() {
+    let config = Config {
+        entities: vec![UserEntity {
+            name: "Robert Smith".into(),
+            ty: Some(EntityType::Per),
+            aliases: vec!["Bob Smith".into(), "Smithy".into()],
+            span: None,
+        }],
+        ignore: vec!["Share".into()],
+        ..Config::default()
+    };
+    let fixture = "//- a.txt
+[[Bob Smith|PER>Robert Smith]] and [[Smithy|ORG>Robert Smith]] and [[Share|ORG>?]] and [[Smith|PER>Robert Smith]].
+";
+    // `Share` is ignored: no mention at all (the helper reports `nothing`, which is not `?`).
+    let (dir, marks) = write_fixture(fixture);
+    let c = Corpus::load_with(dir.path(), &config, &|_, _| {});
+    let share = &marks[2];
+    assert_eq!(c.target_at("a.txt", share.span.start + 1), None);
+    let e = one(&c, "smithy");
+    assert_eq!(e.name, "Robert Smith");
+    assert_eq!(e.ty, EntityType::Per);
+    assert!(e.user);
+    assert_eq!(e.mentions.len(), 3);
+    assert_eq!(c.resolve("Robert Smith"), Resolution::One(e.id));
+}
+
+#[test]
+fn corpus_order_puts_notes_last_and_files_sorted() {
+    let (_d, c) = check(TRADE, &Config::default());
+    let rels: Vec<&str> = c.files.iter().map(|f| f.rel.as_str()).collect();
+    assert_eq!(rels, vec!["2018/a.txt", "2018/b.txt", "notes/n.txt"]);
+    let last = *c.order().last().expect("files");
+    assert_eq!(c.files[last as usize].rel, "notes/n.txt");
+}
+
+const LOWER_BODY: &str = "the talks went on for a long time and nobody in the room seemed to know what the other side wanted from them in the end although everyone said that the mood was good and that the next round would come soon enough for all of the people who were waiting outside";
+
+#[test]
+fn edits_reanalyse_lowercase_dumps_only_when_the_gazetteer_changes() {
+    let fixture = format!("//- a.txt\n[[Liu He|PER]] met the press.\n//- low.txt\n{LOWER_BODY}\n");
+    let (_d, c) = check(&fixture, &Config::default());
+    assert!(c.file("low.txt").expect("low").is_lowercase());
+    assert!(c
+        .gazetteer()
+        .names()
+        .contains(&("liu he".to_string(), EntityType::Per)));
+    let low = c.file("low.txt").expect("low").clone();
+    let a_text = c.file("a.txt").expect("a").text.to_string();
+    // An edit after the annotated name keeps the name set: the dump is shared, not redone.
+    let c2 = c.with_file("a.txt", format!("{a_text} Then lunch."));
+    assert!(Arc::ptr_eq(&low, c2.file("low.txt").expect("low")));
+    assert_eq!(c2.mentions(one(&c2, "Liu He").id).len(), 1);
+    // An edit before it makes the annotation stale: the name leaves, the dump is redone.
+    let c3 = c2.with_file("a.txt", format!("Oh. {a_text}"));
+    assert!(!Arc::ptr_eq(&low, c3.file("low.txt").expect("low")));
+    assert!(c3
+        .file("a.txt")
+        .expect("a")
+        .problems
+        .iter()
+        .any(|p| p.contains("a.ann")));
+    // Stale gold is dropped: whatever remains was found by the recogniser.
+    assert!(c3
+        .file("a.txt")
+        .expect("a")
+        .analysis
+        .entities
+        .iter()
+        .all(|e| e.source != crate::model::MentionSource::Gold));
+    // Editing the `.ann` itself brings it back; removing the file drops everything.
+    let c4 = c3.with_file("a.ann", "T1\tPER 4 10\tLiu He\n".into());
+    assert_eq!(c4.resolve("liu he"), Resolution::One(EntityId(0)));
+    let c5 = c4.without_file("a.txt");
+    assert_eq!(c5.files.len(), 1);
+    assert_eq!(c5.entities().len(), 0);
+    // The old snapshots are untouched.
+    assert_eq!(c.mentions(one(&c, "Liu He").id).len(), 1);
+}
+
+#[test]
+fn new_and_unknown_files() {
+    let (_d, c) = check(TRADE, &Config::default());
+    let c2 = c.with_file("2018/c.md", "# Empty\n".into());
+    assert_eq!(c2.files.len(), 4);
+    assert!(c2.file("2018/c.md").is_some());
+    assert_eq!(c2.without_file("nope.md").files.len(), 4);
+    assert_eq!(c2.entity_at("nope.md", 0), None);
+    assert_eq!(c2.entities_in("nope.md"), Vec::<EntityId>::new());
+    assert_eq!(c2.entity_at("2018/a.txt", usize::MAX), None);
+    // Same registry answers after an unrelated edit.
+    assert_eq!(c2.mentions(one(&c2, "Liu He").id).len(), 5);
+}
+
+#[test]
+fn conll_files_are_documents_with_gold_spans_in_file_bytes() {
+    let dir = tempfile::tempdir().expect("dir");
+    let conll = "-DOCSTART- -X- O\n\nLiu B-PER\nHe I-PER\nmet O\nZTE B-ORG\n. O\n\nMr. O\nLiu B-PER\nleft O\n";
+    fs::write(dir.path().join("gold.conll"), conll).expect("write");
+    let c = Corpus::load(dir.path());
+    let f = c.file("gold.conll").expect("conll read");
+    assert!(f.gold);
+    let liu = one(&c, "Liu He");
+    let ms = c.mentions(liu.id);
+    assert_eq!(ms.len(), 2);
+    assert_eq!(f.span_text(ms[0].span), "Liu He");
+    assert_eq!(&conll[ms[1].span.start..ms[1].span.end], "Liu");
+    assert_eq!(c.resolve("zte"), Resolution::One(EntityId(1)));
+}

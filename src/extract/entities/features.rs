@@ -1,0 +1,359 @@
+//! Token features for the tagger, hashed into a fixed table without allocating per feature.
+
+use super::gazetteer::Gazetteer;
+use super::lexicon;
+use crate::model::Span;
+use crate::text::{Token, TokenKind};
+use std::collections::HashMap;
+
+/// Per-token facts computed once per document; features combine those of neighbours.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct TokenInfo {
+    lower: u64,
+    raw: u64,
+    shape: u64,
+    prefix: [u64; 3],
+    suffix: [u64; 4],
+    flags: u16,
+    lex_begin: u32,
+    lex_inside: u32,
+    gaz_begin: u8,
+    gaz_inside: u8,
+    doc_case: u8,
+}
+
+const TITLE: u16 = 1;
+const UPPER: u16 = 2;
+const LOWER: u16 = 4;
+const DIGIT: u16 = 8;
+const HYPHEN: u16 = 16;
+const DOT: u16 = 32;
+const PUNCT: u16 = 64;
+const INITIAL: u16 = 128;
+const HEADLINE: u16 = 256;
+const LINE_START: u16 = 512;
+const SHORT: u16 = 1024;
+
+const FNV: u64 = 0xcbf2_9ce4_8422_2325;
+
+#[inline]
+fn fnv(h: u64, b: u8) -> u64 {
+    (h ^ b as u64).wrapping_mul(0x100_0000_01b3)
+}
+
+#[inline]
+fn fnv_char(mut h: u64, c: char) -> u64 {
+    let mut buf = [0u8; 4];
+    for &b in c.encode_utf8(&mut buf).as_bytes() {
+        h = fnv(h, b);
+    }
+    h
+}
+
+/// Mixes a template id and up to two values into one 64-bit feature key.
+#[inline]
+fn mix(t: u64, a: u64, b: u64) -> u64 {
+    let mut h = t.wrapping_mul(0x9E37_79B9_7F4A_7C15) ^ a;
+    h = h.wrapping_mul(0xBF58_476D_1CE4_E5B9) ^ b.rotate_left(23);
+    h ^= h >> 31;
+    h = h.wrapping_mul(0x94D0_49BB_1331_11EB);
+    h ^ (h >> 29)
+}
+
+fn lower_char(c: char) -> char {
+    if c.is_ascii() {
+        c.to_ascii_lowercase()
+    } else {
+        c.to_lowercase().next().unwrap_or(c)
+    }
+}
+
+fn digit_norm(c: char) -> char {
+    if c.is_ascii_digit() {
+        '0'
+    } else {
+        c
+    }
+}
+
+fn shape_class(c: char) -> char {
+    if c.is_uppercase() {
+        'X'
+    } else if c.is_lowercase() {
+        'x'
+    } else if c.is_numeric() {
+        'd'
+    } else if c.is_alphabetic() {
+        'a'
+    } else {
+        c
+    }
+}
+
+fn info_of(word: &str, kind: TokenKind) -> TokenInfo {
+    let mut info = TokenInfo::default();
+    let (mut lower, mut raw, mut shape) = (FNV, FNV, FNV);
+    let mut last_class = '\0';
+    let (mut n_upper, mut n_lower, mut n_chars) = (0, 0, 0);
+    for (k, c) in word.chars().enumerate() {
+        let d = digit_norm(c);
+        lower = fnv_char(lower, lower_char(d));
+        raw = fnv_char(raw, d);
+        let class = shape_class(c);
+        if class != last_class {
+            shape = fnv_char(shape, class);
+            last_class = class;
+        }
+        if k < 3 {
+            info.prefix[k] = lower;
+        }
+        n_chars += 1;
+        if c.is_uppercase() {
+            n_upper += 1;
+        } else if c.is_lowercase() {
+            n_lower += 1;
+        }
+        match c {
+            '-' => info.flags |= HYPHEN,
+            '.' => info.flags |= DOT,
+            c if c.is_ascii_digit() => info.flags |= DIGIT,
+            _ => {}
+        }
+    }
+    for k in n_chars.min(3)..3 {
+        info.prefix[k] = info.prefix[k.saturating_sub(1)];
+    }
+    let mut h = FNV;
+    for (k, c) in word.chars().rev().take(4).enumerate() {
+        h = fnv_char(h, lower_char(digit_norm(c)));
+        info.suffix[k] = h;
+    }
+    for k in n_chars.min(4)..4 {
+        info.suffix[k] = info.suffix[k.saturating_sub(1)];
+    }
+    if word.starts_with(char::is_uppercase) && n_lower > 0 {
+        info.flags |= TITLE;
+    }
+    if n_upper > 0 && n_lower == 0 {
+        info.flags |= UPPER;
+    }
+    if n_upper == 0 && n_lower > 0 {
+        info.flags |= LOWER;
+    }
+    if kind == TokenKind::Punct {
+        info.flags |= PUNCT;
+    }
+    if n_chars <= 2 {
+        info.flags |= SHORT;
+    }
+    info.lower = lower;
+    info.raw = raw;
+    info.shape = shape;
+    info
+}
+
+/// A document ready for tagging: token facts and sentence ranges (token indices).
+#[derive(Debug, Clone, Default)]
+pub struct PreparedDoc {
+    /// Facts of each token.
+    pub infos: Vec<TokenInfo>,
+    /// Token index ranges of the sentences.
+    pub sentences: Vec<(usize, usize)>,
+}
+
+/// Computes per-token facts: word hashes, shape, lexicon and gazetteer matches, casing elsewhere
+/// in the document.
+pub fn prepare(
+    text: &str,
+    tokens: &[Token],
+    sentences: &[Span],
+    gazetteer: &Gazetteer,
+) -> PreparedDoc {
+    let mut infos: Vec<TokenInfo> = tokens
+        .iter()
+        .map(|t| info_of(t.span.slice(text), t.kind))
+        .collect();
+    for m in lexicon::find(text, tokens) {
+        infos[m.first].lex_begin |= m.bits;
+        for info in &mut infos[m.first + 1..m.end] {
+            info.lex_inside |= m.bits;
+        }
+    }
+    for m in gazetteer.find(text, tokens) {
+        infos[m.first].gaz_begin |= m.bits as u8;
+        for info in &mut infos[m.first + 1..m.end] {
+            info.gaz_inside |= m.bits as u8;
+        }
+    }
+    let mut ranges = Vec::with_capacity(sentences.len());
+    let mut first = 0;
+    for s in sentences {
+        let a = first + tokens[first..].partition_point(|t| t.span.start < s.start);
+        let b = a + tokens[a..].partition_point(|t| t.span.start < s.end);
+        if b > a {
+            ranges.push((a, b));
+        }
+        first = b;
+    }
+    // Sentence-level flags: the opening word, headlines in capitals, words opening a line.
+    for &(a, b) in &ranges {
+        let words = infos[a..b]
+            .iter()
+            .filter(|i| i.flags & (UPPER | LOWER | TITLE) != 0);
+        let (mut n, mut caps) = (0, 0);
+        for w in words {
+            n += 1;
+            if w.flags & UPPER != 0 {
+                caps += 1;
+            }
+        }
+        let headline = n >= 2 && caps * 10 >= n * 8;
+        let mut k = a;
+        while k < b && infos[k].flags & PUNCT != 0 {
+            k += 1;
+        }
+        if k < b {
+            infos[k].flags |= INITIAL;
+        }
+        for (j, info) in infos[a..b].iter_mut().enumerate() {
+            if headline {
+                info.flags |= HEADLINE;
+            }
+            let i = a + j;
+            let line_start =
+                i == 0 || text[tokens[i - 1].span.end..tokens[i].span.start].contains('\n');
+            if line_start {
+                info.flags |= LINE_START;
+            }
+        }
+    }
+    // How the same word is cased elsewhere in the document (lifts sentence-initial and headline
+    // words): 1 = capitalised mid-sentence, 2 = lower case.
+    let mut seen: HashMap<u64, u8> = HashMap::new();
+    for info in &infos {
+        if info.flags & (INITIAL | HEADLINE) == 0 {
+            if info.flags & TITLE != 0 {
+                *seen.entry(info.lower).or_default() |= 1;
+            } else if info.flags & LOWER != 0 {
+                *seen.entry(info.lower).or_default() |= 2;
+            }
+        }
+    }
+    for info in &mut infos {
+        info.doc_case = seen.get(&info.lower).copied().unwrap_or(0);
+    }
+    PreparedDoc {
+        infos,
+        sentences: ranges,
+    }
+}
+
+const PAD: TokenInfo = TokenInfo {
+    lower: 0x5EED_0001,
+    raw: 0x5EED_0001,
+    shape: 0x5EED_0002,
+    prefix: [0; 3],
+    suffix: [0; 4],
+    flags: 0,
+    lex_begin: 0,
+    lex_inside: 0,
+    gaz_begin: 0,
+    gaz_inside: 0,
+    doc_case: 0,
+};
+
+/// Appends the hashed feature buckets of token `i` of `sent` to `out`.
+pub fn token_features(sent: &[TokenInfo], i: usize, cased: bool, mask: u64, out: &mut Vec<u32>) {
+    let at = |d: isize| -> &TokenInfo {
+        let j = i as isize + d;
+        if j < 0 || j as usize >= sent.len() {
+            &PAD
+        } else {
+            &sent[j as usize]
+        }
+    };
+    let (m2, m1, w, p1, p2) = (at(-2), at(-1), at(0), at(1), at(2));
+    let mut push = |t: u64, a: u64, b: u64| out.push((mix(t, a, b) & mask) as u32);
+    push(0, 0, 0);
+    push(1, w.lower, 0);
+    push(2, m1.lower, 0);
+    push(3, p1.lower, 0);
+    push(4, m2.lower, 0);
+    push(5, p2.lower, 0);
+    push(6, m1.lower, w.lower);
+    push(7, w.lower, p1.lower);
+    for k in 0..3 {
+        push(10 + k as u64, w.prefix[k], 0);
+    }
+    for k in 0..4 {
+        push(13 + k as u64, w.suffix[k], 0);
+    }
+    push(20, w.shape, 0);
+    push(21, m1.shape, w.shape);
+    push(22, w.shape, p1.shape);
+    push(23, m1.lower, w.shape);
+    push(24, w.shape, p1.lower);
+    let flags = if cased {
+        w.flags
+    } else {
+        w.flags & !(TITLE | UPPER | LOWER | HEADLINE)
+    };
+    for bit in 0..11 {
+        if flags & (1 << bit) != 0 {
+            push(30 + bit, 0, 0);
+        }
+    }
+    push(
+        45,
+        (flags & (INITIAL | HEADLINE | LINE_START)) as u64,
+        w.shape,
+    );
+    if cased {
+        push(8, w.raw, 0);
+        push(
+            46,
+            w.doc_case as u64,
+            (w.flags & (TITLE | UPPER | INITIAL | HEADLINE)) as u64,
+        );
+        push(
+            47,
+            m1.flags as u64 & (TITLE | UPPER) as u64,
+            (w.flags & (TITLE | UPPER)) as u64,
+        );
+    }
+    for (d, t) in [(-1i64, m1), (0, w), (1, p1)] {
+        let mut b = t.lex_begin;
+        while b != 0 {
+            let bit = b.trailing_zeros() as u64;
+            push(50, (d + 2) as u64 * 64 + bit, 0);
+            push(51, (d + 2) as u64 * 64 + bit, w.shape);
+            b &= b - 1;
+        }
+        let mut b = t.lex_inside;
+        while b != 0 {
+            let bit = b.trailing_zeros() as u64;
+            push(52, (d + 2) as u64 * 64 + bit, 0);
+            b &= b - 1;
+        }
+        let mut b = t.gaz_begin;
+        while b != 0 {
+            let bit = b.trailing_zeros() as u64;
+            push(53, (d + 2) as u64 * 64 + bit, 0);
+            push(54, (d + 2) as u64 * 64 + bit, w.shape);
+            b &= b - 1;
+        }
+        let mut b = t.gaz_inside;
+        while b != 0 {
+            let bit = b.trailing_zeros() as u64;
+            push(55, (d + 2) as u64 * 64 + bit, 0);
+            b &= b - 1;
+        }
+    }
+}
+
+impl PreparedDoc {
+    /// Lexicon category bits of token `i` (wherever it sits in a lexicon phrase).
+    pub fn lex(&self, i: usize) -> u32 {
+        self.infos.get(i).map_or(0, |t| t.lex_begin | t.lex_inside)
+    }
+}

@@ -1,0 +1,451 @@
+//! Table tests: each input marks the expected figure with `[...]`.
+
+use super::*;
+
+/// Expected figure: type, value (number, or ISO date), unit, qualifier.
+type Want = (
+    &'static str,
+    &'static str,
+    Option<&'static str>,
+    &'static str,
+);
+
+fn ctx(dateline: Option<&str>, lowercase: bool) -> FigureContext {
+    FigureContext {
+        dateline: dateline.map(|d| Date::parse_from_str(d, "%Y-%m-%d").expect("date")),
+        lowercase,
+    }
+}
+
+/// Checks that the figure whose span is marked `[...]` exists with the wanted fields,
+/// or, for `None`, that no figure overlaps the mark.
+fn check(marked: &str, c: &FigureContext, want: Option<Want>) {
+    let open = marked.find('[').expect("mark");
+    let close = marked.find(']').expect("mark") - 1;
+    let text = marked.replace(['[', ']'], "");
+    let found = extract_detailed(&text, c);
+    let mark = Span::new(open, close);
+    match want {
+        None => {
+            let hit: Vec<_> = found
+                .iter()
+                .filter(|f| f.figure.span.overlaps(&mark))
+                .map(|f| (f.figure.span.slice(&text), f.figure.ty, f.figure.value))
+                .collect();
+            assert!(hit.is_empty(), "{marked}: unexpected {hit:?}");
+        }
+        Some((ty, value, unit, qual)) => {
+            let f = found
+                .iter()
+                .find(|f| f.figure.span == mark)
+                .unwrap_or_else(|| {
+                    let all: Vec<_> = found
+                        .iter()
+                        .map(|f| (f.figure.span.slice(&text), f.figure.ty))
+                        .collect();
+                    panic!("{marked}: no figure at mark; found {all:?}")
+                });
+            let fig = &f.figure;
+            assert_eq!(fig.ty.as_str(), ty, "{marked}: type");
+            let got = serde_json::to_value(fig.value).expect("json");
+            match got {
+                serde_json::Value::String(s) => assert_eq!(s, value, "{marked}: value"),
+                serde_json::Value::Number(n) => {
+                    let v: f64 = value.parse().expect("number");
+                    let g = n.as_f64().expect("f64");
+                    assert!(
+                        (g - v).abs() <= 1e-6 * v.abs().max(1.0),
+                        "{marked}: value {g} != {v}"
+                    );
+                }
+                other => panic!("{marked}: value {other:?}"),
+            }
+            assert_eq!(fig.unit.as_deref(), unit, "{marked}: unit");
+            let q = serde_json::to_value(fig.qualifier).expect("json");
+            assert_eq!(q, qual, "{marked}: qualifier");
+        }
+    }
+}
+
+#[test]
+fn money() {
+    let c = ctx(None, false);
+    let cases: &[(&str, Option<Want>)] = &[
+        (
+            "levies on [$50 billion] of goods",
+            Some(("money", "5e10", Some("USD"), "exact")),
+        ),
+        (
+            "levies on [\\$50 billion] of goods",
+            Some(("money", "5e10", Some("USD"), "exact")),
+        ),
+        (
+            "a [US$4.7bn] loan",
+            Some(("money", "4.7e9", Some("USD"), "exact")),
+        ),
+        (
+            "paid [50 billion dollars] last",
+            Some(("money", "5e10", Some("USD"), "exact")),
+        ),
+        (
+            "[almost 800 Billion Dollars] down",
+            Some(("money", "8e11", Some("USD"), "approx")),
+        ),
+        (
+            "bonds worth [$ 75 million] were",
+            Some(("money", "7.5e7", Some("USD"), "exact")),
+        ),
+        (
+            "a fee of [€20 million] for",
+            Some(("money", "2e7", Some("EUR"), "exact")),
+        ),
+        (
+            "sold for [£600m] in",
+            Some(("money", "6e8", Some("GBP"), "exact")),
+        ),
+        (
+            "rose to [$1.13bn] from",
+            Some(("money", "1.13e9", Some("USD"), "exact")),
+        ),
+        (
+            "a [USD 5m] grant",
+            Some(("money", "5e6", Some("USD"), "exact")),
+        ),
+        (
+            "earned [300 million yuan] in",
+            Some(("money", "3e8", Some("CNY"), "exact")),
+        ),
+        (
+            "[about 2 billion renminbi] of",
+            Some(("money", "2e9", Some("CNY"), "approx")),
+        ),
+        (
+            "costs [12 cents] each",
+            Some(("money", "0.12", Some("USD"), "exact")),
+        ),
+        (
+            "a [$50 billion to $60 billion] package",
+            Some(("money", "5.5e10", Some("USD"), "range")),
+        ),
+        (
+            "[between 50 and 60 billion dollars] in aid",
+            Some(("money", "5.5e10", Some("USD"), "range")),
+        ),
+        ("a [multibillion] dollar deal", None),
+        ("losing many [billions] of dollars", None),
+        (
+            "[up to $200 billion] of",
+            Some(("money", "2e11", Some("USD"), "at_most")),
+        ),
+        (
+            "[3 dollars 50 cents] only",
+            Some(("money", "3.5", Some("USD"), "exact")),
+        ),
+    ];
+    for (m, w) in cases {
+        check(m, &c, *w);
+    }
+}
+
+#[test]
+fn money_without_sign_in_dumps() {
+    let c = ctx(None, true);
+    let cases: &[(&str, Option<Want>)] = &[
+        (
+            "tariffs on [up to 150 billion] in imports",
+            Some(("money", "1.5e11", Some("USD"), "at_most")),
+        ),
+        (
+            "the [375 billion] trade deficit",
+            Some(("money", "3.75e11", Some("USD"), "exact")),
+        ),
+        (
+            "[some 1.4 billion people] live",
+            Some(("count", "1.4e9", Some("person"), "approx")),
+        ),
+        (
+            "galaxies hold [200 billion or so] now",
+            Some(("number", "2e11", None, "approx")),
+        ),
+    ];
+    for (m, w) in cases {
+        check(m, &c, *w);
+    }
+    let found = extract_detailed("tariffs on 150 billion in imports", &c);
+    assert!(found[0].figure.unit_inferred);
+}
+
+#[test]
+fn percents_and_counts() {
+    let c = ctx(None, false);
+    let cases: &[(&str, Option<Want>)] = &[
+        (
+            "impose [25 percent] tariffs",
+            Some(("percent", "25", None, "exact")),
+        ),
+        ("a [25%] cut", Some(("percent", "25", None, "exact"))),
+        (
+            "rose [3.5 per cent] in",
+            Some(("percent", "3.5", None, "exact")),
+        ),
+        (
+            "up [two percentage points] on",
+            Some(("percent", "2", Some("pp"), "exact")),
+        ),
+        (
+            "cut by [50 basis points] today",
+            Some(("percent", "0.5", Some("pp"), "exact")),
+        ),
+        (
+            "a [70,000-employee] maker",
+            Some(("count", "70000", Some("employee"), "exact")),
+        ),
+        (
+            "hired [70,000 workers] last",
+            Some(("count", "70000", Some("worker"), "exact")),
+        ),
+        (
+            "has [464,000 paying subscribers] now",
+            Some(("count", "464000", Some("subscriber"), "exact")),
+        ),
+        (
+            "[about 70,000 people] marched",
+            Some(("count", "70000", Some("person"), "approx")),
+        ),
+        (
+            "built [twelve factories] there",
+            Some(("count", "12", Some("factory"), "exact")),
+        ),
+        ("the [two] sides met", None),
+        ("between the [two] leaders", None),
+        ("[one] of the few", None),
+        (
+            "shown [two juxtaposed photos] online",
+            Some(("count", "2", Some("photo"), "exact")),
+        ),
+        ("a [15-20%] drop", Some(("percent", "17.5", None, "range"))),
+    ];
+    for (m, w) in cases {
+        check(m, &c, *w);
+    }
+}
+
+#[test]
+fn words_and_fractions() {
+    let c = ctx(None, true);
+    let cases: &[(&str, Option<Want>)] = &[
+        (
+            "amount to [more than one-third] of imports",
+            Some(("fraction", "0.3333333333", None, "at_least")),
+        ),
+        (
+            "[about two thirds] of voters",
+            Some(("fraction", "0.6666666667", None, "approx")),
+        ),
+        (
+            "[a quarter] of sales",
+            Some(("fraction", "0.25", None, "exact")),
+        ),
+        (
+            "[half] of the money",
+            Some(("fraction", "0.5", None, "exact")),
+        ),
+        ("in the second [half] of the year", None),
+        (
+            "bought [a dozen eggs] today",
+            Some(("count", "12", Some("egg"), "exact")),
+        ),
+        (
+            "for [fifty billion dollars] more",
+            Some(("money", "5e10", Some("USD"), "exact")),
+        ),
+        (
+            "[twenty-five members] came",
+            Some(("count", "25", Some("member"), "exact")),
+        ),
+        (
+            "waited [two and a half hours] there",
+            Some(("duration", "0.1041666667", Some("day"), "exact")),
+        ),
+        ("a [third] round of talks", None),
+    ];
+    for (m, w) in cases {
+        check(m, &c, *w);
+    }
+}
+
+#[test]
+fn durations() {
+    let c = ctx(None, false);
+    let cases: &[(&str, Option<Want>)] = &[
+        (
+            "barred for [seven years] from",
+            Some(("duration", "2556.75", Some("day"), "exact")),
+        ),
+        (
+            "in [three weeks] time",
+            Some(("duration", "21", Some("day"), "exact")),
+        ),
+        (
+            "can take [as little as a day] now",
+            Some(("duration", "1", Some("day"), "at_least")),
+        ),
+        (
+            "once took [a month] to decide",
+            Some(("duration", "30.4375", Some("day"), "exact")),
+        ),
+        (
+            "a tweet [nearly three weeks] ago",
+            Some(("duration", "21", Some("day"), "approx")),
+        ),
+        (
+            "a [30-minute] call",
+            Some(("duration", "0.0208333333", Some("day"), "exact")),
+        ),
+        (
+            "[half an hour] later",
+            Some(("duration", "0.0208333333", Some("day"), "exact")),
+        ),
+        ("$50 billion [a year] in goods", None),
+        ("a [25-year-old] man", None),
+        (
+            "[an hour and a half] long",
+            Some(("duration", "0.0625", Some("day"), "exact")),
+        ),
+    ];
+    for (m, w) in cases {
+        check(m, &c, *w);
+    }
+}
+
+#[test]
+fn dates() {
+    let dl = Some("2018-06-03");
+    let cases: &[(&str, Option<&str>, bool, Option<Want>)] = &[
+        (
+            "[June 3, 2018]\n\nBEIJING",
+            None,
+            false,
+            Some(("date", "2018-06-03", None, "exact")),
+        ),
+        (
+            "the summit planned for [june 12] while",
+            dl,
+            true,
+            Some(("date", "2018-06-12", None, "exact")),
+        ),
+        (
+            "the summit planned for [june 12] while",
+            None,
+            true,
+            Some(("date", "0000-06-12", None, "exact")),
+        ),
+        (
+            "photos dated from [1901] showed",
+            None,
+            true,
+            Some(("date", "1901-01-01", None, "exact")),
+        ),
+        ("its made in china [2025] plan", None, true, None),
+        (
+            "in [March 2018] the",
+            None,
+            false,
+            Some(("date", "2018-03-01", None, "exact")),
+        ),
+        (
+            "ended on [Sunday] without",
+            dl,
+            false,
+            Some(("date", "2018-06-03", None, "exact")),
+        ),
+        (
+            "on [monday] mr smith",
+            dl,
+            true,
+            Some(("date", "2018-05-28", None, "exact")),
+        ),
+        (
+            "a tweet [nearly three weeks ago] said",
+            dl,
+            false,
+            Some(("date", "2018-05-13", None, "approx")),
+        ),
+        (
+            "[yesterday] the",
+            dl,
+            true,
+            Some(("date", "2018-06-02", None, "exact")),
+        ),
+        ("the [Boeing 747] jet", None, false, None),
+        ("under Section [301] of", None, false, None),
+        ("the [G20] summit", None, false, None),
+        ("runs [Windows 10] now", None, false, None),
+        ("won [2-1] at home", None, true, None),
+        ("call [555-123-4567] now", None, true, None),
+        ("for the [first] time", None, true, None),
+        ("the [21st] century", None, true, None),
+        ("at [10:30] am", None, true, None),
+    ];
+    for (m, dl, lc, w) in cases {
+        check(m, &ctx(*dl, *lc), *w);
+    }
+}
+
+#[test]
+fn intervals_and_subjects() {
+    let c = ctx(None, false);
+    let text = "ZTE, a 70,000-employee telecoms company, faces a ban for seven years.";
+    let found = extract(text, &Segments::default(), &c);
+    let count = found
+        .iter()
+        .find(|f| f.ty == FigureType::Count)
+        .expect("count");
+    assert_eq!(count.low, Some(Value::Number(66_500.0)));
+    assert_eq!(count.high, Some(Value::Number(73_500.0)));
+    assert_eq!(count.subject.first().map(String::as_str), Some("employees"));
+    let dur = found
+        .iter()
+        .find(|f| f.ty == FigureType::Duration)
+        .expect("duration");
+    assert!(
+        dur.subject.contains(&"ban".to_string()),
+        "{:?}",
+        dur.subject
+    );
+    let lc = ctx(None, true);
+    let found = extract(
+        "a fixed reduction of up to 200 billion in the 375 billion american trade deficit",
+        &Segments::default(),
+        &lc,
+    );
+    assert_eq!(found.len(), 2, "{found:?}");
+    assert_eq!(found[0].qualifier, Qualifier::AtMost);
+    assert_eq!(found[0].low, None);
+    assert_eq!(found[0].high, Some(Value::Number(2e11)));
+    assert!(found[1].subject.contains(&"deficit".to_string()));
+}
+
+#[test]
+fn odd_input_never_panics() {
+    let c = ctx(Some("2018-06-03"), false);
+    for text in [
+        "",
+        "$",
+        "\\$",
+        "$$$ 5",
+        "- - -",
+        "1/",
+        "2018-",
+        "june",
+        "on",
+        "half",
+        "a",
+        "𝟘𝟙 💰 $5 €",
+        "99999999999999999999999999999 dollars",
+        "1,000,000,000,000,000,000,000,000 people",
+        "Feb 30, 2018 and 31/02/2018",
+    ] {
+        let _ = extract(text, &Segments::default(), &c);
+    }
+}
