@@ -11,6 +11,7 @@ import {
 } from 'vscode-languageclient/node';
 import { findServer } from './server';
 import { corpusSettings, SECTION, SERVER_SECTIONS } from './settings';
+import { CorpusTokenTypes } from './tokens';
 
 let client: LanguageClient | undefined;
 let output: vscode.OutputChannel;
@@ -103,6 +104,7 @@ async function start(): Promise<void> {
 
   // The id `corpusLs` makes the client read `corpusLs.trace.server` by itself.
   client = new LanguageClient(SECTION, 'corpus-ls', serverOptions, clientOptions);
+  client.registerFeature(new CorpusTokenTypes());
   client.onDidChangeState((e) => {
     if (e.newState === State.Running) {
       setStatus('$(book) corpus-ls', `corpus-ls is running (${found.path})`);

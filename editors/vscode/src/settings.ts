@@ -30,8 +30,5 @@ export function corpusSettings(scopeUri?: string): Record<string, unknown> {
       i?.globalValue !== undefined;
     if (set) out[key] = config.get(key);
   }
-  // This extension contributes the server's own token types (person, organization, ...) with
-  // theme scopes, so the server may use them although the client lists only standard ones.
-  out.semanticTokens = { customTypes: true };
   return out;
 }
