@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 // Drives a real VS Code workbench (code-server in headless Chromium, started by
 // scripts/vscode-e2e.sh) with the keyboard, as a user would: opens the note that has a
-// figure conflict, shows the hover of an entity and of the conflicting figure, opens the
-// Problems panel, saves PNGs and checks what the UI shows.
+// figure conflict, shows the hover of an entity, its references (peek) and the hover of the
+// conflicting figure, opens the Problems panel, saves PNGs and checks what the UI shows.
 //
 //   NODE_PATH=<dir with playwright-core> BIN=<corpus-ls> WORKSPACE=<corpus copy> \
 //   SHOTS=editors/vscode/images OUT=/tmp/e2e.json node scripts/vscode-e2e.js http://127.0.0.1:PORT/?folder=...
@@ -246,7 +246,26 @@ async function main() {
     await shot('hover.png');
     await page.keyboard.press('Escape');
 
-    // 2. Hover on the conflicting figure: VS Code shows the warning with the server's hover.
+    // 2. Go to References (Shift+F12) on the same mention: the peek lists several files.
+    await gotoPosition(note, t.mention.range.start);
+    await page.keyboard.press('Shift+F12');
+    const peek = await until(async () => {
+      const p = await page.evaluate(`(() => {
+        const w = [...document.querySelectorAll('.reference-zone-widget')].find(${visible});
+        if (!w || !w.querySelector('.monaco-list-row')) return null;
+        const rows = [...w.querySelectorAll('.monaco-list-row')];
+        return { title: (w.querySelector('.peekview-title') || w).innerText.replace(/\\n+/g, ' ').trim(),
+          files: rows.filter((r) => r.getAttribute('aria-level') === '1').map((r) => r.innerText.replace(/\\n+/g, ' ').trim()) };
+      })()`);
+      return p && p.files.length > 0 ? p : null;
+    }, 10000);
+    result.references = peek;
+    check('references peek lists mentions in several files', peek && peek.files.length >= 2, peek);
+    await shot('references.png');
+    await page.keyboard.press('Escape');
+    await focusEditor();
+
+    // 3. Hover on the conflicting figure: VS Code shows the warning with the server's hover.
     const warnText = await hoverAt(note, t.conflict.range.start,
       (s) => s.includes(t.conflict.message.slice(0, 30)), 15000);
     result.warningHover = warnText;
@@ -254,7 +273,7 @@ async function main() {
     await shot('warning.png');
     await page.keyboard.press('Escape');
 
-    // 3. The Problems panel lists the note's warnings with their codes.
+    // 4. The Problems panel lists the note's warnings with their codes.
     await focusEditor();
     await page.keyboard.press('Control+Shift+M');
     const rows = await until(async () => {
