@@ -134,7 +134,7 @@ fn bridge(
 
 /// True for `None` or whitespace: no separator is needed next to it.
 fn none_or_ws(c: Option<char>) -> bool {
-    c.map_or(true, char::is_whitespace)
+    c.is_none_or(char::is_whitespace)
 }
 
 /// The view of Markdown whose body starts at `body` (after any front matter), and its outline.

@@ -206,7 +206,7 @@ fn headline_heading(view: &TextView, outline: &Outline) -> Option<Span> {
     let leading: Vec<_> = outline
         .headings
         .iter()
-        .filter(|(_, s)| outline.first_text_block.map_or(true, |b| s.start < b))
+        .filter(|(_, s)| outline.first_text_block.is_none_or(|b| s.start < b))
         .collect();
     let top = leading.iter().map(|(l, _)| *l).min()?;
     leading

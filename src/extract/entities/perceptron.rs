@@ -37,7 +37,7 @@ pub fn label_type(l: u8) -> Option<(EntityType, bool)> {
 /// True when label `cur` may follow `prev` (`None` at a sentence start).
 fn allowed(prev: Option<u8>, cur: u8) -> bool {
     match label_type(cur) {
-        Some((_, true)) => prev.is_some_and(|p| p != OUTSIDE && (p + 1) / 2 == (cur + 1) / 2),
+        Some((_, true)) => prev.is_some_and(|p| p != OUTSIDE && p.div_ceil(2) == cur.div_ceil(2)),
         _ => true,
     }
 }

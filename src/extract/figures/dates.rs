@@ -738,7 +738,7 @@ fn weekday_the_day(lx: &Lexed, wi: usize, j: usize, ctx: &DateCtx) -> Option<Dat
         };
         if let Some(c) = ymd(first.year(), first.month(), d) {
             if c.weekday() == wd
-                && best.map_or(true, |b| {
+                && best.is_none_or(|b| {
                     (c - dl).num_days().abs() < (b - dl).num_days().abs()
                 })
             {
@@ -770,7 +770,7 @@ pub fn bare_ordinal_day(lx: &Lexed, i: usize, ctx: &DateCtx) -> Option<DateHit> 
     }
     let d = n.value as u32;
     let mut v = ymd(dl.year(), dl.month(), d);
-    if v.map_or(true, |x| x > dl) {
+    if v.is_none_or(|x| x > dl) {
         let prev = ymd(dl.year(), dl.month(), 1)?.checked_sub_months(Months::new(1))?;
         v = ymd(prev.year(), prev.month(), d);
     }

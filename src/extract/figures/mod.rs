@@ -144,7 +144,7 @@ impl<'a> Scan<'a> {
         if self.name_number(i) {
             // skip the whole glued chain (`G20`, `SCP-173`, `747s`)
             let mut j = i + 1;
-            while j < lx.len() && lx.glued(j) && lx.sym_at(j).map_or(true, |c| c == '-') {
+            while j < lx.len() && lx.glued(j) && lx.sym_at(j).is_none_or(|c| c == '-') {
                 j += 1;
             }
             return Some(j);
