@@ -58,7 +58,7 @@ function pickTargets() {
   const conflict = findings.find((f) => f.code === 'figure-conflict');
   if (!conflict) throw new Error('the corpus shows no figure-conflict (corpus-ls check)');
   const entities = cli(['entities', WORKSPACE, '--format', 'json'])
-    .filter((e) => e.files >= 2)
+    .filter((e) => (Array.isArray(e.files) ? e.files.length : e.files) >= 2)
     .sort((a, b) => b.mentions - a.mentions);
   for (const e of entities) {
     const m = cli(['mentions', e.entity, WORKSPACE, '--format', 'json']).find((x) => x.file === conflict.file);

@@ -73,6 +73,14 @@ fn hover_text(contents: &Value) -> String {
     }
 }
 
+/// How many files an `entities` record names (`files` is a list of paths, or a count).
+fn file_count(entity: &Value) -> usize {
+    match &entity["files"] {
+        Value::Array(files) => files.len(),
+        v => v.as_u64().unwrap_or(0) as usize,
+    }
+}
+
 fn uri_of(path: &Path) -> String {
     format!("file://{}", path.display())
 }
@@ -134,10 +142,7 @@ fn neovim_hover_references_and_note_diagnostics() {
 
     // An entity mentioned in several files, preferably one the note mentions too.
     let entities = cli_json(&["entities", root_s, "--format", "json"]);
-    let mut spread: Vec<&Value> = entities
-        .iter()
-        .filter(|e| e["files"].as_u64().unwrap_or(0) >= 2)
-        .collect();
+    let mut spread: Vec<&Value> = entities.iter().filter(|e| file_count(e) >= 2).collect();
     spread.sort_by_key(|e| std::cmp::Reverse(e["mentions"].as_u64().unwrap_or(0)));
     assert!(!spread.is_empty(), "no entity in two files: {entities:?}");
     let mut chosen = None;
