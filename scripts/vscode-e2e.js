@@ -52,14 +52,15 @@ function cli(args) {
 }
 
 // What to look at: the note with a figure conflict, and an entity that note mentions that
-// also appears in other files (the most mentioned one).
+// also appears in other files (a person if there is one, the most mentioned).
 function pickTargets() {
   const findings = cli(['check', WORKSPACE, '--format', 'json', '--fail-on', 'never']);
   const conflict = findings.find((f) => f.code === 'figure-conflict');
   if (!conflict) throw new Error('the corpus shows no figure-conflict (corpus-ls check)');
   const entities = cli(['entities', WORKSPACE, '--format', 'json'])
     .filter((e) => (Array.isArray(e.files) ? e.files.length : e.files) >= 2)
-    .sort((a, b) => b.mentions - a.mentions);
+    // a person first: their hover has the most to show (title, aliases)
+    .sort((a, b) => (b.type === 'PER') - (a.type === 'PER') || b.mentions - a.mentions);
   for (const e of entities) {
     const m = cli(['mentions', e.entity, WORKSPACE, '--format', 'json']).find((x) => x.file === conflict.file);
     if (m) return { note: conflict.file, conflict, entity: e.entity, mention: m };
