@@ -73,6 +73,13 @@ fn words_between(text: &str, a: usize, b: usize) -> usize {
         .count()
 }
 
+/// Below this many facts of a kind, every one is scored.
+const SCAN_ALL: usize = 4096;
+/// Context words on more facts than this are too common to retrieve by.
+const MAX_POSTING: usize = 20_000;
+/// Retrieval stops adding postings past this many candidates.
+const ENOUGH: usize = 2_000;
+
 /// How many words away an organisation still says whose figure it is.
 const ORG_REACH: usize = 6;
 
@@ -307,6 +314,28 @@ pub struct FileFacts {
     pub rel: String,
     /// Its facts.
     pub facts: Vec<Fact>,
+    /// Its content-word keys with log-scaled counts, sorted by key (what the article is about).
+    pub terms: Vec<(String, f32)>,
+}
+
+impl FileFacts {
+    /// The facts and terms of one article.
+    pub fn of(f: &SourceFile) -> FileFacts {
+        let mut counts: HashMap<String, u32> = HashMap::new();
+        for w in words::content_words(&f.text, Span::new(0, f.text.len())) {
+            *counts.entry(w.key).or_default() += 1;
+        }
+        let mut terms: Vec<(String, f32)> = counts
+            .into_iter()
+            .map(|(k, n)| (k, 1.0 + (n as f32).ln()))
+            .collect();
+        terms.sort_by(|a, b| a.0.cmp(&b.0));
+        FileFacts {
+            rel: f.rel.clone(),
+            facts: facts_of(f),
+            terms,
+        }
+    }
 }
 
 /// Where a fact lives in the index: (file, fact) positions.
@@ -327,6 +356,10 @@ pub struct FactIndex {
     by_key: HashMap<QuantityKey, KeyPostings>,
     df: HashMap<String, u32>,
     n: u32,
+    /// TF-IDF norm of each fact's context, per file (computed once, after `df`).
+    norms: Vec<Vec<f32>>,
+    /// Per article, its terms weighted by inverse article frequency and normalised.
+    doc_vecs: Vec<Vec<(String, f32)>>,
 }
 
 /// A scored comparison of two facts.
@@ -354,12 +387,7 @@ impl FactIndex {
             .files
             .iter()
             .filter(|f| f.analysis.kind == DocKind::Article)
-            .map(|f| {
-                Arc::new(FileFacts {
-                    rel: f.rel.clone(),
-                    facts: facts_of(f),
-                })
-            })
+            .map(|f| Arc::new(FileFacts::of(f)))
             .collect();
         FactIndex::assemble(files)
     }
@@ -376,10 +404,7 @@ impl FactIndex {
             .file(rel)
             .filter(|f| f.analysis.kind == DocKind::Article)
         {
-            files.push(Arc::new(FileFacts {
-                rel: f.rel.clone(),
-                facts: facts_of(f),
-            }));
+            files.push(Arc::new(FileFacts::of(f)));
             files.sort_by(|a, b| a.rel.cmp(&b.rel));
         }
         FactIndex::assemble(files)
@@ -400,8 +425,54 @@ impl FactIndex {
                 ix.n += 1;
             }
         }
+        ix.norms = files
+            .iter()
+            .map(|ff| ff.facts.iter().map(|f| ix.norm(f)).collect())
+            .collect();
+        let mut doc_df: HashMap<&str, u32> = HashMap::new();
+        for ff in &files {
+            for (k, _) in &ff.terms {
+                *doc_df.entry(k.as_str()).or_default() += 1;
+            }
+        }
+        let nd = files.len() as f32;
+        ix.doc_vecs = files
+            .iter()
+            .map(|ff| {
+                let mut v: Vec<(String, f32)> = ff
+                    .terms
+                    .iter()
+                    .map(|(k, tf)| {
+                        let df = doc_df.get(k.as_str()).copied().unwrap_or(1) as f32;
+                        (k.clone(), tf * (((nd + 1.0) / df).ln()))
+                    })
+                    .collect();
+                let n = v.iter().map(|(_, w)| w * w).sum::<f32>().sqrt();
+                if n > 0.0 {
+                    v.iter_mut().for_each(|(_, w)| *w /= n);
+                }
+                v
+            })
+            .collect();
         ix.files = files;
         ix
+    }
+
+    /// TF-IDF norm of a fact's weighted context.
+    fn norm(&self, f: &Fact) -> f32 {
+        f.context
+            .iter()
+            .map(|w| (w.weight * self.idf(&w.key)).powi(2))
+            .sum::<f32>()
+            .sqrt()
+    }
+
+    /// The idf-weighted mass of a fact's context (the denominator of coverage).
+    fn mass(&self, f: &Fact) -> f32 {
+        f.context
+            .iter()
+            .map(|w| w.weight * self.idf(&w.key).powi(2))
+            .sum()
     }
 
     /// True when `rel` is an indexed article.
@@ -448,16 +519,25 @@ impl FactIndex {
                 .filter(|id| pos.contains(&id.0))
                 .collect();
         }
-        if p.all.len() <= 4096 {
+        if p.all.len() <= SCAN_ALL {
             return p.all.clone();
         }
-        let mut ids: Vec<FactId> = fact
+        // Rarest words first, until enough candidates: common words (`year`) would make every
+        // query touch most of a large corpus.
+        let mut lists: Vec<&Vec<FactId>> = fact
             .context
             .iter()
             .filter_map(|w| p.words.get(&w.key))
-            .flatten()
-            .copied()
+            .filter(|l| l.len() <= MAX_POSTING)
             .collect();
+        lists.sort_by_key(|l| l.len());
+        let mut ids: Vec<FactId> = Vec::new();
+        for l in lists {
+            if ids.len() >= ENOUGH {
+                break;
+            }
+            ids.extend_from_slice(l);
+        }
         ids.sort_unstable();
         ids.dedup();
         ids
@@ -467,6 +547,18 @@ impl FactIndex {
     /// their weighted contexts; zero when each names an organisation close by and they share none
     /// (`Huawei employs 180,000` is not about `ZTE, a 70,000-employee company`).
     pub fn similarity(&self, a: &Fact, b: &Fact) -> (f32, Vec<String>, usize, bool) {
+        self.score_pair(a, self.norm(a), self.mass(a), b, self.norm(b))
+    }
+
+    /// [`FactIndex::similarity`] with the norms and `a`'s mass already known.
+    fn score_pair(
+        &self,
+        a: &Fact,
+        na: f32,
+        mass: f32,
+        b: &Fact,
+        nb: f32,
+    ) -> (f32, Vec<String>, usize, bool) {
         // An organisation of one side anywhere in the other's context keeps them comparable
         // (`ZTE` a few words further off while `Commerce Department` stands closer).
         let mentions = |f: &Fact, e: &String| {
@@ -482,19 +574,14 @@ impl FactIndex {
         {
             return (0.0, Vec::new(), 0, false);
         }
-        let norm = |f: &Fact| {
-            f.context
-                .iter()
-                .map(|w| (w.weight * self.idf(&w.key)).powi(2))
-                .sum::<f32>()
-                .sqrt()
-        };
-        let (na, nb) = (norm(a), norm(b));
         if na == 0.0 || nb == 0.0 {
             return (0.0, Vec::new(), 0, false);
         }
         let mut dot = 0.0;
         let mut names = 0;
+        if a.context.is_empty() || b.context.is_empty() {
+            return (0.0, Vec::new(), 0, false);
+        }
         let mut close = false;
         let mut shared: Vec<(f32, String)> = Vec::new();
         let (mut i, mut j) = (0, 0);
@@ -519,11 +606,6 @@ impl FactIndex {
         // Cosine alone punishes a long source clause; coverage (how much of `a`'s weighted
         // context `b` holds) alone favours long clauses. Their mean balances the two.
         let cosine = dot / (na * nb);
-        let mass: f32 = a
-            .context
-            .iter()
-            .map(|w| w.weight * self.idf(&w.key).powi(2))
-            .sum();
         let coverage = if mass > 0.0 { dot / mass } else { 0.0 };
         (
             ((cosine + coverage) / 2.0).clamp(0.0, 1.0),
@@ -535,6 +617,7 @@ impl FactIndex {
 
     /// Scores every candidate of `fact`, best first.
     pub fn matches(&self, fact: &Fact, only: Option<&[String]>) -> Vec<Match> {
+        let (na, mass) = (self.norm(fact), self.mass(fact));
         let mut out: Vec<Match> = self
             .candidates(fact, only)
             .into_iter()
@@ -544,7 +627,9 @@ impl FactIndex {
             })
             .map(|id| {
                 let other = self.fact(id);
-                let (score, shared, shared_names, close_word) = self.similarity(fact, other);
+                let nb = self.norms[id.0 as usize][id.1 as usize];
+                let (score, shared, shared_names, close_word) =
+                    self.score_pair(fact, na, mass, other, nb);
                 let measures_meet = fact.measures.is_empty()
                     || other.measures.is_empty()
                     || fact.measures.iter().any(|m| other.measures.contains(m));
@@ -560,6 +645,33 @@ impl FactIndex {
             .collect();
         out.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.id.cmp(&b.id)));
         out
+    }
+
+    /// How much two indexed articles are about the same story (cosine of their TF-IDF term
+    /// vectors, 0 for unknown files).
+    pub fn doc_similarity(&self, a: &str, b: &str) -> f32 {
+        let (Some(&i), Some(&j)) = (self.file_pos.get(a), self.file_pos.get(b)) else {
+            return 0.0;
+        };
+        let (x, y) = (&self.doc_vecs[i as usize], &self.doc_vecs[j as usize]);
+        let (mut p, mut q, mut dot) = (0, 0, 0.0);
+        while p < x.len() && q < y.len() {
+            match x[p].0.cmp(&y[q].0) {
+                std::cmp::Ordering::Less => p += 1,
+                std::cmp::Ordering::Greater => q += 1,
+                std::cmp::Ordering::Equal => {
+                    dot += x[p].1 * y[q].1;
+                    p += 1;
+                    q += 1;
+                }
+            }
+        }
+        dot
+    }
+
+    /// Number of indexed articles.
+    pub fn article_count(&self) -> usize {
+        self.files.len()
     }
 
     /// Articles in index order (path order).

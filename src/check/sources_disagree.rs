@@ -11,6 +11,13 @@ use crate::corpus::SourceFile;
 
 /// Context similarity from which two articles' figures are the same quantity.
 pub const STRONG: f32 = 0.6;
+/// Articles less alike than this (cosine of their term vectors) tell different stories, whose
+/// figures may well differ.
+const SAME_STORY: f32 = 0.2;
+/// From this many articles on, the story gate applies.
+const STORY_MIN_ARTICLES: usize = 20;
+/// Largest ratio between two values still reported as a disagreement.
+const MAX_RATIO: f64 = 2.0;
 
 /// The disagreements of one article's figures with other articles' figures. With
 /// `once_per_pair`, a pair is reported only in the later of its two files (for whole-corpus runs).
@@ -38,11 +45,33 @@ pub fn check(ix: &FactIndex, file: &SourceFile, once_per_pair: bool) -> Vec<Find
             })
             .collect();
         let Some(best) = ms.first() else { continue };
+        // Reports of one quantity differ by a little (212 against 200 billion); values far
+        // apart are nearly always different quantities (a firm's profit in two years).
+        let (a, b) = (
+            fact.figure.value.as_f64(),
+            ix.fact(best.id).figure.value.as_f64(),
+        );
+        let ratio = if a.abs() > b.abs() { a / b } else { b / a };
+        if !(ratio.is_finite() && ratio > 0.0 && ratio <= MAX_RATIO) {
+            continue;
+        }
         // Any close figure elsewhere that agrees means the articles may simply say more than one thing.
         if ms.iter().any(|m| fact.meets(ix.fact(m.id))) {
             continue;
         }
         let other = ix.fact(best.id);
+        let story = ix.doc_similarity(&file.rel, &other.rel);
+        if std::env::var_os("CORPUS_LS_DEBUG_CHECK").is_some() {
+            eprintln!(
+                "SD {} {} story={story:.3} score={:.3}",
+                file.rel, other.rel, best.score
+            );
+        }
+        // A handful of articles is a folder about one story, and its term statistics too thin
+        // to tell stories apart: the gate only applies to larger corpora.
+        if ix.article_count() >= STORY_MIN_ARTICLES && story < SAME_STORY {
+            continue;
+        }
         if once_per_pair && *other.rel > *file.rel {
             continue;
         }

@@ -78,8 +78,9 @@ impl Directives {
 
     /// True when a finding of `code` starting at byte `offset` of `text` is suppressed.
     pub fn suppresses(&self, text: &str, offset: usize, code: &str) -> bool {
-        let hit = |codes: &Option<Vec<String>>| {
-            codes.as_ref().map_or(true, |c| c.iter().any(|x| x == code))
+        let hit = |codes: &Option<Vec<String>>| match codes {
+            None => true,
+            Some(c) => c.iter().any(|x| x == code),
         };
         if self.file.iter().any(hit) {
             return true;

@@ -233,3 +233,13 @@ fn odd_spans_and_text_do_not_panic() {
         .check_corpus(&empty)
         .is_empty());
 }
+
+#[test]
+fn values_far_apart_are_different_quantities_not_a_disagreement() {
+    let a = "ZTE, a [[70,000-employee|count 70000 employee]] telecommunications maker, stopped its factories.\n";
+    let b = "ZTE, a [[700-employee|count 700 employee]] telecommunications maker, stopped its factories.\n";
+    let c = corpus(&[("a.md", a), ("b.md", b)]);
+    assert!(Checker::new(&c, CheckSettings::default())
+        .check_corpus(&c)
+        .is_empty());
+}
