@@ -95,7 +95,8 @@ local note_buf = vim.api.nvim_get_current_buf()
 out.note = { path = note, uri = vim.uri_from_bufnr(note_buf), filetype = vim.bo[note_buf].filetype }
 
 local function attached_client(bufnr)
-  for _, c in pairs(vim.lsp.buf_get_clients(bufnr)) do
+  local list = vim.lsp.get_clients and vim.lsp.get_clients({ bufnr = bufnr }) or vim.lsp.buf_get_clients(bufnr)
+  for _, c in pairs(list) do
     if c.name == 'corpus-ls' then
       return c
     end
@@ -174,7 +175,12 @@ out.references = request('textDocument/references', {
 })
 out.definition = request('textDocument/definition', { textDocument = td, position = position })
 
-client.stop()
-vim.wait(3000, function() return client.is_stopped() end, 20)
+-- Client methods take `self` from 0.11 on; 0.7 has plain closures.
+local new_api = vim.fn.has('nvim-0.11') == 1
+if new_api then client:stop() else client.stop() end
+vim.wait(3000, function()
+  if new_api then return client:is_stopped() end
+  return client.is_stopped()
+end, 20)
 hard:stop()
 finish(status)

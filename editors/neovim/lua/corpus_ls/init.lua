@@ -1,5 +1,6 @@
 -- corpus-ls for Neovim 0.7 and later: starts `corpus-ls serve` for Markdown and text buffers
--- and attaches it, one server per corpus root.
+-- and attaches it, one server per corpus root (vim.lsp.start where it exists, 0.8+;
+-- vim.lsp.start_client on 0.7).
 --
 --   require('corpus_ls').setup({
 --     cmd = { 'corpus-ls', 'serve' },          -- default
@@ -20,7 +21,7 @@ local defaults = {
 }
 
 local config = vim.deepcopy(defaults)
-local clients = {} -- root directory -> client id (Neovim 0.7 has no vim.lsp.start to reuse them)
+local clients = {} -- root directory -> client id (0.7 has no vim.lsp.start to reuse them)
 
 local function dirname(path)
   return vim.fn.fnamemodify(path, ':h')
@@ -88,6 +89,12 @@ function M.attach(bufnr)
     return nil -- scratch and help buffers have no place in a corpus
   end
   local root = M.find_root(name)
+  if vim.lsp.start then
+    -- 0.8 and later: reuses the client of the same name and root, and attaches the buffer.
+    local id = vim.lsp.start(client_config(root), { bufnr = bufnr })
+    clients[root] = id
+    return id
+  end
   local id = clients[root]
   if id == nil or vim.lsp.get_client_by_id(id) == nil then
     id = vim.lsp.start_client(client_config(root))
@@ -101,12 +108,21 @@ function M.attach(bufnr)
   return id
 end
 
+-- Client methods take `self` from 0.11 on (`client:stop()`); 0.7 has plain closures.
+local function stop(c)
+  if vim.fn.has('nvim-0.11') == 1 then
+    c:stop()
+  else
+    c.stop()
+  end
+end
+
 --- Stops every corpus-ls server and re-attaches the open Markdown and text buffers.
 function M.restart()
   for root, id in pairs(clients) do
     local c = vim.lsp.get_client_by_id(id)
     if c then
-      c.stop()
+      stop(c)
     end
     clients[root] = nil
   end
