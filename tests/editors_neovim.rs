@@ -175,6 +175,7 @@ fn neovim_hover_references_and_note_diagnostics() {
         ("PROBE_LINE", line.to_string()),
         ("PROBE_COL", col.to_string()),
         ("PROBE_OUT", out_path.display().to_string()),
+        ("PROBE_WAIT_CODE", "figure-conflict".to_owned()),
     ]);
     let text = std::fs::read_to_string(&out_path)
         .unwrap_or_else(|e| panic!("the probe wrote no result ({status}): {e}"));
@@ -191,7 +192,7 @@ fn neovim_hover_references_and_note_diagnostics() {
         .iter()
         .filter(|d| d["code"] == "figure-conflict")
         .collect();
-    assert!(!conflicts.is_empty(), "no figure-conflict in {diags:#?}");
+    assert!(!conflicts.is_empty(), "no figure-conflict: {out:#}");
     assert!(
         conflicts
             .iter()

@@ -9,7 +9,8 @@
 --
 -- PROBE_FILE defaults to PROBE_NOTE; PROBE_LINE/PROBE_COL are an LSP position (0-based line,
 -- UTF-16 column) in PROBE_FILE. PROBE_DIAG_WAIT_MS (20000) bounds the wait for non-empty
--- diagnostics on the note, PROBE_TIMEOUT_MS (60000) the whole run.
+-- diagnostics on the note (including the code PROBE_WAIT_CODE, when set) that then stay
+-- unchanged for a second; PROBE_TIMEOUT_MS (60000) bounds the whole run.
 -- Exit status: 0 when everything ran, 1 when a request failed or timed out, 2 on set-up failure.
 -- Written for Neovim 0.7 (Debian 12): no `nvim -l`, no vim.lsp.start.
 
@@ -23,7 +24,10 @@ local function env(name, default)
   return v
 end
 
+local t_start = uv.now()
+local last_publish = {} -- uri -> uv.now() of its last publishDiagnostics
 local out = {
+  note_events = {},
   nvim_version = string.format('%d.%d.%d', vim.version().major, vim.version().minor, vim.version().patch),
   errors = {},
   published = vim.empty_dict(), -- uri -> last publishDiagnostics list
@@ -83,6 +87,15 @@ vim.lsp.handlers['textDocument/publishDiagnostics'] = function(err, result, ctx,
   out.publish_count = out.publish_count + 1
   if result and result.uri then
     out.published[result.uri] = result.diagnostics or {}
+    last_publish[result.uri] = uv.now()
+    -- the note's history (time, codes) shows when a server publishes in steps
+    if out.note and result.uri == out.note.uri then
+      local codes = {}
+      for _, d in ipairs(result.diagnostics or {}) do
+        codes[#codes + 1] = tostring(d.code)
+      end
+      table.insert(out.note_events, { ms = uv.now() - t_start, count = #codes, codes = table.concat(codes, " ") })
+    end
   end
   return default_publish(err, result, ctx, cfg)
 end
@@ -120,14 +133,28 @@ out.server_info = client.server_info or vim.NIL
 
 -- A person opens the note and looks at its warnings once the corpus is indexed.
 local diag_wait = tonumber(env('PROBE_DIAG_WAIT_MS', '20000'))
+-- Wait for non-empty diagnostics (with a PROBE_WAIT_CODE among them, when given) that then
+-- stay unchanged for a second: a server may publish in steps (before and after its index).
+local wait_code = env('PROBE_WAIT_CODE')
 local has_diags = vim.wait(diag_wait, function()
   local d = out.published[out.note.uri]
-  return d ~= nil and #d > 0
+  if d == nil or #d == 0 or uv.now() - last_publish[out.note.uri] < 1000 then
+    return false
+  end
+  if wait_code == nil then
+    return true
+  end
+  for _, x in ipairs(d) do
+    if tostring(x.code) == wait_code then
+      return true
+    end
+  end
+  return false
 end, 50)
 if not has_diags then
-  table.insert(out.errors, 'no diagnostics on the note within ' .. diag_wait .. ' ms')
+  table.insert(out.errors, 'no settled diagnostics' .. (wait_code and (' with ' .. wait_code) or '')
+    .. ' on the note within ' .. diag_wait .. ' ms')
 end
-vim.wait(300, function() return false end, 50) -- late re-publishes of the same note
 out.note.diagnostics = out.published[out.note.uri] or {}
 -- What Neovim itself shows (vim.diagnostic), to prove the published list reached the editor.
 out.note.shown = {}
