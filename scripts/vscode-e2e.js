@@ -283,6 +283,27 @@ async function main() {
     }, 15000);
     result.problems = rows || (await problemRows());
     check('Problems lists a figure-conflict', rows, result.problems);
+    // For the picture: only the notes' problems, in a taller panel (drag its top edge up).
+    const filter = await page.$('.markers-panel-container .viewpane-filter input, .panel .viewpane-filter input');
+    if (filter) {
+      await filter.click();
+      await page.keyboard.insertText('**/notes/**');
+      await sleep(500);
+    }
+    const box = await page.evaluate(`(() => {
+      const p = [...document.querySelectorAll('.part.panel')].find(${visible});
+      if (!p) return null; const top = p.getBoundingClientRect().top;
+      // the horizontal sash on the panel's top edge
+      const sash = [...document.querySelectorAll('.monaco-sash.horizontal')].filter(${visible})
+        .map((e) => e.getBoundingClientRect()).find((r) => Math.abs(r.top + r.height / 2 - top) < 6);
+      return sash ? { x: sash.x + sash.width / 2, y: sash.y + sash.height / 2 } : null;
+    })()`);
+    if (box) {
+      await page.mouse.move(box.x, box.y);
+      await page.mouse.down();
+      await page.mouse.move(box.x, 260, { steps: 8 });
+      await page.mouse.up();
+    }
     await shot('problems.png');
   } catch (e) {
     await shot('failure.png').catch(() => {});
