@@ -7,6 +7,7 @@
 ;;   emacs --batch -L editors/emacs -l editors/emacs/test/probe.el
 ;;
 ;; PROBE_LINE/PROBE_COL: LSP position (0-based line, UTF-16 column; ASCII lines assumed).
+;; PROBE_WAIT_CODE: wait until the file's diagnostics include this code (at most 20 s).
 ;; Markdown files open in text-mode when markdown-mode is not installed, so the probe then
 ;; talks to corpus-ls as plain text; that is enough to check the Eglot set-up.
 
@@ -15,7 +16,8 @@
 (require 'corpus-ls)
 (require 'json)
 
-(defvar probe--diags nil "Diagnostics published per URI.")
+(defvar probe--diags nil "Diagnostics published per URI, latest first.")
+(defvar probe--last 0 "When the last diagnostics arrived (`float-time').")
 
 (defun probe--env (name &optional default)
   "The environment variable NAME, or DEFAULT when unset or empty."
@@ -25,7 +27,16 @@
   (_server (_method (eql textDocument/publishDiagnostics)) &key uri diagnostics
            &allow-other-keys)
   "Record what the server published."
+  (setq probe--last (float-time))
   (push (cons uri diagnostics) probe--diags))
+
+(defun probe--settled (uri code)
+  "Non-nil when URI has diagnostics (with CODE among them, if non-nil) unchanged for 1 s."
+  (let ((d (cdr (assoc uri probe--diags))))
+    (and (> (length d) 0)
+         (> (- (float-time) probe--last) 1.0)
+         (or (null code)
+             (seq-some (lambda (x) (equal (plist-get x :code) code)) d)))))
 
 (let* ((file (expand-file-name (probe--env "PROBE_FILE")))
        (line (string-to-number (probe--env "PROBE_LINE" "0")))
@@ -39,7 +50,9 @@
   (let ((server (eglot-current-server))
         (uri (eglot--path-to-uri file))
         (deadline (+ (float-time) 20)))
-    (while (and (< (float-time) deadline) (not (assoc uri probe--diags)))
+    ;; A server may publish in steps (before and after indexing): wait until it settles.
+    (while (and (< (float-time) deadline)
+                (not (probe--settled uri (probe--env "PROBE_WAIT_CODE"))))
       (accept-process-output nil 0.1))
     (goto-char (point-min))
     (forward-line line)
