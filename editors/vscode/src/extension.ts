@@ -7,7 +7,6 @@ import {
   LanguageClientOptions,
   ServerOptions,
   State,
-  TransportKind,
 } from 'vscode-languageclient/node';
 import { findServer } from './server';
 import { corpusSettings, SECTION, SERVER_SECTIONS } from './settings';
@@ -57,19 +56,25 @@ async function start(): Promise<void> {
   if (!found.path) {
     setStatus('$(error) corpus-ls', `corpus-ls not found: ${found.tried.join(', ')}`);
     output.appendLine(`[client] corpus-ls executable not found; tried: ${found.tried.join(', ')}`);
-    const choice = await vscode.window.showErrorMessage(
-      'corpus-ls: the `corpus-ls` executable was not found. Install it (`cargo install --path .` in the corpus-ls repository) or set `corpusLs.serverPath`.',
-      'Open Settings',
-    );
-    if (choice === 'Open Settings') {
-      await vscode.commands.executeCommand('workbench.action.openSettings', `${SECTION}.serverPath`);
-    }
+    // Not awaited: activation must not wait for the user to answer.
+    void vscode.window
+      .showErrorMessage(
+        'corpus-ls: the `corpus-ls` executable was not found. Install it (`cargo install --path .` in the corpus-ls repository) or set `corpusLs.serverPath`.',
+        'Open Settings',
+      )
+      .then((choice) => {
+        if (choice === 'Open Settings') {
+          void vscode.commands.executeCommand('workbench.action.openSettings', `${SECTION}.serverPath`);
+        }
+      });
     return;
   }
 
   const args = config.get<string[]>('serverArgs') ?? ['serve'];
   const env = { ...process.env, ...(config.get<Record<string, string>>('serverEnv') ?? {}) };
-  const executable = { command: found.path, args, transport: TransportKind.stdio, options: { env } };
+  // No `transport`: with TransportKind.stdio the client would append `--stdio` to the
+  // arguments; an Executable without one talks over stdin/stdout anyway.
+  const executable = { command: found.path, args, options: { env } };
   const serverOptions: ServerOptions = { run: executable, debug: executable };
 
   const clientOptions: LanguageClientOptions = {
