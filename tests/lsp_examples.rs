@@ -190,3 +190,38 @@ fn entities_resolve_across_files_and_cases() {
         .collect();
     assert!(labels.contains(&"Marta Okonjo"), "{labels:?}");
 }
+
+#[test]
+fn nothing_is_answered_or_published_from_a_half_built_index() {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/corpus");
+    let dir = tempfile::tempdir().unwrap();
+    let root = canon(dir.path()).join("corpus");
+    copy_dir(&src, &root);
+    // Open and ask at once, as an editor restoring a session does: no waiting for the index.
+    let mut c = LspClient::spawn_with(&["serve"]);
+    c.result(
+        "initialize",
+        json!({"processId": null, "rootUri": uri(&root), "capabilities": default_capabilities(),
+               "workspaceFolders": [{"uri": uri(&root), "name": "corpus"}]}),
+    );
+    c.notify("initialized", json!({}));
+    let note = root.join("notes/talks-summary.md");
+    let text = std::fs::read_to_string(&note).unwrap();
+    let u = c.open(&note);
+    let hover = c.result(
+        "textDocument/hover",
+        json!({"textDocument": {"uri": u}, "position": pos_of(&text, "Ms. Okonjo", 5)}),
+    );
+    let shown = hover["contents"]["value"].as_str().unwrap_or_default();
+    assert!(shown.contains("Marta Okonjo"), "hover from a partial index: {hover}");
+    // The first diagnostics of the note already know its sources.
+    let d = c.wait_diagnostics(&u, Some(1)).unwrap();
+    let codes: Vec<&str> = d["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|x| x["code"].as_str())
+        .collect();
+    assert!(!codes.contains(&"source-missing"), "premature: {codes:?}");
+    assert!(codes.contains(&"figure-conflict"), "{codes:?}");
+}

@@ -56,6 +56,9 @@ pub struct Engine {
     tokens: Arc<AtomicU64>,
 }
 
+/// How long a request waits for its root's cold index before answering from what exists.
+const INDEX_WAIT: std::time::Duration = std::time::Duration::from_secs(20);
+
 impl Engine {
     /// An engine over `state`, with the receiving end of its outbound queue.
     pub fn new(state: Shared) -> (Engine, UnboundedReceiver<Outbound>) {
@@ -117,6 +120,29 @@ impl Engine {
         }
     }
 
+    /// Waits until the root holding `uri` has its cold index, at most `limit`; true if it has.
+    fn wait_loaded(&self, uri: &Uri, limit: std::time::Duration) -> bool {
+        let t0 = std::time::Instant::now();
+        loop {
+            let loaded = {
+                let st = self.state.lock();
+                let root = st.docs.get(uri).and_then(|d| d.place.clone()).map(|p| p.0);
+                let root = root.or_else(|| {
+                    let path = super::convert::uri_to_path(uri)?;
+                    st.root_of(&path).map(|r| r.path.clone())
+                });
+                match root {
+                    Some(root) => st.roots.iter().any(|r| r.path == root && r.loaded),
+                    None => true,
+                }
+            };
+            if loaded || t0.elapsed() >= limit {
+                return loaded;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(10));
+        }
+    }
+
     /// Brings the snapshot up to date with the open buffer `uri` and re-publishes what changed.
     /// Blocking; returns false when there was nothing to do.
     pub fn refresh_doc(&self, uri: &Uri) -> bool {
@@ -162,6 +188,17 @@ impl Engine {
             if let Some(doc) = st.docs.get_mut(uri) {
                 doc.analysed = Some(version);
             }
+        }
+        // Before the cold index, a note has no sources to agree with: the load publishes
+        // every file when it ends, so nothing premature reaches the user.
+        let loaded = self
+            .state
+            .lock()
+            .roots
+            .iter()
+            .any(|r| r.path == root && r.loaded);
+        if !loaded {
+            return true;
         }
         let t1 = std::time::Instant::now();
         self.publish_after_change(&root, &new, &rel);
@@ -425,6 +462,9 @@ impl Engine {
     /// The request context for `uri`: its root's snapshot, brought up to date with the buffer
     /// first. Files of a root that are not open are answered from the snapshot too.
     pub fn ctx(&self, uri: &Uri) -> Option<Ctx> {
+        // Answers from a half-built index are wrong (one mention where there are twelve):
+        // wait for the cold index a while on this blocking thread rather than mislead.
+        self.wait_loaded(uri, INDEX_WAIT);
         self.refresh_doc(uri);
         let st = self.state.lock();
         let (root, rel) = match st.docs.get(uri).and_then(|d| d.place.clone()) {
