@@ -1,7 +1,7 @@
 //! Macro benchmark: cold index of a corpus folder, then the cost of one edit.
 //!
 //! ```text
-//! cargo run --release --example bench_corpus -- ROOT [--edits N] [--stages] [--json]
+//! cargo run --release --example bench_corpus -- ROOT [--edits N] [--stages] [--memory] [--json]
 //! ```
 //!
 //! Reports the cold index (wall and CPU seconds, MB/s), peak resident memory (`VmHWM` of
@@ -21,7 +21,7 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 fn usage() -> ! {
-    eprintln!("usage: bench_corpus ROOT [--edits N] [--stages] [--json]");
+    eprintln!("usage: bench_corpus ROOT [--edits N] [--stages] [--memory] [--json]");
     std::process::exit(2)
 }
 
@@ -134,6 +134,62 @@ fn stages(corpus: &Corpus) -> Vec<(&'static str, f64)> {
         .collect()
 }
 
+/// Approximate heap bytes held per part of the loaded files (what dominates resident memory).
+fn memory_parts(corpus: &Corpus) -> Vec<(&'static str, usize)> {
+    use std::mem::size_of;
+    let s = |x: &String| x.capacity();
+    let os = |x: &Option<String>| x.as_ref().map_or(0, String::capacity);
+    let mut parts = [0usize; 8];
+    for f in &corpus.files {
+        let a = &f.analysis;
+        parts[0] += f.text.len();
+        parts[1] += f.lines.len() * size_of::<usize>();
+        parts[2] += (a.sentences.capacity() + a.paragraphs.capacity())
+            * size_of::<corpus_ls::model::Span>();
+        parts[3] += a.entities.capacity() * size_of::<corpus_ls::model::EntityMention>()
+            + a.entities.iter().map(|e| os(&e.cue)).sum::<usize>();
+        parts[4] += a.figures.capacity() * size_of::<corpus_ls::model::Figure>()
+            + a.figures
+                .iter()
+                .map(|x| {
+                    os(&x.unit) + x.subject.capacity() * 24 + x.subject.iter().map(s).sum::<usize>()
+                })
+                .sum::<usize>();
+        parts[5] += f.names.capacity() * size_of::<DocName>()
+            + f.names
+                .iter()
+                .map(|d| {
+                    s(&d.surface)
+                        + s(&d.name)
+                        + s(&d.key)
+                        + os(&d.title)
+                        + d.appositive.as_ref().map_or(0, |(t, _)| t.capacity())
+                })
+                .sum::<usize>();
+        parts[6] +=
+            f.offered.capacity() * 40 + f.offered.iter().map(|o| o.key.capacity()).sum::<usize>();
+        parts[7] +=
+            f.rel.capacity() + f.abs.capacity() + size_of::<corpus_ls::corpus::SourceFile>();
+    }
+    let mentions: usize = corpus.entities().iter().map(|e| e.mentions.len()).sum();
+    let mut out: Vec<(&'static str, usize)> = [
+        "text",
+        "line index",
+        "sentences+paragraphs",
+        "entity mentions",
+        "figures",
+        "doc names",
+        "gazetteer offers",
+        "paths+structs",
+    ]
+    .into_iter()
+    .zip(parts)
+    .collect();
+    // Registry: each mention once in its entity, once in its file's postings.
+    out.push(("registry (mentions+postings)", mentions * (16 + 24)));
+    out
+}
+
 fn main() {
     let mut args = std::env::args().skip(1);
     let mut root: Option<PathBuf> = None;
@@ -148,6 +204,7 @@ fn main() {
             }
             "--stages" => want_stages = true,
             "--json" => json = true,
+            "--memory" => {}
             _ if a.starts_with('-') => usage(),
             _ => root = Some(PathBuf::from(a)),
         }
@@ -188,6 +245,12 @@ fn main() {
         hwm_kb as f64 * 1e3 / bytes.max(1) as f64,
         rss_kb as f64 / 1e3
     );
+
+    if std::env::args().any(|a| a == "--memory") {
+        for (k, v) in memory_parts(&corpus) {
+            println!("  memory {k:<30} {:8.1} MB", v as f64 / 1e6);
+        }
+    }
 
     // Edits: a note (the usual thing typed into) and a cased article.
     let note = corpus
