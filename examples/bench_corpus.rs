@@ -1,7 +1,7 @@
 //! Macro benchmark: cold index of a corpus folder, then the cost of one edit.
 //!
 //! ```text
-//! cargo run --release --example bench_corpus -- ROOT [--edits N] [--stages] [--memory] [--json]
+//! cargo run --release --example bench_corpus -- ROOT [--edits N] [--stages] [--memory] [--no-check] [--json]
 //! ```
 //!
 //! Reports the cold index (wall and CPU seconds, MB/s), peak resident memory (`VmHWM` of
@@ -11,6 +11,7 @@
 //! pipeline (view, segments, entities, figures) to show where the time goes.
 //! With `--json` the last line is one JSON object with every figure (for `scripts/bench.sh`).
 
+use corpus_ls::check::{CheckSettings, Checker};
 use corpus_ls::corpus::doc_names::DocName;
 use corpus_ls::corpus::{Corpus, Registry};
 use corpus_ls::extract::entities::{self, EntityContext};
@@ -21,7 +22,7 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 fn usage() -> ! {
-    eprintln!("usage: bench_corpus ROOT [--edits N] [--stages] [--memory] [--json]");
+    eprintln!("usage: bench_corpus ROOT [--edits N] [--stages] [--memory] [--no-check] [--json]");
     std::process::exit(2)
 }
 
@@ -193,7 +194,7 @@ fn memory_parts(corpus: &Corpus) -> Vec<(&'static str, usize)> {
 fn main() {
     let mut args = std::env::args().skip(1);
     let mut root: Option<PathBuf> = None;
-    let (mut edits, mut want_stages, mut json) = (20usize, false, false);
+    let (mut edits, mut want_stages, mut json, mut want_check) = (20usize, false, false, true);
     while let Some(a) = args.next() {
         match a.as_str() {
             "--edits" => {
@@ -203,6 +204,7 @@ fn main() {
                     .unwrap_or_else(|| usage())
             }
             "--stages" => want_stages = true,
+            "--no-check" => want_check = false,
             "--json" => json = true,
             "--memory" => {}
             _ if a.starts_with('-') => usage(),
@@ -287,6 +289,47 @@ fn main() {
         );
     }
 
+    // `corpus-ls check`'s work after the load: index the articles' figures, run every rule.
+    let (mut check_s, mut check_cpu, mut n_findings, mut keystroke_ms) = (None, None, None, None);
+    if want_check {
+        let cpu0 = cpu_seconds();
+        let t = Instant::now();
+        let checker = Checker::new(&corpus, CheckSettings::from_corpus(&corpus));
+        let findings = checker.check_corpus(&corpus);
+        let secs = t.elapsed().as_secs_f64();
+        check_cpu = Some(cpu_seconds() - cpu0);
+        check_s = Some(secs);
+        n_findings = Some(findings.len());
+        println!(
+            "  check after load: {secs:.2} s wall, {:.2} s CPU, {} findings; load + check {:.2} s",
+            check_cpu.unwrap_or(0.0),
+            findings.len(),
+            load + secs
+        );
+        // A keystroke in a note: new snapshot, checker update, the note's findings.
+        keystroke_ms = note.as_deref().map(|rel| {
+            let base = corpus
+                .file(rel)
+                .map(|f| f.text.to_string())
+                .unwrap_or_default();
+            let mut times = Vec::new();
+            for i in 0..edits {
+                let text = format!("{base}\nThe deficit was ${} billion.\n", 40 + i);
+                let t = Instant::now();
+                let next = corpus.with_file(rel, text);
+                let ch = checker.updated(&next, rel);
+                let f = ch.check_file(&next, rel);
+                times.push(t.elapsed());
+                std::hint::black_box(f.len());
+            }
+            ms(median(times))
+        });
+        println!(
+            "  keystroke in a note -> its findings (median of {edits}): {}",
+            keystroke_ms.map_or("n/a".into(), |v| format!("{v:.2} ms"))
+        );
+    }
+
     // The whole-corpus registry join, as a rebuild after a names-changing edit runs it.
     let docs: Vec<&[DocName]> = corpus.files.iter().map(|f| f.names.as_slice()).collect();
     let mut reg_times = Vec::new();
@@ -326,6 +369,11 @@ fn main() {
             "mentions": mentions,
             "figures": figures,
             "registry_rebuild_ms": registry_ms,
+            "check_s": check_s,
+            "check_cpu_s": check_cpu,
+            "load_and_check_s": check_s.map(|c| c + load),
+            "findings": n_findings,
+            "keystroke_note_ms": keystroke_ms,
         });
         for (k, v) in edit_ms {
             o[k] = serde_json::json!(v);
