@@ -213,7 +213,10 @@ fn nothing_is_answered_or_published_from_a_half_built_index() {
         json!({"textDocument": {"uri": u}, "position": pos_of(&text, "Ms. Okonjo", 5)}),
     );
     let shown = hover["contents"]["value"].as_str().unwrap_or_default();
-    assert!(shown.contains("Marta Okonjo"), "hover from a partial index: {hover}");
+    assert!(
+        shown.contains("Marta Okonjo"),
+        "hover from a partial index: {hover}"
+    );
     // The first diagnostics of the note already know its sources.
     let d = c.wait_diagnostics(&u, Some(1)).unwrap();
     let codes: Vec<&str> = d["diagnostics"]
