@@ -738,9 +738,7 @@ fn weekday_the_day(lx: &Lexed, wi: usize, j: usize, ctx: &DateCtx) -> Option<Dat
         };
         if let Some(c) = ymd(first.year(), first.month(), d) {
             if c.weekday() == wd
-                && best.is_none_or(|b| {
-                    (c - dl).num_days().abs() < (b - dl).num_days().abs()
-                })
+                && best.is_none_or(|b| (c - dl).num_days().abs() < (b - dl).num_days().abs())
             {
                 best = Some(c);
             }
