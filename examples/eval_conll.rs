@@ -24,6 +24,34 @@ const TYPES: [EntityType; 4] = [
     EntityType::Misc,
 ];
 
+/// CPU time of this thread in seconds (Linux schedstat), so a busy machine does not skew speed.
+fn cpu_seconds() -> Option<f64> {
+    let s = std::fs::read_to_string("/proc/thread-self/schedstat").ok()?;
+    let ns: f64 = s.split_whitespace().next()?.parse().ok()?;
+    Some(ns / 1e9)
+}
+
+/// Wall and CPU seconds of `f`.
+fn timed<T>(f: impl FnOnce() -> T) -> (T, f64, Option<f64>) {
+    let (c0, t0) = (cpu_seconds(), Instant::now());
+    let out = f();
+    let wall = t0.elapsed().as_secs_f64();
+    let cpu = cpu_seconds().zip(c0).map(|(b, a)| b - a);
+    (out, wall, cpu)
+}
+
+fn speed(bytes: usize, wall: f64, cpu: Option<f64>) -> String {
+    let mb = bytes as f64 / 1e6;
+    match cpu {
+        Some(c) => format!(
+            "{mb:.2} MB: {:.1} MB/s of CPU time ({:.1} MB/s wall)",
+            mb / c,
+            mb / wall
+        ),
+        None => format!("{mb:.2} MB: {:.1} MB/s wall", mb / wall),
+    }
+}
+
 fn run(text: &str, format: Format, gaz: &Gazetteer) -> Vec<(Span, EntityType)> {
     let segs = segment(text, format);
     let ctx = EntityContext {
@@ -37,9 +65,11 @@ fn run(text: &str, format: Format, gaz: &Gazetteer) -> Vec<(Span, EntityType)> {
 }
 
 fn evaluate(label: &str, docs: &[GoldDoc], format: Format, gaz: &Gazetteer) -> f64 {
-    let t0 = Instant::now();
-    let preds: Vec<_> = docs.iter().map(|d| run(&d.text, format, gaz)).collect();
-    let secs = t0.elapsed().as_secs_f64();
+    let (preds, wall, cpu) = timed(|| {
+        docs.iter()
+            .map(|d| run(&d.text, format, gaz))
+            .collect::<Vec<_>>()
+    });
     let bytes: usize = docs.iter().map(|d| d.text.len()).sum();
     let mut per_type = [Counts::default(); 4];
     for (d, p) in docs.iter().zip(&preds) {
@@ -66,10 +96,8 @@ fn evaluate(label: &str, docs: &[GoldDoc], format: Format, gaz: &Gazetteer) -> f
     let (p, r, fa) = all.prf();
     println!("  all four     P {p:.3}  R {r:.3}  F1 {fa:.3}");
     println!(
-        "  {:.2} MB in {:.3}s: {:.1} MB/s (segment + extract, one thread)",
-        bytes as f64 / 1e6,
-        secs,
-        bytes as f64 / 1e6 / secs
+        "  speed (segment + extract, one thread): {}",
+        speed(bytes, wall, cpu)
     );
     f
 }
@@ -110,22 +138,25 @@ fn bench(dir: &Path) {
         } else {
             &texts
         };
-        let t0 = Instant::now();
-        let mut n = 0;
-        for t in input {
-            n += run(t, format, &gaz).len();
-        }
-        let secs = t0.elapsed().as_secs_f64();
+        let (n, wall, cpu) = timed(|| {
+            input
+                .iter()
+                .map(|t| run(t, format, &gaz).len())
+                .sum::<usize>()
+        });
         println!(
-            "BBC {label}: {} files, {:.2} MB, {n} mentions in {secs:.2}s: {:.1} MB/s",
+            "BBC {label}: {} files, {n} mentions, {}",
             texts.len(),
-            bytes as f64 / 1e6,
-            bytes as f64 / 1e6 / secs
+            speed(bytes, wall, cpu)
         );
     }
 }
 
 fn main() {
+    // Decode both built-in models before anything is timed.
+    for format in [Format::Plain, Format::Lowercase] {
+        run("Warm up in Accra.", format, &Gazetteer::default());
+    }
     let mut root = PathBuf::from("../shared/corpora/conll2003");
     let mut bench_dir: Option<PathBuf> = None;
     let mut args = std::env::args().skip(1).peekable();

@@ -41,11 +41,59 @@ fn lowercased(docs: &[GoldDoc]) -> Vec<GoldDoc> {
         .collect()
 }
 
-fn fold_gazetteer(docs: &[GoldDoc], fold: usize) -> Gazetteer {
+/// The same documents as an NLP dump: lowercase, punctuation gone, one line (`trump s bluff`,
+/// `u s`), so the lowercase model also reads text like that.
+fn dumped(docs: &[GoldDoc]) -> Vec<GoldDoc> {
+    docs.iter()
+        .map(|d| {
+            let lower = d.text.to_ascii_lowercase();
+            let toks = corpus_ls::text::tokenize(&lower);
+            let mut text = String::with_capacity(lower.len());
+            // New start and end of each token (equal when the token vanished).
+            let mut place = Vec::with_capacity(toks.len());
+            for t in &toks {
+                let w: String = t
+                    .span
+                    .slice(&lower)
+                    .chars()
+                    .map(|c| if c.is_alphanumeric() { c } else { ' ' })
+                    .collect();
+                let w = w.split_whitespace().collect::<Vec<_>>().join(" ");
+                if w.is_empty() {
+                    place.push((text.len(), text.len()));
+                    continue;
+                }
+                if !text.is_empty() {
+                    text.push(' ');
+                }
+                let start = text.len();
+                text.push_str(&w);
+                place.push((start, text.len()));
+            }
+            let mut gold = Vec::new();
+            for (span, ty) in &d.gold {
+                let a = toks.partition_point(|t| t.span.end <= span.start);
+                let b = toks.partition_point(|t| t.span.start < span.end);
+                let kept: Vec<_> = (a..b).filter(|&k| place[k].0 < place[k].1).collect();
+                if let (Some(&f), Some(&l)) = (kept.first(), kept.last()) {
+                    gold.push((corpus_ls::model::Span::new(place[f].0, place[l].1), *ty));
+                }
+            }
+            GoldDoc { text, gold }
+        })
+        .collect()
+}
+
+/// Fold of document `i`; copies of one document (`i` and `i + originals`) share a fold.
+fn fold_of(i: usize, originals: usize) -> usize {
+    (i % originals) % FOLDS
+}
+
+fn fold_gazetteer(docs: &[GoldDoc], fold: usize, originals: usize) -> Gazetteer {
     Gazetteer::new(
         docs.iter()
             .enumerate()
-            .filter(|(i, _)| i % FOLDS == fold)
+            .filter(|(i, _)| fold_of(*i, originals) == fold)
             .flat_map(|(_, d)| {
                 d.gold
                     .iter()
@@ -81,19 +129,36 @@ fn dev_f1(model: &Model, dev: &[Example]) -> f64 {
     }
 }
 
+/// Training settings shared by both models.
+#[derive(Clone, Copy)]
+struct Settings {
+    epochs: usize,
+    bits: u32,
+    prune: f32,
+    /// Number of original training documents (the lowercase set also holds dumped copies).
+    originals: usize,
+}
+
+/// Trains one model; `empty_gaz_share` is the percentage of documents seen without gazetteer.
 fn train_one(
     name: &str,
     cased: bool,
     train: &[GoldDoc],
     dev: &[GoldDoc],
-    epochs: usize,
-    bits: u32,
-    prune: f32,
+    set: &Settings,
     empty_gaz_share: usize,
 ) -> Model {
+    let Settings {
+        epochs,
+        bits,
+        prune,
+        originals,
+    } = *set;
     let t0 = Instant::now();
     let mask = (1u64 << bits) - 1;
-    let gazetteers: Vec<Gazetteer> = (0..FOLDS).map(|f| fold_gazetteer(train, f)).collect();
+    let gazetteers: Vec<Gazetteer> = (0..FOLDS)
+        .map(|f| fold_gazetteer(train, f, originals))
+        .collect();
     let empty = Gazetteer::default();
     let mut rng = Rng(0x5eed_1234_abcd_0042);
     let mut examples = Vec::new();
@@ -102,7 +167,7 @@ fn train_one(
         let gaz = if rng.below(100) < empty_gaz_share {
             &empty
         } else {
-            &gazetteers[(i + 1 + rng.below(FOLDS - 1)) % FOLDS]
+            &gazetteers[(fold_of(i, originals) + 1 + rng.below(FOLDS - 1)) % FOLDS]
         };
         let (ex, m) = training::examples(d, cased, gaz, mask);
         examples.extend(ex);
@@ -179,17 +244,18 @@ fn main() {
     }
     let train = conll_docs::read_split(&derived.join("train")).expect("read train");
     let dev = conll_docs::read_split(&derived.join("testa")).expect("read testa");
-    let cased = train_one("cased", true, &train, &dev, epochs, bits, prune, 50);
-    let lower = train_one(
-        "lower",
-        false,
-        &lowercased(&train),
-        &lowercased(&dev),
+    let n = train.len();
+    let set = Settings {
         epochs,
         bits,
         prune,
-        25,
-    );
+        originals: n,
+    };
+    let cased = train_one("cased", true, &train, &dev, &set, 50);
+    // The lowercase model learns from the lowercased text and from a punctuation-free dump of it.
+    let mut lower_train = lowercased(&train);
+    lower_train.extend(dumped(&train));
+    let lower = train_one("lower", false, &lower_train, &lowercased(&dev), &set, 25);
     std::fs::create_dir_all(&out).expect("create output folder");
     for (file, m) in [("ner-cased.bin", cased), ("ner-lower.bin", lower)] {
         let bytes = m.to_bytes();

@@ -397,8 +397,8 @@ impl Document {
         Ok(start + bytes)
     }
     /// Applies one change (a range in `enc`, or the whole text for `None`). Refuses, leaving the
-    /// text untouched, a range whose start or end line is past the end or whose start follows
-    /// its end.
+    /// text untouched, a range whose start line is past the last line, whose end is past the
+    /// start of the line after the last, or whose start follows its end.
     pub fn apply_change(
         &mut self,
         range: Option<(Position, Position)>,
@@ -413,7 +413,14 @@ impl Document {
             return Err(EditError::Reversed { start, end });
         }
         let a = self.offset(start, enc)?;
-        let b = self.offset(end, enc)?.max(a);
+        // Some clients (Neovim deleting the last lines) end a range at the start of the line
+        // after the last one: that is the document's end, not a lost edit.
+        let b = if end.line as usize == self.rope.len_lines() && end.character == 0 {
+            self.rope.len_bytes()
+        } else {
+            self.offset(end, enc)?
+        }
+        .max(a);
         let (ca, cb) = (self.rope.byte_to_char(a), self.rope.byte_to_char(b));
         self.rope.remove(ca..cb);
         self.rope.insert(ca, text);
@@ -558,6 +565,14 @@ mod tests {
         d.apply_change(Some((pos(1, 0), pos(1, 99))), "2", Encoding::Utf16)
             .unwrap();
         assert_eq!(d.text(), "one\n2");
+        // The start of the line after the last is the end; anything further is refused.
+        d.apply_change(Some((pos(1, 0), pos(2, 0))), "", Encoding::Utf16)
+            .unwrap();
+        assert_eq!(d.text(), "one\n");
+        let e = d.apply_change(Some((pos(0, 0), pos(2, 1))), "", Encoding::Utf16);
+        assert!(matches!(e, Err(EditError::OutOfRange { .. })));
+        let e = d.apply_change(Some((pos(2, 0), pos(2, 0))), "x", Encoding::Utf16);
+        assert!(matches!(e, Err(EditError::OutOfRange { .. })));
     }
 
     #[test]
@@ -652,7 +667,9 @@ mod tests {
                 let (a, b) = if a <= b { (a, b) } else { (b, a) };
                 let li = LineIndex::new(&s);
                 let r = doc.apply_change(Some((a, b)), &ins, enc);
-                if (b.line as usize) >= li.len() {
+                let end_ok = (b.line as usize) < li.len()
+                    || (b.line as usize == li.len() && b.character == 0);
+                if (a.line as usize) >= li.len() || !end_ok {
                     prop_assert!(r.is_err());
                     continue;
                 }

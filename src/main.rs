@@ -32,6 +32,18 @@ enum Command {
         #[arg(long, value_enum, default_value_t = OutputFormat::Human)]
         format: OutputFormat,
     },
+    /// Check notes against their sources: figure conflicts, disagreeing articles, weekdays.
+    Check {
+        /// Corpus root.
+        #[arg(default_value = ".")]
+        root: PathBuf,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = cli::check::CheckFormat::Human)]
+        format: cli::check::CheckFormat,
+        /// Lowest severity that makes the exit status 1.
+        #[arg(long, value_enum, default_value_t = cli::check::FailOn::Warning)]
+        fail_on: cli::check::FailOn,
+    },
     /// Print every mention of the entity NAME resolves to (any alias, any case).
     ///
     /// Exit status: 0 when found; 1 when NAME is unknown or ambiguous (the candidates are
@@ -65,6 +77,21 @@ fn main() -> ExitCode {
             root,
             format,
         } => run_spans(&files, root, format),
+        Command::Check {
+            root,
+            format,
+            fail_on,
+        } => {
+            let stdout = std::io::stdout();
+            let stderr = std::io::stderr();
+            ExitCode::from(cli::check::run(
+                &root,
+                format,
+                fail_on,
+                &mut stdout.lock(),
+                &mut stderr.lock(),
+            ))
+        }
         Command::Mentions { name, root, format } => run_mentions(&name, &root, format),
         Command::Entities { root, format } => run_entities(&root, format),
     }

@@ -6,10 +6,12 @@
 //! end with `advertisement`; a scraped paragraph may start with `Share on Facebook`).
 
 use crate::model::Span;
+use aho_corasick::AhoCorasick;
 use regex::Regex;
 use std::sync::LazyLock;
 
-/// Whole lines (trimmed, at most `MAX_LINE` bytes) that are furniture.
+/// Whole lines (trimmed, at most `MAX_LINE` bytes) that are furniture; each needs a keyword
+/// that `KEYWORDS` finds first, so ordinary lines never reach the regexes.
 static LINE: LazyLock<Vec<Regex>> = LazyLock::new(|| {
     [
         r"^follow\s+.{1,80}?\s+on\s+(?:twitter|facebook|instagram|linkedin|threads|bluesky|x)\b.{0,120}$",
@@ -17,12 +19,35 @@ static LINE: LazyLock<Vec<Regex>> = LazyLock::new(|| {
         r"^(?:reporting was contributed by|additional reporting by)\b.{0,200}$",
         r"^a version of this article appears in print\b.*$",
         r"^sign up for .{0,80}\bnewsletter\b.{0,80}$",
-        r"^(?:advertisement|supported by|continue reading the main story|share|share this (?:article|story)|tweet|e-?mail|print|save|read more|related coverage|related articles?|skip to (?:main )?content|site index|image|photo|listen to this article|see more)[\s:.…]*$",
     ]
     .iter()
     .map(|p| Regex::new(&format!("(?i){p}")).expect("valid regex"))
     .collect()
 });
+
+/// Words one of which every `LINE` pattern holds.
+static KEYWORDS: LazyLock<AhoCorasick> = LazyLock::new(|| {
+    AhoCorasick::builder()
+        .ascii_case_insensitive(true)
+        .build([
+            "follow",
+            "contributed",
+            "reporting by",
+            "contributed by",
+            "a version of",
+            "newsletter",
+        ])
+        .expect("valid patterns")
+});
+
+/// Short lines that are furniture on their own.
+static SHORT_LINE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)^(?:advertisement|supported by|continue reading the main story|share|share this (?:article|story)|tweet|e-?mail|print|save|read more|related coverage|related articles?|skip to (?:main )?content|site index|image|photo|listen to this article|see more)[\s:.…]*$")
+        .expect("valid regex")
+});
+
+/// Longest line `SHORT_LINE` can match.
+const SHORT_MAX: usize = 48;
 
 /// Longest line the whole-line rules look at: longer lines are text, not furniture.
 const MAX_LINE: usize = 300;
@@ -133,7 +158,14 @@ pub fn find(text: &str) -> Vec<Span> {
             continue;
         }
         let lead = content.len() - content.trim_start().len();
-        if trimmed.len() <= MAX_LINE && LINE.iter().any(|r| r.is_match(trimmed)) {
+        let whole = if trimmed.len() <= SHORT_MAX {
+            SHORT_LINE.is_match(trimmed)
+        } else {
+            false
+        } || (trimmed.len() <= MAX_LINE
+            && KEYWORDS.is_match(trimmed)
+            && LINE.iter().any(|r| r.is_match(trimmed)));
+        if whole {
             out.push(Span::new(base + lead, base + lead + trimmed.len()));
             continue;
         }

@@ -19,6 +19,19 @@ pub struct Outline {
     pub headings: Vec<Heading>,
     /// Source offset where the first block that is not a heading (or HTML) starts.
     pub first_text_block: Option<usize>,
+    /// Link and image destinations as written, with their source spans (the whole link's span
+    /// when the destination is not written inside it, as with reference links).
+    pub links: Vec<(String, Span)>,
+}
+
+/// Source span of `dest` inside the link written at `a..b` (after its `](` when there is one).
+fn dest_span(source: &str, a: usize, b: usize, dest: &str) -> Span {
+    let slice = &source[a..b];
+    let from = slice.rfind("](").map_or(0, |i| i + 2);
+    match slice[from..].find(dest) {
+        Some(i) if !dest.is_empty() => Span::new(a + from + i, a + from + i + dest.len()),
+        _ => Span::new(a, b),
+    }
 }
 
 /// Source ranges of the text nodes of the Markdown in `source[body..]`, and its outline.
@@ -39,6 +52,11 @@ fn text_ranges(source: &str, body: usize) -> (Vec<Piece>, Outline) {
         let (a, b) = (body + r.start, body + r.end);
         let piece = match ev {
             Event::Start(tag) => {
+                if let Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. } = &tag {
+                    outline
+                        .links
+                        .push((dest_url.to_string(), dest_span(source, a, b, dest_url)));
+                }
                 if depth == 0 {
                     match tag {
                         Tag::Heading { level, .. } => heading = Some((level as u8, None)),
@@ -113,6 +131,30 @@ fn bridge(
         .map(|(i, _)| a + i)
         .take(keep)
         .collect();
+    if let [n] = newlines[..] {
+        if block {
+            // A block ended on one line break (`## Title\nBody`, `text\n- item`): a second
+            // newline stands for a markup byte of the gap, so paragraphs stay apart.
+            let mark = |c: &u8| c.is_ascii() && !c.is_ascii_whitespace();
+            let after = source.as_bytes()[n + 1..b]
+                .iter()
+                .position(mark)
+                .map(|j| n + 1 + j);
+            let before = source.as_bytes()[a..n].iter().position(mark).map(|j| a + j);
+            match (after, before) {
+                (Some(j), _) => {
+                    v.copy(n, n + 1);
+                    v.substitute(b'\n', j);
+                }
+                (None, Some(j)) => {
+                    v.substitute(b'\n', j);
+                    v.copy(n, n + 1);
+                }
+                (None, None) => v.copy(n, n + 1),
+            }
+            return;
+        }
+    }
     if !newlines.is_empty() {
         for n in newlines {
             v.copy(n, n + 1);
@@ -170,6 +212,10 @@ mod tests {
         assert_eq!(v("> one\n> two\n\n- a\n- b\n"), "one\ntwo\n\na\nb");
         assert_eq!(v("| a | b |\n|---|---|\n| c | d |\n"), "a b\nc d");
         assert_eq!(v("Title\n===\n\nText"), "Title\n\nText");
+        assert_eq!(
+            v("Para one.\n- item\n## Head\nText"),
+            "Para one.\n\nitem\n\nHead\nText"
+        );
     }
 
     #[test]
@@ -179,5 +225,24 @@ mod tests {
         let hs: Vec<_> = o.headings.iter().map(|(l, s)| (*l, s.slice(src))).collect();
         assert_eq!(hs, [(2, "Paper"), (2, "Headline here"), (3, "Part")]);
         assert_eq!(o.first_text_block, src.find("Body"));
+    }
+
+    #[test]
+    fn links() {
+        let src = "See [a](../a.md), ![p](img.png \"t\") and [r][ref].\n\n[ref]: b.txt\n";
+        let (_, o) = view(src, 0);
+        let ls: Vec<_> = o
+            .links
+            .iter()
+            .map(|(d, s)| (d.as_str(), s.slice(src)))
+            .collect();
+        assert_eq!(
+            ls,
+            [
+                ("../a.md", "../a.md"),
+                ("img.png", "img.png"),
+                ("b.txt", "[r][ref]")
+            ]
+        );
     }
 }

@@ -188,14 +188,27 @@ fn dump_date(line: &Line) -> Option<(Date, Span)> {
     None
 }
 
-/// A short first line that reads as a headline.
-fn headline_line(line: &Line, format: Format) -> bool {
+/// A short first line that reads as a headline: a paragraph of its own (a hard-wrapped first
+/// line of running text is not one), short, without closing punctuation.
+fn headline_line(view: &str, line: &Line, format: Format) -> bool {
     let t = line.text;
+    let after = &view[line.span.end..];
+    let own_paragraph = match after.find('\n') {
+        None => true,
+        Some(i) => {
+            let next = &after[i + 1..];
+            next.find('\n')
+                .map_or(next, |j| &next[..j])
+                .trim()
+                .is_empty()
+        }
+    };
     let words = t.split_whitespace().count();
-    words > 0
+    own_paragraph
+        && words > 0
         && words <= HEADLINE_MAX_WORDS
         && t.len() <= 200
-        && !t.ends_with(['.', ',', ';', ':'])
+        && (!t.ends_with(['.', ',', ';', ':']) || t.ends_with("..."))
         && byline_in(line, format, false).is_none()
         && dateline_in(line).is_none()
 }
@@ -246,6 +259,7 @@ pub(crate) fn read(
     }
     if let Some(o) = outline {
         meta.headings = o.headings.clone();
+        meta.links = o.links.clone();
     }
     let lines = head_lines(text);
     let mut used = None;
@@ -253,10 +267,13 @@ pub(crate) fn read(
         let from_heading = outline.and_then(|o| headline_heading(view, o));
         let span = match from_heading {
             Some(s) => Some(view.span_to_view(s)),
-            None => lines.first().filter(|l| headline_line(l, format)).map(|l| {
-                used = Some(l.span.start);
-                l.span
-            }),
+            None => lines
+                .first()
+                .filter(|l| headline_line(text, l, format))
+                .map(|l| {
+                    used = Some(l.span.start);
+                    l.span
+                }),
         };
         if let Some(vs) = span {
             let h = squash(&text[vs.start..vs.end]);

@@ -61,6 +61,9 @@ pub struct Metadata {
     pub headings: Vec<(u8, Span)>,
     /// Source span of the front matter block, if any.
     pub front_matter: Option<Span>,
+    /// Markdown link and image destinations as written, with their source spans (a note may
+    /// name its sources by linking to them).
+    pub links: Vec<(String, Span)>,
 }
 
 /// Builds the view and reads the metadata in one pass (both need the Markdown parse).

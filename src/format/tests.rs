@@ -204,8 +204,8 @@ fn markdownish() -> impl Strategy<Value = String> {
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(512))]
 
-    /// Every view character is its source character (or a space standing for dropped markup
-    /// or blanked furniture), the map is increasing, and every word maps to the same word.
+    /// Every view character is its source character (or a space or newline standing for
+    /// dropped markup, or a space for blanked furniture), the map is increasing, and every word maps to the same word.
     #[test]
     fn view_maps_back_exactly(src in markdownish(), fmt in prop::sample::select(vec![Format::Markdown, Format::Plain, Format::Lowercase])) {
         let (v, meta) = view_and_metadata(&src, fmt);
@@ -218,7 +218,7 @@ proptest! {
                 prop_assert!(s > l, "map not increasing at view {}", i);
             }
             last = Some(s);
-            if c != ' ' {
+            if c != ' ' && c != '\n' {
                 prop_assert_eq!(src[s..].chars().next(), Some(c), "view char {} at {}", c, i);
             }
         }
@@ -244,5 +244,30 @@ proptest! {
         for s in meta.headline_span.iter().chain(&meta.byline_span).chain(&meta.date_span) {
             prop_assert!(s.end <= src.len() && src.is_char_boundary(s.start) && src.is_char_boundary(s.end));
         }
+    }
+}
+
+#[test]
+fn wrapped_first_line_is_not_a_headline() {
+    let src = "The talks in Lagos ended on Sunday without a deal and the\nofficials said more talks would follow in May.\n";
+    assert_eq!(metadata(src, Format::Plain).headline, None);
+    let src = "Talks End\n   \nBody.";
+    assert_eq!(
+        metadata(src, Format::Plain).headline.as_deref(),
+        Some("Talks End")
+    );
+}
+
+proptest! {
+    #[test]
+    fn arbitrary_text_never_panics(src in any::<String>()) {
+        let f = sniff(Path::new("x.txt"), &src);
+        let (v, _) = view_and_metadata(&src, f);
+        for fmt in [Format::Markdown, Format::Plain, Format::Lowercase] {
+            let (v2, _) = view_and_metadata(&src, fmt);
+            let sp = v2.span_to_source(Span::new(0, v2.text().len()));
+            prop_assert!(sp.end <= src.len());
+        }
+        prop_assert!(v.text().len() <= src.len());
     }
 }

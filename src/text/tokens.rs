@@ -174,8 +174,7 @@ fn scan_word(text: &str, start: usize) -> usize {
             return j;
         }
     }
-    loop {
-        let Some(c) = char_at(text, i) else { break };
+    while let Some(c) = char_at(text, i) {
         if is_word_char(c) {
             i += c.len_utf8();
             continue;
@@ -223,11 +222,9 @@ fn scan_number(text: &str, start: usize) -> usize {
     let mut i = start;
     while i < bytes.len() {
         let b = bytes[i];
-        if b.is_ascii_digit() {
-            i += 1;
-        } else if matches!(b, b',' | b'.' | b'-' | b'/' | b':')
-            && bytes.get(i + 1).is_some_and(|d| d.is_ascii_digit())
-        {
+        let separator = matches!(b, b',' | b'.' | b'-' | b'/' | b':')
+            && bytes.get(i + 1).is_some_and(|d| d.is_ascii_digit());
+        if b.is_ascii_digit() || separator {
             i += 1;
         } else {
             break;

@@ -351,6 +351,11 @@ pub fn token_features(sent: &[TokenInfo], i: usize, cased: bool, mask: u64, out:
     }
 }
 
+/// The feature row of token `i`'s lowercased word alone (tells whether the model knows the word).
+pub fn word_row(doc: &PreparedDoc, i: usize, mask: u64) -> u32 {
+    (mix(1, doc.infos[i].lower, 0) & mask) as u32
+}
+
 impl PreparedDoc {
     /// Lexicon category bits of token `i` (wherever it sits in a lexicon phrase).
     pub fn lex(&self, i: usize) -> u32 {

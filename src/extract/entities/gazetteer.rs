@@ -42,6 +42,15 @@ pub fn normalize_phrase(s: &str) -> String {
 impl PhraseMatcher {
     /// Builds a matcher; duplicate phrases merge their bits.
     pub fn new<I: IntoIterator<Item = (String, u32)>>(phrases: I) -> Self {
+        Self::build(phrases, false)
+    }
+
+    /// Builds a matcher compiled to a DFA: slower to build, faster to run (the fixed lexicon).
+    pub fn new_dfa<I: IntoIterator<Item = (String, u32)>>(phrases: I) -> Self {
+        Self::build(phrases, true)
+    }
+
+    fn build<I: IntoIterator<Item = (String, u32)>>(phrases: I, dfa: bool) -> Self {
         let mut index: HashMap<String, usize> = HashMap::new();
         let mut pats: Vec<String> = Vec::new();
         let mut bits: Vec<u32> = Vec::new();
@@ -62,11 +71,12 @@ impl PhraseMatcher {
         if pats.is_empty() {
             return PhraseMatcher::default();
         }
-        // A DFA is fastest for the small built-in lexicon; big gazetteers use less memory as an NFA.
-        let kind = if pats.len() < 20_000 {
+        // A DFA runs fastest but takes long to build and much memory; the per-document and
+        // corpus matchers use the contiguous NFA.
+        let kind = if dfa && pats.len() < 20_000 {
             Some(AhoCorasickKind::DFA)
         } else {
-            None
+            Some(AhoCorasickKind::ContiguousNFA)
         };
         let automaton = AhoCorasick::builder()
             .match_kind(MatchKind::LeftmostLongest)

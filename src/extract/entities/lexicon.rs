@@ -95,7 +95,7 @@ pub fn entries(cat: Category) -> impl Iterator<Item = &'static str> {
 fn matcher() -> &'static PhraseMatcher {
     static M: OnceLock<PhraseMatcher> = OnceLock::new();
     M.get_or_init(|| {
-        PhraseMatcher::new(
+        PhraseMatcher::new_dfa(
             FILES
                 .iter()
                 .flat_map(|(c, _)| entries(*c).map(move |e| (e.to_string(), 1u32 << (*c as u32)))),

@@ -112,41 +112,140 @@ pub fn extract(text: &str, segments: &Segments, ctx: &EntityContext) -> Vec<Enti
     let doc = features::prepare(text, &segments.tokens, &segments.sentences, ctx.gazetteer);
     let mut spans = model.map(|m| tag(m, &doc)).unwrap_or_default();
     if lowercase {
-        add_gazetteer_names(text, segments, ctx.gazetteer, &mut spans);
+        add_gazetteer_names(text, segments, &doc, model, ctx.gazetteer, &mut spans);
+    } else {
+        repeat_document_names(text, segments, &doc, &mut spans);
     }
     mentions(text, segments, &doc, &spans, lowercase)
 }
 
-/// In lowercase text, names the gazetteer knows with one type and the tagger missed.
+/// In lowercase text, names the gazetteer knows with one type: a longer known name replaces
+/// the parts the tagger found inside it (`liu` in `liu he`), and a name the tagger missed is
+/// added when it holds a word the tagger never saw in training (a common word like `back` that
+/// a cased file once capitalised is left to the tagger).
 fn add_gazetteer_names(
     text: &str,
     segments: &Segments,
+    doc: &PreparedDoc,
+    model: Option<&Model>,
     gaz: &Gazetteer,
     spans: &mut Vec<TokenSpan>,
 ) {
-    let mut added = Vec::new();
+    let mut found = Vec::new();
     for m in gaz.find(text, &segments.tokens) {
         let mut types = types_of(m.bits);
         let (Some(ty), None) = (types.next(), types.next()) else {
             continue;
         };
-        let single = m.end - m.first == 1;
-        if single && cues::is_function_word(segments.tokens[m.first].span.slice(text)) {
+        let words = &segments.tokens[m.first..m.end];
+        let single = words.len() == 1;
+        if words.iter().any(|t| {
+            t.kind != TokenKind::Word || (single && cues::is_function_word(t.span.slice(text)))
+        }) {
             continue;
         }
-        let overlaps = spans.iter().any(|s| s.first < m.end && m.first < s.end);
-        if !overlaps {
-            added.push(TokenSpan {
+        let unknown = model.is_none_or(|md| {
+            (m.first..m.end).any(|i| !md.has_row(features::word_row(doc, i, md.mask())))
+        });
+        found.push((
+            TokenSpan {
                 first: m.first,
                 end: m.end,
                 ty,
-            });
+            },
+            unknown,
+        ));
+    }
+    merge_known(spans, found);
+}
+
+/// Merges known names into the tagger's spans: a name replaces tagged spans lying inside it
+/// when it is longer; a name touching no span is added when its flag allows.
+fn merge_known(spans: &mut Vec<TokenSpan>, known: Vec<(TokenSpan, bool)>) {
+    if known.is_empty() {
+        return;
+    }
+    let mut changed = false;
+    for (k, add_free) in known {
+        let overlapping: Vec<usize> = (0..spans.len())
+            .filter(|&j| spans[j].first < k.end && k.first < spans[j].end)
+            .collect();
+        if overlapping.is_empty() {
+            if add_free {
+                spans.push(k);
+                changed = true;
+            }
+            continue;
+        }
+        let inside = overlapping
+            .iter()
+            .all(|&j| spans[j].first >= k.first && spans[j].end <= k.end);
+        let longer = overlapping.len() > 1
+            || overlapping
+                .first()
+                .is_some_and(|&j| spans[j].end - spans[j].first < k.end - k.first);
+        if inside && longer && k.end - k.first > 1 {
+            for &j in overlapping.iter().rev() {
+                spans.swap_remove(j);
+            }
+            spans.push(k);
+            changed = true;
         }
     }
-    if !added.is_empty() {
-        spans.extend(added);
+    if changed {
         spans.sort_by_key(|s| s.first);
     }
+}
+
+/// In cased text, a multi-word name found once in the document is found again wherever it is
+/// written the same way (`trade negotiator Liu He` after `Vice Premier Liu He`).
+fn repeat_document_names(
+    text: &str,
+    segments: &Segments,
+    doc: &PreparedDoc,
+    spans: &mut Vec<TokenSpan>,
+) {
+    let toks = &segments.tokens;
+    let title_bits =
+        (1 << lexicon::Category::Title as u32) | (1 << lexicon::Category::TitleModifier as u32);
+    let mut names: std::collections::HashMap<&str, EntityType> = std::collections::HashMap::new();
+    for s in spans.iter() {
+        // The name without a leading title the tagger kept (`Premier Liu He`).
+        let mut first = s.first;
+        while s.ty == EntityType::Per && first < s.end && doc.lex(first) & title_bits != 0 {
+            first += 1;
+        }
+        if s.end < first + 2 {
+            continue;
+        }
+        let n = &text[toks[first].span.start..toks[s.end - 1].span.end];
+        if !n.contains('\n') && n.starts_with(char::is_uppercase) {
+            names.entry(n).or_insert(s.ty);
+        }
+    }
+    if names.is_empty() {
+        return;
+    }
+    let matcher = gazetteer::PhraseMatcher::new(names.keys().map(|n| (n.to_string(), 1)));
+    let known: Vec<(TokenSpan, bool)> = matcher
+        .find(text, toks)
+        .into_iter()
+        .filter_map(|m| {
+            let n = &text[toks[m.first].span.start..toks[m.end - 1].span.end];
+            // Exactly as written: `Liu He` but never the pronoun in `liu he`.
+            names.get(n).map(|&ty| {
+                (
+                    TokenSpan {
+                        first: m.first,
+                        end: m.end,
+                        ty,
+                    },
+                    true,
+                )
+            })
+        })
+        .collect();
+    merge_known(spans, known);
 }
 
 /// Applies honorific and title rules and turns token spans into mentions.
@@ -186,9 +285,24 @@ fn mentions(
         let span = spans.get(next_span).filter(|s| s.first == i).copied();
         if let Some(mut s) = span {
             next_span += 1;
+            // Punctuation at the edges (`Trade War !`) is not part of a name.
+            while s.end > s.first + 1 && toks[s.end - 1].kind == TokenKind::Punct {
+                s.end -= 1;
+            }
+            while s.end > s.first + 1 && toks[s.first].kind == TokenKind::Punct {
+                s.first += 1;
+            }
             // An honorific the tagger put inside the name moves out of it.
             let mut name_first = s.first;
-            while name_first + 1 < s.end && cues::is_honorific(doc, name_first) {
+            let name_like = |k: usize| {
+                toks[k].kind == TokenKind::Word
+                    && word(k)
+                        .starts_with(|c: char| c.is_uppercase() || (lowercase && c.is_alphabetic()))
+            };
+            while name_first + 1 < s.end
+                && cues::is_honorific(doc, name_first)
+                && name_like(name_first + 1)
+            {
                 name_first += 1;
             }
             let sent = sentence_start(s.first);
@@ -208,17 +322,30 @@ fn mentions(
                 )
             } else if s.ty == EntityType::Per {
                 // Titles are cues outside the name (CoNLL style), whether the tagger kept them or not.
-                while name_first + 1 < s.end
-                    && doc.lex(name_first) & (1 << lexicon::Category::Title as u32) != 0
-                {
-                    name_first += 1;
+                let title_bits = (1 << lexicon::Category::Title as u32)
+                    | (1 << lexicon::Category::TitleModifier as u32);
+                let title = 1 << lexicon::Category::Title as u32;
+                let mut k = s.first;
+                let mut last_title = None;
+                while k < s.end && doc.lex(k) & title_bits != 0 {
+                    if doc.lex(k) & title != 0 {
+                        last_title = Some(k);
+                    }
+                    k += 1;
                 }
-                let cue = if name_first > s.first {
-                    Some(cues::cue_text((s.first..name_first).map(word)))
-                } else {
-                    cues::title_before(doc, s.first, sent.max(taken_until))
-                        .map(|k| cues::cue_text((k..s.first).map(word)))
-                };
+                if k == s.end && last_title.is_some() {
+                    // A title alone (`Trade Representative`) names nobody.
+                    i = s.end;
+                    taken_until = s.end;
+                    continue;
+                }
+                if let Some(t) = last_title {
+                    name_first = t + 1;
+                }
+                let cue_start =
+                    cues::title_before(doc, s.first, sent.max(taken_until)).unwrap_or(s.first);
+                let cue = (cue_start < name_first)
+                    .then(|| cues::cue_text((cue_start..name_first).map(word)));
                 (name_first, cue)
             } else {
                 (s.first, None)
@@ -235,6 +362,7 @@ fn mentions(
             let next = word(i + 1);
             let same_sentence = sentence_start(i) == sentence_start(i + 1);
             let looks_like_name = toks[i + 1].kind == TokenKind::Word
+                && next.starts_with(char::is_alphabetic)
                 && !cues::is_function_word(&next.to_lowercase())
                 && !cues::is_honorific(doc, i + 1)
                 && (lowercase || next.starts_with(char::is_uppercase));

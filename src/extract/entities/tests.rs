@@ -65,3 +65,123 @@ fn marked_fixture_parses() {
         ]
     );
 }
+
+const CASED: &str = "\
+[PER Marta Okonjo] runs the harbour authority in [LOC Tema], a port east of [LOC Accra].
+On Tuesday Mr. [PER Okonjo] met Trade Minister [PER Kwame Adu] and officials of the [ORG World Bank] in [LOC Ghana].
+The [ORG Ghana Ports and Harbours Authority] said [MISC Chinese] and [MISC Dutch] firms had bid for the new terminal.
+[PER Adu] told [ORG Reuters] that the [ORG Finance Ministry] would decide by June.
+President [PER Nana Mensah] visited [LOC Kumasi] and [LOC Lagos] last week, said spokeswoman [PER Efua Boateng].
+";
+
+const LOWER: &str = "\
+[PER marta okonjo] runs the harbour authority in [LOC tema] a port east of [LOC accra] \
+on tuesday mr [PER okonjo] met trade minister [PER kwame adu] and officials of the [ORG world bank] in [LOC ghana] \
+the [ORG ghana ports and harbours authority] said chinese firms had bid for the new terminal \
+mrs [PER boateng] said the [ORG finance ministry] would decide by june";
+
+#[test]
+fn cased_fixture() {
+    check(CASED, Format::Plain, &Gazetteer::default(), 0.8);
+}
+
+#[test]
+fn lowercase_fixture_with_gazetteer() {
+    // What a corpus learns from its cased files.
+    let gaz = Gazetteer::new([
+        ("Marta Okonjo".to_string(), EntityType::Per),
+        ("Kwame Adu".to_string(), EntityType::Per),
+        ("Tema".to_string(), EntityType::Loc),
+        (
+            "Ghana Ports and Harbours Authority".to_string(),
+            EntityType::Org,
+        ),
+    ]);
+    check(LOWER, Format::Lowercase, &gaz, 0.8);
+}
+
+fn mentions_of(
+    text: &str,
+    format: Format,
+    gaz: &Gazetteer,
+) -> Vec<(String, String, Option<String>)> {
+    let segs = segment(text, format);
+    let ctx = EntityContext {
+        lowercase: format == Format::Lowercase,
+        gazetteer: gaz,
+    };
+    extract(text, &segs, &ctx)
+        .into_iter()
+        .map(|m| {
+            (
+                m.span.slice(text).to_string(),
+                m.name.slice(text).to_string(),
+                m.cue,
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn honorifics_join_the_span_and_titles_stay_cues() {
+    let text = "Talks went on. Mr. Okonjo spoke first. Trade Minister Kwame Adu replied later.";
+    let found = mentions_of(text, Format::Plain, &Gazetteer::default());
+    assert!(
+        found.contains(&("Mr. Okonjo".into(), "Okonjo".into(), Some("mr".into()))),
+        "{found:?}"
+    );
+    assert!(
+        found.contains(&(
+            "Kwame Adu".into(),
+            "Kwame Adu".into(),
+            Some("trade minister".into())
+        )),
+        "{found:?}"
+    );
+}
+
+#[test]
+fn lowercase_honorific_makes_a_person() {
+    let text = "the talks went on and mr okonjo spoke first while mrs adu waited";
+    let found = mentions_of(text, Format::Lowercase, &Gazetteer::default());
+    assert!(
+        found.contains(&("mr okonjo".into(), "okonjo".into(), Some("mr".into()))),
+        "{found:?}"
+    );
+    assert!(
+        found.contains(&("mrs adu".into(), "adu".into(), Some("mrs".into()))),
+        "{found:?}"
+    );
+}
+
+#[test]
+fn gazetteer_extends_a_partial_name_in_lowercase() {
+    let gaz = Gazetteer::new([("Qiu Wenhai".to_string(), EntityType::Per)]);
+    let text = "the deal was signed by qiu wenhai on monday in the capital";
+    let found = mentions_of(text, Format::Lowercase, &gaz);
+    assert!(found.iter().any(|(_, n, _)| n == "qiu wenhai"), "{found:?}");
+}
+
+#[test]
+fn odd_input_never_panics() {
+    let gaz = Gazetteer::new([("x".to_string(), EntityType::Per)]);
+    for text in [
+        "",
+        " ",
+        "Mr.",
+        "mr",
+        "\u{1F600} Zoë Ōkubo met 🎉 Mr. Ōta.",
+        "A\r\nB",
+        "[[[",
+        "...",
+        "Mr. Mr. Mr.",
+    ] {
+        for format in [Format::Plain, Format::Markdown, Format::Lowercase] {
+            for m in mentions_of(text, format, &gaz) {
+                assert!(!m.1.is_empty());
+            }
+        }
+    }
+    let long = "Okonjo met Adu in Tema. ".repeat(2000);
+    assert!(mentions_of(&long, Format::Plain, &gaz).len() >= 2000);
+}

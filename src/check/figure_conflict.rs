@@ -1,0 +1,358 @@
+//! `figure-conflict`: a note's figure and a source's figure measure the same thing and their
+//! intervals do not meet.
+//!
+//! Each note figure is paired with its best source figure (retrieval by context similarity),
+//! never with every source figure: a line that states one right and one wrong figure flags only
+//! the wrong one, and a source figure that confirms one figure of a sentence is not held against
+//! another figure of the same sentence.
+
+use super::facts::{Fact, FactId, FactIndex, Match};
+use super::quantity::normalised;
+use super::{codes, Finding};
+use crate::corpus::SourceFile;
+use crate::model::Span;
+use std::collections::HashMap;
+
+/// Context similarity from which two figures of one kind are taken to measure the same thing.
+pub const SAME: f32 = 0.30;
+/// An agreeing source figure this close to the best one (as a share of its score) confirms.
+const AGREE_SHARE: f32 = 0.7;
+/// A source figure with the very same value confirms down to this share of the best score.
+const VALUE_SHARE: f32 = 0.3;
+/// Below this a source figure with the same value is a coincidence, not support.
+pub const WEAK: f32 = 0.08;
+/// Plain numbers say little about what they measure: they need a closer context.
+const SAME_PLAIN: f32 = 0.5;
+
+/// What became of one note figure.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Outcome {
+    /// A source states a value that meets it.
+    Supported(Match),
+    /// The best source figure of the same quantity disagrees; `others` are further candidates.
+    Conflict {
+        /// The source figure it was paired with.
+        best: Match,
+        /// Other source figures of the same quantity (all disagreeing).
+        others: Vec<Match>,
+    },
+    /// No source figure measures the same thing; `nearest` is the closest one of its kind.
+    Unmatched {
+        /// The closest source figure of the same kind, if any.
+        nearest: Option<Match>,
+    },
+}
+
+/// A clear winner may pass with this score when it shares a name and beats the runner-up by
+/// [`MARGIN`] times.
+const SAME_CLEAR: f32 = 0.2;
+/// How far ahead of the runner-up a clear winner is.
+const MARGIN: f32 = 2.0;
+
+fn threshold(f: &Fact) -> f32 {
+    if f.key.dim == "number" {
+        SAME_PLAIN
+    } else {
+        SAME
+    }
+}
+
+/// True when `ms[i]` measures the same thing as `f`: at least two shared words, and a close
+/// context, or a fairly close one that shares a name (or four words) and clearly beats every
+/// other candidate.
+/// With `sole`, `ms` holds the only figure of a counted unit (`employees`) in the note's named
+/// sources: sharing that unit is enough.
+fn same_quantity(f: &Fact, ms: &[Match], i: usize, sole: bool) -> bool {
+    let m = &ms[i];
+    if !m.measures_meet {
+        return false;
+    }
+    if sole && ms.len() == 1 && f.key.dim == "count" && !f.key.unit.is_empty() {
+        return true;
+    }
+    if m.shared.len() < 2 || !m.close_word {
+        return false;
+    }
+    if m.score >= threshold(f) {
+        return true;
+    }
+    let runner_up = ms
+        .iter()
+        .enumerate()
+        .filter(|(j, _)| *j != i)
+        .map(|(_, o)| o.score)
+        .fold(0.0f32, f32::max);
+    f.key.dim != "number"
+        && m.score >= SAME_CLEAR
+        && (m.shared_names > 0 || m.shared.len() >= 4)
+        && m.score >= runner_up * MARGIN
+}
+
+/// Pairs each note fact with the articles' facts (the note's sources first when it names any).
+pub fn pair(ix: &FactIndex, note: &[Fact], sources: &[String]) -> Vec<Outcome> {
+    // (candidates, whether they come from the note's named sources)
+    let found: Vec<(Vec<Match>, bool)> = note
+        .iter()
+        .map(|f| {
+            if !sources.is_empty() {
+                let m = ix.matches(f, Some(sources));
+                if !m.is_empty() && same_quantity(f, &m, 0, true) {
+                    return (m, true);
+                }
+            }
+            (ix.matches(f, None), false)
+        })
+        .collect();
+    let all: Vec<&Vec<Match>> = found.iter().map(|(m, _)| m).collect();
+    let sole: Vec<bool> = found.iter().map(|(_, s)| *s).collect();
+    let meets = |f: &Fact, m: &Match| f.meets(ix.fact(m.id));
+    // A source figure with the very same value and a close shared word is the note figure's
+    // partner even when another figure's context is closer (`a loss of $2.4 billion, with cash
+    // reserves of $19 billion`: the reserves must not claim the loss).
+    let same_value = |f: &Fact, m: &Match| {
+        let (a, b) = (f.figure.value.as_f64(), ix.fact(m.id).figure.value.as_f64());
+        (a - b).abs() <= 1e-9 * a.abs().max(b.abs()).max(1.0)
+    };
+    let support = |i: usize| -> Option<Match> {
+        let f = &note[i];
+        let best = all[i].first()?.score;
+        let ok = |k: usize, m: &Match, share: f32| {
+            m.score >= best * share && same_quantity(f, all[i], k, sole[i]) && meets(f, m)
+        };
+        let direct = all[i]
+            .iter()
+            .enumerate()
+            .find(|(k, m)| ok(*k, m, AGREE_SHARE));
+        let by_value = || {
+            all[i].iter().enumerate().find(|(_, m)| {
+                same_value(f, m) && m.close_word && m.score >= best * VALUE_SHARE && meets(f, m)
+            })
+        };
+        direct.or_else(by_value).map(|(_, m)| m.clone())
+    };
+    let supported: Vec<Option<Match>> = (0..note.len()).map(support).collect();
+    // Source figures that confirm some figure of a note sentence are that figure's partner.
+    let mut claimed: HashMap<Span, Vec<(usize, FactId)>> = HashMap::new();
+    for (i, s) in supported.iter().enumerate() {
+        if let Some(m) = s {
+            claimed.entry(note[i].sentence).or_default().push((i, m.id));
+        }
+    }
+    (0..note.len())
+        .map(|i| {
+            let f = &note[i];
+            if let Some(m) = &supported[i] {
+                return Outcome::Supported(m.clone());
+            }
+            let taken = claimed.get(&f.sentence);
+            let free: Vec<&Match> = all[i]
+                .iter()
+                .filter(|m| !taken.is_some_and(|t| t.iter().any(|(j, id)| *j != i && *id == m.id)))
+                .collect();
+            let free_owned: Vec<Match> = free.iter().map(|m| (*m).clone()).collect();
+            let same: Vec<&Match> = (0..free_owned.len())
+                .filter(|&k| same_quantity(f, &free_owned, k, sole[i]))
+                .map(|k| free[k])
+                .collect();
+            if let Some((best, rest)) = same.split_first() {
+                return Outcome::Conflict {
+                    best: (*best).clone(),
+                    others: rest.iter().take(2).map(|m| (*m).clone()).collect(),
+                };
+            }
+            // A source that states the very value, or a meeting one in a loosely shared
+            // context, supports the figure: no hint.
+            if let Some(m) = all[i]
+                .iter()
+                .find(|m| (m.score >= WEAK && meets(f, m)) || (same_value(f, m) && meets(f, m)))
+            {
+                return Outcome::Supported(m.clone());
+            }
+            Outcome::Unmatched {
+                nearest: all[i].first().cloned(),
+            }
+        })
+        .collect()
+}
+
+/// A file name short enough for a message (`003_cd89….txt`).
+pub fn short_name(rel: &str) -> String {
+    let name = rel.rsplit('/').next().unwrap_or(rel);
+    let (stem, ext) = name.rsplit_once('.').unwrap_or((name, ""));
+    if stem.chars().count() > 12 {
+        let head: String = stem.chars().take(8).collect();
+        if ext.is_empty() {
+            format!("{head}…")
+        } else {
+            format!("{head}….{ext}")
+        }
+    } else {
+        name.to_string()
+    }
+}
+
+/// The figure as written (Markdown escapes undone), with its normalised value when that says
+/// something the text does not (`fifty billion dollars (= USD 50 billion)`).
+pub fn value_text(f: &Fact) -> String {
+    let norm = normalised(&f.figure);
+    let written = f
+        .written
+        .replace("\\$", "$")
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    let bare = |s: &str| -> String {
+        s.to_lowercase()
+            .replace(['$', ','], "")
+            .replace("usd ", "")
+            .replace(" (inferred)", "")
+            .replace("about ", "")
+            .replace("at most ", "")
+            .replace("at least ", "")
+    };
+    if bare(&written).contains(&bare(&norm)) {
+        written
+    } else {
+        format!("{written} (= {norm})")
+    }
+}
+
+/// Words that name what a figure measures, preferred in labels.
+const MEASURES: &[&str] = &[
+    "deficit",
+    "tariff",
+    "import",
+    "export",
+    "employee",
+    "purchase",
+    "revenue",
+    "profit",
+    "loss",
+    "budget",
+    "investment",
+    "good",
+    "price",
+    "sale",
+    "debt",
+    "growth",
+    "rate",
+    "cost",
+    "spending",
+    "ban",
+    "penalty",
+    "fine",
+    "population",
+    "vote",
+    "death",
+    "casualty",
+    "job",
+    "share",
+    "stake",
+    "income",
+    "wage",
+    "salary",
+    "subsidy",
+    "aid",
+    "loan",
+    "bond",
+    "reserve",
+    "output",
+    "production",
+];
+
+/// What the two figures are about, from the words they share (`ZTE employees`): names first,
+/// then a measure word, then the counted unit.
+pub fn label(note: &Fact, shared: &[String]) -> String {
+    let is_name = |w: &String| note.context.iter().any(|c| c.is_name && &c.surface == w);
+    let is_measure = |w: &String| MEASURES.contains(&super::words::key(&w.to_lowercase()).as_str());
+    // Names in the order the note writes them (`Harbor Freight`, not `Freight Harbor`).
+    let at = |w: &String| {
+        note.context
+            .iter()
+            .find(|c| &c.surface == w)
+            .map_or(usize::MAX, |c| c.at)
+    };
+    let mut names: Vec<&String> = shared.iter().filter(|w| is_name(w)).take(3).collect();
+    names.sort_by_key(|w| at(w));
+    let mut words: Vec<String> = names.into_iter().cloned().collect();
+    words.extend(
+        shared
+            .iter()
+            .filter(|w| !is_name(w) && is_measure(w))
+            .take(1)
+            .cloned(),
+    );
+    if note.key.dim == "count" && !note.key.unit.is_empty() {
+        let u = &note.key.unit;
+        if !words
+            .iter()
+            .any(|w| w.to_lowercase().starts_with(u.as_str()))
+        {
+            words.push(format!("{u}s"));
+        }
+    }
+    if words.is_empty() {
+        words = shared.iter().take(2).cloned().collect();
+    }
+    if words.is_empty() {
+        note.key.dim.to_string()
+    } else {
+        words.join(" ")
+    }
+}
+
+/// Why the two are taken as the same quantity.
+pub fn because(note: &Fact, shared: &[String]) -> String {
+    let what = match note.key.dim {
+        "ratio" => "share",
+        "pp" => "change in percentage points",
+        d => d,
+    };
+    if shared.is_empty() {
+        format!("Same {what}")
+    } else {
+        let w: Vec<String> = shared.iter().take(4).map(|s| format!("`{s}`")).collect();
+        format!("Same {what}: both mention {}", w.join(", "))
+    }
+}
+
+/// The `figure-conflict` findings of a note, from its pairing.
+pub fn check(
+    ix: &FactIndex,
+    note: &SourceFile,
+    facts: &[Fact],
+    pairing: &[Outcome],
+) -> Vec<Finding> {
+    let mut out = Vec::new();
+    for (f, o) in facts.iter().zip(pairing) {
+        let Outcome::Conflict { best, others } = o else {
+            continue;
+        };
+        let src = ix.fact(best.id);
+        let message = format!(
+            "{}: note says {}; {}:{} says {}. {}",
+            label(f, &best.shared),
+            value_text(f),
+            short_name(&src.rel),
+            src.line,
+            value_text(src),
+            because(f, &best.shared),
+        );
+        let mut finding = Finding::new(&note.rel, f.figure.span, codes::FIGURE_CONFLICT, message)
+            .with_related(
+                &src.rel,
+                src.figure.span,
+                format!("the source says {} here", value_text(src)),
+            );
+        for m in others {
+            let o = ix.fact(m.id);
+            finding = finding.with_related(
+                &o.rel,
+                o.figure.span,
+                format!("also compared with {} here", value_text(o)),
+            );
+        }
+        out.push(finding);
+    }
+    out
+}

@@ -1,0 +1,102 @@
+//! `sources-disagree`: two articles give different values for the same thing.
+//!
+//! Articles legitimately give different numbers for different dates and events, so this rule
+//! asks for much more than `figure-conflict`: a close context, shared measure words, and no
+//! calendar figures at all.
+
+use super::facts::{FactIndex, Match};
+use super::figure_conflict::{because, label, short_name, value_text};
+use super::{codes, Finding};
+use crate::corpus::SourceFile;
+
+/// Context similarity from which two articles' figures are the same quantity.
+pub const STRONG: f32 = 0.6;
+/// Articles less alike than this (cosine of their term vectors) tell different stories, whose
+/// figures may well differ.
+const SAME_STORY: f32 = 0.2;
+/// From this many articles on, the story gate applies.
+const STORY_MIN_ARTICLES: usize = 20;
+/// Largest ratio between two values still reported as a disagreement.
+const MAX_RATIO: f64 = 2.0;
+
+/// The disagreements of one article's figures with other articles' figures. With
+/// `once_per_pair`, a pair is reported only in the later of its two files (for whole-corpus runs).
+pub fn check(ix: &FactIndex, file: &SourceFile, once_per_pair: bool) -> Vec<Finding> {
+    let mut out = Vec::new();
+    if !ix.has_file(&file.rel) {
+        return out;
+    }
+    let Some(ff) = ix.files().find(|f| f.rel == file.rel) else {
+        return out;
+    };
+    for fact in &ff.facts {
+        if matches!(fact.key.dim, "date" | "duration" | "number") {
+            continue;
+        }
+        let ms: Vec<Match> = ix
+            .matches(fact, None)
+            .into_iter()
+            .filter(|m| {
+                *ix.fact(m.id).rel != *file.rel
+                    && m.score >= STRONG
+                    && m.shared.len() >= 2
+                    && m.measures_meet
+                    && m.close_word
+            })
+            .collect();
+        let Some(best) = ms.first() else { continue };
+        // Reports of one quantity differ by a little (212 against 200 billion); values far
+        // apart are nearly always different quantities (a firm's profit in two years).
+        let (a, b) = (
+            fact.figure.value.as_f64(),
+            ix.fact(best.id).figure.value.as_f64(),
+        );
+        let ratio = if a.abs() > b.abs() { a / b } else { b / a };
+        if !(ratio.is_finite() && ratio > 0.0 && ratio <= MAX_RATIO) {
+            continue;
+        }
+        // Any close figure elsewhere that agrees means the articles may simply say more than one thing.
+        if ms.iter().any(|m| fact.meets(ix.fact(m.id))) {
+            continue;
+        }
+        let other = ix.fact(best.id);
+        let story = ix.doc_similarity(&file.rel, &other.rel);
+        if std::env::var_os("CORPUS_LS_DEBUG_CHECK").is_some() {
+            eprintln!(
+                "SD {} {} story={story:.3} score={:.3}",
+                file.rel, other.rel, best.score
+            );
+        }
+        // A handful of articles is a folder about one story, and its term statistics too thin
+        // to tell stories apart: the gate only applies to larger corpora.
+        if ix.article_count() >= STORY_MIN_ARTICLES && story < SAME_STORY {
+            continue;
+        }
+        if once_per_pair && *other.rel > *file.rel {
+            continue;
+        }
+        let message = format!(
+            "{}: this article says {}; {}:{} says {}. {}",
+            label(fact, &best.shared),
+            value_text(fact),
+            short_name(&other.rel),
+            other.line,
+            value_text(other),
+            because(fact, &best.shared)
+        );
+        out.push(
+            Finding::new(
+                &file.rel,
+                fact.figure.span,
+                codes::SOURCES_DISAGREE,
+                message,
+            )
+            .with_related(
+                &other.rel,
+                other.figure.span,
+                format!("the other article says {} here", value_text(other)),
+            ),
+        );
+    }
+    out
+}

@@ -1,0 +1,245 @@
+//! The rules on marked fixture corpora: which note figures are flagged, and how.
+
+use super::fixture::corpus;
+use super::*;
+
+const ARTICLE: &str = "## Trade talks stall\n\n\
+Washington has threatened [[25 percent|percent 25]] tariffs on [[\\$50 billion|money 50e9 USD]] a year in Chinese goods, \
+on top of the duties already charged on [[\\$3 billion|money 3e9 USD]] a year of Chinese steel and aluminum exports.\n\n\
+Beijing said it would answer by blocking soybeans and other American goods, \
+[[more than one-third|fraction 0.3333 at_least lo=0.3333]] of its imports of American goods.\n\n\
+ZTE, a [[70,000-employee|count 70000 employee]] telecommunications maker, was barred from buying American chips \
+for [[seven years|duration 2555 day]].\n";
+
+fn findings(note: &str) -> Vec<Finding> {
+    let c = corpus(&[("articles/talks.md", ARTICLE), ("notes/n.md", note)]);
+    let checker = Checker::new(&c, CheckSettings::default());
+    checker.check_file(&c, "notes/n.md")
+}
+
+/// The flagged texts of one code.
+fn flagged(note: &str, code: &str) -> Vec<String> {
+    let c = corpus(&[("notes/n.md", note)]);
+    let text = c.files[0].text.clone();
+    findings(note)
+        .into_iter()
+        .filter(|f| f.code == code)
+        .map(|f| f.span.slice(&text).to_string())
+        .collect()
+}
+
+#[test]
+fn wrong_count_is_a_conflict_with_an_actionable_message() {
+    let fs = findings("ZTE, the telecommunications maker, has [[about 90,000 employees|count 90000 employee approx]].\n");
+    let conflict: Vec<_> = fs
+        .iter()
+        .filter(|f| f.code == codes::FIGURE_CONFLICT)
+        .collect();
+    assert_eq!(conflict.len(), 1, "{fs:#?}");
+    let m = &conflict[0].message;
+    assert!(m.contains("note says about 90,000 employees"), "{m}");
+    assert!(m.contains("talks.md:7 says 70,000-employee"), "{m}");
+    assert!(m.contains("ZTE"), "{m}");
+    assert_eq!(conflict[0].severity, Severity::Warning);
+    assert_eq!(conflict[0].related.len(), 1);
+    assert_eq!(conflict[0].related[0].rel, "articles/talks.md");
+}
+
+#[test]
+fn restatements_in_other_words_and_notations_are_silent() {
+    for note in [
+        "ZTE, a telecommunications maker, has [[about 70,000 workers|count 70000 worker approx]].\n",
+        "The US threatened tariffs on [[fifty billion dollars|money 50e9 USD]] of Chinese goods a year.\n",
+        "The retaliation would hit [[38%|percent 38]] of Chinese imports of American goods.\n",
+        "ZTE was barred from buying American chips for [[84 months|duration 2520 day]].\n",
+        "Tariffs were already charged on [[$3bn|money 3e9 USD]] of Chinese steel and aluminum.\n",
+    ] {
+        let fs = findings(note);
+        assert!(fs.iter().all(|f| f.code != codes::FIGURE_CONFLICT), "{note}: {fs:#?}");
+        assert!(fs.iter().all(|f| f.code != codes::FIGURE_UNSUPPORTED), "{note}: {fs:#?}");
+    }
+}
+
+#[test]
+fn wrong_money_percent_share_and_duration_are_caught() {
+    for (note, wrong) in [
+        ("The US threatened tariffs on [[$60 billion|money 60e9 USD]] a year of Chinese goods.\n", "$60 billion"),
+        ("Washington threatened [[30 percent|percent 30]] tariffs on Chinese goods.\n", "30 percent"),
+        ("Blocking soybeans would hit [[a quarter|fraction 0.25]] of Chinese imports of American goods.\n", "a quarter"),
+        ("ZTE was barred from buying American chips for [[five years|duration 1825 day]].\n", "five years"),
+        ("Duties were already charged on [[$8 billion|money 8e9 USD]] of Chinese steel and aluminum exports.\n", "$8 billion"),
+    ] {
+        assert_eq!(flagged(note, codes::FIGURE_CONFLICT), vec![wrong.to_string()], "{note}");
+    }
+}
+
+#[test]
+fn only_the_wrong_figure_of_a_pair_is_flagged() {
+    let note = "Washington threatened [[25 percent|percent 25]] tariffs on [[$60 billion|money 60e9 USD]] a year in Chinese goods, \
+                besides duties on [[$3 billion|money 3e9 USD]] of steel and aluminum.\n";
+    assert_eq!(
+        flagged(note, codes::FIGURE_CONFLICT),
+        vec!["$60 billion".to_string()]
+    );
+}
+
+#[test]
+fn a_figure_about_something_else_is_unsupported_not_a_conflict() {
+    let note = "Apple opened new stores worth [[$2 billion|money 2e9 USD]] in Texas.\n";
+    assert!(flagged(note, codes::FIGURE_CONFLICT).is_empty());
+    assert_eq!(
+        flagged(note, codes::FIGURE_UNSUPPORTED),
+        vec!["$2 billion".to_string()]
+    );
+}
+
+#[test]
+fn suppression_and_severity_overrides() {
+    let note = "<!-- corpus-ls: ignore figure-conflict -->\nZTE has [[90,000 employees|count 90000 employee]], a telecommunications maker.\n";
+    assert!(flagged(note, codes::FIGURE_CONFLICT).is_empty());
+    let c = corpus(&[
+        ("articles/talks.md", ARTICLE),
+        (
+            "notes/n.md",
+            "ZTE, a telecommunications maker, has [[90,000 employees|count 90000 employee]].\n",
+        ),
+    ]);
+    let s = CheckSettings::parse("[severity]\nfigure-conflict = \"error\"\n");
+    let fs = Checker::new(&c, s).check_file(&c, "notes/n.md");
+    assert_eq!(fs[0].severity, Severity::Error);
+    let s = CheckSettings::parse("[severity]\nfigure-conflict = \"off\"\n");
+    assert!(Checker::new(&c, s).check_file(&c, "notes/n.md").is_empty());
+}
+
+#[test]
+fn named_sources_are_used_first_and_missing_ones_are_findings() {
+    let other = "ZTE, a telecommunications maker, has [[80,000 employees|count 80000 employee]].\n";
+    let note = "---\nsources: [../articles/talks.md, ../../outside.md, nowhere.md]\n---\n\
+                ZTE, the telecommunications maker, has [[80,000 employees|count 80000 employee]].\n";
+    let c = corpus(&[
+        ("articles/other.md", other),
+        ("articles/talks.md", ARTICLE),
+        ("notes/n.md", note),
+    ]);
+    let fs = Checker::new(&c, CheckSettings::default()).check_file(&c, "notes/n.md");
+    let conflicts: Vec<_> = fs
+        .iter()
+        .filter(|f| f.code == codes::FIGURE_CONFLICT)
+        .collect();
+    assert_eq!(conflicts.len(), 1, "{fs:#?}");
+    assert_eq!(conflicts[0].related[0].rel, "articles/talks.md");
+    let missing: Vec<_> = fs
+        .iter()
+        .filter(|f| f.code == codes::SOURCE_MISSING)
+        .collect();
+    assert_eq!(missing.len(), 2);
+    assert!(missing[0].message.contains("leaves the corpus root"));
+    assert!(missing[1].message.contains("names no file"));
+}
+
+#[test]
+fn articles_that_disagree_are_reported_once_in_the_later_file() {
+    let a = "ZTE, a [[70,000-employee|count 70000 employee]] telecommunications maker, stopped its factories.\n";
+    let b = "ZTE, a [[75,000-employee|count 75000 employee]] telecommunications maker, stopped its factories.\n";
+    let c = corpus(&[("a.md", a), ("b.md", b)]);
+    let ck = Checker::new(&c, CheckSettings::default());
+    let all = ck.check_corpus(&c);
+    assert_eq!(all.len(), 1, "{all:#?}");
+    assert_eq!(all[0].rel, "b.md");
+    assert_eq!(all[0].code, codes::SOURCES_DISAGREE);
+    assert_eq!(all[0].severity, Severity::Information);
+    assert_eq!(ck.check_file(&c, "a.md").len(), 1);
+}
+
+#[test]
+fn updating_a_note_keeps_the_index_and_an_article_rebuilds_it() {
+    let c = corpus(&[("articles/talks.md", ARTICLE), ("notes/n.md", "x")]);
+    let ck = Checker::new(&c, CheckSettings::default());
+    let same = ck.updated(&c, "notes/n.md");
+    assert!(Arc::ptr_eq(&ck.facts, &same.facts));
+    let c2 = corpus(&[("articles/talks.md", "ZTE has [[5 staff|count 5 staff]].")]);
+    let re = ck.updated(&c2, "articles/talks.md");
+    assert_eq!(re.facts.len(), 1);
+}
+
+#[test]
+fn an_equal_value_is_the_partner_even_when_another_context_is_closer() {
+    let article = "Kestrel expects to lose [[$2.4 billion|money 2.4e9 USD]] in the first half.\n\n\
+                   Analysts said its cash reserves of [[about $9 billion|money 9e9 USD approx]] would last six months.\n";
+    let note = "Kestrel expects a loss of [[$2.4 billion|money 2.4e9 USD]], with cash reserves of [[$19 billion|money 19e9 USD]].\n";
+    let c = corpus(&[("kestrel.md", article), ("notes/n.md", note)]);
+    let fs = Checker::new(&c, CheckSettings::default()).check_file(&c, "notes/n.md");
+    let text = c.file("notes/n.md").unwrap().text.clone();
+    let flagged: Vec<&str> = fs
+        .iter()
+        .filter(|f| f.code == codes::FIGURE_CONFLICT)
+        .map(|f| f.span.slice(&text))
+        .collect();
+    assert_eq!(flagged, ["$19 billion"], "{fs:#?}");
+}
+
+#[test]
+fn bullets_are_separate_clauses() {
+    // The second bullet's words must not make the first figure look like the article's.
+    let article = "Harbor Line cut [[40 percent|percent 40]] of its Asian routes.\n";
+    let note = "- Staff turnover was [[12 percent|percent 12]] last year.\n- Harbor Line cut its Asian routes.\n";
+    let c = corpus(&[("a.md", article), ("notes/n.md", note)]);
+    let fs = Checker::new(&c, CheckSettings::default()).check_file(&c, "notes/n.md");
+    assert!(
+        fs.iter().all(|f| f.code != codes::FIGURE_CONFLICT),
+        "{fs:#?}"
+    );
+}
+
+#[test]
+fn weekday_mismatch_in_an_article_uses_the_written_year() {
+    let c = corpus(&[(
+        "a.txt",
+        "The vote took place on Monday, June 5, 2018, in the capital.\n",
+    )]);
+    let fs = Checker::new(&c, CheckSettings::default()).check_corpus(&c);
+    assert_eq!(fs.len(), 1, "{fs:#?}");
+    assert_eq!(fs[0].code, codes::WEEKDAY_MISMATCH);
+    assert_eq!(fs[0].message, "June 5, 2018 was a Tuesday, not a Monday");
+    assert_eq!(fs[0].related.len(), 1);
+}
+
+#[test]
+fn odd_spans_and_text_do_not_panic() {
+    let mut c = corpus(&[
+        (
+            "a.md",
+            "Émoji 🎉 — ZTE has [[70,000 employees|count 70000 employee]]. Monday, June 5\n",
+        ),
+        (
+            "notes/n.md",
+            "🎉🎉 ZTE has [[90,000 employees|count 90000 employee]]\r\n",
+        ),
+    ]);
+    // Spans past the end and inside a character, as a stale analysis might carry.
+    for f in &mut c.files {
+        let mut file = (**f).clone();
+        for fig in &mut file.analysis.figures {
+            fig.span = crate::model::Span::new(1, file.text.len() + 40);
+        }
+        *f = Arc::new(file);
+    }
+    let ck = Checker::new(&c, CheckSettings::default());
+    let _ = ck.check_corpus(&c);
+    let _ = ck.check_file(&c, "notes/n.md");
+    let _ = ck.check_file(&c, "missing.md");
+    let empty = corpus(&[("notes/e.md", ""), ("e.md", "")]);
+    assert!(Checker::new(&empty, CheckSettings::default())
+        .check_corpus(&empty)
+        .is_empty());
+}
+
+#[test]
+fn values_far_apart_are_different_quantities_not_a_disagreement() {
+    let a = "ZTE, a [[70,000-employee|count 70000 employee]] telecommunications maker, stopped its factories.\n";
+    let b = "ZTE, a [[700-employee|count 700 employee]] telecommunications maker, stopped its factories.\n";
+    let c = corpus(&[("a.md", a), ("b.md", b)]);
+    assert!(Checker::new(&c, CheckSettings::default())
+        .check_corpus(&c)
+        .is_empty());
+}

@@ -1,0 +1,559 @@
+//! Content words for matching figures: lowercase, stop words dropped, crude stems, a few synonyms.
+//!
+//! Notes restate articles in other words; matching on stems and a handful of synonyms
+//! (`workers` ~ `employees`, `gap` ~ `deficit`) lets the same quantity meet across wordings.
+
+use crate::model::Span;
+
+/// One content word: its matching key and where it stands in the text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Word {
+    /// The normalised key (stemmed, synonyms folded).
+    pub key: String,
+    /// The surface form, lowercased, for messages.
+    pub surface: String,
+    /// Source bytes.
+    pub span: Span,
+}
+
+/// Words too common to say what a figure measures.
+const STOP: &[&str] = &[
+    "a",
+    "about",
+    "above",
+    "after",
+    "again",
+    "against",
+    "ago",
+    "all",
+    "almost",
+    "also",
+    "am",
+    "an",
+    "and",
+    "any",
+    "are",
+    "around",
+    "as",
+    "at",
+    "be",
+    "been",
+    "before",
+    "being",
+    "below",
+    "between",
+    "both",
+    "but",
+    "by",
+    "can",
+    "could",
+    "did",
+    "do",
+    "does",
+    "down",
+    "during",
+    "each",
+    "even",
+    "ever",
+    "few",
+    "for",
+    "from",
+    "further",
+    "had",
+    "has",
+    "have",
+    "having",
+    "he",
+    "her",
+    "here",
+    "him",
+    "his",
+    "how",
+    "i",
+    "if",
+    "in",
+    "into",
+    "is",
+    "it",
+    "its",
+    "just",
+    "least",
+    "less",
+    "like",
+    "many",
+    "may",
+    "me",
+    "might",
+    "more",
+    "most",
+    "much",
+    "must",
+    "my",
+    "nearly",
+    "no",
+    "nor",
+    "not",
+    "now",
+    "of",
+    "off",
+    "on",
+    "once",
+    "one",
+    "only",
+    "or",
+    "other",
+    "our",
+    "out",
+    "over",
+    "own",
+    "per",
+    "roughly",
+    "said",
+    "same",
+    "say",
+    "says",
+    "she",
+    "should",
+    "so",
+    "some",
+    "such",
+    "than",
+    "that",
+    "the",
+    "their",
+    "them",
+    "then",
+    "there",
+    "these",
+    "they",
+    "this",
+    "those",
+    "through",
+    "to",
+    "too",
+    "under",
+    "until",
+    "up",
+    "upon",
+    "very",
+    "was",
+    "we",
+    "were",
+    "what",
+    "when",
+    "where",
+    "which",
+    "while",
+    "who",
+    "whom",
+    "why",
+    "will",
+    "with",
+    "would",
+    "you",
+    "your",
+    "s",
+    "t",
+    "mr",
+    "mrs",
+    "ms",
+    "dr",
+    "according",
+    "some",
+    "approximately",
+    "exactly",
+    "just",
+    "note",
+    "notes",
+    "article",
+    "articles",
+    "source",
+    "sources",
+    "states",
+    "stated",
+    "reports",
+    "reported",
+    "reportedly",
+    "around",
+    "within",
+    "without",
+    "onto",
+    "via",
+    "there",
+    "still",
+    "yet",
+    "got",
+    "get",
+    "gets",
+    "put",
+    "made",
+    "make",
+    "makes",
+    "take",
+    "took",
+    "new",
+    "zero",
+    "two",
+    "three",
+    "four",
+    "five",
+    "six",
+    "seven",
+    "eight",
+    "nine",
+    "ten",
+    "eleven",
+    "twelve",
+    "twenty",
+    "thirty",
+    "forty",
+    "fifty",
+    "sixty",
+    "seventy",
+    "eighty",
+    "ninety",
+    "hundred",
+    "thousand",
+    "million",
+    "billion",
+    "trillion",
+    "bn",
+    "mn",
+    "m",
+    "k",
+    "percent",
+    "per cent",
+    "pct",
+    "dollar",
+    "dollars",
+    "usd",
+    "yuan",
+    "euro",
+    "euros",
+    "pound",
+    "pounds",
+    "half",
+    "third",
+    "thirds",
+    "quarter",
+    "quarters",
+    "fifth",
+    "fifths",
+    "first",
+    "second",
+    "last",
+    "next",
+    "previous",
+    "later",
+    "earlier",
+    "already",
+    "nbsp",
+    "story",
+    "stories",
+    "piece",
+    "count",
+    "figure",
+    "figures",
+    "total",
+];
+
+/// Month and weekday names: dates are matched by value, so these say little about the subject.
+const CALENDAR: &[&str] = &[
+    "january",
+    "february",
+    "march",
+    "april",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+    "jan",
+    "feb",
+    "mar",
+    "apr",
+    "jun",
+    "jul",
+    "aug",
+    "sep",
+    "sept",
+    "oct",
+    "nov",
+    "dec",
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
+];
+
+/// Folds of words that name the same measured thing, to the first word of each group.
+const SYNONYMS: &[&[&str]] = &[
+    &[
+        "employee",
+        "worker",
+        "staff",
+        "staffer",
+        "workforce",
+        "employ",
+        "employs",
+        "employed",
+    ],
+    &["deficit", "gap", "imbalance", "shortfall", "surplus"],
+    &["tariff", "duty", "duties", "levy", "levies"],
+    &["purchase", "buy", "buying", "bought", "purchasing"],
+    &["import", "imported", "importing"],
+    &[
+        "export",
+        "exported",
+        "exporting",
+        "shipment",
+        "sale",
+        "sell",
+        "selling",
+        "sold",
+    ],
+    &["ban", "prohibition", "embargo"],
+    &["loss", "lose", "losing", "lost", "losses"],
+    &["penalty", "fine", "sanction"],
+    &[
+        "talk",
+        "negotiation",
+        "negotiate",
+        "negotiated",
+        "meeting",
+        "summit",
+    ],
+    &["good", "product", "merchandise"],
+    &["company", "firm", "corporation"],
+    &[
+        "end",
+        "ended",
+        "ending",
+        "close",
+        "closed",
+        "conclude",
+        "concluded",
+        "finish",
+        "finished",
+    ],
+    &["begin", "began", "start", "started", "open", "opened"],
+    &[
+        "cut",
+        "reduction",
+        "reduce",
+        "reducing",
+        "narrow",
+        "narrowing",
+        "trim",
+    ],
+    &[
+        "us",
+        "u.s",
+        "usa",
+        "america",
+        "american",
+        "washington",
+        "united",
+    ],
+    &["china", "chinese", "beijing"],
+    &["year", "annual", "annually", "yearly"],
+];
+
+/// True for a stop word.
+pub fn is_stop(w: &str) -> bool {
+    STOP.contains(&w) || CALENDAR.contains(&w)
+}
+
+/// The synonym group key of a word form, if it is in one.
+fn group_of(w: &str) -> Option<&'static str> {
+    SYNONYMS.iter().find(|g| g.contains(&w)).map(|g| g[0])
+}
+
+/// Strips plural endings (`tariffs` -> `tariff`, `taxes` -> `tax`).
+fn singular(w: &str) -> &str {
+    let n = w.len();
+    if n > 4
+        && (w.ends_with("sses") || w.ends_with("shes") || w.ends_with("ches") || w.ends_with("xes"))
+    {
+        &w[..n - 2]
+    } else if n > 3
+        && w.ends_with('s')
+        && !w.ends_with("ss")
+        && !w.ends_with("us")
+        && !w.ends_with("ies")
+    {
+        &w[..n - 1]
+    } else {
+        w
+    }
+}
+
+/// A crude English stem: plural, `-ed` / `-ing`, a final `e` and a doubled last consonant go, so
+/// `dated`, `dates` and `date` meet, as do `stopped` and `stop`.
+pub fn stem(w: &str) -> String {
+    let w = w.trim_matches('\'');
+    if w.len() > 4 && w.ends_with("ies") {
+        return format!("{}y", &w[..w.len() - 3]);
+    }
+    let mut s = singular(w).to_string();
+    for suffix in ["ing", "ed"] {
+        if s.len() >= suffix.len() + 3 && s.ends_with(suffix) {
+            s.truncate(s.len() - suffix.len());
+            break;
+        }
+    }
+    if s.len() > 3 && s.ends_with('e') {
+        s.pop();
+    }
+    let b = s.as_bytes();
+    if b.len() > 3 && b[b.len() - 1] == b[b.len() - 2] && !b"aeiouls".contains(&b[b.len() - 1]) {
+        s.pop();
+    }
+    s
+}
+
+/// Keys are cut to this many characters, a crude stemmer that meets `threatened` and `threat`.
+const KEY_CHARS: usize = 6;
+
+/// The matching key of a lowercase word: synonym fold (of the word, its singular or its stem),
+/// else the stem cut to [`KEY_CHARS`].
+pub fn key(lower: &str) -> String {
+    let st = stem(lower);
+    if let Some(g) = group_of(lower)
+        .or_else(|| group_of(singular(lower)))
+        .or_else(|| group_of(&st))
+    {
+        return g.to_string();
+    }
+    st.chars().take(KEY_CHARS).collect()
+}
+
+/// The content words of `text[range]`, with source spans (offset by `range.start`).
+pub fn content_words(text: &str, range: Span) -> Vec<Word> {
+    let range = clamp(text, range);
+    let slice = &text[range.start..range.end];
+    let mut out = Vec::new();
+    let mut start: Option<usize> = None;
+    let bytes: Vec<(usize, char)> = slice.char_indices().collect();
+    let flush = |s: usize, e: usize, out: &mut Vec<Word>| {
+        let raw = &slice[s..e];
+        let lower = raw.to_lowercase();
+        let lower = lower.trim_matches(|c: char| c == '\'' || c == '-');
+        let lower = lower.strip_suffix("'s").unwrap_or(lower);
+        if lower.chars().count() < 2 || is_stop(lower) || !lower.chars().any(|c| c.is_alphabetic())
+        {
+            return;
+        }
+        out.push(Word {
+            key: key(lower),
+            surface: lower.to_string(),
+            span: Span::new(range.start + s, range.start + e),
+        });
+    };
+    for (i, &(off, c)) in bytes.iter().enumerate() {
+        // Inner apostrophes and hyphens keep a word together (`China's`, `high-tech`).
+        let inner = (c == '\'' || c == '’' || c == '-' || c == '.')
+            && start.is_some()
+            && bytes.get(i + 1).is_some_and(|(_, d)| d.is_alphanumeric());
+        if c.is_alphanumeric() || inner {
+            if start.is_none() {
+                start = Some(off);
+            }
+        } else if let Some(s) = start.take() {
+            flush(s, off, &mut out);
+        }
+    }
+    if let Some(s) = start {
+        flush(s, slice.len(), &mut out);
+    }
+    // Hyphenated compounds also count by their parts (`70,000-employee`, `high-tech`).
+    let mut parts = Vec::new();
+    out.retain(|w| {
+        !(w.surface.contains('-') && w.surface.chars().any(|c| c.is_ascii_digit())) || {
+            parts.push(w.clone());
+            false
+        }
+    });
+    let compounds = std::mem::take(&mut parts);
+    for w in out.iter().chain(compounds.iter()) {
+        if w.surface.contains('-') {
+            let mut off = w.span.start;
+            for p in text[w.span.start..w.span.end].split('-') {
+                let lower = p.to_lowercase();
+                if lower.len() >= 2 && !is_stop(&lower) && lower.chars().any(|c| c.is_alphabetic())
+                {
+                    parts.push(Word {
+                        key: key(&lower),
+                        surface: lower.clone(),
+                        span: Span::new(off, off + p.len()),
+                    });
+                }
+                off += p.len() + 1;
+            }
+        }
+    }
+    out.extend(parts);
+    out.sort_by_key(|w| w.span.start);
+    out
+}
+
+/// `span` cut to the text and to char boundaries.
+pub fn clamp(text: &str, span: Span) -> Span {
+    let mut s = span.start.min(text.len());
+    let mut e = span.end.min(text.len()).max(s);
+    while !text.is_char_boundary(s) {
+        s -= 1;
+    }
+    while !text.is_char_boundary(e) {
+        e += 1;
+    }
+    Span::new(s, e)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn keys(t: &str) -> Vec<String> {
+        content_words(t, Span::new(0, t.len()))
+            .into_iter()
+            .map(|w| w.key)
+            .collect()
+    }
+
+    #[test]
+    fn stems_and_synonyms_meet() {
+        assert_eq!(keys("ZTE workers"), keys("zte employees"));
+        assert_eq!(key("tariffs"), "tariff");
+        assert_eq!(key("companies"), "company");
+        assert_eq!(key("threatened"), key("threat"));
+        assert_eq!(key("telecom"), key("telecommunications"));
+        assert_eq!(key("dated"), key("dates"));
+        assert_eq!(key("stopped"), key("stop"));
+        assert_eq!(key("purchases"), "purchase");
+        assert_eq!(key("employees"), "employee");
+        assert_eq!(key("gap"), "deficit");
+    }
+
+    #[test]
+    fn drops_stop_words_numbers_and_keeps_compound_parts() {
+        assert_eq!(
+            keys("the 70,000-employee company"),
+            vec!["employee", "company"]
+        );
+        assert_eq!(keys("China's exports"), vec!["china", "export"]);
+        assert!(keys("about 50 billion dollars").is_empty());
+    }
+
+    #[test]
+    fn odd_ranges_do_not_panic() {
+        let t = "héllo wörld";
+        let _ = content_words(t, Span::new(2, 100));
+        let _ = content_words("", Span::new(0, 0));
+    }
+}
