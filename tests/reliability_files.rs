@@ -3,7 +3,7 @@
 
 mod reliability_support;
 
-use reliability_support::{check_span_positions, run, Sandbox, CANARY};
+use reliability_support::{check_finishes, check_span_positions, run, Sandbox, CANARY};
 use serde_json::Value;
 
 /// Ordinary prose of our own with names and figures, one paragraph.
@@ -40,6 +40,8 @@ fn latin1_bytes_are_decoded_said_and_positions_stay_file_bytes() {
         "no entity found after the invalid byte: {objs:?}"
     );
     run(&sb.root, &["entities", "--format", "json"]).expect_code(0, "entities");
+    let (_, r) = check_finishes(&sb.root);
+    assert!(r.stderr.contains("invalid UTF-8"), "check: {}", r.stderr);
 }
 
 #[test]
@@ -82,6 +84,8 @@ fn binary_nul_and_empty_files() {
         .collect();
     assert!(files.iter().any(|f| f == "good.md"), "{files:?}");
     assert!(!files.iter().any(|f| f == "photo.txt"), "{files:?}");
+    let (_, r) = check_finishes(&sb.root);
+    assert!(r.stderr.contains("photo.txt"), "check: {}", r.stderr);
 }
 
 #[test]
@@ -103,6 +107,8 @@ fn oversized_file_is_skipped_with_a_reason() {
     let r = run(&sb.root, &["spans", "small.md", "--format", "json"]);
     r.expect_code(0, "spans small.md");
     check_span_positions(&sb.root, &r.json_lines());
+    let (_, r) = check_finishes(&sb.root);
+    assert!(r.stderr.contains("huge.md"), "check: {}", r.stderr);
 }
 
 #[test]
@@ -130,6 +136,7 @@ fn two_megabyte_single_line_finishes_with_right_positions() {
     );
     let r = run(&sb.root, &["spans", "oneline.txt"]);
     r.expect_code(0, "human spans of a 2 MB line");
+    check_finishes(&sb.root);
 }
 
 #[test]
@@ -154,6 +161,7 @@ fn bom_crlf_and_lone_cr_positions() {
             assert!(!entity_texts(&objs).is_empty(), "{objs:?}");
         }
     }
+    check_finishes(&sb.root);
 }
 
 #[test]
@@ -180,6 +188,7 @@ fn emoji_and_flags_before_entities() {
         );
         assert!(objs.iter().any(|o| o["kind"] == "figure"), "{f}: {objs:?}");
     }
+    check_finishes(&sb.root);
 }
 
 #[test]
@@ -203,6 +212,7 @@ fn sixty_level_deep_folders() {
     check_span_positions(&sb.root, &objs);
     let r = run(&sb.root, &["spans", &deep, "--format", "json"]);
     r.expect_code(0, "spans of a deep file");
+    check_finishes(&sb.root);
 }
 
 #[cfg(unix)]
@@ -250,6 +260,9 @@ fn symlink_loops_and_links_out_of_the_root() {
     }
     let r = run(&sb.root, &["mentions", CANARY]);
     r.expect_code(1, "mentions of the canary");
+    let (_, r) = check_finishes(&sb.root);
+    r.expect_no_canary("check");
+    assert!(r.stderr.contains("outside the root"), "check: {}", r.stderr);
 }
 
 #[test]
@@ -278,6 +291,12 @@ fn broken_config_is_reported_and_defaults_apply() {
         );
         let r = run(&sb.root, &["spans", "a.md", "--format", "json"]);
         r.expect_code(0, &format!("spans with bad config {i}"));
+        let (_, r) = check_finishes(&sb.root);
+        assert!(
+            r.all().contains("corpus-ls.toml"),
+            "check, config {i}: {}",
+            r.all()
+        );
     }
 }
 
@@ -293,6 +312,9 @@ fn config_link_out_of_the_root_is_not_read() {
     r.expect_code(1, "mentions of an alias from outside");
     // The query echoes the alias; the canonical name would only come from the outside config.
     assert!(!r.all().contains("Quillon"), "{}", r.all());
+    check_finishes(&sb.root).1.expect_no_canary("check");
+    let r = run(&sb.root, &["check"]);
+    r.expect_no_canary("human check");
 }
 
 #[cfg(unix)]
@@ -313,6 +335,7 @@ fn brat_link_out_of_the_root_is_not_read() {
             .any(|o| o["type"] == "MISC" && o["start_byte"] == 0),
         "annotations from outside the root were applied: {objs:?}"
     );
+    check_finishes(&sb.root);
 }
 
 #[test]
@@ -336,6 +359,29 @@ fn note_sources_outside_the_root_or_missing() {
             .expect_no_canary(&args.join(" "));
         assert!(!r.stdout.contains("root:x:0"), "passwd leaked");
     }
+    let (findings, r) = check_finishes(&sb.root);
+    r.expect_no_canary("check");
+    assert!(!r.all().contains("root:x:0"), "passwd leaked");
+    assert_eq!(r.code, Some(1), "source-missing is a warning");
+    for path in [
+        "../../outside/canary.md",
+        "../../../../../../etc/passwd",
+        "/etc/hostname",
+        "missing.md",
+    ] {
+        assert!(
+            findings.iter().any(|f| f["code"] == "source-missing"
+                && f["file"] == "notes/claims.md"
+                && f["message"].as_str().unwrap_or("").contains(path)),
+            "no finding for the source {path}: {findings:?}"
+        );
+    }
+    assert!(
+        !findings
+            .iter()
+            .any(|f| f["message"].as_str().unwrap_or("").contains("mills.md`")),
+        "the good source was reported: {findings:?}"
+    );
 }
 
 /// Every file the CLI opens (seen with strace) resolves below the root or outside the sandbox
@@ -370,9 +416,7 @@ fn strace_sees_no_open_outside_the_root() {
         vec!["mentions", "Maria Delgado"],
         vec!["spans", "a.md", "plain.txt", "notes/n.md"],
     ];
-    if check_command_exists() {
-        cmds.push(vec!["check", "--format", "json"]);
-    }
+    cmds.push(vec!["check", "--format", "json"]);
     for args in cmds {
         let log = base.join("strace.log");
         let mut cmd = std::process::Command::new("strace");
@@ -417,12 +461,4 @@ fn strace_sees_no_open_outside_the_root() {
         assert_eq!(execs, 1, "{args:?} ran a program:\n{trace}");
         r.expect_no_canary(&format!("{args:?}"));
     }
-}
-
-/// True once the `check` subcommand is in the binary.
-fn check_command_exists() -> bool {
-    std::process::Command::new(env!("CARGO_BIN_EXE_corpus-ls"))
-        .args(["check", "--help"])
-        .output()
-        .is_ok_and(|o| o.status.success())
 }

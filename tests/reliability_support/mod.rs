@@ -200,22 +200,38 @@ pub fn utf16_position(bytes: &[u8], at: usize) -> (u64, u64) {
     (line, col as u64)
 }
 
-/// Checks every object of a `spans --format json` run against the file's bytes: the byte range
-/// lies inside the file, its bytes are the `text` (where the file is valid UTF-8 there), and the
-/// `range` is the UTF-16 position of the bytes. Returns the objects.
+/// Checks every object of a `spans`/`mentions`/`check --format json` run (and each `related`
+/// location) against the file's bytes: the byte range lies inside the file, its bytes are the
+/// `text` when there is one, and the `range` is the UTF-16 position of the bytes. Returns them.
 pub fn check_span_positions(root: &Path, objs: &[Value]) -> Vec<Value> {
-    for o in objs {
-        let file = o["file"].as_str().expect("file");
+    let related: Vec<Value> = objs
+        .iter()
+        .filter_map(|o| o["related"].as_array())
+        .flatten()
+        .cloned()
+        .collect();
+    for o in objs.iter().chain(&related) {
+        let Some(file) = o["file"].as_str() else {
+            continue;
+        };
         let bytes = std::fs::read(root.join(file)).expect("read the file the span names");
         let (a, b) = (
             o["start_byte"].as_u64().expect("start_byte") as usize,
             o["end_byte"].as_u64().expect("end_byte") as usize,
         );
         assert!(a <= b && b <= bytes.len(), "span out of the file: {o}");
-        if let Ok(s) = std::str::from_utf8(&bytes[a..b]) {
-            assert_eq!(Some(s), o["text"].as_str(), "bytes differ from text: {o}");
-        } else {
-            panic!("span {a}..{b} does not cover whole UTF-8 characters of the file: {o}");
+        match std::str::from_utf8(&bytes[a..b]) {
+            Ok(s) if o.get("text").is_some() => {
+                assert_eq!(Some(s), o["text"].as_str(), "bytes differ from text: {o}")
+            }
+            Ok(_) => {}
+            // Invalid UTF-8 inside the span: its ends must still be character boundaries.
+            Err(_) => assert!(
+                [a, b]
+                    .iter()
+                    .all(|&i| i == bytes.len() || (bytes[i] as i8) >= -0x40),
+                "span {a}..{b} splits a UTF-8 character of the file: {o}"
+            ),
         }
         for (key, at) in [("start", a), ("end", b)] {
             let (line, col) = utf16_position(&bytes, at);
@@ -230,4 +246,21 @@ pub fn check_span_positions(root: &Path, objs: &[Value]) -> Vec<Value> {
         }
     }
     objs.to_vec()
+}
+
+/// Runs `check --format json` at the root: it must finish with 0 or 1 (findings), never a
+/// usage error or a panic, with right positions; `--fail-on never` must exit 0. Returns the
+/// findings and the run.
+pub fn check_finishes(root: &Path) -> (Vec<Value>, Run) {
+    let r = run(root, &["check", "--format", "json"]);
+    assert!(
+        matches!(r.code, Some(0 | 1)),
+        "check exit status {:?}\n{}",
+        r.code,
+        r.stderr
+    );
+    assert!(!r.stderr.contains("panicked"), "{}", r.stderr);
+    let objs = check_span_positions(root, &r.json_lines());
+    run(root, &["check", "--fail-on", "never"]).expect_code(0, "check --fail-on never");
+    (objs, r)
 }
