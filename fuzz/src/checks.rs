@@ -135,7 +135,7 @@ pub fn figures(data: &[u8]) {
     };
     for f in figures::extract(&t, &segs, &ctx) {
         in_text(&t, f.span, "figure");
-        if let (Some(lo), Some(hi)) = (f.low, f.high) {
+        if let (Some(lo), Some(hi)) = (f.low.map(|v| v.as_f64()), f.high.map(|v| v.as_f64())) {
             assert!(!(lo > hi), "figure {:?}: low {lo} above high {hi}", f.span);
         }
     }
