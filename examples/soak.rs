@@ -51,6 +51,11 @@ fn main() {
     s.wait_progress_end();
     let index_time = t0.elapsed();
     let rss_indexed = s.rss_kb();
+    eprintln!(
+        "soak: indexed in {:.1} s, VmRSS {:.1} MB",
+        index_time.as_secs_f64(),
+        rss_indexed as f64 / 1024.0
+    );
     let u = uri(&note_path);
     s.notify(
         "textDocument/didOpen",
@@ -123,9 +128,13 @@ fn main() {
         model.replace_range(a..b, &text);
         if i % 50 == 0 {
             let h0 = Instant::now();
+            let mut at = rnd(model.len() + 1).min(model.len());
+            while !model.is_char_boundary(at) {
+                at -= 1;
+            }
             let r = s.request(
                 "textDocument/hover",
-                json!({"textDocument": {"uri": u}, "position": lsp_pos(&model, rnd(model.len() + 1).min(model.len()))}),
+                json!({"textDocument": {"uri": u}, "position": lsp_pos(&model, at)}),
             );
             hover_max = hover_max.max(h0.elapsed());
             if r.get("result").is_none() && r.get("error").is_none() {
@@ -144,6 +153,11 @@ fn main() {
                 );
             }
             samples.push((i, s.rss_kb(), t1.elapsed()));
+            eprintln!(
+                "soak: {i} edits, VmRSS {:.1} MB, {:.1} s",
+                s.rss_kb() as f64 / 1024.0,
+                t1.elapsed().as_secs_f64()
+            );
         }
     }
     let total = t1.elapsed();
