@@ -475,6 +475,17 @@ impl Config {
     /// error when it cannot be read or parsed.
     pub fn load(root: &Path) -> (Config, Option<ConfigError>) {
         let path = root.join(FILE_NAME);
+        // A config that is a link out of the root is not read: nothing outside the root is.
+        if path.exists() && !crate::corpus::scan::resolves_inside(root, &path) {
+            let err = ConfigError {
+                message: format!(
+                    "{FILE_NAME}: a link out of the root; not read; using the defaults"
+                ),
+                span: None,
+                fatal: true,
+            };
+            return (Config::default(), Some(err));
+        }
         match std::fs::read(&path) {
             Ok(bytes) => match String::from_utf8(bytes) {
                 Ok(text) => Config::parse(&text),

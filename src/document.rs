@@ -104,10 +104,57 @@ fn snap_offset(text: &str, offset: usize) -> usize {
     offset
 }
 
+/// Bytes between two column marks on a long line.
+const MARK_EVERY: usize = 4096;
+
+/// A column checkpoint on a long line: a char boundary and the columns before it on its line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Mark {
+    /// Byte offset (a char boundary).
+    byte: usize,
+    /// UTF-16 code units from the line's start to `byte`.
+    utf16: usize,
+    /// Characters from the line's start to `byte`.
+    chars: usize,
+}
+
+/// Pushes marks every `MARK_EVERY` bytes (moved forward to a char boundary) along the line
+/// `text[start..end]`.
+fn add_marks(text: &str, start: usize, end: usize, marks: &mut Vec<Mark>) {
+    let (mut at, mut utf16, mut chars) = (start, 0usize, 0usize);
+    loop {
+        let mut next = (at + MARK_EVERY).min(end);
+        while !text.is_char_boundary(next) {
+            next += 1;
+        }
+        if next >= end {
+            return;
+        }
+        let seg = &text[at..next];
+        if seg.is_ascii() {
+            utf16 += seg.len();
+            chars += seg.len();
+        } else {
+            utf16 += Encoding::Utf16.len(seg);
+            chars += seg.chars().count();
+        }
+        marks.push(Mark {
+            byte: next,
+            utf16,
+            chars,
+        });
+        at = next;
+    }
+}
+
 /// Line starts of a text, for offset <-> position conversion.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LineIndex {
     starts: Vec<usize>,
+    /// Checkpoints every `MARK_EVERY` bytes along lines longer than that, in byte order, so a
+    /// column on a megabyte-long line costs a bounded walk instead of the whole line (spans on
+    /// one such line would otherwise take quadratic time).
+    marks: Vec<Mark>,
 }
 
 impl LineIndex {
@@ -120,7 +167,14 @@ impl LineIndex {
                 starts.push(i + 1);
             }
         }
-        LineIndex { starts }
+        let mut marks = Vec::new();
+        for (i, &start) in starts.iter().enumerate() {
+            let end = starts.get(i + 1).copied().unwrap_or(text.len());
+            if end - start > MARK_EVERY {
+                add_marks(text, start, end, &mut marks);
+            }
+        }
+        LineIndex { starts, marks }
     }
     /// Number of lines (an empty text, or one ending in a newline, has a last empty line).
     pub fn len(&self) -> usize {
@@ -138,11 +192,36 @@ impl LineIndex {
             .partition_point(|&s| s <= offset)
             .saturating_sub(1);
         let start = self.starts.get(line).copied().unwrap_or(0);
+        let (base, mark) = self.mark_before(start, offset);
         // `get` guards against an index built for another text: wrong, but never a panic.
-        let seg = text.get(start..offset).unwrap_or("");
+        let seg = text.get(base..offset).unwrap_or("");
+        let before = match enc {
+            Encoding::Utf8 => base - start,
+            Encoding::Utf16 => mark.map_or(0, |m| m.utf16),
+        };
         Position {
             line: line as u32,
-            character: enc.len(seg) as u32,
+            character: (before + enc.len(seg)) as u32,
+        }
+    }
+    /// Characters (Unicode scalar values) from the start of `offset`'s line to it (clamped like
+    /// `position`): the column people count.
+    pub fn char_column(&self, text: &str, offset: usize) -> usize {
+        let offset = snap_offset(text, offset);
+        let line = self
+            .starts
+            .partition_point(|&s| s <= offset)
+            .saturating_sub(1);
+        let start = self.starts.get(line).copied().unwrap_or(0);
+        let (base, mark) = self.mark_before(start, offset);
+        mark.map_or(0, |m| m.chars) + text.get(base..offset).map_or(0, |s| s.chars().count())
+    }
+    /// The last mark in `[line_start, offset]`, with its byte (else `line_start` and `None`).
+    fn mark_before(&self, line_start: usize, offset: usize) -> (usize, Option<Mark>) {
+        let i = self.marks.partition_point(|m| m.byte <= offset);
+        match i.checked_sub(1).map(|i| self.marks[i]) {
+            Some(m) if m.byte >= line_start => (m.byte, Some(m)),
+            _ => (line_start, None),
         }
     }
     /// The byte offset of a position; a column past the line's end clamps to it (before `\r\n`),
@@ -409,6 +488,34 @@ mod tests {
         assert_eq!(li.offset(t, pos(1, 99), Encoding::Utf16), 6);
         assert_eq!(li.offset(t, pos(3, 0), Encoding::Utf16), t.len());
         assert_eq!(li.offset(t, pos(9, 0), Encoding::Utf16), t.len());
+    }
+
+    #[test]
+    fn long_lines_use_marks_and_agree_with_a_walk() {
+        // Lines far longer than MARK_EVERY, mixing ASCII, accents, CJK, astral and CRLF.
+        let unit = "Zoë paid 5€ to 中国 😀🇫🇷 ok. ";
+        let mut t = String::from("short\r\n");
+        for _ in 0..(3 * MARK_EVERY / unit.len()) {
+            t.push_str(unit);
+        }
+        t.push_str("\r\n");
+        t.push_str(&"a".repeat(2 * MARK_EVERY + 7));
+        t.push('\n');
+        t.push_str(&"é".repeat(MARK_EVERY + 3));
+        let li = LineIndex::new(&t);
+        assert!(!li.marks.is_empty());
+        for (off, _) in t.char_indices().step_by(37).chain([(t.len(), ' ')]) {
+            let line = li.starts.partition_point(|&s| s <= off) - 1;
+            let seg = &t[li.starts[line]..off];
+            let p16 = li.position(&t, off, Encoding::Utf16);
+            let p8 = li.position(&t, off, Encoding::Utf8);
+            if !seg.ends_with('\r') {
+                assert_eq!(p16.character as usize, Encoding::Utf16.len(seg), "{off}");
+                assert_eq!(p8.character as usize, seg.len(), "{off}");
+                assert_eq!(li.char_column(&t, off), seg.chars().count(), "{off}");
+            }
+            assert_eq!(li.offset(&t, p16, Encoding::Utf16), snap_offset(&t, off));
+        }
     }
 
     #[test]

@@ -114,13 +114,32 @@ fn main() -> ExitCode {
     }
 }
 
+/// Says on stderr why `corpus-ls.toml` was not used, or what in it was ignored.
+fn report_config(corpus: &Corpus) {
+    if let Some(e) = &corpus.config_error {
+        eprintln!("corpus-ls: {e}");
+    }
+    for w in &corpus.config.warnings {
+        eprintln!("corpus-ls: {}: {w}", corpus_ls::config::FILE_NAME);
+    }
+}
+
 /// Loads the corpus at a root given on the command line, or says why not.
 fn load_root(root: &Path) -> Result<Corpus, ExitCode> {
     match std::fs::metadata(root) {
         Ok(m) if m.is_dir() => {
             let corpus = Corpus::load(root);
-            if let Some(e) = &corpus.config_error {
-                eprintln!("corpus-ls: {e}");
+            report_config(&corpus);
+            // What was not read, or not read as written, is said (stdout stays data).
+            for s in &corpus.skipped {
+                if !s.reason.contains(corpus_ls::config::FILE_NAME) {
+                    eprintln!("corpus-ls: {}: {}", s.rel, s.reason);
+                }
+            }
+            for f in &corpus.files {
+                for p in &f.problems {
+                    eprintln!("corpus-ls: {}: {p}", f.rel);
+                }
             }
             Ok(corpus)
         }
@@ -213,6 +232,7 @@ fn run_spans(files: &[PathBuf], root: Option<PathBuf>, format: OutputFormat) -> 
         }
     };
     let corpus = Corpus::load(&root);
+    report_config(&corpus);
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     let mut status = ExitCode::SUCCESS;

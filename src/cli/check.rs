@@ -70,7 +70,13 @@ impl<'a> Files<'a> {
                 continue;
             }
             // Only files the checks themselves read (the config) land here.
-            let text = std::fs::read_to_string(corpus.root.join(rel)).unwrap_or_default();
+            // ... and only below the root: a config linked from outside is never shown.
+            let path = corpus.root.join(rel);
+            let text = if crate::corpus::scan::resolves_inside(&corpus.root, &path) {
+                std::fs::read_to_string(path).unwrap_or_default()
+            } else {
+                String::new()
+            };
             let f = SourceFile::new(
                 &corpus.root,
                 rel.clone(),

@@ -34,10 +34,7 @@ pub fn location_fields(file: &SourceFile, span: Span) -> Map<String, Value> {
 /// `path:line:col` (1-based, columns in characters) for human output.
 pub fn human_location(file: &SourceFile, offset: usize) -> String {
     let p = file.lines.position(&file.text, offset, Encoding::Utf16);
-    let line_start = file.lines.line_start(p.line as usize).unwrap_or(0);
-    let col = file.text[line_start..offset.min(file.text.len())]
-        .chars()
-        .count()
-        + 1;
+    // `char_column` is bounded on long lines (a walk from the line's start is quadratic there).
+    let col = file.lines.char_column(&file.text, offset) + 1;
     format!("{}:{}:{}", file.rel, p.line + 1, col)
 }

@@ -101,7 +101,7 @@ fn is_conll(rel: &str) -> bool {
 }
 
 /// Reads the brat file beside a `.txt`, if any.
-fn sibling_ann(abs: &Path) -> Option<Arc<str>> {
+fn sibling_ann(root: &Path, abs: &Path) -> Option<Arc<str>> {
     let is_txt = abs
         .extension()
         .and_then(|e| e.to_str())
@@ -110,6 +110,10 @@ fn sibling_ann(abs: &Path) -> Option<Arc<str>> {
         return None;
     }
     let ann = abs.with_extension("ann");
+    // A `.ann` link out of the root is not read (the walk's rule for every file).
+    if !scan::resolves_inside(root, &ann) {
+        return None;
+    }
     let (text, _) = scan::read_text(&ann).ok()?;
     Some(text.into())
 }
@@ -367,7 +371,7 @@ impl Corpus {
                 let annotations = if is_conll(&f.rel) {
                     Annotations::Conll(Arc::new(annotations::read_conll(&f.text)))
                 } else {
-                    sibling_ann(&f.abs).map_or(Annotations::None, Annotations::Brat)
+                    sibling_ann(root, &f.abs).map_or(Annotations::None, Annotations::Brat)
                 };
                 let later = needs_gazetteer(&f.rel, &f.text, &annotations, opts);
                 (f, annotations, later)
@@ -480,9 +484,8 @@ impl Corpus {
         } else {
             match old {
                 Some(f) => f.annotations.clone(),
-                None => {
-                    sibling_ann(&self.root.join(rel)).map_or(Annotations::None, Annotations::Brat)
-                }
+                None => sibling_ann(&self.root, &self.root.join(rel))
+                    .map_or(Annotations::None, Annotations::Brat),
             }
         };
         let lowercase = needs_gazetteer(rel, &text, &annotations, self.options);

@@ -3,8 +3,8 @@
 //! The walk honours `.gitignore` (with or without a git repository), `.ignore`, hidden files and
 //! folders, `target/` and `node_modules/`. It never follows a symlink out of the root and never
 //! follows folder links at all (so no loops); a file link inside the root is read like a file.
-//! Text is kept as it is (a BOM stays: positions count it); invalid UTF-8 is decoded lossily
-//! and said so; binary, UTF-16, oversized and unreadable files are skipped with a reason.
+//! Text is kept as it is (a BOM stays: positions count it); invalid UTF-8 is decoded lossily,
+//! byte for byte, and said so; binary, UTF-16, oversized and unreadable files are skipped with a reason.
 
 use crate::config::Config;
 use std::path::{Path, PathBuf};
@@ -242,15 +242,33 @@ pub fn decode(bytes: Vec<u8>) -> Result<(String, Vec<String>), String> {
         Ok(s) => Ok((s, Vec::new())),
         Err(e) => {
             let at = e.utf8_error().valid_up_to();
-            let s = String::from_utf8_lossy(e.as_bytes()).into_owned();
             Ok((
-                s,
+                substitute_invalid(e.as_bytes()),
                 vec![format!(
-                    "invalid UTF-8 at byte {at}: decoded lossily (U+FFFD); \
-                     offsets after it may not match the file's bytes"
+                    "invalid UTF-8 at byte {at}: each invalid byte reads as U+001A (substitute)"
                 )],
             ))
         }
+    }
+}
+
+/// The text of `bytes` with each byte of invalid UTF-8 replaced by one U+001A: one byte for
+/// one byte, so offsets stay the file's (U+FFFD would take three bytes and shift every span
+/// after it), and a Latin-1 `£` still counts one UTF-16 unit as editors show it.
+fn substitute_invalid(bytes: &[u8]) -> String {
+    let mut s = String::with_capacity(bytes.len());
+    for chunk in bytes.utf8_chunks() {
+        s.push_str(chunk.valid());
+        s.extend(std::iter::repeat_n('\u{1a}', chunk.invalid().len()));
+    }
+    s
+}
+
+/// True when `path` exists and resolves (through any links) to a place below `root`.
+pub fn resolves_inside(root: &Path, path: &Path) -> bool {
+    match (std::fs::canonicalize(root), std::fs::canonicalize(path)) {
+        (Ok(r), Ok(p)) => p.starts_with(r),
+        _ => false,
     }
 }
 
@@ -319,7 +337,7 @@ mod tests {
         assert!(reason(&s, "utf16.txt").unwrap().contains("UTF-16"));
         assert!(reason(&s, "big.md").unwrap().contains("limit"));
         let bad = &s.files[0];
-        assert_eq!(bad.text, "caf\u{fffd} ok \u{fffd}");
+        assert_eq!(bad.text, "caf\u{1a} ok \u{1a}");
         assert!(bad.problems[0].contains("byte 3"));
         assert!(s.files[1].text.starts_with('\u{feff}'));
     }

@@ -1,0 +1,3 @@
+//! The invariants the fuzz targets check (see `checks`).
+
+pub mod checks;

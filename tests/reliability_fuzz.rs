@@ -1,0 +1,161 @@
+//! The fuzz targets' invariants (`fuzz/src/checks.rs`), replayed without a fuzzer so CI runs
+//! them: hand-picked hostile inputs, every input the fuzzers ever crashed on, and a few hundred
+//! generated ones per target. Plus a property test of the whole analysis's offset mapping.
+
+#[path = "../fuzz/src/checks.rs"]
+mod checks;
+
+use proptest::prelude::*;
+
+/// Inputs worth keeping for every target (the first byte selects format / path).
+const SEEDS: &[&[u8]] = &[
+    b"",
+    b"\0",
+    b"\x00\xef\xbb\xbf",
+    b"\x00---\nsources: [a, \"b\", ]\ntitle: \xff\n---\n# T\n",
+    b"\x01\xef\xbb\xbf# Title\r\n\r\nBy Ann Lee\r\n\r\nJune 3, 2018\r\n\r\nJohn Smith paid $5 million.\r\n",
+    b"\x02\r\r\r\n\n\r",
+    b"\x00[link](<x> \"t\")`code`**b**_i_ \\$50 &amp; <br>a\n\n|a|b|\n|-|-|\n|1|2|\n",
+    b"\x01\xf0\x9f\x87\xab\xf0\x9f\x87\xb7 Angela Merkel \xe2\x80\x8d\xf0\x9f\x91\xa8 $3bn 12% june 3",
+    b"\x02 about 70,000-employee up to 200 billion more than one-third almost 800 bn",
+    b"\x81\xa3\xe9\xc3( mr liu met liu he treasury secretary steven mnuchin",
+    b"\x80\xff\xfe\x00\x00",
+    b"\x00# \n#\n##\n###### x\n---\n---\n",
+    b"\x00---\n---\n---\nkind: note\n",
+    b"\x02Sunday, June 4, 2018 on Monday in 1901 seven years 25 percentage points",
+    b"\x01\t\t\x0b\x0c\x1a\x1b\x7f\xc2\x85",
+    b"\x00> quote\n>> deeper\n\n* a\n  * b\n1. c\n\n    code\n```\nfence\n",
+    // Positions: text, 0xff, then (line, col, line, col, op) quintuples.
+    b"ab\r\ncd\re\n\xff\x00\x00\x00\x01\x02\x00\x05\x00\x05\x81\x01\x01\x00\x00\x47\x07\x03\x09\x09\x03",
+    b"\xf0\x9f\x98\x80\r\n\xe4\xb8\xad\xff\x00\x00\x01\x00\x00\x06\x00\x02\x00\x02\x03\x0f\x00\x00\x00\x04",
+];
+
+/// Inputs a fuzzer once failed on, by target (empty until one does).
+const CRASHES: &[(&str, &[u8])] = &[];
+
+/// A fuzz target: its name and its check.
+type Target = (&'static str, fn(&[u8]));
+
+fn targets() -> [Target; 4] {
+    [
+        ("view", checks::view),
+        ("figures", checks::figures),
+        ("entities", checks::entities),
+        ("positions", checks::positions),
+    ]
+}
+
+#[test]
+fn seeds_and_past_crashes_hold_every_invariant() {
+    for (name, f) in targets() {
+        for s in SEEDS {
+            f(s);
+        }
+        for (t, input) in CRASHES {
+            if *t == name {
+                f(input);
+            }
+        }
+    }
+}
+
+/// A cheap deterministic stand-in for the fuzzer: inputs built from pieces that tend to matter
+/// (markup, line ends, multi-byte and invalid bytes, numbers, names).
+#[test]
+fn generated_inputs_hold_every_invariant() {
+    const PIECES: &[&[u8]] = &[
+        b"\n",
+        b"\r\n",
+        b"\r",
+        b" ",
+        b"\t",
+        b"#",
+        b"---\n",
+        b"*",
+        b"_",
+        b"`",
+        b"[",
+        b"](",
+        b")",
+        b"<",
+        b">",
+        b"\\",
+        b"$",
+        b"\xc2\xa3",
+        b"%",
+        b"5",
+        b"70,000",
+        b"1.5",
+        b"million",
+        b"billion",
+        b"June",
+        b"3,",
+        b"2018",
+        b"Sunday",
+        b"Mr.",
+        b"Liu",
+        b"He",
+        b"of",
+        b"New",
+        b"York",
+        b"\xf0\x9f\x98\x80",
+        b"\xe2\x80\x8d",
+        b"\xe4\xb8\xad",
+        b"e\xcc\x81",
+        b"\xff",
+        b"\xe2\x82",
+        b"\xef\xbb\xbf",
+        b"\x00",
+        b"about",
+        b"up to",
+        b"percent",
+        b"-",
+        b"\"",
+        b"kind: note\n",
+    ];
+    let mut x = 0x1234_5678_9abc_def1u64;
+    let mut rnd = move |n: usize| {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        (x % n as u64) as usize
+    };
+    for round in 0..300 {
+        let mut input = vec![rnd(256) as u8];
+        for _ in 0..rnd(60) {
+            input.extend_from_slice(PIECES[rnd(PIECES.len())]);
+        }
+        if round % 3 == 0 {
+            input.push(0xff);
+            input.extend((0..rnd(40)).map(|_| rnd(256) as u8));
+        }
+        for (_, f) in targets() {
+            f(&input);
+        }
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+
+    /// The whole analysis of any text: each decoded file keeps its byte count and every span
+    /// lands inside the source on char boundaries (checks::view on arbitrary bytes).
+    #[test]
+    fn analysis_spans_stay_in_the_source(sel in any::<u8>(), bytes in prop::collection::vec(any::<u8>(), 0..400)) {
+        let mut input = vec![sel];
+        input.extend(bytes);
+        checks::view(&input);
+    }
+
+    /// The same with text made of words, so entity and figure paths are reached.
+    #[test]
+    fn analysis_of_wordy_text(sel in any::<u8>(), words in prop::collection::vec(
+        prop::sample::select(vec!["Mr.", "Liu", "He", "said", "$5", "million", "on", "June", "3,",
+            "2018", "\n", "\n\n", "# ", "é", "😀", "\r\n", "percent", "the", "Company", "of", "Beijing"]), 0..80)) {
+        let mut input = vec![sel];
+        input.extend(words.join(" ").into_bytes());
+        checks::view(&input);
+        checks::figures(&input);
+        checks::entities(&input);
+    }
+}
