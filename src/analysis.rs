@@ -3,7 +3,7 @@
 use crate::extract::entities::{self, EntityContext, Gazetteer};
 use crate::extract::figures::{self, FigureContext};
 use crate::format::{self, DocKind, Format, Metadata};
-use crate::model::{EntityMention, Figure, Span};
+use crate::model::{EntityMention, Figure, MentionSource, Span};
 use crate::text;
 use std::path::Path;
 
@@ -56,6 +56,7 @@ pub fn analyze(path: &Path, source: &str, ctx: &AnalysisContext) -> DocAnalysis 
         e.span = view.span_to_source(e.span);
         e.name = view.span_to_source(e.name);
     }
+    drop_headline_only_names(source, &meta, &mut ents);
     let fctx = FigureContext {
         dateline: meta.date,
         lowercase,
@@ -81,4 +82,31 @@ pub fn analyze(path: &Path, source: &str, ctx: &AnalysisContext) -> DocAnalysis 
         entities: ents,
         figures: figs,
     }
+}
+
+/// Title case makes every headline word look like a name (`Farmers Brace for Kovarian
+/// Retaliation`): a detected mention inside the headline or a heading stays only when the same
+/// name also occurs in the body.
+fn drop_headline_only_names(source: &str, meta: &Metadata, ents: &mut Vec<EntityMention>) {
+    let heads: Vec<Span> = meta
+        .headline_span
+        .iter()
+        .copied()
+        .chain(meta.headings.iter().map(|h| h.1))
+        .collect();
+    let in_head = |e: &EntityMention| {
+        heads
+            .iter()
+            .any(|h| h.start <= e.span.start && e.span.end <= h.end)
+    };
+    let body: std::collections::HashSet<String> = ents
+        .iter()
+        .filter(|e| !in_head(e))
+        .map(|e| e.name.slice(source).to_lowercase())
+        .collect();
+    ents.retain(|e| {
+        e.source != MentionSource::Detected
+            || !in_head(e)
+            || body.contains(&e.name.slice(source).to_lowercase())
+    });
 }

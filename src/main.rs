@@ -14,12 +14,21 @@ use std::process::ExitCode;
     about = "Entities and figures across a folder of news articles and notes"
 )]
 struct Cli {
+    /// Serve LSP over stdio (the same as `serve`).
+    #[arg(long)]
+    stdio: bool,
     #[command(subcommand)]
-    command: Command,
+    command: Option<Command>,
 }
 
 #[derive(Subcommand)]
 enum Command {
+    /// Serve the Language Server Protocol over stdio.
+    Serve {
+        /// Accepted for editors that pass it; stdio is the only transport.
+        #[arg(long)]
+        stdio: bool,
+    },
     /// Print the entity and figure spans of files.
     Spans {
         /// Files to analyse.
@@ -71,7 +80,15 @@ enum Command {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    match cli.command {
+    let Some(command) = cli.command else {
+        if cli.stdio {
+            return corpus_ls::lsp::run_stdio();
+        }
+        eprintln!("corpus-ls: a subcommand is needed (try --help), or --stdio to serve LSP");
+        return ExitCode::from(2);
+    };
+    match command {
+        Command::Serve { .. } => corpus_ls::lsp::run_stdio(),
         Command::Spans {
             files,
             root,

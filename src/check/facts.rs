@@ -21,6 +21,8 @@ const WINDOW: usize = 10;
 pub struct ContextWord {
     /// Matching key.
     pub key: String,
+    /// Hash of `key`: contexts are sorted and merged by it, since string compares dominated.
+    pub hash: u64,
     /// Surface form, for messages.
     pub surface: String,
     /// Weight in `0..=1`.
@@ -79,6 +81,10 @@ const SCAN_ALL: usize = 4096;
 const MAX_POSTING: usize = 20_000;
 /// Retrieval stops adding postings past this many candidates.
 const ENOUGH: usize = 2_000;
+/// Candidates enough when only strong matches count (`sources-disagree` over a whole corpus).
+const ENOUGH_STRONG: usize = 300;
+/// Up to this many facts of a kind are all scored even for strong matches.
+const SCAN_SMALL: usize = 1_000;
 
 /// How many words away an organisation still says whose figure it is.
 const ORG_REACH: usize = 6;
@@ -223,6 +229,7 @@ pub fn facts_of(file: &SourceFile) -> Vec<Fact> {
             let is_name = names(w);
             let e = ctx.entry(w.key.clone()).or_insert(ContextWord {
                 key: w.key.clone(),
+                hash: key_hash(&w.key),
                 // Case as written (`ZTE`), for messages; subject words have no place in the text.
                 surface: text
                     .get(w.span.start..w.span.end)
@@ -258,7 +265,7 @@ pub fn facts_of(file: &SourceFile) -> Vec<Fact> {
             }
         }
         let mut context: Vec<ContextWord> = ctx.into_values().collect();
-        context.sort_by(|a, b| a.key.cmp(&b.key));
+        context.sort_by_key(|w| w.hash);
         let window = Span::new(lo, hi);
         let mut entities: Vec<String> = file
             .analysis
@@ -354,7 +361,7 @@ pub struct FactIndex {
     files: Vec<Arc<FileFacts>>,
     file_pos: HashMap<String, u32>,
     by_key: HashMap<QuantityKey, KeyPostings>,
-    df: HashMap<String, u32>,
+    df: HashMap<u64, u32>,
     n: u32,
     /// TF-IDF norm of each fact's context, per file (computed once, after `df`).
     norms: Vec<Vec<f32>>,
@@ -420,7 +427,7 @@ impl FactIndex {
                 p.all.push(id);
                 for w in &fact.context {
                     p.words.entry(w.key.clone()).or_default().push(id);
-                    *ix.df.entry(w.key.clone()).or_default() += 1;
+                    *ix.df.entry(w.hash).or_default() += 1;
                 }
                 ix.n += 1;
             }
@@ -462,7 +469,7 @@ impl FactIndex {
     fn norm(&self, f: &Fact) -> f32 {
         f.context
             .iter()
-            .map(|w| (w.weight * self.idf(&w.key)).powi(2))
+            .map(|w| (w.weight * self.idf_of(w.hash)).powi(2))
             .sum::<f32>()
             .sqrt()
     }
@@ -471,8 +478,13 @@ impl FactIndex {
     fn mass(&self, f: &Fact) -> f32 {
         f.context
             .iter()
-            .map(|w| w.weight * self.idf(&w.key).powi(2))
+            .map(|w| w.weight * self.idf_of(w.hash).powi(2))
             .sum()
+    }
+
+    /// Position of an indexed article (the first half of its facts' ids).
+    pub fn file_index(&self, rel: &str) -> Option<u32> {
+        self.file_pos.get(rel).copied()
     }
 
     /// True when `rel` is an indexed article.
@@ -497,13 +509,23 @@ impl FactIndex {
 
     /// Inverse document frequency of a context word over the articles' facts.
     pub fn idf(&self, key: &str) -> f32 {
-        let df = self.df.get(key).copied().unwrap_or(0) as f32;
+        self.idf_of(key_hash(key))
+    }
+
+    /// [`FactIndex::idf`] of a key hash.
+    fn idf_of(&self, hash: u64) -> f32 {
+        let df = self.df.get(&hash).copied().unwrap_or(0) as f32;
         ((self.n as f32 + 1.0) / (df + 1.0)).ln() + 1.0
     }
 
     /// Facts of the same kind as `fact` worth scoring: in `only` files when given, else those
     /// sharing a context word (all of them when the kind is rare).
     pub fn candidates(&self, fact: &Fact, only: Option<&[String]>) -> Vec<FactId> {
+        self.candidates_upto(fact, only, ENOUGH)
+    }
+
+    /// [`FactIndex::candidates`], stopping once `enough` are gathered from the rarest words.
+    fn candidates_upto(&self, fact: &Fact, only: Option<&[String]>, enough: usize) -> Vec<FactId> {
         let Some(p) = self.by_key.get(&fact.key) else {
             return Vec::new();
         };
@@ -519,7 +541,7 @@ impl FactIndex {
                 .filter(|id| pos.contains(&id.0))
                 .collect();
         }
-        if p.all.len() <= SCAN_ALL {
+        if p.all.len() <= SCAN_ALL.min(enough.max(SCAN_SMALL)) {
             return p.all.clone();
         }
         // Rarest words first, until enough candidates: common words (`year`) would make every
@@ -533,7 +555,7 @@ impl FactIndex {
         lists.sort_by_key(|l| l.len());
         let mut ids: Vec<FactId> = Vec::new();
         for l in lists {
-            if ids.len() >= ENOUGH {
+            if ids.len() >= enough {
                 break;
             }
             ids.extend_from_slice(l);
@@ -547,7 +569,7 @@ impl FactIndex {
     /// their weighted contexts; zero when each names an organisation close by and they share none
     /// (`Huawei employs 180,000` is not about `ZTE, a 70,000-employee company`).
     pub fn similarity(&self, a: &Fact, b: &Fact) -> (f32, Vec<String>, usize, bool) {
-        self.score_pair(a, self.norm(a), self.mass(a), b, self.norm(b))
+        self.score_pair(a, self.norm(a), self.mass(a), b, self.norm(b), 0.0)
     }
 
     /// [`FactIndex::similarity`] with the norms and `a`'s mass already known.
@@ -558,13 +580,14 @@ impl FactIndex {
         mass: f32,
         b: &Fact,
         nb: f32,
+        min: f32,
     ) -> (f32, Vec<String>, usize, bool) {
         // An organisation of one side anywhere in the other's context keeps them comparable
         // (`ZTE` a few words further off while `Commerce Department` stands closer).
         let mentions = |f: &Fact, e: &String| {
             f.entities.contains(e)
                 || f.context
-                    .binary_search_by(|c| c.key.as_str().cmp(e))
+                    .binary_search_by_key(&key_hash(e), |c| c.hash)
                     .is_ok()
         };
         if !a.entities.is_empty()
@@ -583,18 +606,18 @@ impl FactIndex {
             return (0.0, Vec::new(), 0, false);
         }
         let mut close = false;
-        let mut shared: Vec<(f32, String)> = Vec::new();
+        let mut shared: Vec<(f32, usize)> = Vec::new();
         let (mut i, mut j) = (0, 0);
         while i < a.context.len() && j < b.context.len() {
             let (x, y) = (&a.context[i], &b.context[j]);
-            match x.key.cmp(&y.key) {
+            match x.hash.cmp(&y.hash) {
                 std::cmp::Ordering::Less => i += 1,
                 std::cmp::Ordering::Greater => j += 1,
                 std::cmp::Ordering::Equal => {
-                    let idf = self.idf(&x.key);
+                    let idf = self.idf_of(x.hash);
                     let c = x.weight * y.weight * idf * idf;
                     dot += c;
-                    shared.push((c, x.surface.clone()));
+                    shared.push((c, i));
                     names += usize::from(x.is_name || y.is_name);
                     close |= !x.is_name && !y.is_name && x.weight.min(y.weight) >= CLOSE;
                     i += 1;
@@ -602,34 +625,49 @@ impl FactIndex {
                 }
             }
         }
-        shared.sort_by(|p, q| q.0.total_cmp(&p.0));
         // Cosine alone punishes a long source clause; coverage (how much of `a`'s weighted
         // context `b` holds) alone favours long clauses. Their mean balances the two.
         let cosine = dot / (na * nb);
         let coverage = if mass > 0.0 { dot / mass } else { 0.0 };
-        (
-            ((cosine + coverage) / 2.0).clamp(0.0, 1.0),
-            shared.into_iter().map(|(_, s)| s).collect(),
-            names,
-            close,
-        )
+        let score = ((cosine + coverage) / 2.0).clamp(0.0, 1.0);
+        if score < min {
+            return (score, Vec::new(), names, close);
+        }
+        // Ties in key order, as when contexts were sorted by key: stable, readable messages.
+        shared.sort_by(|p, q| {
+            q.0.total_cmp(&p.0)
+                .then_with(|| a.context[p.1].key.cmp(&a.context[q.1].key))
+        });
+        let shared = shared
+            .into_iter()
+            .map(|(_, i)| a.context[i].surface.clone())
+            .collect();
+        (score, shared, names, close)
     }
 
     /// Scores every candidate of `fact`, best first.
     pub fn matches(&self, fact: &Fact, only: Option<&[String]>) -> Vec<Match> {
+        self.matches_from(fact, only, 0.0)
+    }
+
+    /// [`FactIndex::matches`], where matches scoring under `min` carry no shared words (they
+    /// are cheaper to score, and callers that need `min` ignore them).
+    pub fn matches_from(&self, fact: &Fact, only: Option<&[String]>, min: f32) -> Vec<Match> {
+        // A strong match shares telling (rare) words, found in the shortest postings first.
+        let enough = if min >= 0.5 { ENOUGH_STRONG } else { ENOUGH };
         let (na, mass) = (self.norm(fact), self.mass(fact));
         let mut out: Vec<Match> = self
-            .candidates(fact, only)
+            .candidates_upto(fact, only, enough)
             .into_iter()
             .filter(|&id| {
                 let f = self.fact(id);
-                !(f.rel == fact.rel && f.figure.span == fact.figure.span)
+                !(f.figure.span == fact.figure.span && f.rel == fact.rel)
             })
             .map(|id| {
                 let other = self.fact(id);
                 let nb = self.norms[id.0 as usize][id.1 as usize];
                 let (score, shared, shared_names, close_word) =
-                    self.score_pair(fact, na, mass, other, nb);
+                    self.score_pair(fact, na, mass, other, nb, min);
                 let measures_meet = fact.measures.is_empty()
                     || other.measures.is_empty()
                     || fact.measures.iter().any(|m| other.measures.contains(m));
@@ -678,4 +716,11 @@ impl FactIndex {
     pub fn files(&self) -> impl Iterator<Item = &FileFacts> {
         self.files.iter().map(|f| f.as_ref())
     }
+}
+
+/// A stable 64-bit hash of a context key (FNV-1a: deterministic across runs and builds).
+pub fn key_hash(key: &str) -> u64 {
+    key.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    })
 }

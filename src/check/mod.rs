@@ -22,6 +22,7 @@ pub use settings::CheckSettings;
 use crate::corpus::{Corpus, SourceFile};
 use crate::format::DocKind;
 use crate::model::Span;
+use rayon::prelude::*;
 use serde::Serialize;
 use std::sync::Arc;
 
@@ -198,10 +199,13 @@ impl Checker {
         for f in &mut out {
             f.severity = self.settings.severity(f.code).unwrap_or(f.severity);
         }
-        for file in &corpus.files {
-            let raw = self.raw_findings(corpus, file, true);
-            out.extend(self.finish(file, raw));
-        }
+        // Files are independent once the index exists: check them in parallel, keep path order.
+        let per_file: Vec<Vec<Finding>> = corpus
+            .files
+            .par_iter()
+            .map(|file| self.finish(file, self.raw_findings(corpus, file, true)))
+            .collect();
+        out.extend(per_file.into_iter().flatten());
         out
     }
 

@@ -23,10 +23,10 @@ const MAX_RATIO: f64 = 2.0;
 /// `once_per_pair`, a pair is reported only in the later of its two files (for whole-corpus runs).
 pub fn check(ix: &FactIndex, file: &SourceFile, once_per_pair: bool) -> Vec<Finding> {
     let mut out = Vec::new();
-    if !ix.has_file(&file.rel) {
+    let Some(fi) = ix.file_index(&file.rel) else {
         return out;
-    }
-    let Some(ff) = ix.files().find(|f| f.rel == file.rel) else {
+    };
+    let Some(ff) = ix.files().nth(fi as usize) else {
         return out;
     };
     for fact in &ff.facts {
@@ -34,10 +34,10 @@ pub fn check(ix: &FactIndex, file: &SourceFile, once_per_pair: bool) -> Vec<Find
             continue;
         }
         let ms: Vec<Match> = ix
-            .matches(fact, None)
+            .matches_from(fact, None, STRONG)
             .into_iter()
             .filter(|m| {
-                *ix.fact(m.id).rel != *file.rel
+                m.id.0 != fi
                     && m.score >= STRONG
                     && m.shared.len() >= 2
                     && m.measures_meet

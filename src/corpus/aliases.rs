@@ -127,22 +127,8 @@ pub fn is_title_cue(cue: &str) -> bool {
 /// (`Jong-un` and `jong un` agree), other punctuation dropped.
 pub fn tokens(name: &str) -> Vec<String> {
     let mut out = Vec::new();
-    for raw in name.split(|c: char| c.is_whitespace() || matches!(c, ',' | ';' | '—' | '-' | '–'))
-    {
-        let mut t: String = raw
-            .chars()
-            .filter(|c| c.is_alphanumeric() || *c == '\'' || *c == '’')
-            .flat_map(char::to_lowercase)
-            .map(|c| if c == '’' { '\'' } else { c })
-            .collect();
-        if let Some(stripped) = t.strip_suffix("'s") {
-            t = stripped.to_string();
-        }
-        let t = t.trim_matches('\'').to_string();
-        if !t.is_empty() {
-            out.push(t);
-        }
-    }
+    let mut buf = String::new();
+    each_token(name, &mut buf, |t| out.push(t.to_string()));
     // Lowercase dumps write the possessive as a separate `s` (`trump s`): never part of a name.
     if out.len() > 1 && out.last().is_some_and(|t| t == "s") {
         out.pop();
@@ -150,9 +136,46 @@ pub fn tokens(name: &str) -> Vec<String> {
     out
 }
 
+/// Calls `f` with each non-empty token of `name` (see [`tokens`]), `buf` as scratch space.
+fn each_token(name: &str, buf: &mut String, mut f: impl FnMut(&str)) {
+    for raw in name.split(|c: char| c.is_whitespace() || matches!(c, ',' | ';' | '—' | '-' | '–'))
+    {
+        buf.clear();
+        for c in raw.chars() {
+            if c.is_ascii() {
+                if c.is_ascii_alphanumeric() || c == '\'' {
+                    buf.push(c.to_ascii_lowercase());
+                }
+            } else if c.is_alphanumeric() || c == '’' {
+                for l in c.to_lowercase() {
+                    buf.push(if l == '’' { '\'' } else { l });
+                }
+            }
+        }
+        let t = buf.strip_suffix("'s").unwrap_or(buf).trim_matches('\'');
+        if !t.is_empty() {
+            f(t);
+        }
+    }
+}
+
 /// The name's tokens joined by one space, no title stripping (`Mr. Liu` -> `mr liu`).
 pub fn plain_key(name: &str) -> String {
-    tokens(name).join(" ")
+    let mut out = String::with_capacity(name.len());
+    let mut buf = String::new();
+    let (mut n, mut last) = (0, 0);
+    each_token(name, &mut buf, |t| {
+        if n > 0 {
+            out.push(' ');
+        }
+        last = out.len();
+        out.push_str(t);
+        n += 1;
+    });
+    if n > 1 && &out[last..] == "s" {
+        out.truncate(last - 1);
+    }
+    out
 }
 
 /// How many leading tokens form an honorific or title (`vice premier` in `vice premier liu he`);
@@ -277,5 +300,63 @@ mod tests {
         assert_eq!(full_person_key("liu he"), "liu he");
         assert_eq!(first_last("xi jinping"), Some(("xi", "jinping")));
         assert_eq!(first_last("xi"), None);
+    }
+
+    /// The first, allocation-heavy form of [`tokens`]: the fast one must agree with it.
+    fn tokens_reference(name: &str) -> Vec<String> {
+        let mut out = Vec::new();
+        for raw in
+            name.split(|c: char| c.is_whitespace() || matches!(c, ',' | ';' | '—' | '-' | '–'))
+        {
+            let mut t: String = raw
+                .chars()
+                .filter(|c| c.is_alphanumeric() || *c == '\'' || *c == '’')
+                .flat_map(char::to_lowercase)
+                .map(|c| if c == '’' { '\'' } else { c })
+                .collect();
+            if let Some(stripped) = t.strip_suffix("'s") {
+                t = stripped.to_string();
+            }
+            let t = t.trim_matches('\'').to_string();
+            if !t.is_empty() {
+                out.push(t);
+            }
+        }
+        if out.len() > 1 && out.last().is_some_and(|t| t == "s") {
+            out.pop();
+        }
+        out
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn fast_keys_match_the_reference(name in "[A-Za-z0-9 .,;'’\\-–—sSİÉéß\u{1F600}]{0,24}") {
+            let reference = tokens_reference(&name);
+            proptest::prop_assert_eq!(tokens(&name), reference.clone());
+            proptest::prop_assert_eq!(plain_key(&name), reference.join(" "));
+        }
+    }
+
+    #[test]
+    fn fast_keys_on_odd_names() {
+        for name in [
+            "",
+            "s",
+            "Trump s",
+            "a s s",
+            "O'Neil's",
+            "'s",
+            "''",
+            "İstanbul",
+            "Jong-un’s",
+            " x , s ",
+        ] {
+            assert_eq!(tokens(name), tokens_reference(name), "{name:?}");
+            assert_eq!(
+                plain_key(name),
+                tokens_reference(name).join(" "),
+                "{name:?}"
+            );
+        }
     }
 }

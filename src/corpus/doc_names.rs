@@ -134,6 +134,23 @@ pub fn doc_names(
     out
 }
 
+/// True when two name lists agree in everything the registry joins on, spans aside: an edit
+/// that only moved the mentions (or changed no name at all).
+pub fn same_names(a: &[DocName], b: &[DocName]) -> bool {
+    a.len() == b.len()
+        && a.iter().zip(b).all(|(x, y)| {
+            x.ty == y.ty
+                && x.source == y.source
+                && x.short == y.short
+                && x.key == y.key
+                && x.name == y.name
+                && x.surface == y.surface
+                && x.link == y.link
+                && x.title == y.title
+                && x.appositive.as_ref().map(|(t, _)| t) == y.appositive.as_ref().map(|(t, _)| t)
+        })
+}
+
 fn push_unique(v: &mut Vec<String>, x: String) {
     if !v.contains(&x) {
         v.push(x);

@@ -96,6 +96,57 @@ pub fn name_set<'a>(
     set.into_iter().collect()
 }
 
+/// A matcher for the names that differ between two sorted name sets: the longest word of each,
+/// any ASCII case. A text without a match finds exactly the same gazetteer names under both
+/// sets (names match on token boundaries, so every word of a match is in the text).
+/// `None` when some changed name has no word (then every text must be treated as touched).
+pub fn changed_words(
+    old: &[(String, EntityType)],
+    new: &[(String, EntityType)],
+) -> Option<aho_corasick::AhoCorasick> {
+    let (mut i, mut j) = (0, 0);
+    let mut words: Vec<String> = Vec::new();
+    let mut push = |name: &str| -> bool {
+        let norm = crate::extract::entities::gazetteer::normalize_phrase(name);
+        match norm.split(' ').max_by_key(|w| w.len()) {
+            Some(w) if !w.is_empty() => {
+                words.push(w.to_string());
+                true
+            }
+            _ => false,
+        }
+    };
+    while i < old.len() || j < new.len() {
+        let ok = match (old.get(i), new.get(j)) {
+            (Some(a), Some(b)) if a == b => {
+                i += 1;
+                j += 1;
+                true
+            }
+            (Some(a), Some(b)) if a < b => {
+                i += 1;
+                push(&a.0)
+            }
+            (Some(a), None) => {
+                i += 1;
+                push(&a.0)
+            }
+            (_, Some(b)) => {
+                j += 1;
+                push(&b.0)
+            }
+            (None, None) => true,
+        };
+        if !ok {
+            return None;
+        }
+    }
+    aho_corasick::AhoCorasick::builder()
+        .ascii_case_insensitive(true)
+        .build(&words)
+        .ok()
+}
+
 /// The gazetteer of a name set (the one place that builds a `Gazetteer`).
 pub fn gazetteer(names: &[(String, EntityType)]) -> Gazetteer {
     Gazetteer::new(names.iter().cloned())

@@ -430,11 +430,18 @@ impl Corpus {
         if names == *self.names {
             return false;
         }
+        // A dump's analysis reads the gazetteer only through the names found in its text, so only
+        // dumps holding a word of a name that came or went can change.
+        let touched = gazetteer::changed_words(&self.names, &names);
         self.gazetteer = Arc::new(gazetteer::gazetteer(&names));
         self.names = Arc::new(names);
         let (root, config, opts, gaz) = (&self.root, &self.config, self.options, &self.gazetteer);
         self.files.par_iter_mut().for_each(|f| {
-            if f.is_lowercase() && !f.gold && except != Some(f.rel.as_str()) {
+            if f.is_lowercase()
+                && !f.gold
+                && except != Some(f.rel.as_str())
+                && touched.as_ref().is_none_or(|t| t.is_match(&*f.text))
+            {
                 let fresh = SourceFile::build(
                     root,
                     f.rel.clone(),
@@ -501,21 +508,39 @@ impl Corpus {
         };
         let sf = fresh(gaz);
         let offers_changed = old.map(|f| &f.offered) != Some(&sf.offered);
-        let i = match c.files.binary_search_by(|f| f.rel.as_str().cmp(rel)) {
+        let (i, replaced) = match c.files.binary_search_by(|f| f.rel.as_str().cmp(rel)) {
             Ok(i) => {
                 c.files[i] = sf;
-                i
+                (i, true)
             }
             Err(i) => {
                 c.files.insert(i, sf);
-                i
+                (i, false)
             }
         };
-        if offers_changed && c.refresh_gazetteer(Some(rel)) && lowercase {
+        let gazetteer_changed = offers_changed && c.refresh_gazetteer(Some(rel));
+        if gazetteer_changed && lowercase {
             c.files[i] = fresh(&c.gazetteer);
+        }
+        // The usual keystroke: same names in the same place of corpus order, only moved.
+        if let (Some(old), true, false) = (old, replaced, gazetteer_changed) {
+            if let Some(reg) = self.moved_registry(i, old, &c.files[i]) {
+                c.registry = Arc::new(reg);
+                return c;
+            }
         }
         c.finish();
         c
+    }
+
+    /// The registry after file `i` changed from `old` to `new` without changing its names or its
+    /// place in corpus order (its mentions may have moved); `None` when a rebuild is needed.
+    fn moved_registry(&self, i: usize, old: &SourceFile, new: &SourceFile) -> Option<Registry> {
+        if order_key(old) != order_key(new) || !doc_names::same_names(&old.names, &new.names) {
+            return None;
+        }
+        self.registry
+            .with_moved_spans(i as u32, &old.names, &new.names)
     }
 
     /// A new snapshot without `rel` (unchanged when it is not there).

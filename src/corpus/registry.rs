@@ -17,8 +17,9 @@ use super::doc_names::{DocName, InDocLink};
 use super::mentions::{EntityId, FilePostings, MentionRef, Target};
 pub use crate::config::UserEntity;
 use crate::model::{EntityType, MentionSource, Span};
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use serde::Serialize;
-use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
 
 /// Where a description was read.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -29,9 +30,21 @@ pub struct Description {
     pub at: MentionRef,
 }
 
-/// One canonical entity of the corpus.
+/// One canonical entity of the corpus: shared (`Arc`), so a new snapshot after an edit copies
+/// only the entities the edited file mentions. Its fields are read through [`EntityInfo`].
 #[derive(Debug, Clone, PartialEq)]
-pub struct Entity {
+pub struct Entity(Arc<EntityInfo>);
+
+impl std::ops::Deref for Entity {
+    type Target = EntityInfo;
+    fn deref(&self) -> &EntityInfo {
+        &self.0
+    }
+}
+
+/// What the registry knows about one entity.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EntityInfo {
     /// Its id in this snapshot.
     pub id: EntityId,
     /// Canonical name: the fullest form (`Liu He`), or the user's name.
@@ -77,14 +90,17 @@ pub enum Resolution {
 }
 
 /// All entities of a corpus snapshot and the indexes that answer queries about them.
+///
+/// Every part is shared (`Arc`), so cloning a registry and patching one file's spans
+/// ([`Registry::with_moved_spans`]) costs the number of entities, not the number of mentions.
 #[derive(Debug, Clone, Default)]
 pub struct Registry {
     entities: Vec<Entity>,
-    ambiguities: Vec<Ambiguity>,
-    postings: Vec<FilePostings>,
-    names: HashMap<String, Vec<EntityId>>,
-    last_names: HashMap<String, Vec<EntityId>>,
-    first_names: HashMap<String, Vec<EntityId>>,
+    ambiguities: Arc<Vec<Ambiguity>>,
+    postings: Vec<Arc<FilePostings>>,
+    names: Arc<HashMap<String, Vec<EntityId>>>,
+    last_names: Arc<HashMap<String, Vec<EntityId>>>,
+    first_names: Arc<HashMap<String, Vec<EntityId>>>,
 }
 
 /// Node of the join: one key, with a union-find parent.
@@ -140,15 +156,15 @@ impl Registry {
     /// Builds the registry. `order` lists file indices in corpus order; `docs[i]` are file `i`'s names.
     pub fn build(order: &[u32], docs: &[&[DocName]], user: &[UserEntity]) -> Registry {
         let mut nodes = Nodes {
-            index: HashMap::new(),
+            index: HashMap::default(),
             keys: Vec::new(),
             parent: Vec::new(),
         };
         // User entities first: their keys join before anything else and win.
-        let mut user_node: HashMap<usize, usize> = HashMap::new();
+        let mut user_node: HashMap<usize, usize> = HashMap::default();
         // People's full names by last and first token, for surnames to join.
-        let mut by_last: HashMap<String, Vec<usize>> = HashMap::new();
-        let mut by_first: HashMap<String, Vec<usize>> = HashMap::new();
+        let mut by_last: HashMap<String, Vec<usize>> = HashMap::default();
+        let mut by_first: HashMap<String, Vec<usize>> = HashMap::default();
         for (ui, u) in user.iter().enumerate() {
             let key = user_key(&u.name, u.ty);
             if key.is_empty() {
@@ -188,7 +204,7 @@ impl Registry {
             }
         }
         // Company short forms the corpus itself shows (`Kestrel` after `Kestrel Shipping Company`).
-        let mut abbrev: HashMap<&str, Vec<usize>> = HashMap::new();
+        let mut abbrev: HashMap<&str, Vec<usize>> = HashMap::default();
         for &fi in order {
             for d in docs[fi as usize].iter() {
                 if let (EntityType::Org, true, InDocLink::To(k)) = (d.ty, d.short, &d.link) {
@@ -241,16 +257,19 @@ impl Registry {
         }
         // Company short forms join the one longer name they extend by suffix words.
         let mut org_keys: Vec<usize> = Vec::new();
+        let mut org_seen: HashSet<usize> = HashSet::default();
         for &fi in order {
             for d in docs[fi as usize].iter() {
                 if d.ty == EntityType::Org {
                     if let Some(&n) = nodes.index.get(&d.key) {
-                        push_unique(&mut org_keys, n);
+                        if org_seen.insert(n) {
+                            org_keys.push(n);
+                        }
                     }
                 }
             }
         }
-        let mut org_by_first: HashMap<&str, Vec<usize>> = HashMap::new();
+        let mut org_by_first: HashMap<&str, Vec<usize>> = HashMap::default();
         for &n in &org_keys {
             let first = nodes.keys[n].split(' ').next().unwrap_or("");
             org_by_first.entry(first).or_default().push(n);
@@ -284,9 +303,9 @@ impl Registry {
         user_node: &HashMap<usize, usize>,
     ) -> Registry {
         // Components become entities, numbered by first mention in corpus order.
-        let mut comp_id: HashMap<usize, EntityId> = HashMap::new();
+        let mut comp_id: HashMap<usize, EntityId> = HashMap::default();
         let mut members: Vec<Vec<(u32, usize)>> = Vec::new();
-        let mut amb_index: HashMap<AmbKey, u32> = HashMap::new();
+        let mut amb_index: HashMap<AmbKey, u32> = HashMap::default();
         let mut amb_groups: Vec<(AmbKey, Vec<(u32, usize)>)> = Vec::new();
         let mut per_file: Vec<Vec<(Span, Target)>> = vec![Vec::new(); docs.len()];
         for (fi, mi, p) in pending {
@@ -325,7 +344,7 @@ impl Registry {
             per_file[fi as usize].push((docs[fi as usize][mi].span, target));
         }
         // User entities nobody mentions still exist, so their names resolve.
-        let mut user_of: HashMap<EntityId, usize> = HashMap::new();
+        let mut user_of: HashMap<EntityId, usize> = HashMap::default();
         let mut user_roots: Vec<(usize, usize)> = user_node.iter().map(|(&n, &u)| (u, n)).collect();
         user_roots.sort_unstable();
         for (u, n) in user_roots {
@@ -342,18 +361,24 @@ impl Registry {
             root_of[id.0 as usize] = r;
         }
         let mut reg = Registry::default();
+        let mut ambiguities = Vec::new();
         for (i, ms) in members.iter().enumerate() {
             let id = EntityId(i as u32);
             let u = user_of.get(&id).map(|&u| &user[u]);
-            reg.entities
-                .push(make_entity(id, ms, docs, u, &nodes.keys[root_of[i]]));
+            reg.entities.push(Entity(Arc::new(make_entity(
+                id,
+                ms,
+                docs,
+                u,
+                &nodes.keys[root_of[i]],
+            ))));
         }
         for ((key, roots), ms) in amb_groups {
             let mut surfaces = Vec::new();
             for &(fi, mi) in &ms {
                 push_unique(&mut surfaces, docs[fi as usize][mi].surface.clone());
             }
-            reg.ambiguities.push(Ambiguity {
+            ambiguities.push(Ambiguity {
                 key,
                 surfaces,
                 mentions: ms
@@ -363,7 +388,11 @@ impl Registry {
                 candidates: roots.iter().map(|r| comp_id[r]).collect(),
             });
         }
-        reg.postings = per_file.into_iter().map(FilePostings::new).collect();
+        reg.ambiguities = Arc::new(ambiguities);
+        reg.postings = per_file
+            .into_iter()
+            .map(|p| Arc::new(FilePostings::new(p)))
+            .collect();
         reg.index_names(&members, docs, user, &user_of);
         reg
     }
@@ -375,7 +404,9 @@ impl Registry {
         user: &[UserEntity],
         user_of: &HashMap<EntityId, usize>,
     ) {
-        let mut names: HashMap<String, Vec<EntityId>> = HashMap::new();
+        let mut names: HashMap<String, Vec<EntityId>> = HashMap::default();
+        let mut last_names: HashMap<String, Vec<EntityId>> = HashMap::default();
+        let mut first_names: HashMap<String, Vec<EntityId>> = HashMap::default();
         let mut add = |k: String, id: EntityId| {
             if !k.is_empty() {
                 push_unique(names.entry(k).or_default(), id);
@@ -384,10 +415,17 @@ impl Registry {
         for (e, ms) in self.entities.iter().zip(members) {
             add(aliases::name_key(&e.name, e.ty), e.id);
             add(aliases::plain_key(&e.name), e.id);
+            // Each distinct key once: an entity's mentions repeat a handful of keys.
+            let mut keys: HashSet<&str> = HashSet::default();
             for &(fi, mi) in ms {
                 let d = &docs[fi as usize][mi];
-                add(d.key.clone(), e.id);
-                add(aliases::plain_key(&d.surface), e.id);
+                if keys.insert(d.key.as_str()) {
+                    add(d.key.clone(), e.id);
+                }
+            }
+            // The aliases are the distinct surfaces of the mentions (then the user's aliases).
+            for a in &e.aliases {
+                add(aliases::plain_key(a), e.id);
             }
             if let Some(&u) = user_of.get(&e.id) {
                 for a in &user[u].aliases {
@@ -397,17 +435,97 @@ impl Registry {
             }
             if e.ty == EntityType::Per {
                 if let Some((f, l)) = aliases::first_last(&aliases::person_key(&e.name)) {
-                    push_unique(self.last_names.entry(l.to_string()).or_default(), e.id);
-                    push_unique(self.first_names.entry(f.to_string()).or_default(), e.id);
+                    push_unique(last_names.entry(l.to_string()).or_default(), e.id);
+                    push_unique(first_names.entry(f.to_string()).or_default(), e.id);
                 }
             }
         }
-        for a in &self.ambiguities {
+        for a in self.ambiguities.iter() {
             for &c in &a.candidates {
                 add(a.key.clone(), c);
             }
         }
-        self.names = names;
+        self.names = Arc::new(names);
+        self.last_names = Arc::new(last_names);
+        self.first_names = Arc::new(first_names);
+    }
+
+    /// This registry after an edit of file `file` that kept its names (`old[i]` and `new[i]`
+    /// agree in everything but their spans): the same entities, with that file's mention spans
+    /// moved. `None` when the spans cannot be mapped one to one (the caller rebuilds).
+    pub fn with_moved_spans(
+        &self,
+        file: u32,
+        old: &[DocName],
+        new: &[DocName],
+    ) -> Option<Registry> {
+        if old.len() != new.len() || self.postings.len() <= file as usize {
+            return None;
+        }
+        let mut spans: HashMap<Span, Span> =
+            HashMap::with_capacity_and_hasher(old.len(), Default::default());
+        let mut apps: HashMap<Span, Span> = HashMap::default();
+        for (o, n) in old.iter().zip(new) {
+            if *spans.entry(o.span).or_insert(n.span) != n.span {
+                return None;
+            }
+            if let (Some((_, os)), Some((_, ns))) = (&o.appositive, &n.appositive) {
+                if *apps.entry(*os).or_insert(*ns) != *ns {
+                    return None;
+                }
+            }
+        }
+        let moved = |m: &MentionRef| -> MentionRef {
+            match spans.get(&m.span).filter(|_| m.file == file) {
+                Some(&span) => MentionRef { file, span },
+                None => *m,
+            }
+        };
+        let mut reg = self.clone();
+        let old_postings = &self.postings[file as usize];
+        let mut touched_entities: Vec<EntityId> = Vec::new();
+        let mut touched_ambiguities: Vec<u32> = Vec::new();
+        let mut postings = Vec::with_capacity(old_postings.all().len());
+        for &(span, t) in old_postings.all() {
+            match t {
+                Target::Entity(id) => push_unique(&mut touched_entities, id),
+                Target::Ambiguous(a) => push_unique(&mut touched_ambiguities, a),
+            }
+            postings.push((*spans.get(&span)?, t));
+        }
+        reg.postings[file as usize] = Arc::new(FilePostings::new(postings));
+        for id in touched_entities {
+            let e = reg.entities.get_mut(id.0 as usize)?;
+            let mut info = EntityInfo::clone(e);
+            for m in info.mentions.iter_mut().filter(|m| m.file == file) {
+                *m = moved(m);
+            }
+            info.defining = info.defining.as_ref().map(moved);
+            if let Some(d) = info.description.as_mut().filter(|d| d.at.file == file) {
+                // A description read from an appositive points at the appositive's text.
+                let from_appositive = old.iter().any(|o| {
+                    o.appositive
+                        .as_ref()
+                        .is_some_and(|(t, s)| *s == d.at.span && *t == d.text)
+                });
+                d.at.span = if from_appositive {
+                    *apps.get(&d.at.span)?
+                } else {
+                    *spans.get(&d.at.span)?
+                };
+            }
+            *e = Entity(Arc::new(info));
+        }
+        if !touched_ambiguities.is_empty() {
+            let ambs = Arc::make_mut(&mut reg.ambiguities);
+            for a in touched_ambiguities {
+                let amb = ambs.get_mut(a as usize)?;
+                for m in amb.mentions.iter_mut() {
+                    *m = moved(m);
+                }
+            }
+        }
+        Some(reg)
     }
 
     /// Every entity, ordered by first mention in corpus order (user entities never mentioned last).
@@ -540,7 +658,7 @@ fn make_entity(
     docs: &[&[DocName]],
     user: Option<&UserEntity>,
     root_key: &str,
-) -> Entity {
+) -> EntityInfo {
     let names: Vec<(u32, &DocName)> = ms.iter().map(|&(f, m)| (f, &docs[f as usize][m])).collect();
     // Type: user, else gold votes, else detected votes; ties go to the first met.
     let ty = user.and_then(|u| u.ty).unwrap_or_else(|| {
@@ -563,7 +681,7 @@ fn make_entity(
             .map_or(EntityType::Misc, |(t, _)| *t)
     });
     // Canonical: the fullest name; its cased form over lowercase; the most frequent; the first.
-    let mut counts: HashMap<&str, usize> = HashMap::new();
+    let mut counts: HashMap<&str, usize> = HashMap::default();
     for (_, d) in &names {
         *counts.entry(d.name.as_str()).or_default() += 1;
     }
@@ -586,17 +704,23 @@ fn make_entity(
     let mut aliases_out: Vec<String> = Vec::new();
     let mut files: Vec<u32> = Vec::new();
     for (f, d) in &names {
-        push_unique(&mut aliases_out, d.surface.clone());
-        push_unique(&mut files, *f);
+        if !aliases_out.contains(&d.surface) {
+            aliases_out.push(d.surface.clone());
+        }
+        // Mentions come in corpus order, so one file's mentions are consecutive.
+        if files.last() != Some(f) {
+            files.push(*f);
+        }
     }
     if let Some(u) = user {
         for a in std::iter::once(&u.name).chain(&u.aliases) {
             push_unique(&mut aliases_out, a.clone());
         }
     }
+    let full_key = aliases::full_person_key(&key);
     let defining = names
         .iter()
-        .find(|(_, d)| d.key == key || aliases::full_person_key(&key) == d.key)
+        .find(|(_, d)| d.key == key || full_key == d.key)
         .or(names.first())
         .map(|(f, d)| mref(*f, d));
     let description = names
@@ -615,7 +739,7 @@ fn make_entity(
                 })
             })
         });
-    Entity {
+    EntityInfo {
         id,
         name,
         ty,

@@ -208,7 +208,9 @@ const LOWER_BODY: &str = "the talks went on for a long time and nobody in the ro
 
 #[test]
 fn edits_reanalyse_lowercase_dumps_only_when_the_gazetteer_changes() {
-    let fixture = format!("//- a.txt\n[[Liu He|PER]] met the press.\n//- low.txt\n{LOWER_BODY}\n");
+    let fixture = format!(
+        "//- a.txt\n[[Liu He|PER]] met the press.\n//- low.txt\n{LOWER_BODY}\n//- low2.txt\n{LOWER_BODY} and liu he spoke\n"
+    );
     let (_d, c) = check(&fixture, &Config::default());
     assert!(c.file("low.txt").expect("low").is_lowercase());
     assert!(c
@@ -216,14 +218,20 @@ fn edits_reanalyse_lowercase_dumps_only_when_the_gazetteer_changes() {
         .names()
         .contains(&("liu he".to_string(), EntityType::Per)));
     let low = c.file("low.txt").expect("low").clone();
+    let low2 = c.file("low2.txt").expect("low2").clone();
     let a_text = c.file("a.txt").expect("a").text.to_string();
     // An edit after the annotated name keeps the name set: the dump is shared, not redone.
     let c2 = c.with_file("a.txt", format!("{a_text} Then lunch."));
     assert!(Arc::ptr_eq(&low, c2.file("low.txt").expect("low")));
-    assert_eq!(c2.mentions(one(&c2, "Liu He").id).len(), 1);
-    // An edit before it makes the annotation stale: the name leaves, the dump is redone.
+    // The article's name, and the dump's through the gazetteer.
+    assert_eq!(c2.mentions(one(&c2, "Liu He").id).len(), 2);
+    // An edit that removes the name makes the annotation stale and the name leaves the
+    // gazetteer: the dump that holds its words is redone; the one that never mentions it
+    // cannot change and is shared.
     let c3 = c2.with_file("a.txt", "Oh, nobody met the press.".to_string());
-    assert!(!Arc::ptr_eq(&low, c3.file("low.txt").expect("low")));
+    assert!(c3.gazetteer().names().is_empty());
+    assert!(!Arc::ptr_eq(&low2, c3.file("low2.txt").expect("low2")));
+    assert!(Arc::ptr_eq(&low, c3.file("low.txt").expect("low")));
     assert!(c3
         .file("a.txt")
         .expect("a")
@@ -238,10 +246,19 @@ fn edits_reanalyse_lowercase_dumps_only_when_the_gazetteer_changes() {
     assert!(c4.file("a.txt").expect("a").problems.is_empty());
     assert_eq!(c4.resolve("liu he"), Resolution::One(EntityId(0)));
     let c5 = c4.without_file("a.txt");
-    assert_eq!(c5.files.len(), 1);
-    assert_eq!(c5.entities().len(), 0);
+    assert_eq!(c5.files.len(), 2);
+    assert!(c5.gazetteer().names().is_empty());
+    // What the dumps say alone, as when the article no longer named Liu He.
+    let names = |c: &Corpus| -> Vec<(String, EntityType, usize)> {
+        c.entities()
+            .iter()
+            .filter(|e| e.files.iter().all(|&f| c.files[f as usize].rel != "a.txt"))
+            .map(|e| (e.name.clone(), e.ty, e.mentions.len()))
+            .collect()
+    };
+    assert_eq!(names(&c5), names(&c3));
     // The old snapshots are untouched.
-    assert_eq!(c.mentions(one(&c, "Liu He").id).len(), 1);
+    assert_eq!(c.mentions(one(&c, "Liu He").id).len(), 2);
 }
 
 #[test]
@@ -272,4 +289,92 @@ fn conll_files_are_documents_with_gold_spans_in_file_bytes() {
     assert_eq!(f.span_text(ms[0].span), "Liu He");
     assert_eq!(&conll[ms[1].span.start..ms[1].span.end], "Liu");
     assert_eq!(c.resolve("zte"), Resolution::One(EntityId(1)));
+}
+
+/// Name facts of a hand-made document: `(surface, start, type, cue)` per mention.
+fn names_of(text: &str, ms: &[(&str, usize, EntityType, Option<&str>)]) -> Vec<DocName> {
+    let mentions: Vec<crate::model::EntityMention> = ms
+        .iter()
+        .map(|&(surface, start, ty, cue)| {
+            assert_eq!(&text[start..start + surface.len()], surface);
+            let span = Span::new(start, start + surface.len());
+            let name = match surface.find(". ") {
+                Some(i) => Span::new(start + i + 2, span.end),
+                None => span,
+            };
+            crate::model::EntityMention {
+                span,
+                name,
+                ty,
+                cue: cue.map(str::to_string),
+                source: crate::model::MentionSource::Detected,
+            }
+        })
+        .collect();
+    let display = |s: Span| text[s.start..s.end].to_string();
+    doc_names::doc_names(text, &mentions, &display, true, &|_| false)
+}
+
+#[test]
+fn moved_spans_give_the_registry_a_rebuild_gives() {
+    use EntityType::*;
+    let a = "Ada Smith, a ship broker, met Bo Smith. Smith left. Kestrel Shipping Company grew.";
+    let a_ms = [
+        ("Ada Smith", 0, Per, None),
+        ("Bo Smith", 30, Per, None),
+        ("Smith", 40, Per, None),
+        ("Kestrel Shipping Company", 52, Org, None),
+    ];
+    let note = "Mr. Smith and Kestrel said Ada Smith was right.";
+    let note_ms = [
+        ("Mr. Smith", 0, Per, Some("mr")),
+        ("Kestrel", 14, Org, None),
+        ("Ada Smith", 27, Per, None),
+    ];
+    let prefix = "Typed first. ";
+    let moved_note = format!("{prefix}{note}");
+    let moved_ms: Vec<_> = note_ms
+        .iter()
+        .map(|&(s, at, t, c)| (s, at + prefix.len(), t, c))
+        .collect();
+    let (da, dn, dm) = (
+        names_of(a, &a_ms),
+        names_of(note, &note_ms),
+        names_of(&moved_note, &moved_ms),
+    );
+    assert!(doc_names::same_names(&dn, &dm));
+    assert!(
+        da.iter().any(|d| d.appositive.is_some()),
+        "covers descriptions"
+    );
+    let order = [0u32, 1];
+    let before = Registry::build(&order, &[&da, &dn], &[]);
+    let rebuilt = Registry::build(&order, &[&da, &dm], &[]);
+    let patched = before
+        .with_moved_spans(1, &dn, &dm)
+        .expect("spans map one to one");
+    assert!(
+        !rebuilt.ambiguities().is_empty(),
+        "covers ambiguous short forms"
+    );
+    assert_eq!(patched.entities(), rebuilt.entities());
+    assert_eq!(patched.ambiguities(), rebuilt.ambiguities());
+    for f in 0..2 {
+        assert_eq!(patched.file_mentions(f), rebuilt.file_mentions(f));
+    }
+    for q in ["smith", "ada smith", "kestrel", "mr smith", "bo"] {
+        assert_eq!(patched.resolve(q), rebuilt.resolve(q), "{q}");
+    }
+    // The note's mentions point at their new bytes.
+    let (_, m) = patched
+        .entity_at(1, prefix.len() + 28)
+        .expect("Ada Smith in the note");
+    assert_eq!(m.span.slice(&moved_note), "Ada Smith");
+    // Names that changed are refused: the caller rebuilds.
+    let other = names_of(
+        "Ada Smith met Bo.",
+        &[("Ada Smith", 0, Per, None), ("Bo", 14, Per, None)],
+    );
+    assert!(!doc_names::same_names(&dn, &other));
+    assert!(before.with_moved_spans(1, &dn, &other).is_none());
 }

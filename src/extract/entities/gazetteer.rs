@@ -110,19 +110,31 @@ impl PhraseMatcher {
         let mut k = 0;
         while k < tokens.len() {
             let start = tokens[k].span.start;
-            let input = Input::new(text).range(start..).anchored(Anchored::Yes);
-            if let Some(m) = ac.find(input) {
-                // The match must end exactly at the end of a token.
+            let mut limit = text.len();
+            let mut found = None;
+            // The longest phrase may end inside a word (`liu he` in `liu held`): try again up to
+            // the token end before it, so a shorter phrase (`liu`) still matches.
+            while let Some(m) =
+                ac.find(Input::new(text).range(start..limit).anchored(Anchored::Yes))
+            {
                 let end_tok = tokens[k..].partition_point(|t| t.span.end < m.end()) + k;
                 if end_tok < tokens.len() && tokens[end_tok].span.end == m.end() {
-                    out.push(PhraseMatch {
-                        first: k,
-                        end: end_tok + 1,
-                        bits: self.bits[m.pattern().as_usize()],
-                    });
-                    k = end_tok + 1;
-                    continue;
+                    found = Some((end_tok, m.pattern().as_usize()));
+                    break;
                 }
+                if end_tok == k {
+                    break;
+                }
+                limit = tokens[end_tok - 1].span.end;
+            }
+            if let Some((end_tok, pattern)) = found {
+                out.push(PhraseMatch {
+                    first: k,
+                    end: end_tok + 1,
+                    bits: self.bits[pattern],
+                });
+                k = end_tok + 1;
+                continue;
             }
             k += 1;
         }
@@ -215,6 +227,7 @@ mod tests {
         let g = Gazetteer::new([
             ("Marta Okonjo".to_string(), EntityType::Per),
             ("Okonjo".to_string(), EntityType::Per),
+            ("Marta".to_string(), EntityType::Per),
             ("Port of Tema".to_string(), EntityType::Org),
             ("Tema".to_string(), EntityType::Loc),
             ("tema".to_string(), EntityType::Org),
@@ -222,13 +235,14 @@ mod tests {
         assert_eq!(
             found(
                 &g,
-                "marta okonjo ran the port of tema ; temas okonjo's Tema"
+                "marta okonjo ran the port of tema ; temas okonjo's Tema marta okonjos"
             ),
             [
                 ("marta okonjo".to_string(), 1),
                 ("port of tema".to_string(), 2),
                 ("okonjo".to_string(), 1),
                 ("Tema".to_string(), 6),
+                ("marta".to_string(), 1),
             ]
         );
         assert!(found(&Gazetteer::default(), "marta okonjo").is_empty());

@@ -157,6 +157,37 @@ fn add_gazetteer_names(
         ));
     }
     merge_known(spans, found);
+    trim_to_known_people(text, segments, doc, model, gaz, spans);
+}
+
+/// In lowercase text, a person's name the tagger ran on into a common word (`mr liu held`) is cut
+/// back to the longest name the gazetteer knows from its start (`liu`), when the whole run is
+/// not a known name and every word cut off is one the tagger knows from training.
+fn trim_to_known_people(
+    text: &str,
+    segments: &Segments,
+    doc: &PreparedDoc,
+    model: Option<&Model>,
+    gaz: &Gazetteer,
+    spans: &mut [TokenSpan],
+) {
+    let Some(model) = model else { return };
+    let per = gazetteer::type_bit(EntityType::Per);
+    for s in spans
+        .iter_mut()
+        .filter(|s| s.ty == EntityType::Per && s.end - s.first > 1)
+    {
+        let toks = &segments.tokens[s.first..s.end];
+        let Some(m) = gaz.find(text, toks).into_iter().next() else {
+            continue;
+        };
+        let known_end = s.first + m.end;
+        let common_rest =
+            (known_end..s.end).all(|i| model.has_row(features::word_row(doc, i, model.mask())));
+        if m.first == 0 && m.bits & per != 0 && known_end < s.end && common_rest {
+            s.end = known_end;
+        }
+    }
 }
 
 /// Merges known names into the tagger's spans: a name replaces tagged spans lying inside it
@@ -258,6 +289,26 @@ fn mentions(
 ) -> Vec<EntityMention> {
     let toks = &segments.tokens;
     let word = |i: usize| toks[i].span.slice(text);
+    // `Treasury` in `Treasury Secretary Steven Okafor` opens a title, not an organisation.
+    let title = 1u32 << lexicon::Category::Title as u32;
+    let modifier = 1u32 << lexicon::Category::TitleModifier as u32;
+    let spans: Vec<TokenSpan> = spans
+        .iter()
+        .enumerate()
+        .filter(|(j, s)| {
+            let opens_title = s.ty != EntityType::Per
+                && (s.first..s.end).all(|k| doc.lex(k) & (title | modifier) != 0)
+                && doc.lex(s.end) & title != 0;
+            let person_follows = spans.get(j + 1).is_some_and(|n| {
+                n.ty == EntityType::Per
+                    && n.first > s.end
+                    && (s.end..n.first).all(|k| doc.lex(k) & (title | modifier) != 0)
+            });
+            !(opens_title && person_follows)
+        })
+        .map(|(_, s)| *s)
+        .collect();
+    let spans = &spans[..];
     let sentence_start = |i: usize| {
         let k = doc.sentences.partition_point(|s| s.1 <= i);
         doc.sentences.get(k).map_or(0, |s| s.0)

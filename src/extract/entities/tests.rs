@@ -185,3 +185,17 @@ fn odd_input_never_panics() {
     let long = "Okonjo met Adu in Tema. ".repeat(2000);
     assert!(mentions_of(&long, Format::Plain, &gaz).len() >= 2000);
 }
+
+#[test]
+fn lowercase_title_before_a_name_is_its_cue() {
+    let text = "on friday treasury secretary steven okafor said the talks would go on";
+    let found = mentions_of(text, Format::Lowercase, &Gazetteer::default());
+    assert!(
+        found.contains(&(
+            "steven okafor".into(),
+            "steven okafor".into(),
+            Some("treasury secretary".into())
+        )),
+        "{found:?}"
+    );
+}

@@ -1,0 +1,209 @@
+//! Request latencies of the language server over stdio: cold index, hover, references,
+//! documentSymbol, and keystroke to fresh diagnostics. Prints p50/p99 per request kind.
+//!
+//! `cargo build --release && cargo run --release --example bench_lsp -- ROOT [SAMPLES]`
+
+#[path = "../tests/common/lsp_client.rs"]
+mod lsp_client;
+
+use lsp_client::{canon, default_capabilities, uri, LspClient, TIMEOUT};
+use serde_json::{json, Value};
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+fn corpus_files(root: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let mut stack = vec![root.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        let Ok(rd) = std::fs::read_dir(&d) else {
+            continue;
+        };
+        for e in rd.flatten() {
+            let p = e.path();
+            let name = e.file_name().to_string_lossy().to_string();
+            if name.starts_with('.') || name == "target" {
+                continue;
+            }
+            if p.is_dir() {
+                stack.push(p);
+            } else if matches!(
+                p.extension().and_then(|x| x.to_str()),
+                Some("md" | "txt" | "markdown")
+            ) {
+                out.push(p);
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+fn pct(samples: &mut [Duration], p: f64) -> Duration {
+    samples.sort();
+    if samples.is_empty() {
+        return Duration::ZERO;
+    }
+    let i = ((samples.len() as f64 - 1.0) * p).round() as usize;
+    samples[i]
+}
+
+fn report(name: &str, samples: &mut [Duration]) {
+    let n = samples.len();
+    let (p50, p99) = (pct(samples, 0.5), pct(samples, 0.99));
+    println!(
+        "| {name} | {n} | {:.3} | {:.3} |",
+        p50.as_secs_f64() * 1e3,
+        p99.as_secs_f64() * 1e3
+    );
+}
+
+/// Positions of the first tokens of a file (from semantic tokens), else a few fixed ones.
+fn token_positions(tokens: &Value, max: usize) -> Vec<Value> {
+    let mut out = Vec::new();
+    let (mut line, mut col) = (0u64, 0u64);
+    if let Some(d) = tokens["data"].as_array() {
+        for t in d.chunks(5).take(max) {
+            let dl = t[0].as_u64().unwrap_or(0);
+            let ds = t[1].as_u64().unwrap_or(0);
+            if dl > 0 {
+                line += dl;
+                col = ds;
+            } else {
+                col += ds;
+            }
+            out.push(json!({"line": line, "character": col + 1}));
+        }
+    }
+    if out.is_empty() {
+        out = (0..max as u64)
+            .map(|i| json!({"line": i, "character": 3}))
+            .collect();
+    }
+    out
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    let root = canon(Path::new(
+        args.get(1).map(String::as_str).unwrap_or("examples/corpus"),
+    ));
+    let samples: usize = args.get(2).and_then(|s| s.parse().ok()).unwrap_or(200);
+    let files = corpus_files(&root);
+    println!("corpus: {} ({} files)", root.display(), files.len());
+    let t0 = Instant::now();
+    let (mut c, _) = LspClient::start(&[&root], Value::Null, default_capabilities());
+    println!(
+        "cold index (initialize to $/progress end): {:.1} ms",
+        t0.elapsed().as_secs_f64() * 1e3
+    );
+    println!();
+    println!("| request | samples | p50 ms | p99 ms |");
+    println!("|---|---|---|---|");
+    let step = (files.len() / samples.max(1)).max(1);
+    let picked: Vec<&PathBuf> = files.iter().step_by(step).take(samples).collect();
+    let mut hover = Vec::new();
+    let mut symbols = Vec::new();
+    let mut targets = Vec::new();
+    for f in &picked {
+        let u = uri(f);
+        let toks = c.result(
+            "textDocument/semanticTokens/full",
+            json!({"textDocument": {"uri": u}}),
+        );
+        for p in token_positions(&toks, 3) {
+            let t = Instant::now();
+            let _ = c.result(
+                "textDocument/hover",
+                json!({"textDocument": {"uri": u}, "position": p}),
+            );
+            hover.push(t.elapsed());
+            targets.push((u.clone(), p));
+        }
+        let t = Instant::now();
+        let _ = c.result(
+            "textDocument/documentSymbol",
+            json!({"textDocument": {"uri": u}}),
+        );
+        symbols.push(t.elapsed());
+    }
+    report("hover", &mut hover);
+    report("documentSymbol", &mut symbols);
+    // References to the most-mentioned entity (workspace/symbol sorts by mentions on an empty query).
+    let ws = c.result("workspace/symbol", json!({"query": ""}));
+    let mut refs = Vec::new();
+    let mut found = 0;
+    if let Some(top) = ws.as_array().and_then(|a| a.first()) {
+        let u = top["location"]["uri"]
+            .as_str()
+            .unwrap_or_default()
+            .to_string();
+        let p = top["location"]["range"]["start"].clone();
+        for _ in 0..samples.min(50) {
+            let t = Instant::now();
+            let r = c.result(
+                "textDocument/references",
+                json!({"textDocument": {"uri": u}, "position": p, "context": {"includeDeclaration": true}}),
+            );
+            refs.push(t.elapsed());
+            found = r.as_array().map_or(0, |a| a.len());
+        }
+        println!(
+            "<!-- references target: {} ({} mentions) -->",
+            top["name"], found
+        );
+    } else {
+        for (u, p) in targets.iter().take(samples.min(50)) {
+            let t = Instant::now();
+            let _ = c.result(
+                "textDocument/references",
+                json!({"textDocument": {"uri": u}, "position": p, "context": {"includeDeclaration": true}}),
+            );
+            refs.push(t.elapsed());
+        }
+    }
+    report("references (most-mentioned entity)", &mut refs);
+    // Keystroke to diagnostics: type into an open file, wait for diagnostics of that version.
+    // A note when there is one, else an article from the middle of the corpus (not a README).
+    let articles: Vec<&PathBuf> = files
+        .iter()
+        .filter(|p| {
+            !p.file_name()
+                .is_some_and(|n| n.to_string_lossy().starts_with("README"))
+        })
+        .collect();
+    let note = files
+        .iter()
+        .find(|p| p.components().any(|c| c.as_os_str() == "notes"))
+        .or(articles.get(articles.len() / 2).copied())
+        .cloned()
+        .expect("a file");
+    println!("<!-- typing into {} -->", note.display());
+    let text = std::fs::read_to_string(&note).unwrap_or_default();
+    let u = c.open_text(&note, &text, 1);
+    c.wait_diagnostics(&u, Some(1));
+    // Typing at the end of the text, as one writes a note.
+    let last_line = text.matches('\n').count();
+    let col0 = text[text.rfind('\n').map_or(0, |i| i + 1)..]
+        .encode_utf16()
+        .count();
+    let mut keys = Vec::new();
+    for (typed, v) in (2..(2 + samples.min(100) as i64)).enumerate() {
+        let at = json!({"line": last_line, "character": col0 + typed});
+        let t = Instant::now();
+        c.notify(
+            "textDocument/didChange",
+            json!({"textDocument": {"uri": u, "version": v},
+                   "contentChanges": [{"range": {"start": at, "end": at}, "text": "x"}]}),
+        );
+        if c.wait_diagnostics(&u, Some(v)).is_none() {
+            eprintln!("no diagnostics for version {v} within {TIMEOUT:?}");
+            break;
+        }
+        keys.push(t.elapsed());
+    }
+    report("keystroke → diagnostics", &mut keys);
+    if std::env::var_os("CORPUS_LS_TRACE").is_some() {
+        eprintln!("{}", c.stderr());
+    }
+    c.shutdown();
+}

@@ -1,0 +1,114 @@
+//! Settings from `initializationOptions` and `workspace/configuration` (section `corpus-ls`).
+//!
+//! The corpus settings (the same keys as `corpus-ls.toml`) are kept as JSON and handed to the core
+//! when a root is loaded; the keys below only change what the server shows.
+
+use crate::config::{Config, ConfigError, FILE_NAME};
+use serde_json::Value;
+use std::path::Path;
+
+/// The configuration section the server asks the client for.
+pub const SECTION: &str = "corpus-ls";
+
+/// What the user configured.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Settings {
+    /// Everything the client sent, for the core (`corpus-ls.toml` keys).
+    pub raw: Value,
+    /// Show inlay hints (`inlayHints`, default true).
+    pub inlay_hints: bool,
+    /// Show code lenses (`codeLens`, default true).
+    pub code_lens: bool,
+    /// Use the custom semantic token types even when the client does not list them
+    /// (`semanticTokens.customTypes`); `None` leaves it to the client's capabilities.
+    pub custom_token_types: Option<bool>,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            raw: Value::Null,
+            inlay_hints: true,
+            code_lens: true,
+            custom_token_types: None,
+        }
+    }
+}
+
+impl Settings {
+    /// Reads settings from a JSON value; unknown keys are kept in `raw`, wrong types are ignored.
+    /// A value wrapped in a `corpus-ls` key (as `didChangeConfiguration` sends it) is unwrapped.
+    pub fn from_json(v: &Value) -> Settings {
+        let v = v.get(SECTION).unwrap_or(v);
+        let mut s = Settings {
+            raw: v.clone(),
+            ..Settings::default()
+        };
+        if let Some(b) = v.get("inlayHints").and_then(Value::as_bool) {
+            s.inlay_hints = b;
+        }
+        if let Some(b) = v.get("codeLens").and_then(Value::as_bool) {
+            s.code_lens = b;
+        }
+        s.custom_token_types = v
+            .pointer("/semanticTokens/customTypes")
+            .and_then(Value::as_bool);
+        s
+    }
+}
+
+/// The config of a root: its `corpus-ls.toml` when there is one, else the client's settings.
+/// Returns the problems found (errors and warnings) and the file's text for locating them.
+pub fn root_config(root: &Path, settings: &Settings) -> (Config, Vec<ConfigError>, Option<String>) {
+    let path = root.join(FILE_NAME);
+    if path.is_file() {
+        let (config, err) = Config::load(root);
+        let mut problems: Vec<ConfigError> = err.into_iter().collect();
+        problems.extend(config.warnings.iter().cloned());
+        return (config, problems, std::fs::read_to_string(path).ok());
+    }
+    if settings.raw.is_object() {
+        let (config, err) = Config::from_json(settings.raw.clone());
+        let mut problems: Vec<ConfigError> = err.into_iter().collect();
+        problems.extend(config.warnings.iter().cloned());
+        return (config, problems, None);
+    }
+    (Config::default(), Vec::new(), None)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn reads_known_keys_and_ignores_bad_ones() {
+        let s = Settings::from_json(&json!({"corpus-ls": {"inlayHints": false, "codeLens": "no",
+            "semanticTokens": {"customTypes": true}, "notes": ["n/**"]}}));
+        assert!(!s.inlay_hints);
+        assert!(s.code_lens);
+        assert_eq!(s.custom_token_types, Some(true));
+        assert_eq!(s.raw["notes"][0], "n/**");
+        assert_eq!(Settings::from_json(&Value::Null), Settings::default());
+    }
+
+    #[test]
+    fn the_file_wins_over_client_settings() {
+        let dir = tempfile::tempdir().unwrap();
+        let client = Settings::from_json(&json!({"notes": ["research/**"]}));
+        let (c, problems, _) = root_config(dir.path(), &client);
+        assert!(c.is_note("research/a.md") && problems.is_empty());
+        std::fs::write(
+            dir.path().join(FILE_NAME),
+            "notes = [\"mine/**\"]\nbogus = 1\n",
+        )
+        .unwrap();
+        let (c, problems, text) = root_config(dir.path(), &client);
+        assert!(c.is_note("mine/a.md") && !c.is_note("research/a.md"));
+        assert_eq!(problems.len(), 1, "the unknown key is a warning");
+        assert!(text.is_some());
+        std::fs::write(dir.path().join(FILE_NAME), "notes = [").unwrap();
+        let (_, problems, _) = root_config(dir.path(), &client);
+        assert!(problems[0].fatal);
+    }
+}

@@ -1,0 +1,109 @@
+//! Core byte spans <-> LSP positions and ranges (UTF-16 or UTF-8), and file URIs <-> paths.
+
+use crate::document::{Encoding, LineIndex, Position as CorePosition};
+use crate::model::Span;
+use std::path::{Path, PathBuf};
+use tower_lsp_server::ls_types::{Position, Range, Uri};
+
+/// A text with its line index, for conversions.
+#[derive(Clone, Copy)]
+pub struct TextRef<'a> {
+    /// The text.
+    pub text: &'a str,
+    /// Its line starts.
+    pub lines: &'a LineIndex,
+}
+
+impl<'a> TextRef<'a> {
+    /// A text with its line index.
+    pub fn new(text: &'a str, lines: &'a LineIndex) -> Self {
+        TextRef { text, lines }
+    }
+    /// The LSP position of a byte offset (clamped into the text).
+    pub fn position(&self, offset: usize, enc: Encoding) -> Position {
+        let p = self.lines.position(self.text, offset, enc);
+        Position::new(p.line, p.character)
+    }
+    /// The LSP range of a byte span.
+    pub fn range(&self, span: Span, enc: Encoding) -> Range {
+        Range::new(self.position(span.start, enc), self.position(span.end, enc))
+    }
+    /// The byte offset of an LSP position; a line past the end gives the text's end, a column past
+    /// a line's end gives that line's end.
+    pub fn offset(&self, pos: Position, enc: Encoding) -> usize {
+        self.lines.offset(
+            self.text,
+            CorePosition {
+                line: pos.line,
+                character: pos.character,
+            },
+            enc,
+        )
+    }
+    /// The byte span of an LSP range (reversed ranges are put in order).
+    pub fn span(&self, range: Range, enc: Encoding) -> Span {
+        let a = self.offset(range.start, enc);
+        let b = self.offset(range.end, enc);
+        Span::new(a.min(b), a.max(b))
+    }
+    /// True when the position names a line of the text.
+    pub fn has_line(&self, pos: Position) -> bool {
+        (pos.line as usize) < self.lines.len()
+    }
+}
+
+/// The file path of a `file:` URI.
+pub fn uri_to_path(uri: &Uri) -> Option<PathBuf> {
+    let is_file = uri.scheme().as_str().eq_ignore_ascii_case("file");
+    if !is_file {
+        return None;
+    }
+    uri.to_file_path().map(|p| p.into_owned())
+}
+
+/// The `file:` URI of a path.
+pub fn path_to_uri(path: &Path) -> Option<Uri> {
+    Uri::from_file_path(path)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tr(text: &str) -> (String, LineIndex) {
+        (text.to_string(), LineIndex::new(text))
+    }
+
+    #[test]
+    fn utf16_and_utf8_columns_differ_after_astral_chars() {
+        let (t, l) = tr("a😀b\né x");
+        let r = TextRef::new(&t, &l);
+        let b = t.find('b').unwrap();
+        assert_eq!(r.position(b, Encoding::Utf16), Position::new(0, 3));
+        assert_eq!(r.position(b, Encoding::Utf8), Position::new(0, 5));
+        assert_eq!(r.offset(Position::new(0, 3), Encoding::Utf16), b);
+        assert_eq!(r.offset(Position::new(0, 5), Encoding::Utf8), b);
+        let x = t.find('x').unwrap();
+        assert_eq!(r.position(x, Encoding::Utf16), Position::new(1, 2));
+        assert_eq!(r.position(x, Encoding::Utf8), Position::new(1, 3));
+    }
+
+    #[test]
+    fn positions_past_the_end_clamp() {
+        let (t, l) = tr("ab\r\ncd");
+        let r = TextRef::new(&t, &l);
+        assert_eq!(r.offset(Position::new(0, 99), Encoding::Utf16), 2);
+        assert_eq!(r.offset(Position::new(9, 0), Encoding::Utf16), t.len());
+        assert_eq!(r.position(999, Encoding::Utf16), Position::new(1, 2));
+        assert!(!r.has_line(Position::new(2, 0)));
+    }
+
+    #[test]
+    fn file_uris_round_trip() {
+        let p = std::env::temp_dir().join("a b").join("c.md");
+        let uri = path_to_uri(&p).unwrap();
+        assert_eq!(uri_to_path(&uri).unwrap(), p);
+        let other: Uri = "untitled:Untitled-1".parse().unwrap();
+        assert!(uri_to_path(&other).is_none());
+    }
+}

@@ -1,0 +1,500 @@
+//! Keeping snapshots current: analysing changed buffers and files on blocking threads, swapping
+//! snapshots in, and sending diagnostics, logs and progress to the client in order.
+//!
+//! Nothing here awaits: every message for the client goes through one queue that a single task
+//! drains, so notifications keep their order and a handler never waits on the client.
+
+use super::diagnostics;
+use super::progress;
+use super::query::Ctx;
+use super::state::{file_uri, Shared, Snapshot};
+use crate::corpus::scan;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::Arc;
+use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender};
+use tower_lsp_server::ls_types::{
+    notification::Progress, Diagnostic, MessageType, ProgressParams, ProgressToken, Uri,
+};
+use tower_lsp_server::Client;
+
+/// Prints timings on stderr when `CORPUS_LS_TRACE` is set.
+pub fn trace(msg: impl FnOnce() -> String) {
+    static ON: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+    if *ON.get_or_init(|| std::env::var_os("CORPUS_LS_TRACE").is_some()) {
+        eprintln!("corpus-ls: {}", msg());
+    }
+}
+
+/// A message for the client.
+#[derive(Debug)]
+pub enum Outbound {
+    /// Diagnostics of a file; `version` is set for open buffers and checked again before sending.
+    Diagnostics {
+        /// The file.
+        uri: Uri,
+        /// Its diagnostics.
+        diags: Vec<Diagnostic>,
+        /// The buffer version they were computed for.
+        version: Option<i32>,
+    },
+    /// A log line.
+    Log(MessageType, String),
+    /// A `$/progress` notification.
+    Progress(ProgressParams),
+}
+
+/// The server's working parts, cheap to clone into tasks.
+#[derive(Clone)]
+pub struct Engine {
+    /// The state.
+    pub state: Shared,
+    out: UnboundedSender<Outbound>,
+    /// Last diagnostics sent, per file.
+    published: Arc<parking_lot::Mutex<HashMap<Uri, Vec<Diagnostic>>>>,
+    tokens: Arc<AtomicU64>,
+}
+
+/// How long a request waits for its root's cold index before answering from what exists.
+const INDEX_WAIT: std::time::Duration = std::time::Duration::from_secs(20);
+
+impl Engine {
+    /// An engine over `state`, with the receiving end of its outbound queue.
+    pub fn new(state: Shared) -> (Engine, UnboundedReceiver<Outbound>) {
+        let (out, rx) = tokio::sync::mpsc::unbounded_channel();
+        (
+            Engine {
+                state,
+                out,
+                published: Arc::default(),
+                tokens: Arc::default(),
+            },
+            rx,
+        )
+    }
+
+    /// Queues a log line (also printed on stderr).
+    pub fn log(&self, ty: MessageType, msg: impl Into<String>) {
+        let msg = msg.into();
+        eprintln!("corpus-ls: {msg}");
+        let _ = self.out.send(Outbound::Log(ty, msg));
+    }
+
+    /// Queues a `$/progress` notification.
+    pub fn progress(&self, p: ProgressParams) {
+        let _ = self.out.send(Outbound::Progress(p));
+    }
+
+    /// A new progress token.
+    pub fn next_token(&self) -> ProgressToken {
+        progress::token(self.tokens.fetch_add(1, Ordering::Relaxed))
+    }
+
+    /// Sends queued messages to the client until the queue closes. Diagnostics for a buffer whose
+    /// version moved on, or that went out of sync, are dropped: newer ones follow.
+    pub async fn pump(state: Shared, client: Client, mut rx: UnboundedReceiver<Outbound>) {
+        while let Some(msg) = rx.recv().await {
+            match msg {
+                Outbound::Diagnostics {
+                    uri,
+                    diags,
+                    version,
+                } => {
+                    if let Some(v) = version {
+                        let current = {
+                            let st = state.lock();
+                            st.docs
+                                .get(&uri)
+                                .is_some_and(|d| d.buf.in_sync && d.buf.version() == v)
+                        };
+                        if !current {
+                            continue;
+                        }
+                    }
+                    client.publish_diagnostics(uri, diags, version).await;
+                }
+                Outbound::Log(ty, msg) => client.log_message(ty, msg).await,
+                Outbound::Progress(p) => client.send_notification::<Progress>(p).await,
+            }
+        }
+    }
+
+    /// Waits until the root holding `uri` has its cold index, at most `limit`; true if it has.
+    fn wait_loaded(&self, uri: &Uri, limit: std::time::Duration) -> bool {
+        let t0 = std::time::Instant::now();
+        loop {
+            let loaded = {
+                let st = self.state.lock();
+                let root = st.docs.get(uri).and_then(|d| d.place.clone()).map(|p| p.0);
+                let root = root.or_else(|| {
+                    let path = super::convert::uri_to_path(uri)?;
+                    st.root_of(&path).map(|r| r.path.clone())
+                });
+                match root {
+                    Some(root) => st.roots.iter().any(|r| r.path == root && r.loaded),
+                    None => true,
+                }
+            };
+            if loaded || t0.elapsed() >= limit {
+                return loaded;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(10));
+        }
+    }
+
+    /// Brings the snapshot up to date with the open buffer `uri` and re-publishes what changed.
+    /// Blocking; returns false when there was nothing to do.
+    pub fn refresh_doc(&self, uri: &Uri) -> bool {
+        let (root, rel, writer) = {
+            let mut st = self.state.lock();
+            let Some(doc) = st.docs.get_mut(uri) else {
+                return false;
+            };
+            let Some((root, rel)) = doc.place.clone() else {
+                return false;
+            };
+            if !doc.buf.in_sync || doc.analysed == Some(doc.buf.version()) {
+                return false;
+            }
+            let Some(r) = st.root_mut(&root) else {
+                return false;
+            };
+            (root, rel, r.writer.clone())
+        };
+        let _w = writer.lock();
+        // Read the text only now: edits that came while waiting are included.
+        let (text, version, base) = {
+            let st = self.state.lock();
+            let Some(doc) = st.docs.get(uri) else {
+                return false;
+            };
+            if !doc.buf.in_sync || doc.analysed == Some(doc.buf.version()) {
+                return false;
+            }
+            let Some(r) = st.roots.iter().find(|r| r.path == root) else {
+                return false;
+            };
+            (doc.buf.text(), doc.buf.version(), r.snap.clone())
+        };
+        let t0 = std::time::Instant::now();
+        let new = Arc::new(base.with_file(&rel, text, Vec::new()));
+        trace(|| format!("{rel} v{version}: new snapshot in {:?}", t0.elapsed()));
+        {
+            let mut st = self.state.lock();
+            if let Some(r) = st.root_mut(&root) {
+                r.snap = new.clone();
+            }
+            if let Some(doc) = st.docs.get_mut(uri) {
+                doc.analysed = Some(version);
+            }
+        }
+        // Before the cold index, a note has no sources to agree with: the load publishes
+        // every file when it ends, so nothing premature reaches the user.
+        let loaded = self
+            .state
+            .lock()
+            .roots
+            .iter()
+            .any(|r| r.path == root && r.loaded);
+        if !loaded {
+            return true;
+        }
+        let t1 = std::time::Instant::now();
+        self.publish_after_change(&root, &new, &rel);
+        trace(|| format!("{rel} v{version}: diagnostics in {:?}", t1.elapsed()));
+        true
+    }
+
+    /// Re-reads a file of a root from disk (a watched change, a closed buffer) unless it is open.
+    pub fn refresh_disk(&self, path: &Path) {
+        let (root, rel, writer) = {
+            let st = self.state.lock();
+            let Some(r) = st.root_of(path) else {
+                return;
+            };
+            let rel = scan::rel_path(&r.path, path);
+            if st.open_uri(&r.path, &rel).is_some() {
+                return;
+            }
+            (r.path.clone(), rel, r.writer.clone())
+        };
+        let _w = writer.lock();
+        let base = {
+            let st = self.state.lock();
+            match st.roots.iter().find(|r| r.path == root) {
+                Some(r) => r.snap.clone(),
+                None => return,
+            }
+        };
+        let wanted = scan::is_corpus_file(path) && base.corpus.config.is_included(&rel);
+        let new = match scan::read_text(path) {
+            Ok((text, problems)) if wanted => base.with_file(&rel, text, problems),
+            Ok(_) if base.file_index(&rel).is_some() => base.without_file(&rel),
+            Ok(_) => return,
+            Err(why) => {
+                if path.exists() {
+                    self.log(MessageType::WARNING, format!("{rel}: {why}"));
+                }
+                if base.file_index(&rel).is_none() {
+                    return;
+                }
+                base.without_file(&rel)
+            }
+        };
+        let new = Arc::new(new);
+        {
+            let mut st = self.state.lock();
+            if st.open_uri(&root, &rel).is_some() {
+                return;
+            }
+            if let Some(r) = st.root_mut(&root) {
+                r.snap = new.clone();
+            }
+        }
+        self.publish_after_change(&root, &new, &rel);
+    }
+
+    /// Indexes a root from disk (reporting progress on `token`), overlays its open buffers,
+    /// and publishes the diagnostics of every file.
+    pub fn load_root(&self, root: &Path, token: Option<ProgressToken>) {
+        if let Some(t) = &token {
+            self.progress(progress::begin(t, root));
+        }
+        let settings = self.state.lock().settings.clone();
+        let (config, problems, config_text) = super::config::root_config(root, &settings);
+        self.publish_config_problems(root, &problems, config_text.as_deref());
+        let config = Arc::new(config);
+        let last = AtomicUsize::new(0);
+        let corpus = crate::corpus::Corpus::load_with(root, &config, &|done, total| {
+            let Some(t) = &token else { return };
+            let pct = progress::percent(done, total) as usize;
+            // One report per percent step, whatever thread finishes the file.
+            if last.fetch_max(pct + 1, Ordering::Relaxed) < pct + 1 {
+                self.progress(progress::report(t, done, total));
+            }
+        });
+        let (files, skipped) = (corpus.files.len(), corpus.skipped.len());
+        let writer = {
+            let st = self.state.lock();
+            match st.roots.iter().find(|r| r.path == root) {
+                Some(r) => r.writer.clone(),
+                None => return,
+            }
+        };
+        let _w = writer.lock();
+        let mut snap = Snapshot::new(corpus);
+        // Open buffers win over the disk.
+        let overlay: Vec<(Uri, String, String, i32)> = {
+            let st = self.state.lock();
+            st.docs
+                .iter()
+                .filter(|(_, d)| d.buf.in_sync)
+                .filter_map(|(u, d)| {
+                    let (r, rel) = d.place.as_ref()?;
+                    (r == root).then(|| (u.clone(), rel.clone(), d.buf.text(), d.buf.version()))
+                })
+                .collect()
+        };
+        for (_, rel, text, _) in &overlay {
+            if config.is_included(rel) {
+                snap = snap.with_file(rel, text.clone(), Vec::new());
+            }
+        }
+        let snap = Arc::new(snap);
+        {
+            let mut st = self.state.lock();
+            if let Some(r) = st.root_mut(root) {
+                r.snap = snap.clone();
+                r.loaded = true;
+                r.config = config.clone();
+            }
+            for (uri, _, _, version) in &overlay {
+                if let Some(d) = st.docs.get_mut(uri) {
+                    if d.buf.version() == *version {
+                        d.analysed = Some(*version);
+                    }
+                }
+            }
+        }
+        if let Some(t) = &token {
+            self.progress(progress::end(t, files, skipped));
+        }
+        self.log(
+            MessageType::INFO,
+            format!(
+                "indexed {} ({files} files, {skipped} skipped)",
+                root.display()
+            ),
+        );
+        let rels: Vec<String> = snap.corpus.files.iter().map(|f| f.rel.clone()).collect();
+        self.publish(root, &snap, rels);
+    }
+
+    /// Publishes the problems of a root's config on its `corpus-ls.toml` (a bad config is a
+    /// diagnostic there, never a crash).
+    fn publish_config_problems(
+        &self,
+        root: &Path,
+        problems: &[crate::config::ConfigError],
+        text: Option<&str>,
+    ) {
+        let path = root.join(crate::config::FILE_NAME);
+        let Some(uri) = super::convert::path_to_uri(&path) else {
+            return;
+        };
+        let (enc, text) = (self.state.lock().enc, text.unwrap_or(""));
+        let lines = crate::document::LineIndex::new(text);
+        let t = super::convert::TextRef::new(text, &lines);
+        let diags: Vec<Diagnostic> = problems
+            .iter()
+            .map(|p| Diagnostic {
+                range: t.range(p.span.unwrap_or_default(), enc),
+                severity: Some(if p.fatal {
+                    tower_lsp_server::ls_types::DiagnosticSeverity::ERROR
+                } else {
+                    tower_lsp_server::ls_types::DiagnosticSeverity::WARNING
+                }),
+                code: Some(tower_lsp_server::ls_types::NumberOrString::String(
+                    "config".to_string(),
+                )),
+                source: Some(diagnostics::SOURCE.to_string()),
+                message: p.message.clone(),
+                ..Diagnostic::default()
+            })
+            .collect();
+        let mut published = self.published.lock();
+        let unchanged = match published.get(&uri) {
+            Some(b) => b == &diags,
+            None => diags.is_empty(),
+        };
+        if unchanged {
+            return;
+        }
+        published.insert(uri.clone(), diags.clone());
+        let _ = self.out.send(Outbound::Diagnostics {
+            uri,
+            diags,
+            version: None,
+        });
+    }
+
+    /// Publishes the files a change of `rel` affects.
+    fn publish_after_change(&self, root: &Path, snap: &Snapshot, rel: &str) {
+        let uri = {
+            let st = self.state.lock();
+            file_uri(&st, root, rel)
+        };
+        let pointing: Vec<String> = match &uri {
+            Some(u) => {
+                let published = self.published.lock();
+                published
+                    .iter()
+                    .filter(|(_, d)| diagnostics::points_at(d, u))
+                    .filter_map(|(k, _)| {
+                        let p = super::convert::uri_to_path(k)?;
+                        p.starts_with(root).then(|| scan::rel_path(root, &p))
+                    })
+                    .collect()
+            }
+            None => Vec::new(),
+        };
+        let rels = diagnostics::affected(snap, rel, pointing);
+        self.publish(root, snap, rels);
+    }
+
+    /// Computes and queues the diagnostics of `rels`: always for open buffers (with their
+    /// version), for other files when they changed.
+    fn publish(&self, root: &Path, snap: &Snapshot, rels: impl IntoIterator<Item = String>) {
+        let (enc, open): (_, HashMap<String, (Uri, Option<i32>)>) = {
+            let st = self.state.lock();
+            let open = st
+                .docs
+                .iter()
+                .filter_map(|(u, d)| {
+                    let (r, rel) = d.place.as_ref()?;
+                    (r == root).then(|| (rel.clone(), (u.clone(), d.analysed)))
+                })
+                .collect();
+            (st.enc, open)
+        };
+        let uris: HashMap<String, Uri> =
+            open.iter().map(|(k, v)| (k.clone(), v.0.clone())).collect();
+        for rel in rels {
+            let Some(i) = snap.file_index(&rel) else {
+                continue;
+            };
+            let diags = diagnostics::of_file(snap, root, i, enc, &uris);
+            let (uri, version) = match open.get(&rel) {
+                // Not analysed yet: its own refresh publishes it.
+                Some((_, None)) => continue,
+                Some((u, v)) => (u.clone(), *v),
+                None => match super::convert::path_to_uri(&root.join(&rel)) {
+                    Some(u) => (u, None),
+                    None => continue,
+                },
+            };
+            let mut published = self.published.lock();
+            let before = published.get(&uri);
+            // Closed files: only what changed (nothing for a file that never had any).
+            let unchanged = match before {
+                Some(b) => b == &diags,
+                None => diags.is_empty(),
+            };
+            if version.is_none() && unchanged {
+                continue;
+            }
+            published.insert(uri.clone(), diags.clone());
+            drop(published);
+            let _ = self.out.send(Outbound::Diagnostics {
+                uri,
+                diags,
+                version,
+            });
+        }
+    }
+
+    /// Forgets what was published for a file (its buffer closed).
+    pub fn forget(&self, uri: &Uri) {
+        self.published.lock().remove(uri);
+    }
+
+    /// The request context for `uri`: its root's snapshot, brought up to date with the buffer
+    /// first. Files of a root that are not open are answered from the snapshot too.
+    pub fn ctx(&self, uri: &Uri) -> Option<Ctx> {
+        // Answers from a half-built index are wrong (one mention where there are twelve):
+        // wait for the cold index a while on this blocking thread rather than mislead.
+        self.wait_loaded(uri, INDEX_WAIT);
+        self.refresh_doc(uri);
+        let st = self.state.lock();
+        let (root, rel) = match st.docs.get(uri).and_then(|d| d.place.clone()) {
+            Some(p) => p,
+            None => {
+                let path = super::convert::uri_to_path(uri)?;
+                let r = st.root_of(&path)?;
+                (r.path.clone(), scan::rel_path(&r.path, &path))
+            }
+        };
+        let r = st.roots.iter().find(|r| r.path == root)?;
+        let snap = r.snap.clone();
+        let file = snap.file_index(&rel)?;
+        let open = st
+            .docs
+            .iter()
+            .filter_map(|(u, d)| {
+                let (rr, rel) = d.place.as_ref()?;
+                (rr == &root).then(|| (rel.clone(), u.clone()))
+            })
+            .collect();
+        Some(Ctx {
+            snap,
+            file,
+            uri: uri.clone(),
+            root: PathBuf::from(&root),
+            enc: st.enc,
+            settings: st.settings.clone(),
+            open,
+            custom_tokens: st.custom_tokens,
+        })
+    }
+}

@@ -1,0 +1,39 @@
+//! References: every mention of the entity in every file, under any of its names.
+
+use super::lookup;
+use super::query::Ctx;
+use tower_lsp_server::ls_types::{Location, Position};
+
+/// The mentions of the entity at `pos`; the defining one only with `include_declaration`.
+pub fn references(ctx: &Ctx, pos: Position, include_declaration: bool) -> Option<Vec<Location>> {
+    let (id, _) = ctx.snap.index().entity_at(ctx.file, ctx.offset(pos)?)?;
+    let e = ctx.snap.index().entity(id)?;
+    Some(
+        e.mentions
+            .iter()
+            .filter(|m| include_declaration || !lookup::is_defining(e, m))
+            .filter_map(|m| ctx.location(*m))
+            .collect(),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::lsp::lookup::fixture;
+    use crate::lsp::query::testing::{ctx, pos};
+
+    #[test]
+    fn references_cross_files_and_honour_include_declaration() {
+        let c = ctx(fixture::liu(), "notes/n.txt");
+        let all = references(&c, pos(&c, "Liu He", 0), true).unwrap();
+        assert_eq!(all.len(), 5);
+        let files: std::collections::BTreeSet<_> = all
+            .iter()
+            .map(|l| l.uri.as_str().rsplit('/').next().unwrap().to_string())
+            .collect();
+        assert_eq!(files.len(), 3);
+        let without = references(&c, pos(&c, "Liu He", 0), false).unwrap();
+        assert_eq!(without.len(), 4);
+    }
+}

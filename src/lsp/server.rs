@@ -1,0 +1,720 @@
+//! The backend: initialize (capabilities, position encoding, roots), the document sync
+//! notifications, and the requests, each delegated to its capability module.
+//!
+//! Rules kept here (DESIGN "The server"): sync notifications change the buffers under the plain
+//! lock before any `.await` and only spawn work; no handler awaits a request to the client (those
+//! run in spawned tasks with a timeout); requests run on blocking threads with panics caught.
+
+use super::code_action::{self, CONFIG_FILE};
+use super::config::{Settings, SECTION};
+use super::convert::{path_to_uri, uri_to_path};
+use super::engine::Engine;
+use super::query::{guarded, Ctx};
+use super::semantic_tokens;
+use super::state::{OpenDoc, State};
+use super::sync::BufferText;
+use super::{
+    code_lens, completion, definition, highlight, hover, inlay_hint, references, symbols, watch,
+    workspace_symbol,
+};
+use crate::document::Encoding;
+use parking_lot::Mutex;
+use serde::{Deserialize, Serialize};
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+use tower_lsp_server::jsonrpc::{Error, ErrorCode, Result};
+use tower_lsp_server::ls_types::*;
+use tower_lsp_server::{Client, LanguageServer, LspService, Server};
+
+/// How long a spawned request to the client may take.
+const CLIENT_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// The custom request returning the server's text of a document.
+pub const DOCUMENT_TEXT: &str = "corpus-ls/documentText";
+
+/// Parameters of `corpus-ls/documentText`.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DocumentTextParams {
+    /// The document.
+    pub text_document: TextDocumentIdentifier,
+}
+
+/// Result of `corpus-ls/documentText`.
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DocumentTextResult {
+    /// The server's text of the buffer.
+    pub text: String,
+    /// The last version received.
+    pub version: i32,
+    /// False while the buffer waits for a full text after a gap or a bad edit.
+    pub in_sync: bool,
+}
+
+/// The language server.
+pub struct Backend {
+    client: Client,
+    engine: Engine,
+}
+
+/// Serves LSP over stdin/stdout until the client exits.
+pub fn run_stdio() -> std::process::ExitCode {
+    let rt = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("corpus-ls: cannot start the runtime: {e}");
+            return std::process::ExitCode::from(2);
+        }
+    };
+    rt.block_on(async {
+        let state = Arc::new(Mutex::new(State::default()));
+        let (engine, rx) = Engine::new(state.clone());
+        let (service, socket) = LspService::build(|client| {
+            tokio::spawn(Engine::pump(state.clone(), client.clone(), rx));
+            Backend { client, engine }
+        })
+        .custom_method(DOCUMENT_TEXT, Backend::document_text)
+        .finish();
+        // Undecodable frames would stop the framework's reader: filter them out first.
+        let (reader, writer) = tokio::io::duplex(1 << 16);
+        tokio::spawn(super::transport::filter_frames(tokio::io::stdin(), writer));
+        Server::new(reader, tokio::io::stdout(), socket)
+            .concurrency_level(4)
+            .serve(service)
+            .await;
+    });
+    // The stdin reader may sit in a blocking read the client never ends: do not wait for it.
+    rt.shutdown_background();
+    std::process::ExitCode::SUCCESS
+}
+
+fn internal(msg: String) -> Error {
+    Error {
+        code: ErrorCode::InternalError,
+        message: msg.into(),
+        data: None,
+    }
+}
+
+impl Backend {
+    /// Runs a read-only query about `uri` on a blocking thread, panics caught and logged.
+    async fn query<T, F>(&self, what: &'static str, uri: Uri, f: F) -> Result<Option<T>>
+    where
+        T: Send + 'static,
+        F: FnOnce(&Ctx) -> Option<T> + Send + 'static,
+    {
+        let engine = self.engine.clone();
+        let job = tokio::task::spawn_blocking(move || {
+            guarded(what, || engine.ctx(&uri).and_then(|c| f(&c)))
+        });
+        match job.await {
+            Ok(Ok(v)) => Ok(v),
+            Ok(Err(msg)) => {
+                self.engine.log(MessageType::ERROR, msg.clone());
+                Err(internal(msg))
+            }
+            Err(e) => {
+                let msg = format!("{what} failed: {e}");
+                self.engine.log(MessageType::ERROR, msg.clone());
+                Err(internal(msg))
+            }
+        }
+    }
+
+    /// Schedules the analysis of a buffer unless one is already waiting to start.
+    fn schedule_refresh(&self, uri: Uri) {
+        let engine = self.engine.clone();
+        tokio::task::spawn_blocking(move || {
+            if let Err(msg) = guarded("analysis", || engine.refresh_doc(&uri)) {
+                engine.log(MessageType::ERROR, msg);
+            }
+        });
+    }
+
+    /// Indexes a root in the background, with `$/progress` when the client supports it.
+    fn schedule_load(&self, root: PathBuf) {
+        let engine = self.engine.clone();
+        let client = self.client.clone();
+        tokio::spawn(async move {
+            let wants = engine.state.lock().caps.work_done_progress;
+            let token = if wants {
+                let t = engine.next_token();
+                let created = tokio::time::timeout(
+                    CLIENT_TIMEOUT,
+                    client.create_work_done_progress(t.clone()),
+                )
+                .await;
+                matches!(created, Ok(Ok(()))).then_some(t)
+            } else {
+                None
+            };
+            let e2 = engine.clone();
+            let done = tokio::task::spawn_blocking(move || {
+                guarded("indexing", || e2.load_root(&root, token))
+            })
+            .await;
+            match done {
+                Ok(Ok(())) => {}
+                Ok(Err(msg)) => engine.log(MessageType::ERROR, msg),
+                Err(e) => engine.log(MessageType::ERROR, format!("indexing failed: {e}")),
+            }
+        });
+    }
+
+    /// Asks the client for the `corpus-ls` settings (spawned, with a timeout) and reloads.
+    fn schedule_configuration(&self, reload: bool) {
+        let engine = self.engine.clone();
+        let client = self.client.clone();
+        tokio::spawn(async move {
+            let items = vec![ConfigurationItem {
+                scope_uri: None,
+                section: Some(SECTION.to_string()),
+            }];
+            if let Ok(Ok(mut values)) =
+                tokio::time::timeout(CLIENT_TIMEOUT, client.configuration(items)).await
+            {
+                if let Some(v) = values.pop().filter(|v| !v.is_null()) {
+                    engine.state.lock().settings = Settings::from_json(&v);
+                }
+            }
+            if reload {
+                let roots: Vec<PathBuf> = engine
+                    .state
+                    .lock()
+                    .roots
+                    .iter()
+                    .map(|r| r.path.clone())
+                    .collect();
+                for r in roots {
+                    let e = engine.clone();
+                    tokio::task::spawn_blocking(move || e.load_root(&r, None));
+                }
+            }
+        });
+    }
+
+    /// `corpus-ls/documentText`: the server's current text of an open buffer.
+    async fn document_text(
+        &self,
+        params: DocumentTextParams,
+    ) -> Result<Option<DocumentTextResult>> {
+        let st = self.engine.state.lock();
+        Ok(st
+            .docs
+            .get(&params.text_document.uri)
+            .map(|d| DocumentTextResult {
+                text: d.buf.text(),
+                version: d.buf.version(),
+                in_sync: d.buf.in_sync,
+            }))
+    }
+
+    /// The current text of a root's `corpus-ls.toml`: the open buffer, else the disk.
+    fn config_text(&self, root: &std::path::Path) -> Option<String> {
+        let path = root.join(CONFIG_FILE);
+        let uri = path_to_uri(&path)?;
+        if let Some(d) = self.engine.state.lock().docs.get(&uri) {
+            return Some(d.buf.text());
+        }
+        std::fs::read_to_string(path).ok()
+    }
+}
+
+/// UTF-8 when the client offers it, else UTF-16.
+pub fn negotiate_encoding(caps: &ClientCapabilities) -> Encoding {
+    let offered = caps
+        .general
+        .as_ref()
+        .and_then(|g| g.position_encodings.as_ref());
+    if offered.is_some_and(|v| v.contains(&PositionEncodingKind::UTF8)) {
+        Encoding::Utf8
+    } else {
+        Encoding::Utf16
+    }
+}
+
+/// The roots named by the client: workspace folders, else the root URI.
+#[allow(deprecated)]
+pub fn initial_roots(params: &InitializeParams) -> Vec<PathBuf> {
+    let mut roots: Vec<PathBuf> = params
+        .workspace_folders
+        .iter()
+        .flatten()
+        .filter_map(|f| uri_to_path(&f.uri))
+        .collect();
+    if roots.is_empty() {
+        roots.extend(params.root_uri.as_ref().and_then(uri_to_path));
+    }
+    roots
+        .into_iter()
+        .map(|r| std::fs::canonicalize(&r).unwrap_or(r))
+        .collect()
+}
+
+fn capabilities(enc: Encoding, custom_tokens: bool) -> ServerCapabilities {
+    ServerCapabilities {
+        position_encoding: Some(match enc {
+            Encoding::Utf8 => PositionEncodingKind::UTF8,
+            Encoding::Utf16 => PositionEncodingKind::UTF16,
+        }),
+        text_document_sync: Some(TextDocumentSyncCapability::Options(
+            TextDocumentSyncOptions {
+                open_close: Some(true),
+                change: Some(TextDocumentSyncKind::INCREMENTAL),
+                will_save: None,
+                will_save_wait_until: None,
+                save: Some(TextDocumentSyncSaveOptions::SaveOptions(SaveOptions {
+                    include_text: Some(true),
+                })),
+            },
+        )),
+        hover_provider: Some(HoverProviderCapability::Simple(true)),
+        completion_provider: Some(CompletionOptions::default()),
+        definition_provider: Some(OneOf::Left(true)),
+        references_provider: Some(OneOf::Left(true)),
+        document_highlight_provider: Some(OneOf::Left(true)),
+        document_symbol_provider: Some(OneOf::Left(true)),
+        workspace_symbol_provider: Some(OneOf::Left(true)),
+        code_action_provider: Some(CodeActionProviderCapability::Options(CodeActionOptions {
+            code_action_kinds: Some(vec![CodeActionKind::QUICKFIX, CodeActionKind::REFACTOR]),
+            ..CodeActionOptions::default()
+        })),
+        code_lens_provider: Some(CodeLensOptions {
+            resolve_provider: Some(false),
+        }),
+        semantic_tokens_provider: Some(SemanticTokensServerCapabilities::SemanticTokensOptions(
+            SemanticTokensOptions {
+                work_done_progress_options: WorkDoneProgressOptions::default(),
+                legend: semantic_tokens::legend(custom_tokens),
+                range: Some(true),
+                full: Some(SemanticTokensFullOptions::Bool(true)),
+            },
+        )),
+        inlay_hint_provider: Some(OneOf::Left(true)),
+        workspace: Some(WorkspaceServerCapabilities {
+            workspace_folders: Some(WorkspaceFoldersServerCapabilities {
+                supported: Some(true),
+                change_notifications: Some(OneOf::Left(true)),
+            }),
+            file_operations: None,
+        }),
+        ..ServerCapabilities::default()
+    }
+}
+
+impl LanguageServer for Backend {
+    async fn initialize(&self, params: InitializeParams) -> Result<InitializeResult> {
+        let enc = negotiate_encoding(&params.capabilities);
+        let caps = &params.capabilities;
+        let settings = params
+            .initialization_options
+            .as_ref()
+            .map(Settings::from_json)
+            .unwrap_or_default();
+        let token_types: Vec<String> = caps
+            .text_document
+            .as_ref()
+            .and_then(|t| t.semantic_tokens.as_ref())
+            .map(|s| {
+                s.token_types
+                    .iter()
+                    .map(|t| t.as_str().to_string())
+                    .collect()
+            })
+            .unwrap_or_default();
+        let custom = settings
+            .custom_token_types
+            .unwrap_or_else(|| semantic_tokens::client_takes_custom(&token_types));
+        {
+            let mut st = self.engine.state.lock();
+            st.enc = enc;
+            st.custom_tokens = custom;
+            st.settings = settings;
+            st.caps.work_done_progress = caps
+                .window
+                .as_ref()
+                .and_then(|w| w.work_done_progress)
+                .unwrap_or(false);
+            let ws = caps.workspace.as_ref();
+            st.caps.dynamic_watch = ws
+                .and_then(|w| w.did_change_watched_files.as_ref())
+                .and_then(|d| d.dynamic_registration)
+                .unwrap_or(false);
+            st.caps.configuration = ws.and_then(|w| w.configuration).unwrap_or(false);
+            st.caps.token_types = token_types;
+            for r in initial_roots(&params) {
+                st.add_root(r);
+            }
+        }
+        Ok(InitializeResult {
+            capabilities: capabilities(enc, custom),
+            server_info: Some(ServerInfo {
+                name: "corpus-ls".to_string(),
+                version: Some(env!("CARGO_PKG_VERSION").to_string()),
+            }),
+            offset_encoding: None,
+        })
+    }
+
+    async fn initialized(&self, _: InitializedParams) {
+        let (watch, config, roots) = {
+            let st = self.engine.state.lock();
+            (
+                st.caps.dynamic_watch,
+                st.caps.configuration,
+                st.roots.iter().map(|r| r.path.clone()).collect::<Vec<_>>(),
+            )
+        };
+        if watch {
+            let client = self.client.clone();
+            let engine = self.engine.clone();
+            tokio::spawn(async move {
+                let reg = client.register_capability(vec![watch::registration()]);
+                match tokio::time::timeout(CLIENT_TIMEOUT, reg).await {
+                    Ok(Ok(())) => {}
+                    other => engine.log(
+                        MessageType::WARNING,
+                        format!("file watching not registered: {other:?}"),
+                    ),
+                }
+            });
+        }
+        if config {
+            // The first index waits for nothing: settings that arrive later reload it.
+            self.schedule_configuration(false);
+        }
+        for r in roots {
+            self.schedule_load(r);
+        }
+    }
+
+    async fn shutdown(&self) -> Result<()> {
+        Ok(())
+    }
+
+    async fn did_open(&self, params: DidOpenTextDocumentParams) {
+        let doc = params.text_document;
+        let new_root = {
+            let mut st = self.engine.state.lock();
+            let (place, added) = st.place_of(&doc.uri);
+            let root = place.as_ref().map(|p| p.0.clone());
+            st.docs.insert(
+                doc.uri.clone(),
+                OpenDoc {
+                    buf: BufferText::new(&doc.text, doc.version),
+                    place,
+                    analysed: None,
+                },
+            );
+            root.filter(|_| added)
+        };
+        if let Some(r) = new_root {
+            self.schedule_load(r);
+        }
+        self.schedule_refresh(doc.uri);
+    }
+
+    async fn did_change(&self, params: DidChangeTextDocumentParams) {
+        let uri = params.text_document.uri;
+        let outcome = {
+            let mut st = self.engine.state.lock();
+            let enc = st.enc;
+            st.docs.get_mut(&uri).map(|d| {
+                let r = d
+                    .buf
+                    .apply(params.text_document.version, &params.content_changes, enc);
+                (r, d.buf.in_sync)
+            })
+        };
+        match outcome {
+            None => self.engine.log(
+                MessageType::WARNING,
+                format!(
+                    "didChange for a document that is not open: {}",
+                    uri.as_str()
+                ),
+            ),
+            Some((Err(e), in_sync)) => {
+                self.engine.log(
+                    MessageType::WARNING,
+                    format!(
+                        "{}: {e}; {}",
+                        uri.as_str(),
+                        if in_sync {
+                            "resynced"
+                        } else {
+                            "out of sync until the next full text or save"
+                        }
+                    ),
+                );
+                if in_sync {
+                    self.schedule_refresh(uri);
+                }
+            }
+            Some((Ok(()), _)) => self.schedule_refresh(uri),
+        }
+    }
+
+    async fn did_save(&self, params: DidSaveTextDocumentParams) {
+        let uri = params.text_document.uri;
+        // Saving a root's config re-reads the root with it.
+        if let Some(path) = uri_to_path(&uri) {
+            if path.file_name().and_then(|n| n.to_str()) == Some(CONFIG_FILE) {
+                let root = self
+                    .engine
+                    .state
+                    .lock()
+                    .root_of(&path)
+                    .map(|r| r.path.clone());
+                if let Some(r) = root.filter(|r| path.parent() == Some(r.as_path())) {
+                    let e = self.engine.clone();
+                    tokio::task::spawn_blocking(move || e.load_root(&r, None));
+                }
+                return;
+            }
+        }
+        if let Some(text) = params.text {
+            let mut st = self.engine.state.lock();
+            if let Some(d) = st.docs.get_mut(&uri) {
+                if !d.buf.in_sync || d.buf.doc.rope != text.as_str() {
+                    d.buf.resync(&text);
+                    d.analysed = None;
+                }
+            }
+        }
+        self.schedule_refresh(uri);
+    }
+
+    async fn did_close(&self, params: DidCloseTextDocumentParams) {
+        let uri = params.text_document.uri;
+        let place = {
+            let mut st = self.engine.state.lock();
+            st.docs.remove(&uri).and_then(|d| d.place)
+        };
+        self.engine.forget(&uri);
+        if let Some((root, rel)) = place {
+            // The disk's text replaces the buffer's (it may have been closed unsaved).
+            let engine = self.engine.clone();
+            tokio::task::spawn_blocking(move || engine.refresh_disk(&root.join(rel)));
+        }
+    }
+
+    async fn did_change_watched_files(&self, params: DidChangeWatchedFilesParams) {
+        let plan = watch::plan(&self.engine, &params.changes);
+        let engine = self.engine.clone();
+        tokio::task::spawn_blocking(move || {
+            for f in &plan.files {
+                engine.refresh_disk(f);
+            }
+            for r in &plan.reload {
+                engine.load_root(r, None);
+            }
+        });
+    }
+
+    async fn did_change_configuration(&self, params: DidChangeConfigurationParams) {
+        let ask = {
+            let mut st = self.engine.state.lock();
+            if !st.caps.configuration && !params.settings.is_null() {
+                st.settings = Settings::from_json(&params.settings);
+            }
+            st.caps.configuration
+        };
+        if ask {
+            self.schedule_configuration(true);
+        } else {
+            let roots: Vec<PathBuf> = self
+                .engine
+                .state
+                .lock()
+                .roots
+                .iter()
+                .map(|r| r.path.clone())
+                .collect();
+            for r in roots {
+                let e = self.engine.clone();
+                tokio::task::spawn_blocking(move || e.load_root(&r, None));
+            }
+        }
+    }
+
+    async fn did_change_workspace_folders(&self, params: DidChangeWorkspaceFoldersParams) {
+        let added: Vec<PathBuf> = {
+            let mut st = self.engine.state.lock();
+            for f in &params.event.removed {
+                if let Some(p) = uri_to_path(&f.uri) {
+                    st.roots.retain(|r| r.path != p);
+                }
+            }
+            params
+                .event
+                .added
+                .iter()
+                .filter_map(|f| uri_to_path(&f.uri))
+                .filter(|p| st.add_root(p.clone()))
+                .collect()
+        };
+        for r in added {
+            self.schedule_load(r);
+        }
+    }
+
+    async fn hover(&self, params: HoverParams) -> Result<Option<Hover>> {
+        let p = params.text_document_position_params;
+        self.query("hover", p.text_document.uri, move |c| {
+            hover::hover(c, p.position)
+        })
+        .await
+    }
+
+    async fn goto_definition(
+        &self,
+        params: GotoDefinitionParams,
+    ) -> Result<Option<GotoDefinitionResponse>> {
+        let p = params.text_document_position_params;
+        self.query("definition", p.text_document.uri, move |c| {
+            definition::definition(c, p.position)
+        })
+        .await
+    }
+
+    async fn references(&self, params: ReferenceParams) -> Result<Option<Vec<Location>>> {
+        let p = params.text_document_position;
+        let decl = params.context.include_declaration;
+        self.query("references", p.text_document.uri, move |c| {
+            references::references(c, p.position, decl)
+        })
+        .await
+    }
+
+    async fn document_highlight(
+        &self,
+        params: DocumentHighlightParams,
+    ) -> Result<Option<Vec<DocumentHighlight>>> {
+        let p = params.text_document_position_params;
+        self.query("documentHighlight", p.text_document.uri, move |c| {
+            highlight::highlight(c, p.position)
+        })
+        .await
+    }
+
+    async fn document_symbol(
+        &self,
+        params: DocumentSymbolParams,
+    ) -> Result<Option<DocumentSymbolResponse>> {
+        self.query("documentSymbol", params.text_document.uri, |c| {
+            Some(DocumentSymbolResponse::Nested(symbols::document_symbols(c)))
+        })
+        .await
+    }
+
+    async fn symbol(
+        &self,
+        params: WorkspaceSymbolParams,
+    ) -> Result<Option<WorkspaceSymbolResponse>> {
+        let (roots, enc) = {
+            let st = self.engine.state.lock();
+            (st.snapshots(), st.enc)
+        };
+        let job = tokio::task::spawn_blocking(move || {
+            guarded("workspace/symbol", || {
+                workspace_symbol::workspace_symbols(&roots, &params.query, enc)
+            })
+        });
+        match job.await {
+            Ok(Ok(v)) => Ok(Some(WorkspaceSymbolResponse::Flat(v))),
+            Ok(Err(msg)) => {
+                self.engine.log(MessageType::ERROR, msg.clone());
+                Err(internal(msg))
+            }
+            Err(e) => Err(internal(format!("workspace/symbol failed: {e}"))),
+        }
+    }
+
+    async fn code_action(&self, params: CodeActionParams) -> Result<Option<CodeActionResponse>> {
+        let root = {
+            let st = self.engine.state.lock();
+            uri_to_path(&params.text_document.uri)
+                .and_then(|p| st.root_of(&p).map(|r| r.path.clone()))
+        };
+        let config = root.as_deref().and_then(|r| self.config_text(r));
+        let uri = params.text_document.uri.clone();
+        self.query("codeAction", uri, move |c| {
+            Some(code_action::code_actions(c, &params, config.as_deref()))
+        })
+        .await
+    }
+
+    async fn completion(&self, params: CompletionParams) -> Result<Option<CompletionResponse>> {
+        let p = params.text_document_position;
+        self.query("completion", p.text_document.uri, move |c| {
+            completion::completion(c, p.position)
+        })
+        .await
+    }
+
+    async fn semantic_tokens_full(
+        &self,
+        params: SemanticTokensParams,
+    ) -> Result<Option<SemanticTokensResult>> {
+        self.query("semanticTokens/full", params.text_document.uri, |c| {
+            Some(SemanticTokensResult::Tokens(semantic_tokens::tokens(
+                c, None,
+            )))
+        })
+        .await
+    }
+
+    async fn semantic_tokens_range(
+        &self,
+        params: SemanticTokensRangeParams,
+    ) -> Result<Option<SemanticTokensRangeResult>> {
+        let range = params.range;
+        self.query("semanticTokens/range", params.text_document.uri, move |c| {
+            Some(SemanticTokensRangeResult::Tokens(semantic_tokens::tokens(
+                c,
+                Some(range),
+            )))
+        })
+        .await
+    }
+
+    async fn inlay_hint(&self, params: InlayHintParams) -> Result<Option<Vec<InlayHint>>> {
+        let range = params.range;
+        self.query("inlayHint", params.text_document.uri, move |c| {
+            Some(inlay_hint::inlay_hints(c, range))
+        })
+        .await
+    }
+
+    async fn code_lens(&self, params: CodeLensParams) -> Result<Option<Vec<CodeLens>>> {
+        self.query("codeLens", params.text_document.uri, |c| {
+            Some(code_lens::code_lenses(c))
+        })
+        .await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn utf8_only_when_offered() {
+        let mut caps = ClientCapabilities::default();
+        assert_eq!(negotiate_encoding(&caps), Encoding::Utf16);
+        caps.general = Some(GeneralClientCapabilities {
+            position_encodings: Some(vec![
+                PositionEncodingKind::UTF16,
+                PositionEncodingKind::UTF8,
+            ]),
+            ..GeneralClientCapabilities::default()
+        });
+        assert_eq!(negotiate_encoding(&caps), Encoding::Utf8);
+    }
+}
