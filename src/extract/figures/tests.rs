@@ -415,7 +415,7 @@ fn intervals_and_subjects() {
     );
     let lc = ctx(None, true);
     let found = extract(
-        "a fixed reduction of up to 200 billion in the 375 billion american trade deficit",
+        "they want to cut up to 200 billion from a 375 billion trade deficit with the bloc",
         &Segments::default(),
         &lc,
     );
