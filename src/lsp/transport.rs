@@ -60,6 +60,16 @@ where
                 continue; // stray blank lines between frames
             }
             saw_any = true;
+            // A frame whose Content-Length was too short leaves its tail in front of the next
+            // frame's header, on the same line: a Content-Length anywhere starts a new block.
+            let text = match text.to_ascii_lowercase().find("content-length:") {
+                Some(at) => {
+                    len = None;
+                    bad_header = false;
+                    &text[at..]
+                }
+                None => text,
+            };
             match text.split_once(':') {
                 Some((k, v)) if k.trim().eq_ignore_ascii_case("content-length") => {
                     match v.trim().parse::<usize>() {
@@ -141,5 +151,23 @@ mod tests {
             String::from_utf8(out).unwrap(),
             format!("{}{}", frame(good), frame(good))
         );
+    }
+
+    #[tokio::test]
+    async fn a_short_content_length_loses_one_frame_not_the_stream() {
+        let good = r#"{"jsonrpc":"2.0","method":"ok"}"#;
+        let broken = r#"{"jsonrpc":"2.0","method":"cut short"}"#;
+        // The declared length stops 5 bytes early: the tail runs into the next header.
+        let input = format!(
+            "Content-Length: {}\r\n\r\n{broken}{}{}",
+            broken.len() - 5,
+            frame(good),
+            frame(good)
+        );
+        let mut out = Vec::new();
+        filter_frames(input.as_bytes(), &mut out).await;
+        let out = String::from_utf8(out).unwrap();
+        assert!(out.ends_with(&frame(good)), "{out:?}");
+        assert!(out.matches("\"ok\"").count() >= 1, "{out:?}");
     }
 }
