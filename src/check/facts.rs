@@ -231,8 +231,10 @@ pub fn facts_of(file: &SourceFile) -> Vec<Fact> {
                 key: w.key.clone(),
                 hash: key_hash(&w.key),
                 // Case as written (`ZTE`), for messages; subject words have no place in the text.
+                // A possessive (`Kovaria's`) keeps the case of its stem.
                 surface: text
                     .get(w.span.start..w.span.end)
+                    .and_then(|t| t.get(..w.surface.len()))
                     .filter(|t| t.to_lowercase() == w.surface)
                     .unwrap_or(&w.surface)
                     .to_string(),
