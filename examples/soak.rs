@@ -11,11 +11,14 @@
 //! The server binary is `$CORPUS_LS_BIN`, else `corpus-ls` beside this example's folder.
 
 use serde_json::{json, Value};
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Child, ChildStdin, Command, Stdio};
-use std::sync::mpsc::{channel, Receiver};
+use std::sync::mpsc::Receiver;
 use std::time::{Duration, Instant};
+
+#[path = "../tests/common/pipes.rs"]
+mod pipes;
 
 const WAIT: Duration = Duration::from_secs(600);
 
@@ -266,48 +269,7 @@ impl Server {
             .spawn()
             .expect("start corpus-ls serve (build it first: cargo build --release)");
         let stdin = child.stdin.take().unwrap();
-        let mut out = BufReader::new(child.stdout.take().unwrap());
-        let (tx, rx) = channel();
-        std::thread::spawn(move || loop {
-            let mut len = None;
-            loop {
-                let mut line = String::new();
-                if out.read_line(&mut line).unwrap_or(0) == 0 {
-                    return;
-                }
-                let l = line.trim_end();
-                if l.is_empty() && len.is_some() {
-                    break;
-                }
-                if let Some(v) = l.strip_prefix("Content-Length:") {
-                    len = v.trim().parse::<usize>().ok();
-                }
-            }
-            let mut body = vec![0; len.unwrap_or(0)];
-            if out.read_exact(&mut body).is_err() {
-                return;
-            }
-            let Ok(v) = serde_json::from_slice::<Value>(&body) else {
-                return;
-            };
-            if tx.send(v).is_err() {
-                return;
-            }
-        });
-        let stderr = std::sync::Arc::new(std::sync::Mutex::new(String::new()));
-        let sink = stderr.clone();
-        let mut err = child.stderr.take().unwrap();
-        std::thread::spawn(move || {
-            let mut buf = [0u8; 4096];
-            while let Ok(n) = err.read(&mut buf) {
-                if n == 0 {
-                    break;
-                }
-                sink.lock()
-                    .unwrap()
-                    .push_str(&String::from_utf8_lossy(&buf[..n]));
-            }
-        });
+        let (rx, stderr) = pipes::attach(&mut child);
         Server {
             child,
             stdin,
