@@ -4,6 +4,7 @@
 //! only merges these lists and never re-reads other files' text.
 
 use super::aliases;
+use crate::intern::{intern, intern_all, IStr};
 use crate::model::{EntityMention, EntityType, MentionSource, Span};
 
 /// What a short form (a surname, `Mr. Liu`) joins inside its own document.
@@ -12,12 +13,15 @@ pub enum InDocLink {
     /// Nothing earlier in the document: decided at corpus level.
     Open,
     /// The earlier full name with this key.
-    To(String),
+    To(IStr),
     /// Several earlier full names fit; the keys of all of them.
-    Ambiguous(Vec<String>),
+    Ambiguous(Box<[IStr]>),
 }
 
 /// One entity mention of a document, with what the registry needs to know about it.
+///
+/// The strings are interned ([`IStr`], read as `&str`): a corpus has millions of mentions but
+/// few distinct names.
 #[derive(Debug, Clone, PartialEq)]
 pub struct DocName {
     /// The whole mention, honorific included, in source bytes.
@@ -27,20 +31,20 @@ pub struct DocName {
     /// Detected, gold or user.
     pub source: MentionSource,
     /// The mention as written (tokens joined by spaces for CoNLL files).
-    pub surface: String,
+    pub surface: IStr,
     /// The name as written, without honorific or title (`Liu He`, `Liu`).
-    pub name: String,
+    pub name: IStr,
     /// The name's key (`liu he`, `liu`), honorifics and titles stripped for people.
-    pub key: String,
+    pub key: IStr,
     /// A short form that may stand for a fuller name: a one-token person name (`Liu` in
     /// `Mr. Liu`), or a company name that starts an earlier one in the document (`Kestrel`).
     pub short: bool,
     /// What a short form joins inside this document.
     pub link: InDocLink,
     /// A title cue before the name (`vice premier`), honorifics excluded.
-    pub title: Option<String>,
+    pub title: Option<IStr>,
     /// An appositive after the name (`vice premier and ...` from `Liu He, a vice premier and ...`).
-    pub appositive: Option<(String, Span)>,
+    pub appositive: Option<(IStr, Span)>,
 }
 
 /// Builds the name facts of one document from its mentions (in order).
@@ -99,11 +103,11 @@ pub fn doc_names(
                 0 => push_unique(&mut orgs, key.clone()),
                 1 => {
                     short = true;
-                    link = InDocLink::To(longer.into_iter().next().unwrap_or_default());
+                    link = InDocLink::To(intern(&longer[0]));
                 }
                 _ => {
                     short = true;
-                    link = InDocLink::Ambiguous(longer);
+                    link = InDocLink::Ambiguous(intern_all(&longer));
                 }
             }
         }
@@ -122,15 +126,16 @@ pub fn doc_names(
             span: m.span,
             ty: m.ty,
             source: m.source,
-            surface,
-            name,
-            key,
+            key: intern(&key),
             short,
             link,
-            title,
-            appositive,
+            title: title.map(|t| intern(&t)),
+            appositive: appositive.map(|(t, s)| (intern(&t), s)),
+            surface: intern(&surface),
+            name: intern(&name),
         });
     }
+    out.shrink_to_fit();
     out
 }
 
@@ -175,8 +180,8 @@ fn in_doc_link(fulls: &[String], short: &str) -> InDocLink {
     };
     match cands.len() {
         0 => InDocLink::Open,
-        1 => InDocLink::To(cands.into_iter().next().unwrap_or_default()),
-        _ => InDocLink::Ambiguous(cands),
+        1 => InDocLink::To(intern(&cands[0])),
+        _ => InDocLink::Ambiguous(intern_all(&cands)),
     }
 }
 
@@ -311,7 +316,7 @@ mod tests {
         let n = names(t, &ms);
         assert_eq!(
             n[2].link,
-            InDocLink::Ambiguous(vec!["ann smith".into(), "bob smith".into()])
+            InDocLink::Ambiguous(intern_all(["ann smith", "bob smith"]))
         );
     }
 

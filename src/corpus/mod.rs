@@ -208,6 +208,11 @@ impl SourceFile {
             })
         };
         let offered = gazetteer::offered(&names, cased);
+        // Kept for the life of the snapshot: no spare capacity.
+        analysis.sentences.shrink_to_fit();
+        analysis.paragraphs.shrink_to_fit();
+        analysis.entities.shrink_to_fit();
+        analysis.figures.shrink_to_fit();
         SourceFile {
             lines: LineIndex::new(&text),
             abs: root.join(&rel),
