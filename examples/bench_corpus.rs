@@ -184,6 +184,10 @@ fn memory_parts(corpus: &Corpus) -> Vec<(&'static str, usize)> {
     .zip(parts)
     .collect();
     out.push(("interned strings", corpus_ls::intern::table_bytes()));
+    out.push((
+        "shared name facts",
+        corpus_ls::corpus::doc_names::facts_bytes(),
+    ));
     // Registry: each mention once in its entity, once in its file's postings.
     out.push(("registry (mentions+postings)", mentions * (16 + 24)));
     out

@@ -18,52 +18,111 @@ use std::sync::{Arc, OnceLock};
 #[derive(Clone)]
 pub struct IStr(Arc<Box<str>>);
 
-/// Number of independently locked parts of the table (parallel loads intern from every thread).
+/// Number of independently locked parts of a table (parallel loads intern from every thread).
 const SHARDS: usize = 32;
 /// A shard is swept no sooner than at this size.
 const MIN_SWEEP: usize = 1024;
 
-struct Shard {
-    set: HashSet<IStr, BuildHasherDefault<FxHasher>>,
+/// A value a [`Table`] holds: shared by reference count, so the table can tell when only it
+/// still holds one.
+pub trait Shared: Hash + Eq + Clone {
+    /// True when something besides the table holds this value.
+    fn held_elsewhere(&self) -> bool;
+}
+
+impl Shared for IStr {
+    fn held_elsewhere(&self) -> bool {
+        Arc::strong_count(&self.0) > 1
+    }
+}
+
+impl<T: Hash + Eq> Shared for Arc<T> {
+    fn held_elsewhere(&self) -> bool {
+        Arc::strong_count(self) > 1
+    }
+}
+
+struct Shard<E> {
+    set: HashSet<E, BuildHasherDefault<FxHasher>>,
     next_sweep: usize,
 }
 
-fn shards() -> &'static [Mutex<Shard>] {
-    static TABLE: OnceLock<Vec<Mutex<Shard>>> = OnceLock::new();
-    TABLE.get_or_init(|| {
-        (0..SHARDS)
-            .map(|_| {
-                Mutex::new(Shard {
-                    set: HashSet::default(),
-                    next_sweep: MIN_SWEEP,
-                })
-            })
-            .collect()
-    })
+/// A sharded, self-sweeping intern table: one shared copy of each distinct value.
+pub struct Table<E> {
+    shards: Vec<Mutex<Shard<E>>>,
 }
 
-fn hash_of(s: &str) -> u64 {
-    let mut h = FxHasher::default();
-    s.hash(&mut h);
-    h.finish()
+impl<E: Shared> Default for Table<E> {
+    fn default() -> Self {
+        Table {
+            shards: (0..SHARDS)
+                .map(|_| {
+                    Mutex::new(Shard {
+                        set: HashSet::default(),
+                        next_sweep: MIN_SWEEP,
+                    })
+                })
+                .collect(),
+        }
+    }
+}
+
+impl<E: Shared> Table<E> {
+    /// The shared copy equal to `q`, made by `make` (and kept) when there is none yet.
+    pub fn get<Q>(&self, q: &Q, make: impl FnOnce() -> E) -> E
+    where
+        E: Borrow<Q>,
+        Q: Hash + Eq + ?Sized,
+    {
+        let mut h = FxHasher::default();
+        q.hash(&mut h);
+        // The high bits pick the shard; the set hashes again with its own hasher.
+        let mut sh = self.shards[(h.finish() >> 59) as usize % SHARDS].lock();
+        if let Some(x) = sh.set.get(q) {
+            return x.clone();
+        }
+        if sh.set.len() >= sh.next_sweep {
+            // Only the table holds an entry held nowhere else, and only this lock hands out
+            // clones, so dropping it cannot race with a reader.
+            sh.set.retain(Shared::held_elsewhere);
+            sh.next_sweep = (sh.set.len() * 2).max(MIN_SWEEP);
+        }
+        let x = make();
+        sh.set.insert(x.clone());
+        x
+    }
+
+    /// Number of values held.
+    pub fn len(&self) -> usize {
+        self.shards.iter().map(|s| s.lock().set.len()).sum()
+    }
+
+    /// True when the table holds nothing.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Sum of `size(value)` plus each slot's size, over every value held (for memory reports).
+    pub fn bytes(&self, size: impl Fn(&E) -> usize) -> usize {
+        self.shards
+            .iter()
+            .map(|s| {
+                let sh = s.lock();
+                sh.set.capacity() * (std::mem::size_of::<E>() + 1)
+                    + sh.set.iter().map(&size).sum::<usize>()
+            })
+            .sum()
+    }
+}
+
+fn strings() -> &'static Table<IStr> {
+    static TABLE: OnceLock<Table<IStr>> = OnceLock::new();
+    TABLE.get_or_init(Table::default)
 }
 
 /// The shared copy of `s`.
 pub fn intern(s: &str) -> IStr {
-    // The high bits pick the shard; the set hashes again with its own hasher.
-    let shard = &shards()[(hash_of(s) >> 59) as usize % SHARDS];
-    let mut sh = shard.lock();
-    if let Some(x) = sh.set.get(s) {
-        return x.clone();
-    }
-    if sh.set.len() >= sh.next_sweep {
-        // Only the table holds an entry whose count is 1, and only this lock hands out clones.
-        sh.set.retain(|x| Arc::strong_count(&x.0) > 1);
-        sh.next_sweep = (sh.set.len() * 2).max(MIN_SWEEP);
-    }
-    let x = IStr(Arc::new(s.into()));
-    sh.set.insert(x.clone());
-    x
+    strings().get(s, || IStr(Arc::new(s.into())))
 }
 
 /// Interns every string of a list (measure words, ambiguous keys).
@@ -71,16 +130,10 @@ pub fn intern_all<S: AsRef<str>>(items: impl IntoIterator<Item = S>) -> Box<[ISt
     items.into_iter().map(|s| intern(s.as_ref())).collect()
 }
 
-/// Heap bytes of the table: every distinct string once, with its entry (for memory reports).
+/// Heap bytes of the string table: every distinct string once, with its slot.
 pub fn table_bytes() -> usize {
-    shards()
-        .iter()
-        .map(|s| {
-            let sh = s.lock();
-            sh.set.capacity() * std::mem::size_of::<IStr>()
-                + sh.set.iter().map(|x| x.len() + 32).sum::<usize>()
-        })
-        .sum()
+    // An `Arc<Box<str>>` allocation: two counts and the box, then the text.
+    strings().bytes(|x| 32 + x.len())
 }
 
 impl IStr {
@@ -234,7 +287,7 @@ mod tests {
             drop(intern(&format!("throwaway-{i}")));
         }
         assert_eq!(Arc::as_ptr(&intern("kept-while-held-xyz").0), before);
-        let total: usize = shards().iter().map(|s| s.lock().set.len()).sum();
+        let total = strings().len();
         assert!(
             total < SHARDS * MIN_SWEEP * 3,
             "{total} entries: nothing swept"

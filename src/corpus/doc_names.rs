@@ -4,11 +4,12 @@
 //! only merges these lists and never re-reads other files' text.
 
 use super::aliases;
-use crate::intern::{intern, intern_all, IStr};
+use crate::intern::{intern, intern_all, IStr, Table};
 use crate::model::{EntityMention, EntityType, MentionSource, Span};
+use std::sync::{Arc, OnceLock};
 
 /// What a short form (a surname, `Mr. Liu`) joins inside its own document.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum InDocLink {
     /// Nothing earlier in the document: decided at corpus level.
     Open,
@@ -18,33 +19,74 @@ pub enum InDocLink {
     Ambiguous(Box<[IStr]>),
 }
 
-/// One entity mention of a document, with what the registry needs to know about it.
-///
-/// The strings are interned ([`IStr`], read as `&str`): a corpus has millions of mentions but
-/// few distinct names.
-#[derive(Debug, Clone, PartialEq)]
-pub struct DocName {
-    /// The whole mention, honorific included, in source bytes.
-    pub span: Span,
+/// What a mention says about its name, apart from where it is: one shared copy for every
+/// mention that says the same (a corpus has millions of mentions but few distinct names), so a
+/// [`DocName`] is a span and a pointer. Read through the `DocName` (`d.key`, `d.ty`).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct NameFacts {
     /// Its type.
     pub ty: EntityType,
     /// Detected, gold or user.
     pub source: MentionSource,
+    /// A short form that may stand for a fuller name: a one-token person name (`Liu` in
+    /// `Mr. Liu`), or a company name that starts an earlier one in the document (`Kestrel`).
+    pub short: bool,
     /// The mention as written (tokens joined by spaces for CoNLL files).
     pub surface: IStr,
     /// The name as written, without honorific or title (`Liu He`, `Liu`).
     pub name: IStr,
     /// The name's key (`liu he`, `liu`), honorifics and titles stripped for people.
     pub key: IStr,
-    /// A short form that may stand for a fuller name: a one-token person name (`Liu` in
-    /// `Mr. Liu`), or a company name that starts an earlier one in the document (`Kestrel`).
-    pub short: bool,
     /// What a short form joins inside this document.
     pub link: InDocLink,
     /// A title cue before the name (`vice premier`), honorifics excluded.
     pub title: Option<IStr>,
+}
+
+fn facts_table() -> &'static Table<Arc<NameFacts>> {
+    static TABLE: OnceLock<Table<Arc<NameFacts>>> = OnceLock::new();
+    TABLE.get_or_init(Table::default)
+}
+
+/// Heap bytes of the shared name facts (for memory reports).
+pub fn facts_bytes() -> usize {
+    // An `Arc` allocation: two counts, then the facts.
+    facts_table().bytes(|_| 16 + std::mem::size_of::<NameFacts>())
+}
+
+/// One entity mention of a document, with what the registry needs to know about it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DocName {
+    /// The whole mention, honorific included, in source bytes.
+    pub span: Span,
+    /// Its name facts, shared.
+    facts: Arc<NameFacts>,
     /// An appositive after the name (`vice premier and ...` from `Liu He, a vice premier and ...`).
     pub appositive: Option<(IStr, Span)>,
+}
+
+impl DocName {
+    /// A mention at `span` saying `facts` (made shared with every equal one).
+    pub fn new(span: Span, facts: NameFacts, appositive: Option<(IStr, Span)>) -> DocName {
+        let facts = facts_table().get(&facts, || Arc::new(facts.clone()));
+        DocName {
+            span,
+            facts,
+            appositive,
+        }
+    }
+
+    /// The name facts, apart from the span.
+    pub fn facts(&self) -> &NameFacts {
+        &self.facts
+    }
+}
+
+impl std::ops::Deref for DocName {
+    type Target = NameFacts;
+    fn deref(&self) -> &NameFacts {
+        &self.facts
+    }
 }
 
 /// Builds the name facts of one document from its mentions (in order).
@@ -122,18 +164,18 @@ pub fn doc_names(
         } else {
             None
         };
-        out.push(DocName {
-            span: m.span,
+        let facts = NameFacts {
             ty: m.ty,
             source: m.source,
-            key: intern(&key),
             short,
-            link,
-            title: title.map(|t| intern(&t)),
-            appositive: appositive.map(|(t, s)| (intern(&t), s)),
             surface: intern(&surface),
             name: intern(&name),
-        });
+            key: intern(&key),
+            link,
+            title: title.map(|t| intern(&t)),
+        };
+        let appositive = appositive.map(|(t, s)| (intern(&t), s));
+        out.push(DocName::new(m.span, facts, appositive));
     }
     out.shrink_to_fit();
     out
@@ -144,14 +186,7 @@ pub fn doc_names(
 pub fn same_names(a: &[DocName], b: &[DocName]) -> bool {
     a.len() == b.len()
         && a.iter().zip(b).all(|(x, y)| {
-            x.ty == y.ty
-                && x.source == y.source
-                && x.short == y.short
-                && x.key == y.key
-                && x.name == y.name
-                && x.surface == y.surface
-                && x.link == y.link
-                && x.title == y.title
+            (Arc::ptr_eq(&x.facts, &y.facts) || x.facts == y.facts)
                 && x.appositive.as_ref().map(|(t, _)| t) == y.appositive.as_ref().map(|(t, _)| t)
         })
 }

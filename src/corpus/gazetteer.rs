@@ -157,22 +157,21 @@ pub fn gazetteer(names: &[(String, EntityType)]) -> Gazetteer {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::corpus::doc_names::InDocLink;
+    use crate::corpus::doc_names::{InDocLink, NameFacts};
     use crate::model::Span;
 
     fn dn(surface: &str, name: &str, ty: EntityType, source: MentionSource) -> DocName {
-        DocName {
-            span: Span::new(0, surface.len()),
+        let facts = NameFacts {
             ty,
             source,
+            short: false,
             surface: surface.into(),
             name: name.into(),
             key: aliases::name_key(name, ty).into(),
-            short: false,
             link: InDocLink::Open,
             title: None,
-            appositive: None,
-        }
+        };
+        DocName::new(Span::new(0, surface.len()), facts, None)
     }
 
     #[test]
