@@ -138,32 +138,21 @@ fn stages(corpus: &Corpus) -> Vec<(&'static str, f64)> {
 /// Approximate heap bytes held per part of the loaded files (what dominates resident memory).
 /// Interned strings count once, in their own row; a field holding one costs its pointer.
 fn memory_parts(corpus: &Corpus) -> Vec<(&'static str, usize)> {
-    use corpus_ls::corpus::doc_names::InDocLink;
     use corpus_ls::corpus::gazetteer::Offered;
-    use corpus_ls::intern::IStr;
     use corpus_ls::model::{EntityMention, Figure, Span};
     use std::mem::size_of;
-    let os = |x: &Option<String>| x.as_ref().map_or(0, String::capacity);
     let mut parts = [0usize; 8];
     for f in &corpus.files {
         let a = &f.analysis;
         parts[0] += f.text.len();
         parts[1] += f.lines.len() * size_of::<usize>();
         parts[2] += (a.sentences.capacity() + a.paragraphs.capacity()) * size_of::<Span>();
-        parts[3] += a.entities.capacity() * size_of::<EntityMention>()
-            + a.entities.iter().map(|e| os(&e.cue)).sum::<usize>();
-        parts[4] += a.figures.capacity() * size_of::<Figure>()
-            + a.figures
-                .iter()
-                .map(|x| x.subject.len() * size_of::<IStr>())
-                .sum::<usize>();
+        parts[3] += a.entities.capacity() * size_of::<EntityMention>();
+        parts[4] += a.figures.capacity() * size_of::<Figure>();
         parts[5] += f.names.capacity() * size_of::<DocName>()
             + f.names
                 .iter()
-                .map(|d| match &d.link {
-                    InDocLink::Ambiguous(ks) => ks.len() * size_of::<IStr>(),
-                    _ => 0,
-                })
+                .map(|d| d.appositive.as_ref().map_or(0, |_| 32))
                 .sum::<usize>();
         parts[6] += f.offered.capacity() * size_of::<Offered>();
         parts[7] +=
@@ -187,6 +176,10 @@ fn memory_parts(corpus: &Corpus) -> Vec<(&'static str, usize)> {
     out.push((
         "shared name facts",
         corpus_ls::corpus::doc_names::facts_bytes(),
+    ));
+    out.push((
+        "interned measure-word lists",
+        corpus_ls::intern::list_bytes(),
     ));
     // Registry: each mention once in its entity, once in its file's postings.
     out.push(("registry (mentions+postings)", mentions * (16 + 24)));

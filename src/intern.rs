@@ -263,6 +263,61 @@ impl serde::Serialize for IStr {
     }
 }
 
+/// An interned list of interned strings (a figure's measure words): one thin pointer.
+#[derive(Clone, PartialEq, Eq, Hash)]
+pub struct IList(Arc<Box<[IStr]>>);
+
+fn lists() -> &'static Table<Arc<Box<[IStr]>>> {
+    static TABLE: OnceLock<Table<Arc<Box<[IStr]>>>> = OnceLock::new();
+    TABLE.get_or_init(Table::default)
+}
+
+impl IList {
+    /// The shared list of these strings, in order.
+    pub fn new<S: AsRef<str>>(items: impl IntoIterator<Item = S>) -> IList {
+        let items: Box<[IStr]> = intern_all(items);
+        IList(lists().get(&items, || Arc::new(items.clone())))
+    }
+}
+
+/// Heap bytes of the list table (for memory reports).
+pub fn list_bytes() -> usize {
+    lists().bytes(|x| 32 + x.len() * std::mem::size_of::<IStr>())
+}
+
+impl Default for IList {
+    fn default() -> Self {
+        IList::new(std::iter::empty::<&str>())
+    }
+}
+
+impl Deref for IList {
+    type Target = [IStr];
+    fn deref(&self) -> &[IStr] {
+        &self.0
+    }
+}
+
+impl<'a> IntoIterator for &'a IList {
+    type Item = &'a IStr;
+    type IntoIter = std::slice::Iter<'a, IStr>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.0.iter()
+    }
+}
+
+impl fmt::Debug for IList {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(&**self.0, f)
+    }
+}
+
+impl serde::Serialize for IList {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(self.0.iter())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -302,5 +357,13 @@ mod tests {
         assert_eq!(serde_json::to_string(&intern("a\"b")).unwrap(), r#""a\"b""#);
         assert_eq!(format!("{:?}", intern("x")), "\"x\"");
         assert!(intern("") == IStr::default() && IStr::default().is_empty());
+        let l = IList::new(["tariffs", "steel"]);
+        assert_eq!(serde_json::to_string(&l).unwrap(), r#"["tariffs","steel"]"#);
+        assert!(Arc::ptr_eq(
+            &l.0,
+            &IList::new(vec!["tariffs".to_string(), "steel".into()]).0
+        ));
+        assert_eq!(l.join(" "), "tariffs steel");
+        assert!(IList::default().is_empty());
     }
 }

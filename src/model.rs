@@ -2,7 +2,7 @@
 //!
 //! Everything here speaks byte offsets; LSP types never appear outside `src/lsp/`.
 
-use crate::intern::IStr;
+use crate::intern::{IList, IStr};
 use serde::Serialize;
 
 /// A half-open byte range `start..end`.
@@ -108,7 +108,7 @@ pub struct EntityMention {
     #[serde(rename = "type")]
     pub ty: EntityType,
     /// Honorific or title cue seen just before the name (`mr`, `vice premier`), lowercased.
-    pub cue: Option<String>,
+    pub cue: Option<IStr>,
     /// Detected, gold or user.
     pub source: MentionSource,
 }
@@ -219,5 +219,5 @@ pub struct Figure {
     /// Upper bound, if bounded.
     pub high: Option<Value>,
     /// What it measures: lowercase measure words of its clause (`tariffs`, `employees`, `deficit`).
-    pub subject: Box<[IStr]>,
+    pub subject: IList,
 }

@@ -61,8 +61,9 @@ pub struct DocName {
     pub span: Span,
     /// Its name facts, shared.
     facts: Arc<NameFacts>,
-    /// An appositive after the name (`vice premier and ...` from `Liu He, a vice premier and ...`).
-    pub appositive: Option<(IStr, Span)>,
+    /// An appositive after the name (`vice premier and ...` from `Liu He, a vice premier and ...`),
+    /// boxed: few mentions have one. Read it with `.as_deref()`.
+    pub appositive: Option<Box<(IStr, Span)>>,
 }
 
 impl DocName {
@@ -72,7 +73,7 @@ impl DocName {
         DocName {
             span,
             facts,
-            appositive,
+            appositive: appositive.map(Box::new),
         }
     }
 
@@ -187,7 +188,8 @@ pub fn same_names(a: &[DocName], b: &[DocName]) -> bool {
     a.len() == b.len()
         && a.iter().zip(b).all(|(x, y)| {
             (Arc::ptr_eq(&x.facts, &y.facts) || x.facts == y.facts)
-                && x.appositive.as_ref().map(|(t, _)| t) == y.appositive.as_ref().map(|(t, _)| t)
+                && x.appositive.as_deref().map(|(t, _)| t)
+                    == y.appositive.as_deref().map(|(t, _)| t)
         })
 }
 
@@ -332,7 +334,7 @@ mod tests {
         assert_eq!(n.len(), 4, "ignored form dropped");
         assert_eq!(n[0].key, "liu he");
         assert_eq!(n[0].title.as_deref(), Some("vice premier"));
-        let (desc, loc) = n[0].appositive.clone().unwrap();
+        let (desc, loc) = *n[0].appositive.clone().unwrap();
         assert_eq!(desc, "vice premier and old friend of the leader");
         assert_eq!(loc.slice(t), "a vice premier and old friend of the leader");
         assert_eq!(n[2].link, InDocLink::To("liu he".into()));

@@ -226,7 +226,11 @@ impl Registry {
                         Some(c) => Pending::Ambiguous(d.key.to_string(), c.clone()),
                         None => Pending::Node(nodes.id(&d.key)),
                     }
-                } else if let Some(&n) = nodes.index.get(d.key.as_str()).filter(|n| user_keys.contains(n)) {
+                } else if let Some(&n) = nodes
+                    .index
+                    .get(d.key.as_str())
+                    .filter(|n| user_keys.contains(n))
+                {
                     Pending::Node(n)
                 } else {
                     match &d.link {
@@ -469,7 +473,9 @@ impl Registry {
             if *spans.entry(o.span).or_insert(n.span) != n.span {
                 return None;
             }
-            if let (Some((_, os)), Some((_, ns))) = (&o.appositive, &n.appositive) {
+            if let (Some((_, os)), Some((_, ns))) =
+                (o.appositive.as_deref(), n.appositive.as_deref())
+            {
                 if *apps.entry(*os).or_insert(*ns) != *ns {
                     return None;
                 }
@@ -505,7 +511,7 @@ impl Registry {
                 // A description read from an appositive points at the appositive's text.
                 let from_appositive = old.iter().any(|o| {
                     o.appositive
-                        .as_ref()
+                        .as_deref()
                         .is_some_and(|(t, s)| *s == d.at.span && *t == d.text)
                 });
                 d.at.span = if from_appositive {
@@ -726,7 +732,7 @@ fn make_entity(
     let description = names
         .iter()
         .find_map(|(f, d)| {
-            d.appositive.as_ref().map(|(t, s)| Description {
+            d.appositive.as_deref().map(|(t, s)| Description {
                 text: t.to_string(),
                 at: MentionRef { file: *f, span: *s },
             })

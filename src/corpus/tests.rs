@@ -306,7 +306,7 @@ fn names_of(text: &str, ms: &[(&str, usize, EntityType, Option<&str>)]) -> Vec<D
                 span,
                 name,
                 ty,
-                cue: cue.map(str::to_string),
+                cue: cue.map(Into::into),
                 source: crate::model::MentionSource::Detected,
             }
         })

@@ -19,7 +19,7 @@ pub mod numbers;
 pub mod qualifiers;
 pub mod subject;
 
-use crate::intern::{intern, intern_all, IStr};
+use crate::intern::{intern, IList, IStr};
 use crate::model::{Date, Figure, FigureType, Qualifier, Span, Value};
 use crate::text::Segments;
 use lexer::Lexed;
@@ -166,7 +166,7 @@ impl<'a> Scan<'a> {
                         qualifier: Qualifier::Approx,
                         low: Some(Value::Number(lo * days)),
                         high: Some(Value::Number(hi * days)),
-                        subject: intern_all(&subject),
+                        subject: IList::new(&subject),
                     };
                     let core = self.span(i, e);
                     self.out.push(Found {
@@ -507,7 +507,7 @@ impl<'a> Scan<'a> {
             qualifier: qual.contract(),
             low: low.map(Value::Number),
             high: high.map(Value::Number),
-            subject: intern_all(&subject),
+            subject: IList::new(&subject),
         };
         self.out.push(Found {
             figure: fig,
@@ -556,7 +556,7 @@ impl<'a> Scan<'a> {
             qualifier: Qualifier::Range,
             low: Some(Value::Number(lo)),
             high: Some(Value::Number(hi)),
-            subject: intern_all(&subject),
+            subject: IList::new(&subject),
         };
         self.out.push(Found {
             figure: fig,
@@ -691,7 +691,7 @@ impl<'a> Scan<'a> {
             qualifier: qual.contract(),
             low: low.map(Value::Number),
             high: high.map(Value::Number),
-            subject: intern_all(&subject),
+            subject: IList::new(&subject),
         };
         self.out.push(Found {
             figure: fig,
@@ -722,7 +722,7 @@ impl<'a> Scan<'a> {
             qualifier: qual.contract(),
             low: low.map(Value::Date),
             high: high.map(Value::Date),
-            subject: intern_all(&subject),
+            subject: IList::new(&subject),
         };
         self.out.push(Found {
             figure: fig,

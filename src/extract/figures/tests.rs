@@ -408,11 +408,7 @@ fn intervals_and_subjects() {
         .iter()
         .find(|f| f.ty == FigureType::Duration)
         .expect("duration");
-    assert!(
-        dur.subject.iter().any(|s| s == "ban"),
-        "{:?}",
-        dur.subject
-    );
+    assert!(dur.subject.iter().any(|s| s == "ban"), "{:?}", dur.subject);
     let lc = ctx(None, true);
     let found = extract(
         "they want to cut up to 200 billion from a 375 billion trade deficit with the bloc",
