@@ -35,6 +35,36 @@ fn status_kb(field: &str) -> u64 {
         .unwrap_or(0)
 }
 
+/// Bytes the allocator hands out and bytes it holds free (glibc's `mallinfo2`, all arenas):
+/// the free part is resident memory that no live value uses (fragmentation after the load).
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
+fn heap_in_use_and_free() -> Option<(usize, usize)> {
+    #[repr(C)]
+    struct Mallinfo2 {
+        arena: usize,
+        ordblks: usize,
+        smblks: usize,
+        hblks: usize,
+        hblkhd: usize,
+        usmblks: usize,
+        fsmblks: usize,
+        uordblks: usize,
+        fordblks: usize,
+        keepcost: usize,
+    }
+    extern "C" {
+        fn mallinfo2() -> Mallinfo2;
+    }
+    // SAFETY: glibc's mallinfo2 takes no arguments and returns a plain struct by value.
+    let m = unsafe { mallinfo2() };
+    Some((m.uordblks + m.hblkhd, m.fordblks))
+}
+
+#[cfg(not(all(target_os = "linux", target_env = "gnu")))]
+fn heap_in_use_and_free() -> Option<(usize, usize)> {
+    None
+}
+
 /// User plus system CPU seconds of this process so far (all threads), from `/proc/self/stat`.
 fn cpu_seconds() -> f64 {
     let s = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
@@ -246,6 +276,13 @@ fn main() {
     if std::env::args().any(|a| a == "--memory") {
         for (k, v) in memory_parts(&corpus) {
             println!("  memory {k:<30} {:8.1} MB", v as f64 / 1e6);
+        }
+        if let Some((used, free)) = heap_in_use_and_free() {
+            println!(
+                "  heap after load: {:.1} MB in use, {:.1} MB free but held by the allocator",
+                used as f64 / 1e6,
+                free as f64 / 1e6
+            );
         }
     }
 
