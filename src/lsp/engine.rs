@@ -241,6 +241,12 @@ impl Engine {
                 return;
             };
             let t0 = std::time::Instant::now();
+            // The registry first: requests wait for it, while stale dumps only lag.
+            if !snap.corpus.registry_ready() {
+                snap.corpus.registry();
+                trace(|| format!("catch-up: registry in {:?}", t0.elapsed()));
+                continue;
+            }
             if let Some((next, redone)) = snap.caught_up() {
                 let next = Arc::new(next);
                 let swapped = {
@@ -274,11 +280,6 @@ impl Engine {
                     }
                     self.publish(root, &next, rels);
                 }
-                continue;
-            }
-            if !snap.corpus.registry_ready() {
-                snap.corpus.registry();
-                trace(|| format!("catch-up: registry in {:?}", t0.elapsed()));
                 continue;
             }
             // Done; an edit that came after the last look starts a worker of its own unless this
