@@ -17,6 +17,9 @@ struct Cli {
     /// Serve LSP over stdio (the same as `serve`).
     #[arg(long)]
     stdio: bool,
+    /// Neither read nor write the warm-start cache (also `CORPUS_LS_CACHE=off`).
+    #[arg(long, global = true)]
+    no_cache: bool,
     #[command(subcommand)]
     command: Option<Command>,
 }
@@ -80,6 +83,9 @@ enum Command {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    if cli.no_cache {
+        corpus_ls::corpus::cache::disable();
+    }
     let Some(command) = cli.command else {
         if cli.stdio {
             return corpus_ls::lsp::run_stdio();
@@ -128,7 +134,7 @@ fn report_config(corpus: &Corpus) {
 fn load_root(root: &Path) -> Result<Corpus, ExitCode> {
     match std::fs::metadata(root) {
         Ok(m) if m.is_dir() => {
-            let corpus = Corpus::load(root);
+            let corpus = Corpus::load_cached(root);
             report_config(&corpus);
             // What was not read, or not read as written, is said (stdout stays data).
             for s in &corpus.skipped {
@@ -231,7 +237,7 @@ fn run_spans(files: &[PathBuf], root: Option<PathBuf>, format: OutputFormat) -> 
             return ExitCode::from(2);
         }
     };
-    let corpus = Corpus::load(&root);
+    let corpus = Corpus::load_cached(&root);
     report_config(&corpus);
     let stdout = std::io::stdout();
     let mut out = stdout.lock();

@@ -355,7 +355,7 @@ pub fn run(
             return 2;
         }
     };
-    let corpus = Corpus::load(&root);
+    let corpus = Corpus::load_cached(&root);
     for f in &corpus.files {
         for p in &f.problems {
             let _ = writeln!(err, "corpus-ls: {}: {p}", f.rel);

@@ -18,6 +18,7 @@
 
 pub mod aliases;
 pub mod annotations;
+pub mod cache;
 pub mod doc_names;
 pub mod gazetteer;
 pub mod mentions;
@@ -51,6 +52,9 @@ use std::sync::{Arc, OnceLock};
 pub struct LoadOptions {
     /// Leave brat and CoNLL annotations unread (for evaluating detection on annotated files).
     pub ignore_gold: bool,
+    /// Read and write the warm-start cache ([`cache`]); the CLI and the server set it, library
+    /// loads (tests, benchmarks) leave it off.
+    pub cache: bool,
 }
 
 /// Gold annotations a file carries.
@@ -157,21 +161,38 @@ impl SourceFile {
         root: &Path,
         rel: String,
         text: Arc<str>,
-        mut problems: Vec<String>,
+        problems: Vec<String>,
         annotations: Annotations,
         gazetteer: &Gazetteer,
         config: &Config,
         opts: LoadOptions,
     ) -> Self {
+        let analysis = detect(&rel, &text, &annotations, gazetteer, config);
+        Self::from_detected(
+            root,
+            rel,
+            text,
+            problems,
+            annotations,
+            config,
+            opts,
+            analysis,
+        )
+    }
+
+    /// [`SourceFile::build`] from the detection analysis already made (or read from the cache).
+    #[allow(clippy::too_many_arguments)]
+    fn from_detected(
+        root: &Path,
+        rel: String,
+        text: Arc<str>,
+        mut problems: Vec<String>,
+        annotations: Annotations,
+        config: &Config,
+        opts: LoadOptions,
+        mut analysis: DocAnalysis,
+    ) -> Self {
         let read_problems = problems.clone();
-        let ctx = AnalysisContext {
-            gazetteer,
-            is_note_by_path: is_note_path(&rel) || config.is_note(&rel),
-        };
-        let mut analysis = match &annotations {
-            Annotations::Conll(c) => analyze_conll(&rel, &text, c, &ctx),
-            _ => analysis::analyze(Path::new(&rel), &text, &ctx),
-        };
         let mut gold = false;
         if !opts.ignore_gold {
             let found = match &annotations {
@@ -243,6 +264,30 @@ impl SourceFile {
     /// True for an all-lowercase dump (analysed with the corpus gazetteer).
     pub fn is_lowercase(&self) -> bool {
         self.analysis.format == Format::Lowercase
+    }
+}
+
+/// True when the corpus conventions or the config make `rel` a note whatever its text says.
+fn is_note_by_path(rel: &str, config: &Config) -> bool {
+    is_note_path(rel) || config.is_note(rel)
+}
+
+/// The detection analysis of a file (before any gold annotations replace its entities): what
+/// the warm-start cache keeps.
+fn detect(
+    rel: &str,
+    text: &str,
+    annotations: &Annotations,
+    gazetteer: &Gazetteer,
+    config: &Config,
+) -> DocAnalysis {
+    let ctx = AnalysisContext {
+        gazetteer,
+        is_note_by_path: is_note_by_path(rel, config),
+    };
+    match annotations {
+        Annotations::Conll(c) => analyze_conll(rel, text, c, &ctx),
+        _ => analysis::analyze(Path::new(rel), text, &ctx),
     }
 }
 
@@ -351,8 +396,22 @@ impl Corpus {
     /// Scans and analyses every file below `root` with its `corpus-ls.toml` (the defaults, and
     /// `config_error` set, when that file is bad).
     pub fn load(root: &Path) -> Corpus {
+        Self::load_root(root, LoadOptions::default())
+    }
+
+    /// [`Corpus::load`] through the warm-start cache (the CLI's load).
+    pub fn load_cached(root: &Path) -> Corpus {
+        let opts = LoadOptions {
+            cache: true,
+            ..LoadOptions::default()
+        };
+        Self::load_root(root, opts)
+    }
+
+    /// [`Corpus::load`] with load options.
+    pub fn load_root(root: &Path, opts: LoadOptions) -> Corpus {
         let (config, err) = Config::load(root);
-        let mut c = Self::load_with(root, &config, &|_, _| {});
+        let mut c = Self::load_opts(root, &config, opts, &|_, _| {});
         c.config_error = err;
         c
     }
@@ -375,6 +434,22 @@ impl Corpus {
         opts: LoadOptions,
         progress: &(dyn Fn(usize, usize) + Sync),
     ) -> Corpus {
+        let store = if opts.cache {
+            cache::Store::open(root)
+        } else {
+            None
+        };
+        Self::load_store(root, config, opts, progress, store).0
+    }
+
+    /// [`Corpus::load_opts`] through `store` when given; also says how many files came from it.
+    fn load_store(
+        root: &Path,
+        config: &Config,
+        opts: LoadOptions,
+        progress: &(dyn Fn(usize, usize) + Sync),
+        store: Option<cache::Store>,
+    ) -> (Corpus, usize) {
         let scanned = scan::scan_with(root, config);
         let total = scanned.files.len();
         let done = AtomicUsize::new(0);
@@ -394,32 +469,60 @@ impl Corpus {
             })
             .collect();
         let (later, first): (Vec<_>, Vec<_>) = prepared.into_iter().partition(|p| p.2);
-        let analyse = |batch: Vec<(scan::ScannedFile, Annotations, bool)>, gaz: &Gazetteer| {
+        let analyse = |batch: Vec<(scan::ScannedFile, Annotations, bool)>,
+                       gaz: &Gazetteer,
+                       names: &[(String, EntityType)]| {
+            let names_fp = store.as_ref().map(|_| cache::names_fingerprint(names));
             batch
                 .into_par_iter()
                 .map(|(f, ann, _)| {
-                    let sf = SourceFile::build(
-                        root,
-                        f.rel,
-                        f.text.into(),
-                        f.problems,
-                        ann,
-                        gaz,
-                        config,
-                        opts,
+                    let mut entry = None;
+                    let mut analysis = None;
+                    if let (Some(store), Some(fp)) = (&store, &names_fp) {
+                        let note = is_note_by_path(&f.rel, config);
+                        let key = cache::key(&f.rel, note, fp, &f.text);
+                        let (a, e) = store.get(&key, &f.text).unwrap_or_else(|| {
+                            let a = detect(&f.rel, &f.text, &ann, gaz, config);
+                            let bytes = cache::encode(&a);
+                            (a, cache::Entry::New(bytes))
+                        });
+                        analysis = Some(a);
+                        entry = Some((key, e));
+                    }
+                    let text: Arc<str> = f.text.into();
+                    let analysis =
+                        analysis.unwrap_or_else(|| detect(&f.rel, &text, &ann, gaz, config));
+                    let sf = SourceFile::from_detected(
+                        root, f.rel, text, f.problems, ann, config, opts, analysis,
                     );
                     progress(done.fetch_add(1, Ordering::Relaxed) + 1, total);
-                    Arc::new(sf)
+                    (Arc::new(sf), entry)
                 })
                 .collect::<Vec<_>>()
         };
+        let mut entries = Vec::new();
+        let mut split = |batch: Vec<(Arc<SourceFile>, Option<(cache::Key, cache::Entry)>)>| {
+            let (files, got): (Vec<_>, Vec<_>) = batch.into_iter().unzip();
+            entries.extend(got.into_iter().flatten());
+            files
+        };
         // Pass 1: cased and annotated files, with the user's names only.
-        let mut files = analyse(first, &base);
+        let mut files = split(analyse(first, &base, &base_names));
         let names =
             gazetteer::name_set(&config.entities, files.iter().map(|f| f.offered.as_slice()));
         let gaz = Arc::new(gazetteer::gazetteer(&names));
         // Pass 2: the lowercase dumps, with what the cased files taught.
-        files.extend(analyse(later, &gaz));
+        files.extend(split(analyse(later, &gaz, &names)));
+        let hits = entries
+            .iter()
+            .filter(|(_, e)| matches!(e, cache::Entry::Old(_)))
+            .count();
+        if let Some(store) = &store {
+            cache::note_hits(store, hits, entries.len());
+            store.save(&entries);
+        }
+        drop(entries);
+        drop(store);
         files.sort_by(|a, b| a.rel.cmp(&b.rel));
         let mut c = Corpus {
             root: root.to_path_buf(),
@@ -436,7 +539,7 @@ impl Corpus {
         // The cold load builds the registry now (in parallel with nothing else): the first
         // request must not pay for it.
         c.registry();
-        c
+        (c, hits)
     }
 
     /// Recomputes the gazetteer's name set; when it changed, re-analyses the lowercase dumps

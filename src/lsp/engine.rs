@@ -361,7 +361,11 @@ impl Engine {
         self.publish_config_problems(root, &problems, config_text.as_deref());
         let config = Arc::new(config);
         let last = AtomicUsize::new(0);
-        let corpus = crate::corpus::Corpus::load_with(root, &config, &|done, total| {
+        let opts = crate::corpus::LoadOptions {
+            cache: true,
+            ..Default::default()
+        };
+        let corpus = crate::corpus::Corpus::load_opts(root, &config, opts, &|done, total| {
             let Some(t) = &token else { return };
             let pct = progress::percent(done, total) as usize;
             // One report per percent step, whatever thread finishes the file.

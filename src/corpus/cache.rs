@@ -1,0 +1,908 @@
+//! The warm-start cache: each file's detection analysis, kept between runs so a second load of
+//! a large corpus reads it back instead of analysing again.
+//!
+//! One file per corpus root under `$XDG_CACHE_HOME/corpus-ls/` (else `$HOME/.cache/corpus-ls/`),
+//! named by a hash of the canonical root; never inside the corpus. An entry is keyed by a BLAKE3
+//! hash of everything the analysis reads: the decoded text, the relative path (format sniffing,
+//! CoNLL), the note-by-path flag and the gazetteer's name set (the user's entities, and for
+//! lowercase dumps the names the cased files taught). The file as a whole carries the build's
+//! fingerprint (crate version and the identity of the running executable, which holds the
+//! compiled-in models and lexicons) and a hash of its body: a foreign, stale, truncated or
+//! corrupt file is ignored and the corpus analysed as if there were none.
+//!
+//! Writes go to a temp file renamed over the old one, with only the entries this load used (so
+//! the file never outgrows the corpus). `CORPUS_LS_CACHE=off` (or the CLI's `--no-cache`)
+//! turns it off; `CORPUS_LS_TRACE` says on stderr how many files came from it.
+
+use crate::analysis::DocAnalysis;
+use crate::format::{DocKind, Format, Metadata};
+use crate::intern::{intern, IList, IStr};
+use crate::model::{
+    Date, EntityMention, EntityType, Figure, FigureType, MentionSource, Qualifier, Span, Value,
+};
+use rustc_hash::FxHashMap;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+
+/// A cache key or fingerprint: 32 bytes of BLAKE3.
+pub type Key = [u8; 32];
+
+/// First bytes of every cache file; the last byte is the layout version.
+const MAGIC: &[u8; 16] = b"corpus-ls cache\x01";
+/// Files of other roots unused this long are removed when a cache is written.
+const MAX_AGE: std::time::Duration = std::time::Duration::from_secs(30 * 24 * 3600);
+
+static DISABLED: AtomicBool = AtomicBool::new(false);
+
+/// Turns the cache off for this process (the CLI's `--no-cache`).
+pub fn disable() {
+    DISABLED.store(true, Ordering::Relaxed);
+}
+
+/// True unless `--no-cache` or `CORPUS_LS_CACHE=off` (also `0`, `false`, `no`) turned it off.
+pub fn enabled() -> bool {
+    if DISABLED.load(Ordering::Relaxed) {
+        return false;
+    }
+    std::env::var("CORPUS_LS_CACHE").map_or(true, |v| !is_off(&v))
+}
+
+/// True for the values of `CORPUS_LS_CACHE` that turn the cache off.
+fn is_off(v: &str) -> bool {
+    matches!(
+        v.trim().to_ascii_lowercase().as_str(),
+        "off" | "0" | "false" | "no"
+    )
+}
+
+fn trace(msg: impl FnOnce() -> String) {
+    if std::env::var_os("CORPUS_LS_TRACE").is_some() {
+        eprintln!("corpus-ls: cache: {}", msg());
+    }
+}
+
+/// The cache folder: `$XDG_CACHE_HOME/corpus-ls`, else `$HOME/.cache/corpus-ls`.
+pub fn cache_dir() -> Option<PathBuf> {
+    let base = std::env::var_os("XDG_CACHE_HOME")
+        .map(PathBuf::from)
+        // The XDG spec: a relative value is invalid and ignored.
+        .filter(|p| p.is_absolute())
+        .or_else(|| {
+            std::env::var_os("HOME")
+                .map(PathBuf::from)
+                .filter(|p| p.is_absolute())
+                .map(|h| h.join(".cache"))
+        })?;
+    Some(base.join("corpus-ls"))
+}
+
+/// The nearest existing ancestor of `p`, canonical, with the missing rest appended.
+fn canonical_prefix(p: &Path) -> PathBuf {
+    let mut rest = Vec::new();
+    let mut cur = p;
+    loop {
+        if let Ok(c) = std::fs::canonicalize(cur) {
+            return rest.iter().rev().fold(c, |acc, part| acc.join(part));
+        }
+        match (cur.parent(), cur.file_name()) {
+            (Some(parent), Some(name)) => {
+                rest.push(name.to_os_string());
+                cur = parent;
+            }
+            _ => return p.to_path_buf(),
+        }
+    }
+}
+
+/// What identifies the build: crate version and the running executable (its size and
+/// modification time; every rebuild changes them, and the models and lexicons are compiled in).
+fn build_fingerprint() -> Option<Key> {
+    let exe = std::env::current_exe().ok()?;
+    let meta = std::fs::metadata(&exe).ok()?;
+    let mtime = meta
+        .modified()
+        .ok()?
+        .duration_since(std::time::UNIX_EPOCH)
+        .ok()?;
+    let mut h = blake3::Hasher::new();
+    h.update(b"corpus-ls build\0");
+    h.update(env!("CARGO_PKG_VERSION").as_bytes());
+    h.update(&[0]);
+    h.update(exe.as_os_str().as_encoded_bytes());
+    h.update(&meta.len().to_le_bytes());
+    h.update(&mtime.as_nanos().to_le_bytes());
+    Some(*h.finalize().as_bytes())
+}
+
+/// Fingerprint of a gazetteer name set (the user's entities and any names learned).
+pub fn names_fingerprint(names: &[(String, EntityType)]) -> Key {
+    let mut h = blake3::Hasher::new();
+    h.update(b"corpus-ls names\0");
+    for (n, ty) in names {
+        h.update(&(n.len() as u64).to_le_bytes());
+        h.update(n.as_bytes());
+        h.update(ty.as_str().as_bytes());
+    }
+    *h.finalize().as_bytes()
+}
+
+/// The key of one file's analysis: everything the analysis reads besides the build.
+pub fn key(rel: &str, is_note_by_path: bool, names: &Key, text: &str) -> Key {
+    let mut h = blake3::Hasher::new();
+    h.update(b"corpus-ls doc\0");
+    h.update(&(rel.len() as u64).to_le_bytes());
+    h.update(rel.as_bytes());
+    h.update(&[is_note_by_path as u8]);
+    h.update(names);
+    h.update(&(text.len() as u64).to_le_bytes());
+    h.update(text.as_bytes());
+    *h.finalize().as_bytes()
+}
+
+/// Says on stderr (with `CORPUS_LS_TRACE`) how many of a load's files came from the cache.
+pub fn note_hits(store: &Store, hits: usize, total: usize) {
+    trace(|| format!("{hits} of {total} files from {}", store.path.display()));
+}
+
+/// One entry of the cache file to write: bytes read from the old file, or freshly encoded.
+pub enum Entry {
+    /// A hit: the payload's range in the old file.
+    Old(std::ops::Range<usize>),
+    /// A miss: the new analysis, encoded.
+    New(Vec<u8>),
+}
+
+/// The cache of one corpus root, as read at the start of a load.
+pub struct Store {
+    path: PathBuf,
+    build: Key,
+    old: Vec<u8>,
+    index: FxHashMap<Key, std::ops::Range<usize>>,
+}
+
+impl Store {
+    /// The cache for `root`, read if present and valid; `None` when the cache is off, there
+    /// is no cache folder, or the cache folder lies inside the corpus.
+    pub fn open(root: &Path) -> Option<Store> {
+        if !enabled() {
+            return None;
+        }
+        Self::open_in(&cache_dir()?, root)
+    }
+
+    /// [`Store::open`] with the cache folder given (whatever the environment says).
+    pub fn open_in(dir: &Path, root: &Path) -> Option<Store> {
+        let root = std::fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
+        if canonical_prefix(&dir).starts_with(&root) {
+            trace(|| format!("off: {} is inside the corpus", dir.display()));
+            return None;
+        }
+        let build = build_fingerprint()?;
+        let name = blake3::hash(root.as_os_str().as_encoded_bytes()).to_hex();
+        let path = dir.join(format!("{}.bin", &name[..32]));
+        let mut store = Store {
+            path,
+            build,
+            old: Vec::new(),
+            index: FxHashMap::default(),
+        };
+        match std::fs::read(&store.path) {
+            Ok(bytes) => match parse_index(&bytes, &build) {
+                Some(index) => {
+                    store.old = bytes;
+                    store.index = index;
+                }
+                None => trace(|| format!("ignored {}: stale or damaged", store.path.display())),
+            },
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => trace(|| format!("cannot read {}: {e}", store.path.display())),
+        }
+        Some(store)
+    }
+
+    /// The cache file's path.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Number of entries read from the cache file.
+    pub fn len(&self) -> usize {
+        self.index.len()
+    }
+
+    /// True when the cache file held nothing usable.
+    pub fn is_empty(&self) -> bool {
+        self.index.is_empty()
+    }
+
+    /// The cached analysis of `text` under `key`, and its place in the old file; `None` when
+    /// absent or when it does not fit the text.
+    pub fn get(&self, key: &Key, text: &str) -> Option<(DocAnalysis, Entry)> {
+        let range = self.index.get(key)?.clone();
+        let a = decode(&self.old[range.clone()], text)?;
+        Some((a, Entry::Old(range)))
+    }
+
+    /// Writes the cache file with exactly `entries` (temp file and rename), unless it would
+    /// hold the same entries as the file read.
+    pub fn save(&self, entries: &[(Key, Entry)]) {
+        let fresh = entries.iter().any(|(_, e)| matches!(e, Entry::New(_)));
+        if !fresh && entries.len() == self.index.len() {
+            // Nothing new, nothing pruned: keep the file, mark it used.
+            if let Ok(f) = std::fs::File::options().append(true).open(&self.path) {
+                let _ = f.set_modified(std::time::SystemTime::now());
+            }
+            return;
+        }
+        let mut body = Vec::new();
+        put_uint(&mut body, entries.len() as u64);
+        for (k, e) in entries {
+            let payload: &[u8] = match e {
+                Entry::Old(r) => &self.old[r.clone()],
+                Entry::New(v) => v,
+            };
+            body.extend_from_slice(k);
+            put_uint(&mut body, payload.len() as u64);
+            body.extend_from_slice(payload);
+        }
+        let mut out = Vec::with_capacity(body.len() + 80);
+        out.extend_from_slice(MAGIC);
+        out.extend_from_slice(&self.build);
+        out.extend_from_slice(blake3::hash(&body).as_bytes());
+        out.extend_from_slice(&body);
+        match self.write_atomically(&out) {
+            Ok(()) => trace(|| {
+                format!(
+                    "wrote {} ({} entries, {} bytes)",
+                    self.path.display(),
+                    entries.len(),
+                    out.len()
+                )
+            }),
+            Err(e) => trace(|| format!("cannot write {}: {e}", self.path.display())),
+        }
+        if let Some(dir) = self.path.parent() {
+            prune_old_files(dir, &self.path);
+        }
+    }
+
+    fn write_atomically(&self, bytes: &[u8]) -> std::io::Result<()> {
+        let dir = self.path.parent().unwrap_or(Path::new("."));
+        create_private_dir(dir)?;
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.subsec_nanos());
+        let tmp = dir.join(format!(
+            ".{}.{}.{nanos}.tmp",
+            self.path
+                .file_name()
+                .map_or_else(String::new, |n| n.to_string_lossy().into_owned()),
+            std::process::id()
+        ));
+        let written = (|| {
+            let mut opts = std::fs::File::options();
+            opts.write(true).create_new(true);
+            #[cfg(unix)]
+            std::os::unix::fs::OpenOptionsExt::mode(&mut opts, 0o600);
+            let mut f = opts.open(&tmp)?;
+            f.write_all(bytes)?;
+            f.sync_data()?;
+            std::fs::rename(&tmp, &self.path)
+        })();
+        if written.is_err() {
+            let _ = std::fs::remove_file(&tmp);
+        }
+        written
+    }
+}
+
+/// Creates the cache folder readable by its owner only (it holds names from the corpus).
+fn create_private_dir(dir: &Path) -> std::io::Result<()> {
+    if dir.is_dir() {
+        return Ok(());
+    }
+    let mut b = std::fs::DirBuilder::new();
+    b.recursive(true);
+    #[cfg(unix)]
+    std::os::unix::fs::DirBuilderExt::mode(&mut b, 0o700);
+    b.create(dir)
+}
+
+/// Removes cache files of other roots not used for [`MAX_AGE`], and temp files left by a crash.
+fn prune_old_files(dir: &Path, keep: &Path) {
+    let Ok(rd) = std::fs::read_dir(dir) else {
+        return;
+    };
+    let now = std::time::SystemTime::now();
+    for e in rd.flatten() {
+        let p = e.path();
+        let name = e.file_name();
+        let name = name.to_string_lossy();
+        let ours = name.ends_with(".bin") || name.ends_with(".tmp");
+        if p == keep || !ours {
+            continue;
+        }
+        let age = e
+            .metadata()
+            .and_then(|m| m.modified())
+            .ok()
+            .and_then(|m| now.duration_since(m).ok());
+        let limit = if name.ends_with(".tmp") {
+            std::time::Duration::from_secs(3600)
+        } else {
+            MAX_AGE
+        };
+        if age.is_some_and(|a| a > limit) {
+            let _ = std::fs::remove_file(&p);
+        }
+    }
+}
+
+/// The entries of a cache file made by this build; `None` when it is not one, or damaged.
+fn parse_index(bytes: &[u8], build: &Key) -> Option<FxHashMap<Key, std::ops::Range<usize>>> {
+    let head = MAGIC.len() + 64;
+    if bytes.len() < head || &bytes[..MAGIC.len()] != MAGIC {
+        return None;
+    }
+    if &bytes[MAGIC.len()..MAGIC.len() + 32] != build {
+        return None;
+    }
+    let body = &bytes[head..];
+    if blake3::hash(body).as_bytes()[..] != bytes[MAGIC.len() + 32..head] {
+        return None;
+    }
+    let mut r = Reader { b: body, p: 0 };
+    let n = r.uint()?;
+    let mut index = FxHashMap::default();
+    index.reserve((n as usize).min(body.len() / 33));
+    for _ in 0..n {
+        let k: Key = r.take(32)?.try_into().ok()?;
+        let len = r.uint()? as usize;
+        let start = r.p;
+        r.take(len)?;
+        index.insert(k, head + start..head + start + len);
+    }
+    (r.p == body.len()).then_some(index)
+}
+
+// ---- The codec: little-endian varints, spans as delta-coded starts and lengths. ----
+
+fn put_uint(out: &mut Vec<u8>, mut v: u64) {
+    while v >= 0x80 {
+        out.push((v as u8) | 0x80);
+        v >>= 7;
+    }
+    out.push(v as u8);
+}
+
+fn put_int(out: &mut Vec<u8>, v: i64) {
+    put_uint(out, ((v << 1) ^ (v >> 63)) as u64);
+}
+
+fn put_str(out: &mut Vec<u8>, s: &str) {
+    put_uint(out, s.len() as u64);
+    out.extend_from_slice(s.as_bytes());
+}
+
+fn put_span(out: &mut Vec<u8>, s: Span) {
+    put_uint(out, s.start as u64);
+    put_uint(out, s.end.saturating_sub(s.start) as u64);
+}
+
+fn put_opt_span(out: &mut Vec<u8>, s: Option<Span>) {
+    match s {
+        None => out.push(0),
+        Some(s) => {
+            out.push(1);
+            put_span(out, s);
+        }
+    }
+}
+
+fn put_opt_str(out: &mut Vec<u8>, s: Option<&str>) {
+    match s {
+        None => out.push(0),
+        Some(s) => {
+            out.push(1);
+            put_str(out, s);
+        }
+    }
+}
+
+/// Sorted-ish span lists (sentences, paragraphs): each start relative to the previous one.
+fn put_spans(out: &mut Vec<u8>, spans: &[Span]) {
+    put_uint(out, spans.len() as u64);
+    let mut prev = 0i64;
+    for s in spans {
+        put_int(out, s.start as i64 - prev);
+        put_uint(out, s.end.saturating_sub(s.start) as u64);
+        prev = s.start as i64;
+    }
+}
+
+fn put_date(out: &mut Vec<u8>, d: Date) {
+    use chrono::Datelike;
+    put_int(out, d.num_days_from_ce() as i64);
+}
+
+fn put_value(out: &mut Vec<u8>, v: &Value) {
+    match v {
+        Value::Number(n) => {
+            out.push(0);
+            out.extend_from_slice(&n.to_bits().to_le_bytes());
+        }
+        Value::Date(d) => {
+            out.push(1);
+            put_date(out, *d);
+        }
+    }
+}
+
+fn put_opt_value(out: &mut Vec<u8>, v: &Option<Value>) {
+    match v {
+        None => out.push(0),
+        Some(v) => {
+            out.push(1);
+            put_value(out, v);
+        }
+    }
+}
+
+fn format_tag(f: Format) -> u8 {
+    match f {
+        Format::Markdown => 0,
+        Format::Plain => 1,
+        Format::Lowercase => 2,
+    }
+}
+
+fn kind_tag(k: DocKind) -> u8 {
+    match k {
+        DocKind::Article => 0,
+        DocKind::Note => 1,
+    }
+}
+
+fn entity_type_tag(t: EntityType) -> u8 {
+    match t {
+        EntityType::Per => 0,
+        EntityType::Org => 1,
+        EntityType::Loc => 2,
+        EntityType::Misc => 3,
+    }
+}
+
+fn source_tag(s: MentionSource) -> u8 {
+    match s {
+        MentionSource::Detected => 0,
+        MentionSource::Gold => 1,
+        MentionSource::User => 2,
+    }
+}
+
+fn figure_type_tag(t: FigureType) -> u8 {
+    match t {
+        FigureType::Money => 0,
+        FigureType::Percent => 1,
+        FigureType::Count => 2,
+        FigureType::Fraction => 3,
+        FigureType::Date => 4,
+        FigureType::Duration => 5,
+        FigureType::Number => 6,
+    }
+}
+
+fn qualifier_tag(q: Qualifier) -> u8 {
+    match q {
+        Qualifier::Exact => 0,
+        Qualifier::Approx => 1,
+        Qualifier::AtMost => 2,
+        Qualifier::AtLeast => 3,
+        Qualifier::Range => 4,
+    }
+}
+
+/// Encodes one analysis. Every struct is destructured whole, so a new field fails to compile
+/// here until the codec learns it.
+pub fn encode(a: &DocAnalysis) -> Vec<u8> {
+    let DocAnalysis {
+        format,
+        kind,
+        meta,
+        sentences,
+        paragraphs,
+        entities,
+        figures,
+    } = a;
+    let mut out = Vec::with_capacity(64 + 8 * (sentences.len() + entities.len()));
+    out.push(format_tag(*format));
+    out.push(kind_tag(*kind));
+    let Metadata {
+        kind: meta_kind,
+        sources,
+        source_spans,
+        headline,
+        headline_span,
+        byline,
+        byline_span,
+        date,
+        date_span,
+        headings,
+        front_matter,
+        links,
+    } = meta;
+    out.push(meta_kind.map_or(0, |k| 1 + kind_tag(k)));
+    put_uint(&mut out, sources.len() as u64);
+    for s in sources {
+        put_str(&mut out, s);
+    }
+    put_spans(&mut out, source_spans);
+    put_opt_str(&mut out, headline.as_deref());
+    put_opt_span(&mut out, *headline_span);
+    put_opt_str(&mut out, byline.as_deref());
+    put_opt_span(&mut out, *byline_span);
+    match date {
+        None => out.push(0),
+        Some(d) => {
+            out.push(1);
+            put_date(&mut out, *d);
+        }
+    }
+    put_opt_span(&mut out, *date_span);
+    put_uint(&mut out, headings.len() as u64);
+    for (level, s) in headings {
+        out.push(*level);
+        put_span(&mut out, *s);
+    }
+    put_opt_span(&mut out, *front_matter);
+    put_uint(&mut out, links.len() as u64);
+    for (dest, s) in links {
+        put_str(&mut out, dest);
+        put_span(&mut out, *s);
+    }
+    put_spans(&mut out, sentences);
+    put_spans(&mut out, paragraphs);
+    put_uint(&mut out, entities.len() as u64);
+    let mut prev = 0i64;
+    for e in entities {
+        let EntityMention {
+            span,
+            name,
+            ty,
+            cue,
+            source,
+        } = e;
+        put_int(&mut out, span.start as i64 - prev);
+        prev = span.start as i64;
+        put_uint(&mut out, span.len() as u64);
+        put_int(&mut out, name.start as i64 - span.start as i64);
+        put_uint(&mut out, name.len() as u64);
+        out.push(entity_type_tag(*ty));
+        out.push(source_tag(*source));
+        put_opt_str(&mut out, cue.as_deref());
+    }
+    put_uint(&mut out, figures.len() as u64);
+    let mut prev = 0i64;
+    for f in figures {
+        let Figure {
+            span,
+            ty,
+            value,
+            unit,
+            unit_inferred,
+            qualifier,
+            low,
+            high,
+            subject,
+        } = f;
+        put_int(&mut out, span.start as i64 - prev);
+        prev = span.start as i64;
+        put_uint(&mut out, span.len() as u64);
+        out.push(figure_type_tag(*ty));
+        put_value(&mut out, value);
+        put_opt_str(&mut out, unit.as_deref());
+        out.push(*unit_inferred as u8);
+        out.push(qualifier_tag(*qualifier));
+        put_opt_value(&mut out, low);
+        put_opt_value(&mut out, high);
+        put_uint(&mut out, subject.len() as u64);
+        for w in subject {
+            put_str(&mut out, w);
+        }
+    }
+    out
+}
+
+/// Reads the codec; every method is `None` on running out of bytes or a bad value.
+struct Reader<'a> {
+    b: &'a [u8],
+    p: usize,
+}
+
+impl<'a> Reader<'a> {
+    fn take(&mut self, n: usize) -> Option<&'a [u8]> {
+        let end = self.p.checked_add(n)?;
+        let s = self.b.get(self.p..end)?;
+        self.p = end;
+        Some(s)
+    }
+    fn byte(&mut self) -> Option<u8> {
+        let b = *self.b.get(self.p)?;
+        self.p += 1;
+        Some(b)
+    }
+    fn uint(&mut self) -> Option<u64> {
+        let mut v = 0u64;
+        for shift in (0..64).step_by(7) {
+            let b = self.byte()?;
+            v |= u64::from(b & 0x7f).checked_shl(shift)?;
+            if b & 0x80 == 0 {
+                return Some(v);
+            }
+        }
+        None
+    }
+    fn int(&mut self) -> Option<i64> {
+        let u = self.uint()?;
+        Some((u >> 1) as i64 ^ -((u & 1) as i64))
+    }
+    fn usize(&mut self) -> Option<usize> {
+        usize::try_from(self.uint()?).ok()
+    }
+    /// A count of items each at least one byte long: never more than the bytes left.
+    fn count(&mut self) -> Option<usize> {
+        let n = self.usize()?;
+        (n <= self.b.len() - self.p).then_some(n)
+    }
+    fn str(&mut self) -> Option<&'a str> {
+        let n = self.usize()?;
+        std::str::from_utf8(self.take(n)?).ok()
+    }
+    fn opt_str(&mut self) -> Option<Option<&'a str>> {
+        match self.byte()? {
+            0 => Some(None),
+            1 => Some(Some(self.str()?)),
+            _ => None,
+        }
+    }
+    fn span(&mut self) -> Option<Span> {
+        let start = self.usize()?;
+        let end = start.checked_add(self.usize()?)?;
+        Some(Span { start, end })
+    }
+    fn opt_span(&mut self) -> Option<Option<Span>> {
+        match self.byte()? {
+            0 => Some(None),
+            1 => Some(Some(self.span()?)),
+            _ => None,
+        }
+    }
+    fn delta_start(&mut self, prev: &mut i64) -> Option<usize> {
+        let s = prev.checked_add(self.int()?)?;
+        *prev = s;
+        usize::try_from(s).ok()
+    }
+    fn spans(&mut self) -> Option<Vec<Span>> {
+        let n = self.count()?;
+        let mut v = Vec::with_capacity(n);
+        let mut prev = 0i64;
+        for _ in 0..n {
+            let start = self.delta_start(&mut prev)?;
+            let end = start.checked_add(self.usize()?)?;
+            v.push(Span { start, end });
+        }
+        Some(v)
+    }
+    fn date(&mut self) -> Option<Date> {
+        Date::from_num_days_from_ce_opt(i32::try_from(self.int()?).ok()?)
+    }
+    fn value(&mut self) -> Option<Value> {
+        match self.byte()? {
+            0 => Some(Value::Number(f64::from_bits(u64::from_le_bytes(
+                self.take(8)?.try_into().ok()?,
+            )))),
+            1 => Some(Value::Date(self.date()?)),
+            _ => None,
+        }
+    }
+    fn opt_value(&mut self) -> Option<Option<Value>> {
+        match self.byte()? {
+            0 => Some(None),
+            1 => Some(Some(self.value()?)),
+            _ => None,
+        }
+    }
+}
+
+fn format_of(t: u8) -> Option<Format> {
+    [Format::Markdown, Format::Plain, Format::Lowercase]
+        .get(t as usize)
+        .copied()
+}
+
+fn kind_of(t: u8) -> Option<DocKind> {
+    [DocKind::Article, DocKind::Note].get(t as usize).copied()
+}
+
+/// Decodes one analysis of `text`; `None` when the bytes are not one, or a span does not fall
+/// on `text`'s char boundaries (the analysis is then redone: never a panic later).
+pub fn decode(bytes: &[u8], text: &str) -> Option<DocAnalysis> {
+    let mut r = Reader { b: bytes, p: 0 };
+    let format = format_of(r.byte()?)?;
+    let kind = kind_of(r.byte()?)?;
+    let meta_kind = match r.byte()? {
+        0 => None,
+        t => Some(kind_of(t - 1)?),
+    };
+    let n = r.count()?;
+    let mut sources = Vec::with_capacity(n);
+    for _ in 0..n {
+        sources.push(r.str()?.to_string());
+    }
+    let source_spans = r.spans()?;
+    let headline = r.opt_str()?.map(str::to_string);
+    let headline_span = r.opt_span()?;
+    let byline = r.opt_str()?.map(str::to_string);
+    let byline_span = r.opt_span()?;
+    let date = match r.byte()? {
+        0 => None,
+        1 => Some(r.date()?),
+        _ => return None,
+    };
+    let date_span = r.opt_span()?;
+    let n = r.count()?;
+    let mut headings = Vec::with_capacity(n);
+    for _ in 0..n {
+        let level = r.byte()?;
+        headings.push((level, r.span()?));
+    }
+    let front_matter = r.opt_span()?;
+    let n = r.count()?;
+    let mut links = Vec::with_capacity(n);
+    for _ in 0..n {
+        let dest = r.str()?.to_string();
+        links.push((dest, r.span()?));
+    }
+    let sentences = r.spans()?;
+    let paragraphs = r.spans()?;
+    let n = r.count()?;
+    let mut entities = Vec::with_capacity(n);
+    let mut prev = 0i64;
+    for _ in 0..n {
+        let start = r.delta_start(&mut prev)?;
+        let span = Span {
+            start,
+            end: start.checked_add(r.usize()?)?,
+        };
+        let name_start = usize::try_from((start as i64).checked_add(r.int()?)?).ok()?;
+        let name = Span {
+            start: name_start,
+            end: name_start.checked_add(r.usize()?)?,
+        };
+        let ty = *[
+            EntityType::Per,
+            EntityType::Org,
+            EntityType::Loc,
+            EntityType::Misc,
+        ]
+        .get(r.byte()? as usize)?;
+        let source = *[
+            MentionSource::Detected,
+            MentionSource::Gold,
+            MentionSource::User,
+        ]
+        .get(r.byte()? as usize)?;
+        let cue: Option<IStr> = r.opt_str()?.map(intern);
+        entities.push(EntityMention {
+            span,
+            name,
+            ty,
+            cue,
+            source,
+        });
+    }
+    let n = r.count()?;
+    let mut figures = Vec::with_capacity(n);
+    let mut prev = 0i64;
+    for _ in 0..n {
+        let start = r.delta_start(&mut prev)?;
+        let span = Span {
+            start,
+            end: start.checked_add(r.usize()?)?,
+        };
+        let ty = *[
+            FigureType::Money,
+            FigureType::Percent,
+            FigureType::Count,
+            FigureType::Fraction,
+            FigureType::Date,
+            FigureType::Duration,
+            FigureType::Number,
+        ]
+        .get(r.byte()? as usize)?;
+        let value = r.value()?;
+        let unit = r.opt_str()?.map(intern);
+        let unit_inferred = match r.byte()? {
+            0 => false,
+            1 => true,
+            _ => return None,
+        };
+        let qualifier = *[
+            Qualifier::Exact,
+            Qualifier::Approx,
+            Qualifier::AtMost,
+            Qualifier::AtLeast,
+            Qualifier::Range,
+        ]
+        .get(r.byte()? as usize)?;
+        let low = r.opt_value()?;
+        let high = r.opt_value()?;
+        let k = r.count()?;
+        let mut words = Vec::with_capacity(k);
+        for _ in 0..k {
+            words.push(r.str()?);
+        }
+        figures.push(Figure {
+            span,
+            ty,
+            value,
+            unit,
+            unit_inferred,
+            qualifier,
+            low,
+            high,
+            subject: IList::new(words),
+        });
+    }
+    if r.p != bytes.len() {
+        return None;
+    }
+    let fits = |s: &Span| {
+        s.start <= s.end
+            && s.end <= text.len()
+            && text.is_char_boundary(s.start)
+            && text.is_char_boundary(s.end)
+    };
+    let ok = source_spans
+        .iter()
+        .chain(&sentences)
+        .chain(&paragraphs)
+        .chain(headline_span.iter())
+        .chain(byline_span.iter())
+        .chain(date_span.iter())
+        .chain(front_matter.iter())
+        .chain(headings.iter().map(|h| &h.1))
+        .chain(links.iter().map(|l| &l.1))
+        .chain(entities.iter().flat_map(|e| [&e.span, &e.name]))
+        .chain(figures.iter().map(|f| &f.span))
+        .all(fits);
+    if !ok {
+        return None;
+    }
+    Some(DocAnalysis {
+        format,
+        kind,
+        meta: Metadata {
+            kind: meta_kind,
+            sources,
+            source_spans,
+            headline,
+            headline_span,
+            byline,
+            byline_span,
+            date,
+            date_span,
+            headings,
+            front_matter,
+            links,
+        },
+        sentences,
+        paragraphs,
+        entities,
+        figures,
+    })
+}
+
+#[cfg(test)]
+mod tests;
