@@ -396,8 +396,9 @@ fn note_sources_outside_the_root_or_missing() {
     );
 }
 
-/// Every file the CLI opens (seen with strace) resolves below the root or outside the sandbox
-/// (the binary's own libraries); never to the canary side. Skips when strace cannot run here.
+/// Every file the CLI opens (seen with strace) resolves below the root, into the cache folder
+/// given to it, or outside the sandbox (the binary's own libraries); never to the canary side.
+/// The cache folder is the only place written. Skips when strace cannot run here.
 #[cfg(target_os = "linux")]
 #[test]
 fn strace_sees_no_open_outside_the_root() {
@@ -423,6 +424,34 @@ fn strace_sees_no_open_outside_the_root() {
         sb.write("plain.txt", "plain words\n");
     }
     let base = sb.root.parent().unwrap().to_path_buf();
+    let cache = base.join("cache");
+    std::fs::create_dir_all(&cache).unwrap();
+    let listing = |dir: &std::path::Path| {
+        let mut out = Vec::new();
+        let mut stack = vec![dir.to_path_buf()];
+        while let Some(d) = stack.pop() {
+            let Ok(rd) = std::fs::read_dir(&d) else {
+                continue;
+            };
+            for e in rd.flatten() {
+                let p = e.path();
+                let meta = std::fs::symlink_metadata(&p).unwrap();
+                if meta.is_dir() {
+                    stack.push(p.clone());
+                }
+                let bytes = if meta.is_file() {
+                    std::fs::read(&p).unwrap()
+                } else {
+                    Vec::new()
+                };
+                out.push((p, bytes));
+            }
+        }
+        out.sort();
+        out
+    };
+    let root_before = listing(&sb.root);
+    let outside_before = listing(&sb.outside);
     let mut cmds: Vec<Vec<&str>> = vec![
         vec!["entities", "--format", "json"],
         vec!["mentions", "Maria Delgado"],
@@ -435,7 +464,10 @@ fn strace_sees_no_open_outside_the_root() {
         cmd.args(["-f", "-qq", "-e", "trace=open,openat,openat2,execve", "-o"])
             .arg(&log)
             .arg(env!("CARGO_BIN_EXE_corpus-ls"))
-            .args(&args);
+            .args(&args)
+            .env("XDG_CACHE_HOME", &cache)
+            .env("CORPUS_LS_CACHE_MIN_BYTES", "0")
+            .env_remove("CORPUS_LS_CACHE");
         let r = reliability_support::run_cmd(&mut cmd, &sb.root);
         assert!(r.code.is_some(), "{args:?} was killed");
         let trace = std::fs::read_to_string(&log).unwrap();
@@ -463,7 +495,7 @@ fn strace_sees_no_open_outside_the_root() {
             let real = std::fs::canonicalize(&p).unwrap_or(p);
             if real.starts_with(&base) {
                 assert!(
-                    real.starts_with(&sb.root),
+                    real.starts_with(&sb.root) || real.starts_with(&cache),
                     "{args:?} opened {} (resolving to {}) outside the root",
                     path,
                     real.display()
@@ -472,5 +504,33 @@ fn strace_sees_no_open_outside_the_root() {
         }
         assert_eq!(execs, 1, "{args:?} ran a program:\n{trace}");
         r.expect_no_canary(&format!("{args:?}"));
+        // Nothing written but the cache: the corpus and the canary side are as they were, and
+        // the sandbox holds no new file besides the trace and the cache folder.
+        assert!(
+            root_before == listing(&sb.root),
+            "{args:?} wrote into the root"
+        );
+        assert!(
+            outside_before == listing(&sb.outside),
+            "{args:?} wrote outside the root"
+        );
+        for e in std::fs::read_dir(&base).unwrap().flatten() {
+            let name = e.file_name();
+            assert!(
+                ["root", "outside", "cache", "strace.log"].contains(&&*name.to_string_lossy()),
+                "{args:?} wrote {}",
+                e.path().display()
+            );
+        }
     }
+    let cached: Vec<_> = listing(&cache)
+        .into_iter()
+        .filter(|e| e.0.is_file())
+        .collect();
+    assert_eq!(
+        cached.len(),
+        1,
+        "one cache file expected: {:?}",
+        cached.iter().map(|c| &c.0).collect::<Vec<_>>()
+    );
 }

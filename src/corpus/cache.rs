@@ -30,6 +30,10 @@ pub type Key = [u8; 32];
 
 /// First bytes of every cache file; the last byte is the layout version.
 const MAGIC: &[u8; 16] = b"corpus-ls cache\x01";
+/// Corpora smaller than this load in well under a second: no cache is read or written for
+/// them (so test suites and small folders leave nothing behind). `CORPUS_LS_CACHE_MIN_BYTES`
+/// overrides it.
+const MIN_CORPUS_BYTES: u64 = 1 << 20;
 /// Files of other roots unused this long are removed when a cache is written.
 const MAX_AGE: std::time::Duration = std::time::Duration::from_secs(30 * 24 * 3600);
 
@@ -156,6 +160,7 @@ pub enum Entry {
 /// The cache of one corpus root, as read at the start of a load.
 pub struct Store {
     path: PathBuf,
+    min_bytes: u64,
     build: Key,
     old: Vec<u8>,
     index: FxHashMap<Key, std::ops::Range<usize>>,
@@ -168,7 +173,17 @@ impl Store {
         if !enabled() {
             return None;
         }
-        Self::open_in(&cache_dir()?, root)
+        let mut store = Self::open_in(&cache_dir()?, root)?;
+        store.min_bytes = std::env::var("CORPUS_LS_CACHE_MIN_BYTES")
+            .ok()
+            .and_then(|v| v.trim().parse().ok())
+            .unwrap_or(MIN_CORPUS_BYTES);
+        Some(store)
+    }
+
+    /// True when a corpus of `bytes` bytes of text is worth caching.
+    pub fn worth_it(&self, bytes: u64) -> bool {
+        bytes >= self.min_bytes
     }
 
     /// [`Store::open`] with the cache folder given (whatever the environment says).
@@ -183,6 +198,7 @@ impl Store {
         let path = dir.join(format!("{}.bin", &name[..32]));
         let mut store = Store {
             path,
+            min_bytes: 0,
             build,
             old: Vec::new(),
             index: FxHashMap::default(),

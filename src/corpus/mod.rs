@@ -451,6 +451,8 @@ impl Corpus {
         store: Option<cache::Store>,
     ) -> (Corpus, usize) {
         let scanned = scan::scan_with(root, config);
+        let bytes: u64 = scanned.files.iter().map(|f| f.text.len() as u64).sum();
+        let store = store.filter(|s| s.worth_it(bytes));
         let total = scanned.files.len();
         let done = AtomicUsize::new(0);
         let base_names = gazetteer::name_set(&config.entities, std::iter::empty());

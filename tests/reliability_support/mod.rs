@@ -131,8 +131,15 @@ pub fn run(cwd: &Path, args: &[&str]) -> Run {
     )
 }
 
-/// Runs a prepared command in `cwd` with the deadline.
+/// Runs a prepared command in `cwd` with the deadline. The warm-start cache is off unless the
+/// caller placed it (`XDG_CACHE_HOME`): a test never writes the user's cache folder.
 pub fn run_cmd(cmd: &mut Command, cwd: &Path) -> Run {
+    let placed = cmd
+        .get_envs()
+        .any(|(k, _)| k == "XDG_CACHE_HOME" || k == "CORPUS_LS_CACHE");
+    if !placed {
+        cmd.env("CORPUS_LS_CACHE", "off");
+    }
     let mut child = cmd
         .current_dir(cwd)
         .stdin(Stdio::null())
