@@ -263,6 +263,11 @@ impl Server {
     fn spawn() -> Server {
         let mut child = Command::new(server_binary())
             .arg("serve")
+            // Cold index unless the caller asks for the warm-start cache; never the user's.
+            .env(
+                "CORPUS_LS_CACHE",
+                std::env::var("CORPUS_LS_CACHE").unwrap_or_else(|_| "off".into()),
+            )
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())

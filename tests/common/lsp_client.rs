@@ -94,6 +94,11 @@ impl LspClient {
     pub fn spawn_with(args: &[&str]) -> LspClient {
         let mut child = Command::new(server_binary())
             .args(args)
+            // Cold index unless the caller asks for the warm-start cache; never the user's.
+            .env(
+                "CORPUS_LS_CACHE",
+                std::env::var("CORPUS_LS_CACHE").unwrap_or_else(|_| "off".into()),
+            )
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
