@@ -149,6 +149,9 @@ pub fn note_hits(store: &Store, hits: usize, total: usize) {
     trace(|| format!("{hits} of {total} files from {}", store.path.display()));
 }
 
+/// A cache entry with its key, as a load collects them.
+pub type Keyed = (Key, Entry);
+
 /// One entry of the cache file to write: bytes read from the old file, or freshly encoded.
 pub enum Entry {
     /// A hit: the payload's range in the old file.
@@ -189,7 +192,7 @@ impl Store {
     /// [`Store::open`] with the cache folder given (whatever the environment says).
     pub fn open_in(dir: &Path, root: &Path) -> Option<Store> {
         let root = std::fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
-        if canonical_prefix(&dir).starts_with(&root) {
+        if canonical_prefix(dir).starts_with(&root) {
             trace(|| format!("off: {} is inside the corpus", dir.display()));
             return None;
         }

@@ -503,7 +503,7 @@ impl Corpus {
                 .collect::<Vec<_>>()
         };
         let mut entries = Vec::new();
-        let mut split = |batch: Vec<(Arc<SourceFile>, Option<(cache::Key, cache::Entry)>)>| {
+        let mut split = |batch: Vec<(Arc<SourceFile>, Option<cache::Keyed>)>| {
             let (files, got): (Vec<_>, Vec<_>) = batch.into_iter().unzip();
             entries.extend(got.into_iter().flatten());
             files
