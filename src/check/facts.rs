@@ -10,6 +10,7 @@ use crate::corpus::{Corpus, SourceFile};
 use crate::document::Encoding;
 use crate::format::DocKind;
 use crate::model::{EntityType, Figure, Span};
+use rustc_hash::FxHashMap;
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
@@ -56,6 +57,9 @@ pub struct Fact {
     pub entities: Vec<String>,
     /// Keys of the extractor's measure words (`employee`, `tariff`).
     pub measures: Vec<String>,
+    /// Hashes of its close context words that are not names, sorted: two facts can only have a
+    /// close shared word (see [`Match::close_word`]) when these meet, a cheap first test.
+    pub close: Vec<u64>,
 }
 
 impl Fact {
@@ -300,6 +304,11 @@ pub fn facts_of(file: &SourceFile) -> Vec<Fact> {
         }
         measures.sort();
         measures.dedup();
+        let close: Vec<u64> = context
+            .iter()
+            .filter(|w| !w.is_name && w.weight >= CLOSE)
+            .map(|w| w.hash)
+            .collect();
         out.push(Fact {
             rel: rel.clone(),
             interval: interval_of(f),
@@ -310,6 +319,7 @@ pub fn facts_of(file: &SourceFile) -> Vec<Fact> {
             context,
             entities,
             measures,
+            close,
             figure: f.clone(),
         });
     }
@@ -323,22 +333,23 @@ pub struct FileFacts {
     pub rel: String,
     /// Its facts.
     pub facts: Vec<Fact>,
-    /// Its content-word keys with log-scaled counts, sorted by key (what the article is about).
-    pub terms: Vec<(String, f32)>,
+    /// Its content-word key hashes with log-scaled counts, sorted by hash (what the article is
+    /// about; hashes, not strings, since an article has hundreds).
+    pub terms: Vec<(u64, f32)>,
 }
 
 impl FileFacts {
     /// The facts and terms of one article.
     pub fn of(f: &SourceFile) -> FileFacts {
-        let mut counts: HashMap<String, u32> = HashMap::new();
+        let mut counts: FxHashMap<u64, u32> = FxHashMap::default();
         for w in words::content_words(&f.text, Span::new(0, f.text.len())) {
-            *counts.entry(w.key).or_default() += 1;
+            *counts.entry(key_hash(&w.key)).or_default() += 1;
         }
-        let mut terms: Vec<(String, f32)> = counts
+        let mut terms: Vec<(u64, f32)> = counts
             .into_iter()
             .map(|(k, n)| (k, 1.0 + (n as f32).ln()))
             .collect();
-        terms.sort_by(|a, b| a.0.cmp(&b.0));
+        terms.sort_by_key(|t| t.0);
         FileFacts {
             rel: f.rel.clone(),
             facts: facts_of(f),
@@ -363,12 +374,12 @@ pub struct FactIndex {
     files: Vec<Arc<FileFacts>>,
     file_pos: HashMap<String, u32>,
     by_key: HashMap<QuantityKey, KeyPostings>,
-    df: HashMap<u64, u32>,
+    df: FxHashMap<u64, u32>,
     n: u32,
     /// TF-IDF norm of each fact's context, per file (computed once, after `df`).
     norms: Vec<Vec<f32>>,
-    /// Per article, its terms weighted by inverse article frequency and normalised.
-    doc_vecs: Vec<Vec<(String, f32)>>,
+    /// In how many articles each term (key hash) occurs.
+    doc_df: FxHashMap<u64, u32>,
 }
 
 /// A scored comparison of two facts.
@@ -438,31 +449,11 @@ impl FactIndex {
             .iter()
             .map(|ff| ff.facts.iter().map(|f| ix.norm(f)).collect())
             .collect();
-        let mut doc_df: HashMap<&str, u32> = HashMap::new();
         for ff in &files {
             for (k, _) in &ff.terms {
-                *doc_df.entry(k.as_str()).or_default() += 1;
+                *ix.doc_df.entry(*k).or_default() += 1;
             }
         }
-        let nd = files.len() as f32;
-        ix.doc_vecs = files
-            .iter()
-            .map(|ff| {
-                let mut v: Vec<(String, f32)> = ff
-                    .terms
-                    .iter()
-                    .map(|(k, tf)| {
-                        let df = doc_df.get(k.as_str()).copied().unwrap_or(1) as f32;
-                        (k.clone(), tf * (((nd + 1.0) / df).ln()))
-                    })
-                    .collect();
-                let n = v.iter().map(|(_, w)| w * w).sum::<f32>().sqrt();
-                if n > 0.0 {
-                    v.iter_mut().for_each(|(_, w)| *w /= n);
-                }
-                v
-            })
-            .collect();
         ix.files = files;
         ix
     }
@@ -687,13 +678,77 @@ impl FactIndex {
         out
     }
 
+    /// The matches of `fact` that `sources-disagree` can use, best first: candidates as in
+    /// [`FactIndex::matches_from`] with `min`, but only those outside file `own` that score at
+    /// least `min`, share two words, a close one among them, and meet in measure words. Cheap
+    /// necessary tests (file, a shared close word, measures) run before any scoring, and
+    /// nothing is allocated for candidates that fail them.
+    pub fn strong_matches(&self, fact: &Fact, own: u32, min: f32) -> Vec<Match> {
+        if fact.close.is_empty() || fact.context.is_empty() {
+            return Vec::new();
+        }
+        let (na, mass) = (self.norm(fact), self.mass(fact));
+        let mut out: Vec<Match> = Vec::new();
+        for id in self.candidates_upto(fact, None, ENOUGH_STRONG) {
+            if id.0 == own {
+                continue;
+            }
+            let other = self.fact(id);
+            if !sorted_meet(&fact.close, &other.close) {
+                continue;
+            }
+            let measures_meet = fact.measures.is_empty()
+                || other.measures.is_empty()
+                || fact.measures.iter().any(|m| other.measures.contains(m));
+            if !measures_meet {
+                continue;
+            }
+            let nb = self.norms[id.0 as usize][id.1 as usize];
+            let (score, shared, shared_names, close_word) =
+                self.score_pair(fact, na, mass, other, nb, min);
+            if score < min || shared.len() < 2 || !close_word {
+                continue;
+            }
+            out.push(Match {
+                id,
+                score,
+                shared,
+                shared_names,
+                close_word,
+                measures_meet,
+            });
+        }
+        out.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.id.cmp(&b.id)));
+        out
+    }
+
+    /// An article's terms weighted by inverse article frequency and normalised (computed when
+    /// asked: only a candidate disagreement needs it).
+    fn doc_vec(&self, ff: &FileFacts) -> Vec<(u64, f32)> {
+        let nd = self.files.len() as f32;
+        let mut v: Vec<(u64, f32)> = ff
+            .terms
+            .iter()
+            .map(|&(k, tf)| {
+                let df = self.doc_df.get(&k).copied().unwrap_or(1) as f32;
+                (k, tf * (((nd + 1.0) / df).ln()))
+            })
+            .collect();
+        let n = v.iter().map(|(_, w)| w * w).sum::<f32>().sqrt();
+        if n > 0.0 {
+            v.iter_mut().for_each(|(_, w)| *w /= n);
+        }
+        v
+    }
+
     /// How much two indexed articles are about the same story (cosine of their TF-IDF term
     /// vectors, 0 for unknown files).
     pub fn doc_similarity(&self, a: &str, b: &str) -> f32 {
         let (Some(&i), Some(&j)) = (self.file_pos.get(a), self.file_pos.get(b)) else {
             return 0.0;
         };
-        let (x, y) = (&self.doc_vecs[i as usize], &self.doc_vecs[j as usize]);
+        let x = self.doc_vec(&self.files[i as usize]);
+        let y = self.doc_vec(&self.files[j as usize]);
         let (mut p, mut q, mut dot) = (0, 0, 0.0);
         while p < x.len() && q < y.len() {
             match x[p].0.cmp(&y[q].0) {
@@ -718,6 +773,19 @@ impl FactIndex {
     pub fn files(&self) -> impl Iterator<Item = &FileFacts> {
         self.files.iter().map(|f| f.as_ref())
     }
+}
+
+/// True when two sorted lists share an element.
+fn sorted_meet(a: &[u64], b: &[u64]) -> bool {
+    let (mut i, mut j) = (0, 0);
+    while i < a.len() && j < b.len() {
+        match a[i].cmp(&b[j]) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => return true,
+        }
+    }
+    false
 }
 
 /// A stable 64-bit hash of a context key (FNV-1a: deterministic across runs and builds).

@@ -33,17 +33,7 @@ pub fn check(ix: &FactIndex, file: &SourceFile, once_per_pair: bool) -> Vec<Find
         if matches!(fact.key.dim, "date" | "duration" | "number") {
             continue;
         }
-        let ms: Vec<Match> = ix
-            .matches_from(fact, None, STRONG)
-            .into_iter()
-            .filter(|m| {
-                m.id.0 != fi
-                    && m.score >= STRONG
-                    && m.shared.len() >= 2
-                    && m.measures_meet
-                    && m.close_word
-            })
-            .collect();
+        let ms: Vec<Match> = ix.strong_matches(fact, fi, STRONG);
         let Some(best) = ms.first() else { continue };
         // Reports of one quantity differ by a little (212 against 200 billion); values far
         // apart are nearly always different quantities (a firm's profit in two years).
