@@ -10,7 +10,8 @@ use crate::corpus::{Corpus, SourceFile};
 use crate::document::Encoding;
 use crate::format::DocKind;
 use crate::model::{EntityType, Figure, Span};
-use rustc_hash::FxHashMap;
+use rayon::prelude::*;
+use rustc_hash::{FxHashMap, FxHashSet};
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
@@ -358,6 +359,18 @@ impl FileFacts {
     }
 }
 
+/// A word's postings for retrieval: its current length, the base's ids, the overlay's ids.
+type Lists<'a> = (usize, Option<&'a Vec<FactId>>, Option<&'a Vec<FactId>>);
+
+/// What scoring a pair of facts gives.
+#[derive(Debug, Clone, Copy)]
+struct Scored {
+    score: f32,
+    n_shared: usize,
+    names: usize,
+    close: bool,
+}
+
 /// Where a fact lives in the index: (file, fact) positions.
 pub type FactId = (u32, u32);
 
@@ -368,9 +381,13 @@ struct KeyPostings {
     words: HashMap<String, Vec<FactId>>,
 }
 
-/// The articles' facts, indexed for retrieval.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct FactIndex {
+/// Changed articles past this many make an edit re-assemble the whole index (the overlay is
+/// rebuilt on every edit, so it must stay small).
+const COMPACT_AFTER: usize = 32;
+
+/// The index as assembled from a list of articles (path order), immutable and shared.
+#[derive(Debug, Default, PartialEq)]
+struct Base {
     files: Vec<Arc<FileFacts>>,
     file_pos: HashMap<String, u32>,
     by_key: HashMap<QuantityKey, KeyPostings>,
@@ -378,8 +395,40 @@ pub struct FactIndex {
     n: u32,
     /// TF-IDF norm of each fact's context, per file (computed once, after `df`).
     norms: Vec<Vec<f32>>,
+    /// Per file, a bit per close word (hash mod 64) of each fact: the first test of a pair.
+    sigs: Vec<Vec<u64>>,
     /// In how many articles each term (key hash) occurs.
     doc_df: FxHashMap<u64, u32>,
+}
+
+/// Articles changed since the base was assembled: their old facts are masked (`dead`), the new
+/// ones live here with their own postings, and every count the scores read (fact and article
+/// frequencies, posting lengths) is corrected, so answers equal a fresh assembly's.
+#[derive(Debug, Clone, Default, PartialEq)]
+struct Overlay {
+    /// Base file slots that no longer hold a current article.
+    dead: FxHashSet<u32>,
+    /// Current versions of changed articles, in path order; slot `base.files.len() + k`.
+    added: Vec<Arc<FileFacts>>,
+    added_pos: HashMap<String, u32>,
+    by_key: HashMap<QuantityKey, KeyPostings>,
+    /// Change of each kind's fact count, and of each (kind, word) posting's length.
+    all_adj: HashMap<QuantityKey, i64>,
+    len_adj: HashMap<QuantityKey, HashMap<String, i64>>,
+    /// Changes of fact and article frequencies (no zero entries).
+    df_adj: FxHashMap<u64, i64>,
+    doc_df_adj: FxHashMap<u64, i64>,
+    norms: Vec<Vec<f32>>,
+    sigs: Vec<Vec<u64>>,
+}
+
+/// The articles' facts, indexed for retrieval.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct FactIndex {
+    base: Arc<Base>,
+    over: Overlay,
+    /// Number of current facts.
+    n: u32,
 }
 
 /// A scored comparison of two facts.
@@ -389,8 +438,11 @@ pub struct Match {
     pub id: FactId,
     /// Similarity of the contexts in `0..=1` (0 when entities rule it out).
     pub score: f32,
-    /// Shared context words (surface forms, most telling first).
+    /// Shared context words (surface forms, most telling first); empty until
+    /// [`FactIndex::with_shared`] fills it.
     pub shared: Vec<String>,
+    /// How many context words the two facts share.
+    pub n_shared: usize,
     /// How many of the shared words are parts of names (`ZTE`, `Mnuchin`).
     pub shared_names: usize,
     /// True when a shared word other than a name stands close to both figures.
@@ -400,71 +452,204 @@ pub struct Match {
     pub measures_meet: bool,
 }
 
+/// The close-word signature of a fact (see [`Base::sigs`]).
+fn sig_of(f: &Fact) -> u64 {
+    f.close.iter().fold(0, |s, h| s | 1 << (h & 63))
+}
+
 impl FactIndex {
     /// Indexes every article of the corpus.
     pub fn build(corpus: &Corpus) -> FactIndex {
         let files = corpus
             .files
-            .iter()
+            .par_iter()
             .filter(|f| f.analysis.kind == DocKind::Article)
             .map(|f| Arc::new(FileFacts::of(f)))
             .collect();
         FactIndex::assemble(files)
     }
 
-    /// The index after `rel` changed: that file's facts are recomputed, the others are reused.
+    /// The index after `rel` changed: that file's facts are recomputed and laid over the
+    /// others (which are not touched); after many changed articles, everything is re-assembled.
     pub fn updated(&self, corpus: &Corpus, rel: &str) -> FactIndex {
-        let mut files: Vec<Arc<FileFacts>> = self
-            .files
+        let now = corpus
+            .file(rel)
+            .filter(|f| f.analysis.kind == DocKind::Article)
+            .map(|f| Arc::new(FileFacts::of(f)));
+        let mut dead = self.over.dead.clone();
+        if let Some(&i) = self.base.file_pos.get(rel) {
+            dead.insert(i);
+        }
+        let mut added: Vec<Arc<FileFacts>> = self
+            .over
+            .added
             .iter()
             .filter(|f| f.rel != rel)
             .cloned()
             .collect();
-        if let Some(f) = corpus
-            .file(rel)
-            .filter(|f| f.analysis.kind == DocKind::Article)
-        {
-            files.push(Arc::new(FileFacts::of(f)));
-            files.sort_by(|a, b| a.rel.cmp(&b.rel));
+        if let Some(f) = now {
+            let at = added.partition_point(|a| a.rel.as_str() < rel);
+            added.insert(at, f);
         }
-        FactIndex::assemble(files)
+        if dead.len() + added.len() > COMPACT_AFTER {
+            let mut files: Vec<Arc<FileFacts>> = self
+                .base
+                .files
+                .iter()
+                .enumerate()
+                .filter(|(i, _)| !dead.contains(&(*i as u32)))
+                .map(|(_, f)| f.clone())
+                .chain(added)
+                .collect();
+            files.sort_by(|a, b| a.rel.cmp(&b.rel));
+            return FactIndex::assemble(files);
+        }
+        self.with_overlay(dead, added)
     }
 
-    fn assemble(files: Vec<Arc<FileFacts>>) -> FactIndex {
-        let mut ix = FactIndex::default();
-        for (fi, ff) in files.iter().enumerate() {
-            ix.file_pos.insert(ff.rel.clone(), fi as u32);
+    /// The base with the overlay of `dead` slots and `added` articles (all counts corrected).
+    fn with_overlay(&self, dead: FxHashSet<u32>, added: Vec<Arc<FileFacts>>) -> FactIndex {
+        let base = &self.base;
+        let mut o = Overlay {
+            dead,
+            ..Overlay::default()
+        };
+        let mut n = i64::from(base.n);
+        let mut count = |o: &mut Overlay, ff: &FileFacts, sign: i64| {
+            for fact in &ff.facts {
+                *o.all_adj.entry(fact.key.clone()).or_default() += sign;
+                let lens = o.len_adj.entry(fact.key.clone()).or_default();
+                for w in &fact.context {
+                    *lens.entry(w.key.clone()).or_default() += sign;
+                    *o.df_adj.entry(w.hash).or_default() += sign;
+                }
+                n += sign;
+            }
+            for (k, _) in &ff.terms {
+                *o.doc_df_adj.entry(*k).or_default() += sign;
+            }
+        };
+        let mut dead_slots: Vec<u32> = o.dead.iter().copied().collect();
+        dead_slots.sort_unstable();
+        for &i in &dead_slots {
+            count(&mut o, &base.files[i as usize], -1);
+        }
+        let first = base.files.len() as u32;
+        for (k, ff) in added.iter().enumerate() {
+            count(&mut o, ff, 1);
+            let fi = first + k as u32;
+            o.added_pos.insert(ff.rel.clone(), fi);
             for (i, fact) in ff.facts.iter().enumerate() {
-                let id = (fi as u32, i as u32);
-                let p = ix.by_key.entry(fact.key.clone()).or_default();
+                let id = (fi, i as u32);
+                let p = o.by_key.entry(fact.key.clone()).or_default();
                 p.all.push(id);
                 for w in &fact.context {
                     p.words.entry(w.key.clone()).or_default().push(id);
-                    *ix.df.entry(w.hash).or_default() += 1;
                 }
-                ix.n += 1;
             }
         }
-        ix.norms = files
+        o.df_adj.retain(|_, v| *v != 0);
+        o.doc_df_adj.retain(|_, v| *v != 0);
+        o.sigs = added
+            .iter()
+            .map(|ff| ff.facts.iter().map(sig_of).collect())
+            .collect();
+        o.added = added;
+        let mut ix = FactIndex {
+            base: self.base.clone(),
+            over: o,
+            n: n.max(0) as u32,
+        };
+        ix.over.norms = ix
+            .over
+            .added
             .iter()
             .map(|ff| ff.facts.iter().map(|f| ix.norm(f)).collect())
             .collect();
-        for ff in &files {
-            for (k, _) in &ff.terms {
-                *ix.doc_df.entry(*k).or_default() += 1;
-            }
-        }
-        ix.files = files;
         ix
     }
 
-    /// TF-IDF norm of a fact's weighted context.
+    fn assemble(files: Vec<Arc<FileFacts>>) -> FactIndex {
+        let mut b = Base::default();
+        for (fi, ff) in files.iter().enumerate() {
+            b.file_pos.insert(ff.rel.clone(), fi as u32);
+            for (i, fact) in ff.facts.iter().enumerate() {
+                let id = (fi as u32, i as u32);
+                let p = b.by_key.entry(fact.key.clone()).or_default();
+                p.all.push(id);
+                for w in &fact.context {
+                    p.words.entry(w.key.clone()).or_default().push(id);
+                    *b.df.entry(w.hash).or_default() += 1;
+                }
+                b.n += 1;
+            }
+            for (k, _) in &ff.terms {
+                *b.doc_df.entry(*k).or_default() += 1;
+            }
+        }
+        b.sigs = files
+            .iter()
+            .map(|ff| ff.facts.iter().map(sig_of).collect())
+            .collect();
+        b.files = files;
+        let n = b.n;
+        let mut ix = FactIndex {
+            base: Arc::new(b),
+            over: Overlay::default(),
+            n,
+        };
+        let norms: Vec<Vec<f32>> = ix
+            .base
+            .files
+            .par_iter()
+            .map(|ff| ff.facts.iter().map(|f| ix.norm(f)).collect())
+            .collect();
+        if let Some(b) = Arc::get_mut(&mut ix.base) {
+            b.norms = norms;
+        }
+        ix
+    }
+
+    /// TF-IDF norm of a fact's context with the current frequencies.
     fn norm(&self, f: &Fact) -> f32 {
         f.context
             .iter()
             .map(|w| (w.weight * self.idf_of(w.hash)).powi(2))
             .sum::<f32>()
             .sqrt()
+    }
+
+    /// The norm of an indexed fact: stored, unless the changed articles moved a frequency it
+    /// reads (then computed, as a fresh assembly would).
+    fn norm_at(&self, id: FactId) -> f32 {
+        let base_len = self.base.files.len() as u32;
+        if id.0 >= base_len {
+            return self.over.norms[(id.0 - base_len) as usize][id.1 as usize];
+        }
+        let stored = self.base.norms[id.0 as usize][id.1 as usize];
+        if self.over.df_adj.is_empty() && self.n == self.base.n {
+            return stored;
+        }
+        let f = self.fact(id);
+        if self.n == self.base.n
+            && !f
+                .context
+                .iter()
+                .any(|w| self.over.df_adj.contains_key(&w.hash))
+        {
+            return stored;
+        }
+        self.norm(f)
+    }
+
+    /// The close-word signature of an indexed fact.
+    fn sig_at(&self, id: FactId) -> u64 {
+        let base_len = self.base.files.len() as u32;
+        if id.0 >= base_len {
+            self.over.sigs[(id.0 - base_len) as usize][id.1 as usize]
+        } else {
+            self.base.sigs[id.0 as usize][id.1 as usize]
+        }
     }
 
     /// The idf-weighted mass of a fact's context (the denominator of coverage).
@@ -477,17 +662,46 @@ impl FactIndex {
 
     /// Position of an indexed article (the first half of its facts' ids).
     pub fn file_index(&self, rel: &str) -> Option<u32> {
-        self.file_pos.get(rel).copied()
+        if let Some(&i) = self.over.added_pos.get(rel) {
+            return Some(i);
+        }
+        self.base
+            .file_pos
+            .get(rel)
+            .copied()
+            .filter(|i| !self.over.dead.contains(i))
     }
 
     /// True when `rel` is an indexed article.
     pub fn has_file(&self, rel: &str) -> bool {
-        self.file_pos.contains_key(rel)
+        self.file_index(rel).is_some()
+    }
+
+    /// The facts of the article at a position from [`FactIndex::file_index`].
+    pub fn file_facts(&self, fi: u32) -> &FileFacts {
+        let base_len = self.base.files.len() as u32;
+        if fi >= base_len {
+            &self.over.added[(fi - base_len) as usize]
+        } else {
+            &self.base.files[fi as usize]
+        }
     }
 
     /// The fact with this id.
     pub fn fact(&self, id: FactId) -> &Fact {
-        &self.files[id.0 as usize].facts[id.1 as usize]
+        &self.file_facts(id.0).facts[id.1 as usize]
+    }
+
+    /// Orders ids as a fresh assembly numbers them (path, then position in the file), so
+    /// ties between equal scores break the same way before and after edits.
+    fn id_cmp(&self, a: FactId, b: FactId) -> std::cmp::Ordering {
+        if self.over.added.is_empty() || a.0 == b.0 {
+            return a.cmp(&b);
+        }
+        self.file_facts(a.0)
+            .rel
+            .cmp(&self.file_facts(b.0).rel)
+            .then(a.1.cmp(&b.1))
     }
 
     /// Number of indexed facts.
@@ -507,7 +721,11 @@ impl FactIndex {
 
     /// [`FactIndex::idf`] of a key hash.
     fn idf_of(&self, hash: u64) -> f32 {
-        let df = self.df.get(&hash).copied().unwrap_or(0) as f32;
+        let mut df = i64::from(self.base.df.get(&hash).copied().unwrap_or(0));
+        if !self.over.df_adj.is_empty() {
+            df += self.over.df_adj.get(&hash).copied().unwrap_or(0);
+        }
+        let df = df as f32;
         ((self.n as f32 + 1.0) / (df + 1.0)).ln() + 1.0
     }
 
@@ -518,40 +736,72 @@ impl FactIndex {
     }
 
     /// [`FactIndex::candidates`], stopping once `enough` are gathered from the rarest words.
+    /// Postings are the base's (without masked files) and the overlay's; lengths are counted
+    /// as a fresh assembly would count them.
     fn candidates_upto(&self, fact: &Fact, only: Option<&[String]>, enough: usize) -> Vec<FactId> {
-        let Some(p) = self.by_key.get(&fact.key) else {
+        let bp = self.base.by_key.get(&fact.key);
+        let op = self.over.by_key.get(&fact.key);
+        if bp.is_none() && op.is_none() {
             return Vec::new();
-        };
+        }
+        let dead = &self.over.dead;
+        let live = |id: &FactId| dead.is_empty() || !dead.contains(&id.0);
+        let (b_all, o_all): (&[FactId], &[FactId]) = (
+            bp.map_or(&[], |p| p.all.as_slice()),
+            op.map_or(&[], |p| p.all.as_slice()),
+        );
         if let Some(only) = only {
-            let pos: HashSet<u32> = only
+            let pos: HashSet<u32> = only.iter().filter_map(|r| self.file_index(r)).collect();
+            return b_all
                 .iter()
-                .filter_map(|r| self.file_pos.get(r).copied())
-                .collect();
-            return p
-                .all
-                .iter()
+                .chain(o_all)
                 .copied()
                 .filter(|id| pos.contains(&id.0))
                 .collect();
         }
-        if p.all.len() <= SCAN_ALL.min(enough.max(SCAN_SMALL)) {
-            return p.all.clone();
+        let all_len = b_all.len() as i64 + self.over.all_adj.get(&fact.key).copied().unwrap_or(0);
+        if all_len <= SCAN_ALL.min(enough.max(SCAN_SMALL)) as i64 {
+            return b_all
+                .iter()
+                .filter(|id| live(id))
+                .chain(o_all)
+                .copied()
+                .collect();
         }
         // Rarest words first, until enough candidates: common words (`year`) would make every
         // query touch most of a large corpus.
-        let mut lists: Vec<&Vec<FactId>> = fact
+        let adj = self.over.len_adj.get(&fact.key);
+        let mut lists: Vec<Lists> = fact
             .context
             .iter()
-            .filter_map(|w| p.words.get(&w.key))
-            .filter(|l| l.len() <= MAX_POSTING)
+            .filter_map(|w| {
+                let b = bp.and_then(|p| p.words.get(&w.key));
+                let o = op.and_then(|p| p.words.get(&w.key));
+                if b.is_none() && o.is_none() {
+                    return None;
+                }
+                let len = b.map_or(0, |l| l.len() as i64)
+                    + adj.and_then(|a| a.get(&w.key)).copied().unwrap_or(0);
+                Some((len.max(0) as usize, b, o))
+            })
+            .filter(|l| l.0 <= MAX_POSTING)
             .collect();
-        lists.sort_by_key(|l| l.len());
+        lists.sort_by_key(|l| l.0);
         let mut ids: Vec<FactId> = Vec::new();
-        for l in lists {
+        for (_, b, o) in lists {
             if ids.len() >= enough {
                 break;
             }
-            ids.extend_from_slice(l);
+            if let Some(b) = b {
+                if dead.is_empty() {
+                    ids.extend_from_slice(b);
+                } else {
+                    ids.extend(b.iter().filter(|id| live(id)));
+                }
+            }
+            if let Some(o) = o {
+                ids.extend_from_slice(o);
+            }
         }
         ids.sort_unstable();
         ids.dedup();
@@ -562,19 +812,24 @@ impl FactIndex {
     /// their weighted contexts; zero when each names an organisation close by and they share none
     /// (`Huawei employs 180,000` is not about `ZTE, a 70,000-employee company`).
     pub fn similarity(&self, a: &Fact, b: &Fact) -> (f32, Vec<String>, usize, bool) {
-        self.score_pair(a, self.norm(a), self.mass(a), b, self.norm(b), 0.0)
+        let s = self.score_pair(a, self.norm(a), self.mass(a), b, self.norm(b));
+        let shared = if s.n_shared > 0 {
+            self.shared_words(a, b)
+        } else {
+            Vec::new()
+        };
+        (s.score, shared, s.names, s.close)
     }
 
-    /// [`FactIndex::similarity`] with the norms and `a`'s mass already known.
-    fn score_pair(
-        &self,
-        a: &Fact,
-        na: f32,
-        mass: f32,
-        b: &Fact,
-        nb: f32,
-        min: f32,
-    ) -> (f32, Vec<String>, usize, bool) {
+    /// [`FactIndex::similarity`] with the norms and `a`'s mass already known, without the
+    /// shared words' surfaces (allocating them per candidate dominated a note's check).
+    fn score_pair(&self, a: &Fact, na: f32, mass: f32, b: &Fact, nb: f32) -> Scored {
+        let none = Scored {
+            score: 0.0,
+            n_shared: 0,
+            names: 0,
+            close: false,
+        };
         // An organisation of one side anywhere in the other's context keeps them comparable
         // (`ZTE` a few words further off while `Commerce Department` stands closer).
         let mentions = |f: &Fact, e: &String| {
@@ -588,18 +843,12 @@ impl FactIndex {
             && !a.entities.iter().any(|e| mentions(b, e))
             && !b.entities.iter().any(|e| mentions(a, e))
         {
-            return (0.0, Vec::new(), 0, false);
+            return none;
         }
-        if na == 0.0 || nb == 0.0 {
-            return (0.0, Vec::new(), 0, false);
+        if na == 0.0 || nb == 0.0 || a.context.is_empty() || b.context.is_empty() {
+            return none;
         }
-        let mut dot = 0.0;
-        let mut names = 0;
-        if a.context.is_empty() || b.context.is_empty() {
-            return (0.0, Vec::new(), 0, false);
-        }
-        let mut close = false;
-        let mut shared: Vec<(f32, usize)> = Vec::new();
+        let (mut dot, mut names, mut n_shared, mut close) = (0.0, 0, 0, false);
         let (mut i, mut j) = (0, 0);
         while i < a.context.len() && j < b.context.len() {
             let (x, y) = (&a.context[i], &b.context[j]);
@@ -608,9 +857,8 @@ impl FactIndex {
                 std::cmp::Ordering::Greater => j += 1,
                 std::cmp::Ordering::Equal => {
                     let idf = self.idf_of(x.hash);
-                    let c = x.weight * y.weight * idf * idf;
-                    dot += c;
-                    shared.push((c, i));
+                    dot += x.weight * y.weight * idf * idf;
+                    n_shared += 1;
                     names += usize::from(x.is_name || y.is_name);
                     close |= !x.is_name && !y.is_name && x.weight.min(y.weight) >= CLOSE;
                     i += 1;
@@ -622,35 +870,56 @@ impl FactIndex {
         // context `b` holds) alone favours long clauses. Their mean balances the two.
         let cosine = dot / (na * nb);
         let coverage = if mass > 0.0 { dot / mass } else { 0.0 };
-        let score = ((cosine + coverage) / 2.0).clamp(0.0, 1.0);
-        if score < min {
-            return (score, Vec::new(), names, close);
+        Scored {
+            score: ((cosine + coverage) / 2.0).clamp(0.0, 1.0),
+            n_shared,
+            names,
+            close,
         }
-        // Ties in key order, as when contexts were sorted by key: stable, readable messages.
+    }
+
+    /// The context words `a` shares with `b` (surfaces of `a`), most telling first; ties in
+    /// key order, as when contexts were sorted by key: stable, readable messages.
+    pub fn shared_words(&self, a: &Fact, b: &Fact) -> Vec<String> {
+        let mut shared: Vec<(f32, usize)> = Vec::new();
+        let (mut i, mut j) = (0, 0);
+        while i < a.context.len() && j < b.context.len() {
+            let (x, y) = (&a.context[i], &b.context[j]);
+            match x.hash.cmp(&y.hash) {
+                std::cmp::Ordering::Less => i += 1,
+                std::cmp::Ordering::Greater => j += 1,
+                std::cmp::Ordering::Equal => {
+                    let idf = self.idf_of(x.hash);
+                    shared.push((x.weight * y.weight * idf * idf, i));
+                    i += 1;
+                    j += 1;
+                }
+            }
+        }
         shared.sort_by(|p, q| {
             q.0.total_cmp(&p.0)
                 .then_with(|| a.context[p.1].key.cmp(&a.context[q.1].key))
         });
-        let shared = shared
+        shared
             .into_iter()
             .map(|(_, i)| a.context[i].surface.clone())
-            .collect();
-        (score, shared, names, close)
+            .collect()
+    }
+
+    /// Fills `m.shared` (matches come without it; only the few that reach a message need it).
+    pub fn with_shared(&self, fact: &Fact, mut m: Match) -> Match {
+        if m.shared.is_empty() && m.n_shared > 0 {
+            m.shared = self.shared_words(fact, self.fact(m.id));
+        }
+        m
     }
 
     /// Scores every candidate of `fact`, best first.
     pub fn matches(&self, fact: &Fact, only: Option<&[String]>) -> Vec<Match> {
-        self.matches_from(fact, only, 0.0)
-    }
-
-    /// [`FactIndex::matches`], where matches scoring under `min` carry no shared words (they
-    /// are cheaper to score, and callers that need `min` ignore them).
-    pub fn matches_from(&self, fact: &Fact, only: Option<&[String]>, min: f32) -> Vec<Match> {
         // A strong match shares telling (rare) words, found in the shortest postings first.
-        let enough = if min >= 0.5 { ENOUGH_STRONG } else { ENOUGH };
         let (na, mass) = (self.norm(fact), self.mass(fact));
         let mut out: Vec<Match> = self
-            .candidates_upto(fact, only, enough)
+            .candidates_upto(fact, only, ENOUGH)
             .into_iter()
             .filter(|&id| {
                 let f = self.fact(id);
@@ -658,23 +927,27 @@ impl FactIndex {
             })
             .map(|id| {
                 let other = self.fact(id);
-                let nb = self.norms[id.0 as usize][id.1 as usize];
-                let (score, shared, shared_names, close_word) =
-                    self.score_pair(fact, na, mass, other, nb, min);
+                let nb = self.norm_at(id);
+                let s = self.score_pair(fact, na, mass, other, nb);
                 let measures_meet = fact.measures.is_empty()
                     || other.measures.is_empty()
                     || fact.measures.iter().any(|m| other.measures.contains(m));
                 Match {
                     id,
-                    score,
-                    shared,
-                    shared_names,
-                    close_word,
+                    score: s.score,
+                    shared: Vec::new(),
+                    n_shared: s.n_shared,
+                    shared_names: s.names,
+                    close_word: s.close,
                     measures_meet,
                 }
             })
             .collect();
-        out.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.id.cmp(&b.id)));
+        out.sort_by(|a, b| {
+            b.score
+                .total_cmp(&a.score)
+                .then_with(|| self.id_cmp(a.id, b.id))
+        });
         out
     }
 
@@ -688,9 +961,10 @@ impl FactIndex {
             return Vec::new();
         }
         let (na, mass) = (self.norm(fact), self.mass(fact));
+        let sig = sig_of(fact);
         let mut out: Vec<Match> = Vec::new();
         for id in self.candidates_upto(fact, None, ENOUGH_STRONG) {
-            if id.0 == own {
+            if id.0 == own || self.sig_at(id) & sig == 0 {
                 continue;
             }
             let other = self.fact(id);
@@ -703,34 +977,40 @@ impl FactIndex {
             if !measures_meet {
                 continue;
             }
-            let nb = self.norms[id.0 as usize][id.1 as usize];
-            let (score, shared, shared_names, close_word) =
-                self.score_pair(fact, na, mass, other, nb, min);
-            if score < min || shared.len() < 2 || !close_word {
+            let nb = self.norm_at(id);
+            let s = self.score_pair(fact, na, mass, other, nb);
+            if s.score < min || s.n_shared < 2 || !s.close {
                 continue;
             }
             out.push(Match {
                 id,
-                score,
-                shared,
-                shared_names,
-                close_word,
+                score: s.score,
+                shared: Vec::new(),
+                n_shared: s.n_shared,
+                shared_names: s.names,
+                close_word: s.close,
                 measures_meet,
             });
         }
-        out.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.id.cmp(&b.id)));
+        out.sort_by(|a, b| {
+            b.score
+                .total_cmp(&a.score)
+                .then_with(|| self.id_cmp(a.id, b.id))
+        });
         out
     }
 
     /// An article's terms weighted by inverse article frequency and normalised (computed when
     /// asked: only a candidate disagreement needs it).
     fn doc_vec(&self, ff: &FileFacts) -> Vec<(u64, f32)> {
-        let nd = self.files.len() as f32;
+        let nd = self.article_count() as f32;
         let mut v: Vec<(u64, f32)> = ff
             .terms
             .iter()
             .map(|&(k, tf)| {
-                let df = self.doc_df.get(&k).copied().unwrap_or(1) as f32;
+                let df = i64::from(self.base.doc_df.get(&k).copied().unwrap_or(0))
+                    + self.over.doc_df_adj.get(&k).copied().unwrap_or(0);
+                let df = if df > 0 { df as f32 } else { 1.0 };
                 (k, tf * (((nd + 1.0) / df).ln()))
             })
             .collect();
@@ -744,11 +1024,11 @@ impl FactIndex {
     /// How much two indexed articles are about the same story (cosine of their TF-IDF term
     /// vectors, 0 for unknown files).
     pub fn doc_similarity(&self, a: &str, b: &str) -> f32 {
-        let (Some(&i), Some(&j)) = (self.file_pos.get(a), self.file_pos.get(b)) else {
+        let (Some(i), Some(j)) = (self.file_index(a), self.file_index(b)) else {
             return 0.0;
         };
-        let x = self.doc_vec(&self.files[i as usize]);
-        let y = self.doc_vec(&self.files[j as usize]);
+        let x = self.doc_vec(self.file_facts(i));
+        let y = self.doc_vec(self.file_facts(j));
         let (mut p, mut q, mut dot) = (0, 0, 0.0);
         while p < x.len() && q < y.len() {
             match x[p].0.cmp(&y[q].0) {
@@ -766,12 +1046,22 @@ impl FactIndex {
 
     /// Number of indexed articles.
     pub fn article_count(&self) -> usize {
-        self.files.len()
+        self.base.files.len() - self.over.dead.len() + self.over.added.len()
     }
 
-    /// Articles in index order (path order).
-    pub fn files(&self) -> impl Iterator<Item = &FileFacts> {
-        self.files.iter().map(|f| f.as_ref())
+    /// Articles in path order.
+    pub fn files(&self) -> Vec<&FileFacts> {
+        let mut v: Vec<&FileFacts> = self
+            .base
+            .files
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| !self.over.dead.contains(&(*i as u32)))
+            .map(|(_, f)| f.as_ref())
+            .chain(self.over.added.iter().map(|f| f.as_ref()))
+            .collect();
+        v.sort_by(|a, b| a.rel.cmp(&b.rel));
+        v
     }
 }
 

@@ -26,9 +26,7 @@ pub fn check(ix: &FactIndex, file: &SourceFile, once_per_pair: bool) -> Vec<Find
     let Some(fi) = ix.file_index(&file.rel) else {
         return out;
     };
-    let Some(ff) = ix.files().nth(fi as usize) else {
-        return out;
-    };
+    let ff = ix.file_facts(fi);
     for fact in &ff.facts {
         if matches!(fact.key.dim, "date" | "duration" | "number") {
             continue;
@@ -50,6 +48,7 @@ pub fn check(ix: &FactIndex, file: &SourceFile, once_per_pair: bool) -> Vec<Find
             continue;
         }
         let other = ix.fact(best.id);
+        let best = ix.with_shared(fact, best.clone());
         let story = ix.doc_similarity(&file.rel, &other.rel);
         if std::env::var_os("CORPUS_LS_DEBUG_CHECK").is_some() {
             eprintln!(
