@@ -770,11 +770,35 @@ impl FactIndex {
         }
         // Rarest words first, until enough candidates: common words (`year`) would make every
         // query touch most of a large corpus.
+        let mut ids: Vec<FactId> = Vec::new();
+        for (_, l) in self.word_lists(fact, bp, op) {
+            if l.0 > MAX_POSTING {
+                break;
+            }
+            if ids.len() >= enough {
+                break;
+            }
+            self.push_list(&mut ids, &l);
+        }
+        ids.sort_unstable();
+        ids.dedup();
+        ids
+    }
+
+    /// The postings of `fact`'s context words within its kind, shortest first (stable), each
+    /// with the index of its word in the context.
+    fn word_lists<'a>(
+        &'a self,
+        fact: &Fact,
+        bp: Option<&'a KeyPostings>,
+        op: Option<&'a KeyPostings>,
+    ) -> Vec<(usize, Lists<'a>)> {
         let adj = self.over.len_adj.get(&fact.key);
-        let mut lists: Vec<Lists> = fact
+        let mut lists: Vec<(usize, Lists)> = fact
             .context
             .iter()
-            .filter_map(|w| {
+            .enumerate()
+            .filter_map(|(i, w)| {
                 let b = bp.and_then(|p| p.words.get(&w.key));
                 let o = op.and_then(|p| p.words.get(&w.key));
                 if b.is_none() && o.is_none() {
@@ -782,29 +806,110 @@ impl FactIndex {
                 }
                 let len = b.map_or(0, |l| l.len() as i64)
                     + adj.and_then(|a| a.get(&w.key)).copied().unwrap_or(0);
-                Some((len.max(0) as usize, b, o))
+                Some((i, (len.max(0) as usize, b, o)))
             })
-            .filter(|l| l.0 <= MAX_POSTING)
             .collect();
-        lists.sort_by_key(|l| l.0);
-        let mut ids: Vec<FactId> = Vec::new();
-        for (_, b, o) in lists {
-            if ids.len() >= enough {
-                break;
+        lists.sort_by_key(|l| l.1 .0);
+        lists
+    }
+
+    /// Appends the current ids of one word's postings (the base's without masked files, then
+    /// the overlay's).
+    fn push_list(&self, ids: &mut Vec<FactId>, l: &Lists) {
+        let dead = &self.over.dead;
+        if let Some(b) = l.1 {
+            if dead.is_empty() {
+                ids.extend_from_slice(b);
+            } else {
+                ids.extend(b.iter().filter(|id| !dead.contains(&id.0)));
             }
-            if let Some(b) = b {
-                if dead.is_empty() {
-                    ids.extend_from_slice(b);
+        }
+        if let Some(o) = l.2 {
+            ids.extend_from_slice(o);
+        }
+    }
+
+    /// The candidates [`FactIndex::candidates_upto`] gives for `enough` that can score at least
+    /// `min`, found the cheaper way. A score of `min` needs a coverage of `2 min - 1` (cosine is
+    /// at most 1), and coverage is at most the mass of the shared words; so a candidate must
+    /// share a word outside any set of `fact`'s words whose mass stays below that share (the
+    /// commonest words go there first). When those rarer words' postings are shorter than
+    /// the rarest-first retrieval's, they are walked instead, keeping only ids that retrieval
+    /// would give (same kind, one of its words): the same answers from far fewer candidates.
+    fn candidates_for_min(&self, fact: &Fact, enough: usize, min: f32) -> Vec<FactId> {
+        let bp = self.base.by_key.get(&fact.key);
+        let op = self.over.by_key.get(&fact.key);
+        if bp.is_none() && op.is_none() {
+            return Vec::new();
+        }
+        let b_all = bp.map_or(0, |p| p.all.len()) as i64;
+        let all_len = b_all + self.over.all_adj.get(&fact.key).copied().unwrap_or(0);
+        let mut lists = self.word_lists(fact, bp, op);
+        // Words too common to retrieve by can still be shared: they count as common below.
+        let cut = lists.partition_point(|l| l.1 .0 <= MAX_POSTING);
+        let too_common = lists.split_off(cut);
+        // The retrieval's cost, and the words whose postings it takes (`None`: all of the kind).
+        let (cost, used) = if all_len <= SCAN_ALL.min(enough.max(SCAN_SMALL)) as i64 {
+            (all_len.max(0) as usize, None)
+        } else {
+            let (mut n, mut used) = (0usize, Vec::new());
+            for (i, l) in &lists {
+                if n >= enough {
+                    break;
+                }
+                n += l.0;
+                used.push(*i);
+            }
+            (n, Some(used))
+        };
+        // (Lists lack words no fact of this kind has: no candidate can share those.)
+        let mass = self.mass(fact);
+        let share = 2.0 * min - 1.0 - 0.01;
+        let mut rare: Vec<usize> = Vec::new();
+        if share > 0.0 && mass > 0.0 {
+            let room = share * mass;
+            let mut common: f32 = too_common
+                .iter()
+                .map(|(i, _)| {
+                    let w = &fact.context[*i];
+                    w.weight * self.idf_of(w.hash).powi(2)
+                })
+                .sum();
+            if common >= room {
+                return self.candidates_upto(fact, None, enough);
+            }
+            for (k, (i, _)) in lists.iter().enumerate().rev() {
+                let w = &fact.context[*i];
+                let m = w.weight * self.idf_of(w.hash).powi(2);
+                if common + m < room {
+                    common += m;
                 } else {
-                    ids.extend(b.iter().filter(|id| live(id)));
+                    rare.push(k);
                 }
             }
-            if let Some(o) = o {
-                ids.extend_from_slice(o);
-            }
+        } else {
+            rare = (0..lists.len()).collect();
+        }
+        let rare_cost: usize = rare.iter().map(|&k| lists[k].1 .0).sum();
+        if rare_cost >= cost {
+            return self.candidates_upto(fact, None, enough);
+        }
+        let mut ids: Vec<FactId> = Vec::new();
+        for &k in &rare {
+            self.push_list(&mut ids, &lists[k].1);
         }
         ids.sort_unstable();
         ids.dedup();
+        if let Some(used) = used {
+            let keys: Vec<&ContextWord> = used.iter().map(|&i| &fact.context[i]).collect();
+            ids.retain(|&id| {
+                let c = &self.fact(id).context;
+                keys.iter().any(|w| {
+                    c.binary_search_by_key(&w.hash, |x| x.hash)
+                        .is_ok_and(|j| c[j].key == w.key)
+                })
+            });
+        }
         ids
     }
 
@@ -960,10 +1065,27 @@ impl FactIndex {
         if fact.close.is_empty() || fact.context.is_empty() {
             return Vec::new();
         }
+        let ids = self.candidates_for_min(fact, ENOUGH_STRONG, min);
+        self.strong_among(fact, own, min, ids)
+    }
+
+    /// [`FactIndex::strong_matches`] over the plain rarest-first candidates (what the pruned
+    /// retrieval must agree with).
+    #[cfg(test)]
+    pub(crate) fn strong_matches_plain(&self, fact: &Fact, own: u32, min: f32) -> Vec<Match> {
+        if fact.close.is_empty() || fact.context.is_empty() {
+            return Vec::new();
+        }
+        let ids = self.candidates_upto(fact, None, ENOUGH_STRONG);
+        self.strong_among(fact, own, min, ids)
+    }
+
+    /// The strong matches of `fact` among `ids`.
+    fn strong_among(&self, fact: &Fact, own: u32, min: f32, ids: Vec<FactId>) -> Vec<Match> {
         let (na, mass) = (self.norm(fact), self.mass(fact));
         let sig = sig_of(fact);
         let mut out: Vec<Match> = Vec::new();
-        for id in self.candidates_upto(fact, None, ENOUGH_STRONG) {
+        for id in ids {
             if id.0 == own || self.sig_at(id) & sig == 0 {
                 continue;
             }
