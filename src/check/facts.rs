@@ -193,12 +193,52 @@ fn clause_of(text: &str, sentence: Span, span: Span) -> Span {
     Span::new(start, end.max(start))
 }
 
+/// Spans in start order with the longest length: the ones that may overlap a span are found by
+/// binary search (a superset; callers test the overlap).
+struct ByStart {
+    /// (start, index in the caller's list), sorted.
+    starts: Vec<(usize, usize)>,
+    longest: usize,
+}
+
+impl ByStart {
+    fn new(spans: impl Iterator<Item = Span>) -> ByStart {
+        let mut longest = 0;
+        let mut starts: Vec<(usize, usize)> = spans
+            .enumerate()
+            .map(|(i, s)| {
+                longest = longest.max(s.end.saturating_sub(s.start));
+                (s.start, i)
+            })
+            .collect();
+        starts.sort_unstable();
+        ByStart { starts, longest }
+    }
+
+    /// Indices of the spans starting from `longest` bytes before `w` to its end, in start order.
+    fn near(&self, w: Span) -> impl Iterator<Item = usize> + '_ {
+        let lo = w.start.saturating_sub(self.longest);
+        let a = self.starts.partition_point(|&(s, _)| s < lo);
+        let b = self.starts.partition_point(|&(s, _)| s <= w.end);
+        self.starts[a..b.max(a)].iter().map(|&(_, i)| i)
+    }
+}
+
 /// The facts of one file, in figure order.
 pub fn facts_of(file: &SourceFile) -> Vec<Fact> {
     let rel: Arc<str> = Arc::from(file.rel.as_str());
     let text = &file.text;
     let figs = &file.analysis.figures;
-    let in_figure = |w: &Word| figs.iter().any(|f| f.span.overlaps(&w.span));
+    // Words look up the figures and entities around them by position: a scan of all of them
+    // per word made one huge article (a 2 MB line) quadratic.
+    let fig_spans = ByStart::new(figs.iter().map(|f| f.span));
+    let ents = &file.analysis.entities;
+    let ent_spans = ByStart::new(ents.iter().map(|e| e.span));
+    let in_figure = |w: &Word| {
+        fig_spans
+            .near(w.span)
+            .any(|i| figs[i].span.overlaps(&w.span))
+    };
     let mut out = Vec::new();
     for f in figs {
         let Some(key) = key_of(f) else { continue };
@@ -209,11 +249,9 @@ pub fn facts_of(file: &SourceFile) -> Vec<Fact> {
         let after = words::content_words(text, Span::new(span.end, sentence.end.max(span.end)));
         let mut ctx: HashMap<String, ContextWord> = HashMap::new();
         let names = |w: &Word| -> bool {
-            if file
-                .analysis
-                .entities
-                .iter()
-                .any(|e| e.span.overlaps(&w.span))
+            if ent_spans
+                .near(w.span)
+                .any(|i| ents[i].span.overlaps(&w.span))
             {
                 return true;
             }
@@ -274,10 +312,9 @@ pub fn facts_of(file: &SourceFile) -> Vec<Fact> {
         let mut context: Vec<ContextWord> = ctx.into_values().collect();
         context.sort_by_key(|w| w.hash);
         let window = Span::new(lo, hi);
-        let mut entities: Vec<String> = file
-            .analysis
-            .entities
-            .iter()
+        let mut entities: Vec<String> = ent_spans
+            .near(window)
+            .map(|i| &ents[i])
             .filter(|e| e.ty == EntityType::Org && e.span.overlaps(&window))
             // Close means within a few words: `Huawei employs 180,000`, `ZTE, a 70,000-employee`.
             .filter(|e| {
