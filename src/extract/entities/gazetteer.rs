@@ -3,7 +3,7 @@
 
 use crate::model::EntityType;
 use crate::text::Token;
-use aho_corasick::automaton::Automaton;
+use aho_corasick::automaton::{Automaton, StateID};
 use aho_corasick::{dfa, nfa, Anchored, MatchKind, StartKind};
 use std::collections::HashMap;
 
@@ -144,6 +144,32 @@ impl PhraseMatcher {
         }
     }
 
+    /// [`PhraseMatcher::find`] for a document whose tokens are numbered by word type (`types[k]`
+    /// is the same for tokens with the same text, below `n_types`): the walk through each
+    /// word is remembered per type, so a word no phrase starts with costs one look-up.
+    pub fn find_typed(
+        &self,
+        text: &str,
+        tokens: &[Token],
+        types: &[u32],
+        n_types: usize,
+    ) -> Vec<PhraseMatch> {
+        debug_assert_eq!(types.len(), tokens.len());
+        let mut memo = vec![After::Unknown; n_types];
+        let mut typed = |aut: &dyn Fn(usize, &mut After) -> Option<(usize, usize)>| {
+            self.scan(tokens, |k| match types.get(k) {
+                Some(&t) if (t as usize) < n_types => aut(k, &mut memo[t as usize]),
+                _ => aut(k, &mut After::Unknown),
+            })
+        };
+        match &self.automaton {
+            Matcher::Empty => Vec::new(),
+            Matcher::Small(p) => self.scan(tokens, |k| longest_small(p, text, tokens, k)),
+            Matcher::Dfa(a) => typed(&|k, m| longest_walk_memo(a, text, tokens, k, m)),
+            Matcher::Nfa(a) => typed(&|k, m| longest_walk_memo(a, text, tokens, k, m)),
+        }
+    }
+
     /// Left to right: the longest phrase at each token (last token, pattern), then past it.
     fn scan(
         &self,
@@ -215,6 +241,65 @@ fn longest_walk<A: Automaton>(
     let mut best = None;
     let mut j = k;
     for (at, &b) in bytes.iter().enumerate().skip(start) {
+        sid = aut.next_state(Anchored::Yes, sid, b);
+        if aut.is_dead(sid) {
+            break;
+        }
+        if aut.is_match(sid) {
+            let end = at + 1;
+            let pid = aut.match_pattern(sid, 0);
+            if end - aut.pattern_len(pid) == start {
+                if let Some(t) = token_ending_at(tokens, j, end) {
+                    best = Some((t, pid.as_usize()));
+                    j = t;
+                }
+            }
+        }
+    }
+    best
+}
+
+/// Where the anchored walk stands after one whole word (remembered per word type).
+#[derive(Debug, Clone, Copy)]
+enum After {
+    /// Not walked yet.
+    Unknown,
+    /// No phrase starts with the word.
+    Dead,
+    /// The state after the word, and the phrase that is the word itself.
+    Alive(StateID, Option<usize>),
+}
+
+/// [`longest_walk`] with the walk through token `k`'s own bytes taken from (or stored in) `memo`.
+fn longest_walk_memo<A: Automaton>(
+    aut: &A,
+    text: &str,
+    tokens: &[Token],
+    k: usize,
+    memo: &mut After,
+) -> Option<(usize, usize)> {
+    let bytes = text.as_bytes();
+    let (start, word_end) = (tokens[k].span.start, tokens[k].span.end);
+    if let After::Unknown = memo {
+        *memo = After::Dead;
+        let mut sid = aut.start_state(Anchored::Yes).ok()?;
+        for &b in bytes.get(start..word_end)? {
+            sid = aut.next_state(Anchored::Yes, sid, b);
+            if aut.is_dead(sid) {
+                return None;
+            }
+        }
+        // Only a match ending with the word counts; one inside it ends on no token boundary.
+        let whole = aut.is_match(sid).then(|| aut.match_pattern(sid, 0));
+        let whole = whole.filter(|&p| aut.pattern_len(p) == word_end - start);
+        *memo = After::Alive(sid, whole.map(|p| p.as_usize()));
+    }
+    let After::Alive(mut sid, whole) = *memo else {
+        return None;
+    };
+    let mut best = whole.map(|p| (k, p));
+    let mut j = k;
+    for (at, &b) in bytes.iter().enumerate().skip(word_end) {
         sid = aut.next_state(Anchored::Yes, sid, b);
         if aut.is_dead(sid) {
             break;
@@ -313,6 +398,17 @@ impl Gazetteer {
     /// The gazetteer names found in a text on token boundaries (bits: [`type_bit`]).
     pub fn find(&self, text: &str, tokens: &[Token]) -> Vec<PhraseMatch> {
         self.matcher.find(text, tokens)
+    }
+
+    /// [`Gazetteer::find`] for tokens numbered by word type ([`PhraseMatcher::find_typed`]).
+    pub fn find_typed(
+        &self,
+        text: &str,
+        tokens: &[Token],
+        types: &[u32],
+        n_types: usize,
+    ) -> Vec<PhraseMatch> {
+        self.matcher.find_typed(text, tokens, types, n_types)
     }
 }
 
@@ -449,6 +545,19 @@ mod equivalence {
         .prop_map(|v| v.into_iter().map(|(w, s)| w + s).collect())
     }
 
+    /// Numbers tokens by their text.
+    fn word_types(text: &str, toks: &[Token]) -> (Vec<u32>, usize) {
+        let mut ids = HashMap::new();
+        let types = toks
+            .iter()
+            .map(|t| {
+                let n = ids.len() as u32;
+                *ids.entry(t.span.slice(text)).or_insert(n)
+            })
+            .collect();
+        (types, ids.len())
+    }
+
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(400))]
         #[test]
@@ -465,6 +574,8 @@ mod equivalence {
                 let kind = if pats.is_empty() { Kind::Empty } else { kind };
                 let m = PhraseMatcher::with_kind(pats.clone(), bits.clone(), kind);
                 prop_assert_eq!(&m.find(&text, &toks), &want, "{:?}", kind);
+                let (types, n) = word_types(&text, &toks);
+                prop_assert_eq!(&m.find_typed(&text, &toks, &types, n), &want, "{:?}", kind);
             }
             prop_assert_eq!(&PhraseMatcher::new(labelled.clone()).find(&text, &toks), &want);
             prop_assert_eq!(&PhraseMatcher::new_dfa(labelled).find(&text, &toks), &want);

@@ -136,6 +136,16 @@ impl Model {
         self.weights.get(row).is_some()
     }
 
+    /// Adds the weights of feature row `row` to the scores `s`.
+    #[inline]
+    pub fn add_row(&self, row: u32, s: &mut [i32; LABELS]) {
+        if let Some(w) = self.weights.get(row) {
+            for (a, &b) in s.iter_mut().zip(w) {
+                *a += b as i32;
+            }
+        }
+    }
+
     /// Scores each token's labels (`feats[offsets[i]..offsets[i+1]]` are token i's rows).
     pub fn emissions(&self, feats: &[u32], offsets: &[usize], out: &mut Vec<[i32; LABELS]>) {
         out.clear();
@@ -182,7 +192,11 @@ impl Model {
         let mut bucket = 0usize;
         for k in 0..n {
             let delta = r.varint()? as usize;
-            bucket = if k == 0 { delta } else { bucket.checked_add(delta)? };
+            bucket = if k == 0 {
+                delta
+            } else {
+                bucket.checked_add(delta)?
+            };
             if bucket >= rows {
                 return None;
             }
@@ -508,7 +522,10 @@ mod tests {
 
     /// The model file decoded into a dense table, as the loader did before the rows were packed.
     fn dense(bytes: &[u8]) -> (u32, Vec<i8>) {
-        let mut r = Reader { b: bytes, pos: 7 + 4 * LABELS * (LABELS + 1) };
+        let mut r = Reader {
+            b: bytes,
+            pos: 7 + 4 * LABELS * (LABELS + 1),
+        };
         let bits = bytes[5] as u32;
         let mut w = vec![0i8; (1 << bits) * LABELS];
         let mut bucket = 0usize;
