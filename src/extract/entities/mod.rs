@@ -61,10 +61,11 @@ pub struct TokenSpan {
 pub fn tag(model: &Model, doc: &PreparedDoc) -> Vec<TokenSpan> {
     let mut out = Vec::new();
     let mut em: Vec<[i32; LABELS]> = Vec::new();
+    let (mut back, mut labels) = (Vec::new(), Vec::new());
     let scores = emissions::TypeScores::new(model, doc);
     for &s in &doc.sentences {
         scores.sentence(model, doc, s, &mut em);
-        let labels = model.viterbi(&em);
+        model.viterbi_into(&em, &mut back, &mut labels);
         spans_of_labels(&labels, s.0, &mut out);
     }
     out

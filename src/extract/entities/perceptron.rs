@@ -164,9 +164,71 @@ impl Model {
 
     /// The best label sequence for the given emission scores.
     pub fn viterbi(&self, em: &[[i32; LABELS]]) -> Vec<u8> {
-        viterbi_with(em, |p, c| {
-            self.trans[p.map_or(LABELS, |p| p as usize)][c as usize]
-        })
+        let mut out = Vec::new();
+        self.viterbi_into(em, &mut Vec::new(), &mut out);
+        out
+    }
+
+    /// [`Model::viterbi`] into `out`, with `back` as scratch (both reused across sentences).
+    ///
+    /// The BIO constraint is applied by visiting only the allowed predecessors: any label
+    /// before `O` or a `B-` label, and only `B-X` or `I-X` before `I-X`; ties go to the lower
+    /// predecessor, as in the general decoder.
+    pub fn viterbi_into(
+        &self,
+        em: &[[i32; LABELS]],
+        back: &mut Vec<[u8; LABELS]>,
+        out: &mut Vec<u8>,
+    ) {
+        const NONE: i64 = i64::MIN / 4;
+        out.clear();
+        let n = em.len();
+        if n == 0 {
+            return;
+        }
+        let t = self.trans.map(|row| row.map(i64::from));
+        let inside = |c: usize| c != 0 && c % 2 == 0;
+        let mut score = [NONE; LABELS];
+        for c in 0..LABELS {
+            if !inside(c) {
+                score[c] = em[0][c] as i64 + t[LABELS][c];
+            }
+        }
+        back.clear();
+        back.resize(n, [0u8; LABELS]);
+        for i in 1..n {
+            let mut next = [NONE; LABELS];
+            for c in 0..LABELS {
+                let (mut best, mut arg) = (NONE, 0u8);
+                let preds = if inside(c) { c - 1..c + 1 } else { 0..LABELS };
+                for p in preds {
+                    if score[p] == NONE {
+                        continue;
+                    }
+                    let s = score[p] + t[p][c];
+                    if s > best {
+                        best = s;
+                        arg = p as u8;
+                    }
+                }
+                if best > NONE {
+                    next[c] = best + em[i][c] as i64;
+                }
+                back[i][c] = arg;
+            }
+            score = next;
+        }
+        let mut last = 0usize;
+        for c in 1..LABELS {
+            if score[c] > score[last] {
+                last = c;
+            }
+        }
+        out.resize(n, 0);
+        out[n - 1] = last as u8;
+        for i in (1..n).rev() {
+            out[i - 1] = back[i][out[i] as usize];
+        }
     }
 
     /// Decodes a model written by [`Model::to_bytes`]; `None` when the bytes are not a model.
@@ -555,6 +617,22 @@ mod tests {
             }
             assert!(m.weights.get(1 << bits).is_none());
             assert_eq!(m.to_bytes(), bytes, "re-encodes to the same file");
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn constrained_decoder_equals_the_general_one(
+            em in proptest::collection::vec(proptest::array::uniform9(-300i32..300), 0..12),
+            small in proptest::bool::ANY,
+        ) {
+            // Small scores make ties common, so tie-breaking is compared too.
+            let em: Vec<[i32; LABELS]> =
+                em.into_iter().map(|r| if small { r.map(|x| x % 3) } else { r }).collect();
+            for m in [super::super::cased_model(), super::super::lower_model()].into_iter().flatten() {
+                let want = viterbi_with(&em, |p, c| m.trans[p.map_or(LABELS, |p| p as usize)][c as usize]);
+                proptest::prop_assert_eq!(m.viterbi(&em), want);
+            }
         }
     }
 }
