@@ -156,7 +156,7 @@ impl PhraseMatcher {
     ) -> Vec<PhraseMatch> {
         debug_assert_eq!(types.len(), tokens.len());
         let mut memo = vec![After::Unknown; n_types];
-        let mut typed = |aut: &dyn Fn(usize, &mut After) -> Option<(usize, usize)>| {
+        let mut typed = |aut: &dyn Fn(usize, &mut After) -> Longest| {
             self.scan(tokens, |k| match types.get(k) {
                 Some(&t) if (t as usize) < n_types => aut(k, &mut memo[t as usize]),
                 _ => aut(k, &mut After::Unknown),
@@ -258,6 +258,9 @@ fn longest_walk<A: Automaton>(
     }
     best
 }
+
+/// The longest phrase at a token: its last token and its pattern.
+type Longest = Option<(usize, usize)>;
 
 /// Where the anchored walk stands after one whole word (remembered per word type).
 #[derive(Debug, Clone, Copy)]
