@@ -202,6 +202,34 @@ fn main() {
         keys.push(t.elapsed());
     }
     report("keystroke → diagnostics", &mut keys);
+    // Typing a sentence with names: keystrokes that add and change names (`Arlo Q`, `Arlo Qu`),
+    // which change the registry and the gazetteer's name set.
+    let typed0 = keys.len();
+    let sentence = " Minister Arlo Quinlan met Vice Premier Liu He in Geneva.";
+    let mut names = Vec::new();
+    for (k, ch) in sentence.chars().take(samples.max(1)).enumerate() {
+        let v = 2 + typed0 as i64 + k as i64;
+        let at = json!({"line": last_line, "character": col0 + typed0 + k});
+        let t = Instant::now();
+        c.notify(
+            "textDocument/didChange",
+            json!({"textDocument": {"uri": u, "version": v},
+                   "contentChanges": [{"range": {"start": at, "end": at}, "text": ch.to_string()}]}),
+        );
+        if c.wait_diagnostics(&u, Some(v)).is_none() {
+            eprintln!("no diagnostics for version {v} within {TIMEOUT:?}");
+            break;
+        }
+        names.push(t.elapsed());
+    }
+    report("keystroke typing names → diagnostics", &mut names);
+    // Then a request that needs the registry, as soon as the typing stops.
+    let t = Instant::now();
+    let _ = c.result(
+        "textDocument/hover",
+        json!({"textDocument": {"uri": u}, "position": {"line": last_line, "character": col0 + typed0 + 12}}),
+    );
+    report("hover right after typing names", &mut [t.elapsed()]);
     if std::env::var_os("CORPUS_LS_TRACE").is_some() {
         eprintln!("{}", c.stderr());
     }

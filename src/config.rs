@@ -527,6 +527,41 @@ impl Config {
         (c, None)
     }
 
+    /// Layers this config (a root's `corpus-ls.toml`) over `base` (the client's settings): a glob
+    /// list the file sets replaces the client's, severities and entities merge per code and per
+    /// name with the file winning, ignored forms add up, and both sets of warnings are kept.
+    pub fn over(self, base: &Config) -> Config {
+        let pick = |mine: Globs, theirs: &Globs| {
+            if mine.is_empty() {
+                theirs.clone()
+            } else {
+                mine
+            }
+        };
+        let mut severity = base.severity.clone();
+        severity.extend(self.severity);
+        let mut entities: Vec<UserEntity> = base
+            .entities
+            .iter()
+            .filter(|b| !self.entities.iter().any(|e| e.name == b.name))
+            .cloned()
+            .collect();
+        entities.extend(self.entities);
+        let mut ignore = base.ignore.clone();
+        ignore.extend(self.ignore.into_iter().filter(|s| !base.ignore.contains(s)));
+        let mut warnings = self.warnings;
+        warnings.extend(base.warnings.iter().cloned());
+        Config {
+            include: pick(self.include, &base.include),
+            exclude: pick(self.exclude, &base.exclude),
+            notes: pick(self.notes, &base.notes),
+            severity,
+            entities,
+            ignore,
+            warnings,
+        }
+    }
+
     /// True when the file at `rel` (root-relative, `/`-separated) is read: it matches `include`
     /// (or there is none) and does not match `exclude`.
     pub fn is_included(&self, rel: &str) -> bool {
@@ -686,5 +721,32 @@ sources-disagree = "Warning"
         std::fs::write(dir.path().join(FILE_NAME), b"ignore = [\"\xff\"]").unwrap();
         let (_, err) = Config::load(dir.path());
         assert!(err.unwrap().message.contains("UTF-8"));
+    }
+
+    #[test]
+    fn a_file_layered_over_client_settings() {
+        let (client, _) = Config::from_json(serde_json::json!({
+            "exclude": ["drafts/**"],
+            "entities": {"Ada Okonjo": {"type": "PER", "aliases": ["Ms. Okonjo"]},
+                         "Tessaly": "LOC"}
+        }));
+        let (file, _) =
+            Config::parse("[entities]\n\"Tessaly\" = \"ORG\"\n\"Brannock\" = \"ORG\"\n");
+        let c = file.over(&client);
+        assert!(
+            !c.is_included("drafts/a.md"),
+            "globs the file leaves unset come from the client"
+        );
+        let names: Vec<(&str, Option<EntityType>)> =
+            c.entities.iter().map(|e| (e.name.as_str(), e.ty)).collect();
+        assert_eq!(
+            names,
+            [
+                ("Ada Okonjo", Some(EntityType::Per)),
+                ("Brannock", Some(EntityType::Org)),
+                ("Tessaly", Some(EntityType::Org)),
+            ],
+            "one entry per name, the file's type winning"
+        );
     }
 }

@@ -8,6 +8,7 @@ pub mod corpus;
 pub mod document;
 pub mod extract;
 pub mod format;
+pub mod intern;
 pub mod lsp;
 pub mod model;
 pub mod text;

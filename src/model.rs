@@ -2,6 +2,7 @@
 //!
 //! Everything here speaks byte offsets; LSP types never appear outside `src/lsp/`.
 
+use crate::intern::{IList, IStr};
 use serde::Serialize;
 
 /// A half-open byte range `start..end`.
@@ -107,7 +108,7 @@ pub struct EntityMention {
     #[serde(rename = "type")]
     pub ty: EntityType,
     /// Honorific or title cue seen just before the name (`mr`, `vice premier`), lowercased.
-    pub cue: Option<String>,
+    pub cue: Option<IStr>,
     /// Detected, gold or user.
     pub source: MentionSource,
 }
@@ -197,7 +198,7 @@ impl Serialize for Value {
     }
 }
 
-/// One figure in one document.
+/// One figure in one document (unit and measure words interned: they repeat across a corpus).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Figure {
     /// The figure's text in source bytes, qualifier included (`almost 800 Billion Dollars`).
@@ -208,7 +209,7 @@ pub struct Figure {
     /// The normalised value.
     pub value: Value,
     /// Unit: ISO currency (`USD`), singular noun for counts (`employee`), `pp`, `day`; none for plain numbers.
-    pub unit: Option<String>,
+    pub unit: Option<IStr>,
     /// True when the unit was inferred rather than written (a dump that lost its `$`).
     pub unit_inferred: bool,
     /// How the text bounds the value.
@@ -218,5 +219,5 @@ pub struct Figure {
     /// Upper bound, if bounded.
     pub high: Option<Value>,
     /// What it measures: lowercase measure words of its clause (`tariffs`, `employees`, `deficit`).
-    pub subject: Vec<String>,
+    pub subject: IList,
 }

@@ -36,7 +36,7 @@ fn about(text: &str, ms: &[EntityMention], word: &str) -> Vec<Found> {
             (
                 m.span.slice(text).to_string(),
                 m.name.slice(text).to_string(),
-                m.cue.clone(),
+                m.cue.as_deref().map(String::from),
                 m.ty,
             )
         })

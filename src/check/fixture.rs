@@ -39,7 +39,7 @@ fn figure(spec: &str, span: Span) -> Figure {
         qualifier: Qualifier::Exact,
         low: None,
         high: None,
-        subject: Vec::new(),
+        subject: Default::default(),
     };
     for p in parts {
         match p {
@@ -52,7 +52,7 @@ fn figure(spec: &str, span: Span) -> Figure {
             "-" => {}
             _ if p.starts_with("lo=") => f.low = Some(value(&p[3..])),
             _ if p.starts_with("hi=") => f.high = Some(value(&p[3..])),
-            _ => f.unit = Some(p.to_string()),
+            _ => f.unit = Some(p.into()),
         }
     }
     f

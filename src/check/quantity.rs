@@ -309,12 +309,12 @@ pub(crate) mod tests {
             span: Span::new(0, 1),
             ty,
             value: Value::Number(v),
-            unit: unit.map(str::to_string),
+            unit: unit.map(Into::into),
             unit_inferred: false,
             qualifier: q,
             low: None,
             high: None,
-            subject: Vec::new(),
+            subject: Default::default(),
         }
     }
 

@@ -34,7 +34,7 @@ pub fn gold_mention(text: &str, span: Span, ty: EntityType) -> EntityMention {
         span,
         name,
         ty,
-        cue,
+        cue: cue.map(Into::into),
         source: MentionSource::Gold,
     }
 }

@@ -4,17 +4,54 @@
 //! only merges these lists and never re-reads other files' text.
 
 use super::aliases;
+use crate::intern::{intern, intern_all, IStr, Table};
 use crate::model::{EntityMention, EntityType, MentionSource, Span};
+use std::sync::{Arc, OnceLock};
 
 /// What a short form (a surname, `Mr. Liu`) joins inside its own document.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum InDocLink {
     /// Nothing earlier in the document: decided at corpus level.
     Open,
     /// The earlier full name with this key.
-    To(String),
+    To(IStr),
     /// Several earlier full names fit; the keys of all of them.
-    Ambiguous(Vec<String>),
+    Ambiguous(Box<[IStr]>),
+}
+
+/// What a mention says about its name, apart from where it is: one shared copy for every
+/// mention that says the same (a corpus has millions of mentions but few distinct names), so a
+/// [`DocName`] is a span and a pointer. Read through the `DocName` (`d.key`, `d.ty`).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct NameFacts {
+    /// Its type.
+    pub ty: EntityType,
+    /// Detected, gold or user.
+    pub source: MentionSource,
+    /// A short form that may stand for a fuller name: a one-token person name (`Liu` in
+    /// `Mr. Liu`), or a company name that starts an earlier one in the document (`Kestrel`).
+    pub short: bool,
+    /// The mention as written (tokens joined by spaces for CoNLL files).
+    pub surface: IStr,
+    /// The name as written, without honorific or title (`Liu He`, `Liu`).
+    pub name: IStr,
+    /// The name's key (`liu he`, `liu`), honorifics and titles stripped for people.
+    pub key: IStr,
+    /// What a short form joins inside this document.
+    pub link: InDocLink,
+    /// A title cue before the name (`vice premier`), honorifics excluded.
+    pub title: Option<IStr>,
+}
+
+fn facts_table() -> &'static Table<Arc<NameFacts>> {
+    static TABLE: OnceLock<Table<Arc<NameFacts>>> = OnceLock::new();
+    TABLE.get_or_init(Table::default)
+}
+
+/// Heap bytes of the shared name facts (for memory reports).
+pub fn facts_bytes() -> usize {
+    // An `Arc` allocation: two counts, then the facts.
+    facts_table().bytes(|_| 16 + std::mem::size_of::<NameFacts>())
 }
 
 /// One entity mention of a document, with what the registry needs to know about it.
@@ -22,25 +59,35 @@ pub enum InDocLink {
 pub struct DocName {
     /// The whole mention, honorific included, in source bytes.
     pub span: Span,
-    /// Its type.
-    pub ty: EntityType,
-    /// Detected, gold or user.
-    pub source: MentionSource,
-    /// The mention as written (tokens joined by spaces for CoNLL files).
-    pub surface: String,
-    /// The name as written, without honorific or title (`Liu He`, `Liu`).
-    pub name: String,
-    /// The name's key (`liu he`, `liu`), honorifics and titles stripped for people.
-    pub key: String,
-    /// A short form that may stand for a fuller name: a one-token person name (`Liu` in
-    /// `Mr. Liu`), or a company name that starts an earlier one in the document (`Kestrel`).
-    pub short: bool,
-    /// What a short form joins inside this document.
-    pub link: InDocLink,
-    /// A title cue before the name (`vice premier`), honorifics excluded.
-    pub title: Option<String>,
-    /// An appositive after the name (`vice premier and ...` from `Liu He, a vice premier and ...`).
-    pub appositive: Option<(String, Span)>,
+    /// Its name facts, shared.
+    facts: Arc<NameFacts>,
+    /// An appositive after the name (`vice premier and ...` from `Liu He, a vice premier and ...`),
+    /// boxed: few mentions have one. Read it with `.as_deref()`.
+    pub appositive: Option<Box<(IStr, Span)>>,
+}
+
+impl DocName {
+    /// A mention at `span` saying `facts` (made shared with every equal one).
+    pub fn new(span: Span, facts: NameFacts, appositive: Option<(IStr, Span)>) -> DocName {
+        let facts = facts_table().get(&facts, || Arc::new(facts.clone()));
+        DocName {
+            span,
+            facts,
+            appositive: appositive.map(Box::new),
+        }
+    }
+
+    /// The name facts, apart from the span.
+    pub fn facts(&self) -> &NameFacts {
+        &self.facts
+    }
+}
+
+impl std::ops::Deref for DocName {
+    type Target = NameFacts;
+    fn deref(&self) -> &NameFacts {
+        &self.facts
+    }
 }
 
 /// Builds the name facts of one document from its mentions (in order).
@@ -99,11 +146,11 @@ pub fn doc_names(
                 0 => push_unique(&mut orgs, key.clone()),
                 1 => {
                     short = true;
-                    link = InDocLink::To(longer.into_iter().next().unwrap_or_default());
+                    link = InDocLink::To(intern(&longer[0]));
                 }
                 _ => {
                     short = true;
-                    link = InDocLink::Ambiguous(longer);
+                    link = InDocLink::Ambiguous(intern_all(&longer));
                 }
             }
         }
@@ -118,19 +165,20 @@ pub fn doc_names(
         } else {
             None
         };
-        out.push(DocName {
-            span: m.span,
+        let facts = NameFacts {
             ty: m.ty,
             source: m.source,
-            surface,
-            name,
-            key,
             short,
+            surface: intern(&surface),
+            name: intern(&name),
+            key: intern(&key),
             link,
-            title,
-            appositive,
-        });
+            title: title.map(|t| intern(&t)),
+        };
+        let appositive = appositive.map(|(t, s)| (intern(&t), s));
+        out.push(DocName::new(m.span, facts, appositive));
     }
+    out.shrink_to_fit();
     out
 }
 
@@ -139,15 +187,9 @@ pub fn doc_names(
 pub fn same_names(a: &[DocName], b: &[DocName]) -> bool {
     a.len() == b.len()
         && a.iter().zip(b).all(|(x, y)| {
-            x.ty == y.ty
-                && x.source == y.source
-                && x.short == y.short
-                && x.key == y.key
-                && x.name == y.name
-                && x.surface == y.surface
-                && x.link == y.link
-                && x.title == y.title
-                && x.appositive.as_ref().map(|(t, _)| t) == y.appositive.as_ref().map(|(t, _)| t)
+            (Arc::ptr_eq(&x.facts, &y.facts) || x.facts == y.facts)
+                && x.appositive.as_deref().map(|(t, _)| t)
+                    == y.appositive.as_deref().map(|(t, _)| t)
         })
 }
 
@@ -175,8 +217,8 @@ fn in_doc_link(fulls: &[String], short: &str) -> InDocLink {
     };
     match cands.len() {
         0 => InDocLink::Open,
-        1 => InDocLink::To(cands.into_iter().next().unwrap_or_default()),
-        _ => InDocLink::Ambiguous(cands),
+        1 => InDocLink::To(intern(&cands[0])),
+        _ => InDocLink::Ambiguous(intern_all(&cands)),
     }
 }
 
@@ -292,7 +334,7 @@ mod tests {
         assert_eq!(n.len(), 4, "ignored form dropped");
         assert_eq!(n[0].key, "liu he");
         assert_eq!(n[0].title.as_deref(), Some("vice premier"));
-        let (desc, loc) = n[0].appositive.clone().unwrap();
+        let (desc, loc) = *n[0].appositive.clone().unwrap();
         assert_eq!(desc, "vice premier and old friend of the leader");
         assert_eq!(loc.slice(t), "a vice premier and old friend of the leader");
         assert_eq!(n[2].link, InDocLink::To("liu he".into()));
@@ -311,7 +353,7 @@ mod tests {
         let n = names(t, &ms);
         assert_eq!(
             n[2].link,
-            InDocLink::Ambiguous(vec!["ann smith".into(), "bob smith".into()])
+            InDocLink::Ambiguous(intern_all(["ann smith", "bob smith"]))
         );
     }
 

@@ -10,14 +10,15 @@ use super::aliases;
 use super::doc_names::DocName;
 use crate::config::UserEntity;
 use crate::extract::entities::Gazetteer;
+use crate::intern::{intern, IStr};
 use crate::model::{EntityType, MentionSource};
 use std::collections::{BTreeSet, HashMap};
 
 /// A name one file offers the gazetteer: plain key, type, and whether it enters on its own.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Offered {
-    /// Plain lowercase key (`liu he`).
-    pub key: String,
+    /// Plain lowercase key (`liu he`), interned.
+    pub key: IStr,
     /// Its type.
     pub ty: EntityType,
     /// True when it enters without a second sighting (several words, a cue, gold or user).
@@ -42,7 +43,7 @@ pub fn offered(names: &[DocName], cased: bool) -> Vec<Offered> {
             || d.title.is_some()
             || d.surface.len() > d.name.len();
         out.push(Offered {
-            key,
+            key: intern(&key),
             ty: d.ty,
             strong,
             count: 1,
@@ -57,6 +58,7 @@ pub fn offered(names: &[DocName], cased: bool) -> Vec<Offered> {
         }
         same
     });
+    out.shrink_to_fit();
     out
 }
 
@@ -82,7 +84,7 @@ pub fn name_set<'a>(
     for offers in files {
         for o in offers {
             if o.strong {
-                set.insert((o.key.clone(), o.ty));
+                set.insert((o.key.to_string(), o.ty));
             } else {
                 *weak.entry((o.key.as_str(), o.ty)).or_default() += o.count;
             }
@@ -155,22 +157,21 @@ pub fn gazetteer(names: &[(String, EntityType)]) -> Gazetteer {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::corpus::doc_names::InDocLink;
+    use crate::corpus::doc_names::{InDocLink, NameFacts};
     use crate::model::Span;
 
     fn dn(surface: &str, name: &str, ty: EntityType, source: MentionSource) -> DocName {
-        DocName {
-            span: Span::new(0, surface.len()),
+        let facts = NameFacts {
             ty,
             source,
+            short: false,
             surface: surface.into(),
             name: name.into(),
-            key: aliases::name_key(name, ty),
-            short: false,
+            key: aliases::name_key(name, ty).into(),
             link: InDocLink::Open,
             title: None,
-            appositive: None,
-        }
+        };
+        DocName::new(Span::new(0, surface.len()), facts, None)
     }
 
     #[test]

@@ -3,8 +3,15 @@
 //! A [`Corpus`] is an immutable snapshot: the LSP answers read-only requests from an
 //! `Arc<Corpus>` and makes a new snapshot per edit with [`Corpus::with_file`], which re-analyses
 //! only the edited file (and the lowercase dumps when the gazetteer's name set changes); every
-//! other file is shared by `Arc`. The registry is then re-derived from the cached per-file
-//! [`DocName`] lists: linear in the corpus's mention count, with no text re-read.
+//! other file is shared by `Arc`. The registry is then patched (an edit that keeps the file's
+//! names) or re-derived from the cached per-file [`DocName`] lists on first use: linear in the
+//! corpus's mention count, with no text re-read.
+//!
+//! The keystroke path is [`Corpus::with_file_deferred`]: it never does whole-corpus work. A
+//! change of the file's gazetteer offers only marks the snapshot stale (its lowercase dumps were
+//! read with the previous name set) and a names-changing edit leaves the registry to be built
+//! when first asked for; [`Corpus::caught_up`] then does the rest, off the keystroke path, and
+//! equals [`Corpus::with_file`] (which is both in one call).
 //!
 //! `files` is in path order (so [`Corpus::file`] is a binary search); corpus order (articles by
 //! dateline date, undated articles after them, then notes, each by path) is [`Corpus::order`].
@@ -37,7 +44,7 @@ use std::borrow::Cow;
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 /// How to load a corpus besides its config.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -208,6 +215,11 @@ impl SourceFile {
             })
         };
         let offered = gazetteer::offered(&names, cased);
+        // Kept for the life of the snapshot: no spare capacity.
+        analysis.sentences.shrink_to_fit();
+        analysis.paragraphs.shrink_to_fit();
+        analysis.entities.shrink_to_fit();
+        analysis.figures.shrink_to_fit();
         SourceFile {
             lines: LineIndex::new(&text),
             abs: root.join(&rel),
@@ -318,7 +330,11 @@ pub struct Corpus {
     base_gazetteer: Arc<Gazetteer>,
     names: Arc<Vec<(String, EntityType)>>,
     gazetteer: Arc<Gazetteer>,
-    registry: Arc<Registry>,
+    /// Built on first use and shared by every clone of this snapshot.
+    registry: Arc<OnceLock<Arc<Registry>>>,
+    /// True when a file's gazetteer offers changed since `gazetteer` was built: the lowercase
+    /// dumps may need reading again ([`Corpus::caught_up`]).
+    gazetteer_stale: bool,
 }
 
 /// Sort key of corpus order: dated articles by date, undated articles, notes; then path.
@@ -417,18 +433,23 @@ impl Corpus {
             ..Corpus::default()
         };
         c.finish();
+        // The cold load builds the registry now (in parallel with nothing else): the first
+        // request must not pay for it.
+        c.registry();
         c
     }
 
     /// Recomputes the gazetteer's name set; when it changed, re-analyses the lowercase dumps
-    /// (all but `except`, which the caller handles). Returns whether it changed.
-    fn refresh_gazetteer(&mut self, except: Option<&str>) -> bool {
+    /// that hold a word of a name that came or went. Returns the paths re-analysed, or `None`
+    /// when the name set is unchanged.
+    fn refresh_gazetteer(&mut self) -> Option<Vec<String>> {
+        self.gazetteer_stale = false;
         let names = gazetteer::name_set(
             &self.config.entities,
             self.files.iter().map(|f| f.offered.as_slice()),
         );
         if names == *self.names {
-            return false;
+            return None;
         }
         // A dump's analysis reads the gazetteer only through the names found in its text, so only
         // dumps holding a word of a name that came or went can change.
@@ -436,15 +457,21 @@ impl Corpus {
         self.gazetteer = Arc::new(gazetteer::gazetteer(&names));
         self.names = Arc::new(names);
         let (root, config, opts, gaz) = (&self.root, &self.config, self.options, &self.gazetteer);
-        self.files.par_iter_mut().for_each(|f| {
-            if f.is_lowercase()
-                && !f.gold
-                && except != Some(f.rel.as_str())
-                && touched.as_ref().is_none_or(|t| t.is_match(&*f.text))
-            {
+        let redone: Vec<Option<String>> = self
+            .files
+            .par_iter_mut()
+            .map(|f| {
+                let hit = f.is_lowercase()
+                    && !f.gold
+                    && touched.as_ref().is_none_or(|t| t.is_match(&*f.text));
+                if !hit {
+                    return None;
+                }
+                let rel: &str = &f.rel;
+                let rel = rel.to_string();
                 let fresh = SourceFile::build(
                     root,
-                    f.rel.clone(),
+                    rel.clone(),
                     f.text.clone(),
                     f.read_problems.clone(),
                     f.annotations.clone(),
@@ -453,20 +480,58 @@ impl Corpus {
                     opts,
                 );
                 *f = Arc::new(fresh);
-            }
-        });
-        true
+                Some(rel)
+            })
+            .collect();
+        Some(redone.into_iter().flatten().collect())
     }
 
-    /// Recomputes corpus order and the registry from the per-file results.
+    /// Recomputes corpus order; the registry is re-derived from the per-file results when first
+    /// asked for.
     fn finish(&mut self) {
         let mut order: Vec<u32> = (0..self.files.len() as u32).collect();
         order.sort_by(|&a, &b| {
             order_key(&self.files[a as usize]).cmp(&order_key(&self.files[b as usize]))
         });
-        let docs: Vec<&[DocName]> = self.files.iter().map(|f| f.names.as_slice()).collect();
-        self.registry = Arc::new(Registry::build(&order, &docs, &self.config.entities));
         self.order = Arc::new(order);
+        self.registry = Arc::default();
+    }
+
+    /// The whole-corpus registry join over the current files.
+    fn build_registry(&self) -> Registry {
+        let docs: Vec<&[DocName]> = self.files.iter().map(|f| f.names.as_slice()).collect();
+        Registry::build(&self.order, &docs, &self.config.entities)
+    }
+
+    /// True when the registry is built (asking for it costs nothing).
+    pub fn registry_ready(&self) -> bool {
+        self.registry.get().is_some()
+    }
+
+    /// True when the lowercase dumps may lag behind a change of the gazetteer's name set (see
+    /// [`Corpus::caught_up`]).
+    pub fn gazetteer_stale(&self) -> bool {
+        self.gazetteer_stale
+    }
+
+    /// What [`Corpus::with_file_deferred`] left undone: when the gazetteer is stale, the snapshot
+    /// with the name set recomputed and the dumps it touches re-analysed, and the paths
+    /// re-analysed; `None` when the gazetteer is current. The registry is left to be built on
+    /// first use. The result equals [`Corpus::with_file`] of the same edits.
+    pub fn caught_up(&self) -> Option<(Corpus, Vec<String>)> {
+        if !self.gazetteer_stale {
+            return None;
+        }
+        let mut c = self.clone();
+        match c.refresh_gazetteer() {
+            Some(redone) => {
+                if !redone.is_empty() {
+                    c.finish();
+                }
+                Some((c, redone))
+            }
+            None => Some((c, Vec::new())),
+        }
     }
 
     /// A new snapshot with `rel` holding `text` (added if new): only that file is re-analysed,
@@ -474,6 +539,18 @@ impl Corpus {
     ///
     /// A brat `.ann` path is no document: it replaces the annotations of the `.txt` beside it.
     pub fn with_file(&self, rel: &str, text: String) -> Corpus {
+        let c = self.with_file_deferred(rel, text);
+        match c.caught_up() {
+            Some((caught, _)) => caught,
+            None => c,
+        }
+    }
+
+    /// [`Corpus::with_file`] without the whole-corpus parts, for a keystroke: only `rel` is
+    /// analysed (with the current gazetteer); when its gazetteer offers changed, the snapshot is
+    /// marked stale for [`Corpus::caught_up`]; when its names changed, the registry is built on
+    /// first use. Cost: the file's analysis plus the entities it mentions.
+    pub fn with_file_deferred(&self, rel: &str, text: String) -> Corpus {
         if let Some(txt) = ann_target(rel) {
             return self.with_annotations(&txt, Annotations::Brat(text.into()));
         }
@@ -489,45 +566,47 @@ impl Corpus {
             }
         };
         let lowercase = needs_gazetteer(rel, &text, &annotations, self.options);
-        let fresh = |gaz: &Gazetteer| {
-            Arc::new(SourceFile::build(
-                &self.root,
-                rel.to_string(),
-                text.as_str().into(),
-                Vec::new(),
-                annotations.clone(),
-                gaz,
-                &self.config,
-                self.options,
-            ))
-        };
         let gaz = if lowercase {
             &self.gazetteer
         } else {
             &self.base_gazetteer
         };
-        let sf = fresh(gaz);
+        let sf = Arc::new(SourceFile::build(
+            &self.root,
+            rel.to_string(),
+            text.into(),
+            Vec::new(),
+            annotations,
+            gaz,
+            &self.config,
+            self.options,
+        ));
         let offers_changed = old.map(|f| &f.offered) != Some(&sf.offered);
-        let (i, replaced) = match c.files.binary_search_by(|f| f.rel.as_str().cmp(rel)) {
+        c.gazetteer_stale |= offers_changed;
+        let i = match c.files.binary_search_by(|f| f.rel.as_str().cmp(rel)) {
             Ok(i) => {
                 c.files[i] = sf;
-                (i, true)
+                i
             }
             Err(i) => {
                 c.files.insert(i, sf);
-                (i, false)
-            }
-        };
-        let gazetteer_changed = offers_changed && c.refresh_gazetteer(Some(rel));
-        if gazetteer_changed && lowercase {
-            c.files[i] = fresh(&c.gazetteer);
-        }
-        // The usual keystroke: same names in the same place of corpus order, only moved.
-        if let (Some(old), true, false) = (old, replaced, gazetteer_changed) {
-            if let Some(reg) = self.moved_registry(i, old, &c.files[i]) {
-                c.registry = Arc::new(reg);
+                c.finish();
                 return c;
             }
+        };
+        let Some(old) = old else {
+            c.finish();
+            return c;
+        };
+        // The usual keystroke: same names in the same place of corpus order, only moved.
+        if order_key(old) == order_key(&c.files[i]) {
+            if let Some(reg) = self.moved_registry(i, old, &c.files[i]) {
+                c.registry = Arc::new(OnceLock::from(Arc::new(reg)));
+                return c;
+            }
+            // Same place in corpus order: the order stands, the registry is built when needed.
+            c.registry = Arc::default();
+            return c;
         }
         c.finish();
         c
@@ -539,7 +618,9 @@ impl Corpus {
         if order_key(old) != order_key(new) || !doc_names::same_names(&old.names, &new.names) {
             return None;
         }
+        // A registry nobody built yet is not built for a keystroke either.
         self.registry
+            .get()?
             .with_moved_spans(i as u32, &old.names, &new.names)
     }
 
@@ -553,8 +634,8 @@ impl Corpus {
         };
         let mut c = self.clone();
         let gone = c.files.remove(i);
-        if !gone.offered.is_empty() {
-            c.refresh_gazetteer(None);
+        if !gone.offered.is_empty() || c.gazetteer_stale {
+            c.refresh_gazetteer();
         }
         c.finish();
         c
@@ -586,8 +667,8 @@ impl Corpus {
         let mut c = self.clone();
         let changed = sf.offered != old.offered;
         c.files[i as usize] = Arc::new(sf);
-        if changed {
-            c.refresh_gazetteer(Some(rel));
+        if changed || c.gazetteer_stale {
+            c.refresh_gazetteer();
         }
         c.finish();
         c
@@ -616,42 +697,43 @@ impl Corpus {
     pub fn gazetteer(&self) -> &Arc<Gazetteer> {
         &self.gazetteer
     }
-    /// The entity registry of this snapshot.
+    /// The entity registry of this snapshot (built now if an edit left it for later).
     pub fn registry(&self) -> &Registry {
-        &self.registry
+        self.registry
+            .get_or_init(|| Arc::new(self.build_registry()))
     }
     /// Every entity (see [`Registry::entities`]).
     pub fn entities(&self) -> &[Entity] {
-        self.registry.entities()
+        self.registry().entities()
     }
     /// The entity with this id.
     pub fn entity(&self, id: EntityId) -> &Entity {
-        self.registry.entity(id)
+        self.registry().entity(id)
     }
     /// The entity mentioned at a byte offset of a file, and that mention (none when ambiguous).
     pub fn entity_at(&self, rel: &str, offset: usize) -> Option<(EntityId, MentionRef)> {
-        self.registry.entity_at(self.file_index(rel)?, offset)
+        self.registry().entity_at(self.file_index(rel)?, offset)
     }
     /// The mention at a byte offset of a file and what it stands for (entity or ambiguity).
     pub fn target_at(&self, rel: &str, offset: usize) -> Option<(Target, MentionRef)> {
-        self.registry.target_at(self.file_index(rel)?, offset)
+        self.registry().target_at(self.file_index(rel)?, offset)
     }
     /// Every mention of an entity, in corpus order.
     pub fn mentions(&self, id: EntityId) -> &[MentionRef] {
-        self.registry.mentions(id)
+        self.registry().mentions(id)
     }
     /// What a name (any alias, any case, honorifics stripped) refers to.
     pub fn resolve(&self, name: &str) -> Resolution {
-        self.registry.resolve(name)
+        self.registry().resolve(name)
     }
     /// Entities whose names loosely fit `query`, best first (workspace symbols, completion).
     pub fn search(&self, query: &str) -> Vec<EntityId> {
-        self.registry.search(query)
+        self.registry().search(query)
     }
     /// The entities mentioned in a file, in order of first mention.
     pub fn entities_in(&self, rel: &str) -> Vec<EntityId> {
         self.file_index(rel)
-            .map(|i| self.registry.entities_in(i))
+            .map(|i| self.registry().entities_in(i))
             .unwrap_or_default()
     }
 }

@@ -223,16 +223,20 @@ impl Registry {
                         .filter(|_| d.ty == EntityType::Org)
                     {
                         Some(c) if c.len() == 1 => Pending::Node(c[0]),
-                        Some(c) => Pending::Ambiguous(d.key.clone(), c.clone()),
+                        Some(c) => Pending::Ambiguous(d.key.to_string(), c.clone()),
                         None => Pending::Node(nodes.id(&d.key)),
                     }
-                } else if let Some(&n) = nodes.index.get(&d.key).filter(|n| user_keys.contains(n)) {
+                } else if let Some(&n) = nodes
+                    .index
+                    .get(d.key.as_str())
+                    .filter(|n| user_keys.contains(n))
+                {
                     Pending::Node(n)
                 } else {
                     match &d.link {
                         InDocLink::To(k) => Pending::Node(nodes.id(k)),
                         InDocLink::Ambiguous(ks) => Pending::Ambiguous(
-                            d.key.clone(),
+                            d.key.to_string(),
                             ks.iter().map(|k| nodes.id(k)).collect(),
                         ),
                         InDocLink::Open if d.ty != EntityType::Per => {
@@ -240,14 +244,14 @@ impl Registry {
                         }
                         InDocLink::Open => {
                             let c = by_last
-                                .get(&d.key)
-                                .or_else(|| by_first.get(&d.key))
+                                .get(d.key.as_str())
+                                .or_else(|| by_first.get(d.key.as_str()))
                                 .cloned()
                                 .unwrap_or_default();
                             match c.len() {
                                 0 => Pending::Node(nodes.id(&d.key)),
                                 1 => Pending::Node(c[0]),
-                                _ => Pending::Ambiguous(d.key.clone(), c),
+                                _ => Pending::Ambiguous(d.key.to_string(), c),
                             }
                         }
                     }
@@ -261,7 +265,7 @@ impl Registry {
         for &fi in order {
             for d in docs[fi as usize].iter() {
                 if d.ty == EntityType::Org {
-                    if let Some(&n) = nodes.index.get(&d.key) {
+                    if let Some(&n) = nodes.index.get(d.key.as_str()) {
                         if org_seen.insert(n) {
                             org_keys.push(n);
                         }
@@ -376,7 +380,7 @@ impl Registry {
         for ((key, roots), ms) in amb_groups {
             let mut surfaces = Vec::new();
             for &(fi, mi) in &ms {
-                push_unique(&mut surfaces, docs[fi as usize][mi].surface.clone());
+                push_unique(&mut surfaces, docs[fi as usize][mi].surface.to_string());
             }
             ambiguities.push(Ambiguity {
                 key,
@@ -420,7 +424,7 @@ impl Registry {
             for &(fi, mi) in ms {
                 let d = &docs[fi as usize][mi];
                 if keys.insert(d.key.as_str()) {
-                    add(d.key.clone(), e.id);
+                    add(d.key.to_string(), e.id);
                 }
             }
             // The aliases are the distinct surfaces of the mentions (then the user's aliases).
@@ -469,7 +473,9 @@ impl Registry {
             if *spans.entry(o.span).or_insert(n.span) != n.span {
                 return None;
             }
-            if let (Some((_, os)), Some((_, ns))) = (&o.appositive, &n.appositive) {
+            if let (Some((_, os)), Some((_, ns))) =
+                (o.appositive.as_deref(), n.appositive.as_deref())
+            {
                 if *apps.entry(*os).or_insert(*ns) != *ns {
                     return None;
                 }
@@ -505,7 +511,7 @@ impl Registry {
                 // A description read from an appositive points at the appositive's text.
                 let from_appositive = old.iter().any(|o| {
                     o.appositive
-                        .as_ref()
+                        .as_deref()
                         .is_some_and(|(t, s)| *s == d.at.span && *t == d.text)
                 });
                 d.at.span = if from_appositive {
@@ -697,15 +703,15 @@ fn make_entity(
                     usize::MAX - i,
                 )
             })
-            .map(|(_, (_, d))| d.name.clone())
+            .map(|(_, (_, d))| d.name.to_string())
     });
     let name = canonical.unwrap_or_else(|| root_key.to_string());
     let key = aliases::name_key(&name, ty);
     let mut aliases_out: Vec<String> = Vec::new();
     let mut files: Vec<u32> = Vec::new();
     for (f, d) in &names {
-        if !aliases_out.contains(&d.surface) {
-            aliases_out.push(d.surface.clone());
+        if !aliases_out.iter().any(|a| *a == d.surface) {
+            aliases_out.push(d.surface.to_string());
         }
         // Mentions come in corpus order, so one file's mentions are consecutive.
         if files.last() != Some(f) {
@@ -726,15 +732,15 @@ fn make_entity(
     let description = names
         .iter()
         .find_map(|(f, d)| {
-            d.appositive.as_ref().map(|(t, s)| Description {
-                text: t.clone(),
+            d.appositive.as_deref().map(|(t, s)| Description {
+                text: t.to_string(),
                 at: MentionRef { file: *f, span: *s },
             })
         })
         .or_else(|| {
             names.iter().find_map(|(f, d)| {
                 d.title.as_ref().map(|t| Description {
-                    text: t.clone(),
+                    text: t.to_string(),
                     at: mref(*f, d),
                 })
             })

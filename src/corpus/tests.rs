@@ -306,7 +306,7 @@ fn names_of(text: &str, ms: &[(&str, usize, EntityType, Option<&str>)]) -> Vec<D
                 span,
                 name,
                 ty,
-                cue: cue.map(str::to_string),
+                cue: cue.map(Into::into),
                 source: crate::model::MentionSource::Detected,
             }
         })
@@ -377,4 +377,184 @@ fn moved_spans_give_the_registry_a_rebuild_gives() {
     );
     assert!(!doc_names::same_names(&dn, &other));
     assert!(before.with_moved_spans(1, &dn, &other).is_none());
+}
+
+/// Everything a snapshot answers from: per-file names and postings, corpus order, the
+/// gazetteer's names, entities and ambiguities.
+fn summary(c: &Corpus) -> String {
+    use std::fmt::Write;
+    let mut s = String::new();
+    for (i, f) in c.files.iter().enumerate() {
+        let _ = writeln!(
+            s,
+            "{} {:?}\n  {:?}\n  {:?}",
+            f.rel,
+            f.analysis.entities,
+            f.names,
+            c.registry().file_mentions(i as u32)
+        );
+    }
+    let _ = writeln!(s, "order {:?}", c.order());
+    let _ = writeln!(s, "gazetteer {:?}", c.gazetteer().names());
+    for e in c.entities() {
+        let _ = writeln!(s, "{e:?}");
+    }
+    let _ = writeln!(s, "{:?}", c.registry().ambiguities());
+    s
+}
+
+/// Files of the keystroke fixtures: cased articles, a note and a lowercase dump that names
+/// people the articles (or what is typed) name.
+fn keystroke_files() -> Vec<(&'static str, String)> {
+    vec![
+        (
+            "2018/a.txt",
+            "BEIJING (Reuters) - Vice Premier Liu He met officials of Kestrel Shipping Company \
+             in Beijing on Monday. Liu said the talks went well and Kestrel agreed.\n"
+                .to_string(),
+        ),
+        (
+            "2018/b.txt",
+            "LONDON (Reuters) - Ada Smith, a ship broker, said Bo Smith had left the firm. \
+             Smith declined to comment on Tuesday.\n"
+                .to_string(),
+        ),
+        (
+            "low.txt",
+            format!("{LOWER_BODY} and liu he spoke with arlo quinn about the ships\n"),
+        ),
+        (
+            "notes/n.md",
+            "# Trip\n\nLiu met Smith in Beijing.\n".to_string(),
+        ),
+    ]
+}
+
+/// The snapshot a fresh load of `files` gives.
+fn fresh(files: &[(&str, String)]) -> (tempfile::TempDir, Corpus) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    for (rel, text) in files {
+        let abs = dir.path().join(rel);
+        fs::create_dir_all(abs.parent().expect("parent")).expect("mkdir");
+        fs::write(&abs, text).expect("write");
+    }
+    let c = Corpus::load_with(dir.path(), &Config::default(), &|_, _| {});
+    (dir, c)
+}
+
+/// Applies `edits` (file index, new text) one by one as keystrokes: after each, the deferred
+/// snapshot once caught up, and the complete `with_file`, must equal a fresh load. Keystrokes
+/// are chained without catching up in between (fast typing), as the server does.
+fn assert_keystrokes_match_fresh_loads(edits: &[(usize, String)]) {
+    let mut files = keystroke_files();
+    let (_d, base) = fresh(&files);
+    let (mut typed, mut complete) = (base.clone(), base);
+    for (step, (fi, text)) in edits.iter().enumerate() {
+        let rel = files[*fi].0;
+        files[*fi].1 = text.clone();
+        typed = typed.with_file_deferred(rel, text.clone());
+        complete = complete.with_file(rel, text.clone());
+        let caught = typed.caught_up().map_or_else(|| typed.clone(), |(c, _)| c);
+        let (_d, want) = fresh(&files);
+        let want = summary(&want);
+        assert_eq!(summary(&caught), want, "step {step}: {rel} caught up");
+        assert_eq!(summary(&complete), want, "step {step}: {rel} with_file");
+        assert!(!complete.gazetteer_stale());
+    }
+    // The typed chain itself only lags in its gazetteer: caught up, it is a fresh load.
+    if let Some((c, _)) = typed.caught_up() {
+        assert!(!c.gazetteer_stale());
+    }
+}
+
+/// Texts of `base` with `add` typed at its end one char at a time, then erased again.
+fn typing(fi: usize, base: &str, add: &str) -> Vec<(usize, String)> {
+    let mut out = Vec::new();
+    let mut ends: Vec<usize> = add.char_indices().map(|(i, _)| i).skip(1).collect();
+    ends.push(add.len());
+    for &e in &ends {
+        out.push((fi, format!("{base}{}", &add[..e])));
+    }
+    for &e in ends.iter().rev().skip(1) {
+        out.push((fi, format!("{base}{}", &add[..e])));
+    }
+    out.push((fi, base.to_string()));
+    out
+}
+
+#[test]
+fn typing_a_name_into_a_note_catches_up_to_a_fresh_load() {
+    let files = keystroke_files();
+    // The name is one the dump holds: the gazetteer's name set changes on the way.
+    let edits = typing(3, &files[3].1, "Minister Arlo Quinn met Ada.\n");
+    assert_keystrokes_match_fresh_loads(&edits);
+}
+
+#[test]
+fn typing_a_name_into_an_article_catches_up_to_a_fresh_load() {
+    let files = keystroke_files();
+    let edits = typing(
+        1,
+        &files[1].1,
+        "Smith met Kestrel Shipping officials and Liu He.\n",
+    );
+    assert_keystrokes_match_fresh_loads(&edits);
+}
+
+#[test]
+fn a_keystroke_that_changes_names_defers_the_whole_corpus_work() {
+    let files = keystroke_files();
+    let (_d, c) = fresh(&files);
+    assert!(c.registry_ready() && !c.gazetteer_stale());
+    let note = format!("{}Minister Arlo Quinn said so.\n", files[3].1);
+    let typed = c.with_file_deferred("notes/n.md", note);
+    // The dump was read with the old name set and is shared, not redone.
+    assert!(typed.gazetteer_stale());
+    assert!(Arc::ptr_eq(
+        c.file("low.txt").expect("dump"),
+        typed.file("low.txt").expect("dump")
+    ));
+    assert!(!typed.registry_ready());
+    let (caught, redone) = typed.caught_up().expect("stale");
+    assert_eq!(redone, vec!["low.txt".to_string()]);
+    assert!(!caught.gazetteer_stale());
+    // A keystroke that keeps the names patches the registry at once.
+    let (_, caught_text) = (
+        caught.registry(),
+        caught.file("notes/n.md").expect("n").text.to_string(),
+    );
+    let moved = caught.with_file_deferred("notes/n.md", format!("Hm. {caught_text}"));
+    assert!(moved.registry_ready() && !moved.gazetteer_stale());
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(12))]
+    /// Random edit sequences (names typed, removed, text moved) in a note and an article.
+    #[test]
+    fn random_keystrokes_catch_up_to_a_fresh_load(
+        steps in proptest::collection::vec((0usize..2, 0usize..6), 1..6)
+    ) {
+        let pool = [
+            "Minister Arlo Quinn said so. ",
+            "Liu He agreed. ",
+            "Smith and Kestrel left. ",
+            "Bo Smith of Kestrel Shipping Company met Ada. ",
+        ];
+        let mut texts: Vec<String> = keystroke_files().into_iter().map(|(_, t)| t).collect();
+        let mut edits = Vec::new();
+        for (which, op) in steps {
+            let fi = [3, 1][which];
+            let t = &texts[fi];
+            let next = match op {
+                0..=3 => format!("{t}{}", pool[op]),
+                // Drop the last third of the text (names leave).
+                4 => t.chars().take(t.chars().count() * 2 / 3).collect(),
+                // Text inserted before everything (every mention moves).
+                _ => format!("Later. {t}"),
+            };
+            texts[fi] = next.clone();
+            edits.push((fi, next));
+        }
+        assert_keystrokes_match_fresh_loads(&edits);
+    }
 }

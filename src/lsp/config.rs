@@ -57,23 +57,31 @@ impl Settings {
     }
 }
 
-/// The config of a root: its `corpus-ls.toml` when there is one, else the client's settings.
-/// Returns the problems found (errors and warnings) and the file's text for locating them.
+/// Keys of the client's settings that only change what the server shows; the core never sees them.
+const DISPLAY_KEYS: [&str; 3] = ["inlayHints", "codeLens", "semanticTokens"];
+
+/// The config of a root: its `corpus-ls.toml` layered over the client's settings (the file wins
+/// key by key, see [`Config::over`]), or either alone. Returns the problems found (errors and
+/// warnings) and the file's text for locating them.
 pub fn root_config(root: &Path, settings: &Settings) -> (Config, Vec<ConfigError>, Option<String>) {
+    let client = match &settings.raw {
+        Value::Object(map) => {
+            let mut map = map.clone();
+            map.retain(|k, _| !DISPLAY_KEYS.contains(&k.as_str()));
+            Config::from_json(Value::Object(map)).0
+        }
+        _ => Config::default(),
+    };
     let path = root.join(FILE_NAME);
-    if path.is_file() {
-        let (config, err) = Config::load(root);
-        let mut problems: Vec<ConfigError> = err.into_iter().collect();
-        problems.extend(config.warnings.iter().cloned());
-        return (config, problems, std::fs::read_to_string(path).ok());
-    }
-    if settings.raw.is_object() {
-        let (config, err) = Config::from_json(settings.raw.clone());
-        let mut problems: Vec<ConfigError> = err.into_iter().collect();
-        problems.extend(config.warnings.iter().cloned());
-        return (config, problems, None);
-    }
-    (Config::default(), Vec::new(), None)
+    let (config, err, text) = if path.is_file() {
+        let (file, err) = Config::load(root);
+        (file.over(&client), err, std::fs::read_to_string(path).ok())
+    } else {
+        (client, None, None)
+    };
+    let mut problems: Vec<ConfigError> = err.into_iter().collect();
+    problems.extend(config.warnings.iter().cloned());
+    (config, problems, text)
 }
 
 #[cfg(test)]
@@ -93,22 +101,41 @@ mod tests {
     }
 
     #[test]
-    fn the_file_wins_over_client_settings() {
+    fn the_file_wins_key_by_key_over_client_settings() {
         let dir = tempfile::tempdir().unwrap();
-        let client = Settings::from_json(&json!({"notes": ["research/**"]}));
+        let client = Settings::from_json(&json!({"corpus-ls": {"notes": ["research/**"],
+            "severity": {"figure-unsupported": "hint", "figure-conflict": "warning"},
+            "ignore": ["Acme"], "inlayHints": false}}));
         let (c, problems, _) = root_config(dir.path(), &client);
-        assert!(c.is_note("research/a.md") && problems.is_empty());
+        assert!(c.is_note("research/a.md"));
+        assert!(
+            problems.is_empty(),
+            "display keys are not corpus keys: {problems:?}"
+        );
         std::fs::write(
             dir.path().join(FILE_NAME),
-            "notes = [\"mine/**\"]\nbogus = 1\n",
+            "notes = [\"mine/**\"]\nignore = [\"Zenith\"]\nbogus = 1\n[severity]\nfigure-conflict = \"error\"\n",
         )
         .unwrap();
         let (c, problems, text) = root_config(dir.path(), &client);
         assert!(c.is_note("mine/a.md") && !c.is_note("research/a.md"));
+        use crate::config::Severity;
+        let sev = |code| c.severity_of(code, Severity::Information);
+        assert_eq!(sev("figure-conflict"), Severity::Error, "the file wins");
+        assert_eq!(
+            sev("figure-unsupported"),
+            Severity::Hint,
+            "the client fills in"
+        );
+        assert!(c.is_ignored("Acme") && c.is_ignored("Zenith"));
         assert_eq!(problems.len(), 1, "the unknown key is a warning");
         assert!(text.is_some());
         std::fs::write(dir.path().join(FILE_NAME), "notes = [").unwrap();
-        let (_, problems, _) = root_config(dir.path(), &client);
+        let (c, problems, _) = root_config(dir.path(), &client);
         assert!(problems[0].fatal);
+        assert!(
+            c.is_note("research/a.md"),
+            "a broken file leaves the client's settings"
+        );
     }
 }

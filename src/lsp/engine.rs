@@ -9,7 +9,7 @@ use super::progress;
 use super::query::Ctx;
 use super::state::{file_uri, Shared, Snapshot};
 use crate::corpus::scan;
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::Arc;
@@ -54,6 +54,13 @@ pub struct Engine {
     /// Last diagnostics sent, per file.
     published: Arc<parking_lot::Mutex<HashMap<Uri, Vec<Diagnostic>>>>,
     tokens: Arc<AtomicU64>,
+    /// Roots whose catch-up worker runs (see [`Engine::catch_up_later`]).
+    catching_up: Arc<parking_lot::Mutex<HashSet<PathBuf>>>,
+}
+
+/// True when a snapshot left work for the catch-up worker.
+fn needs_catch_up(snap: &Snapshot) -> bool {
+    snap.corpus.gazetteer_stale() || !snap.corpus.registry_ready()
 }
 
 /// How long a request waits for its root's cold index before answering from what exists.
@@ -69,6 +76,7 @@ impl Engine {
                 out,
                 published: Arc::default(),
                 tokens: Arc::default(),
+                catching_up: Arc::default(),
             },
             rx,
         )
@@ -178,7 +186,7 @@ impl Engine {
             (doc.buf.text(), doc.buf.version(), r.snap.clone())
         };
         let t0 = std::time::Instant::now();
-        let new = Arc::new(base.with_file(&rel, text, Vec::new()));
+        let new = Arc::new(base.edited(&rel, text, Vec::new()));
         trace(|| format!("{rel} v{version}: new snapshot in {:?}", t0.elapsed()));
         {
             let mut st = self.state.lock();
@@ -203,7 +211,92 @@ impl Engine {
         let t1 = std::time::Instant::now();
         self.publish_after_change(&root, &new, &rel);
         trace(|| format!("{rel} v{version}: diagnostics in {:?}", t1.elapsed()));
+        drop(_w);
+        self.catch_up_later(&root, &new);
         true
+    }
+
+    /// Starts the worker that finishes what a keystroke's snapshot left undone (the gazetteer's
+    /// name set and the dumps it touches, the registry), unless `snap` has nothing left or the
+    /// root's worker already runs (it loops until the newest snapshot is done).
+    fn catch_up_later(&self, root: &Path, snap: &Snapshot) {
+        if !needs_catch_up(snap) || !self.catching_up.lock().insert(root.to_path_buf()) {
+            return;
+        }
+        let (engine, root) = (self.clone(), root.to_path_buf());
+        let job = move || engine.catch_up(&root);
+        match tokio::runtime::Handle::try_current() {
+            Ok(h) => drop(h.spawn_blocking(job)),
+            Err(_) => drop(std::thread::spawn(job)),
+        }
+    }
+
+    /// The catch-up worker of a root: brings its newest snapshot's gazetteer and registry up to
+    /// date, swaps the caught-up snapshot in when no edit came meanwhile (else starts over from
+    /// the newer one), and re-publishes the files the re-analysed dumps affect.
+    fn catch_up(&self, root: &Path) {
+        loop {
+            let Some((snap, writer)) = self.current(root) else {
+                self.catching_up.lock().remove(root);
+                return;
+            };
+            let t0 = std::time::Instant::now();
+            // The registry first: requests wait for it, while stale dumps only lag.
+            if !snap.corpus.registry_ready() {
+                snap.corpus.registry();
+                trace(|| format!("catch-up: registry in {:?}", t0.elapsed()));
+                continue;
+            }
+            if let Some((next, redone)) = snap.caught_up() {
+                let next = Arc::new(next);
+                let swapped = {
+                    let _w = writer.lock();
+                    let mut st = self.state.lock();
+                    match st.root_mut(root) {
+                        Some(r) if Arc::ptr_eq(&r.snap, &snap) => {
+                            r.snap = next.clone();
+                            true
+                        }
+                        _ => false,
+                    }
+                };
+                trace(|| {
+                    format!(
+                        "catch-up: gazetteer and {} dumps in {:?}{}",
+                        redone.len(),
+                        t0.elapsed(),
+                        if swapped {
+                            ""
+                        } else {
+                            " (an edit came: again)"
+                        }
+                    )
+                });
+                if swapped && !redone.is_empty() {
+                    let mut rels = BTreeSet::new();
+                    for rel in &redone {
+                        let pointing = self.pointing_at(root, rel);
+                        rels.extend(diagnostics::affected(&next, rel, pointing));
+                    }
+                    self.publish(root, &next, rels);
+                }
+                continue;
+            }
+            // Done; an edit that came after the last look starts a worker of its own unless this
+            // one is still registered, so look once more after leaving.
+            self.catching_up.lock().remove(root);
+            let again = self.current(root).is_some_and(|(s, _)| needs_catch_up(&s));
+            if !again || !self.catching_up.lock().insert(root.to_path_buf()) {
+                return;
+            }
+        }
+    }
+
+    /// The current snapshot of a root and its writer lock.
+    fn current(&self, root: &Path) -> Option<(Arc<Snapshot>, Arc<parking_lot::Mutex<()>>)> {
+        let st = self.state.lock();
+        let r = st.roots.iter().find(|r| r.path == root)?;
+        Some((r.snap.clone(), r.writer.clone()))
     }
 
     /// Re-reads a file of a root from disk (a watched change, a closed buffer) unless it is open.
@@ -229,7 +322,7 @@ impl Engine {
         };
         let wanted = scan::is_corpus_file(path) && base.corpus.config.is_included(&rel);
         let new = match scan::read_text(path) {
-            Ok((text, problems)) if wanted => base.with_file(&rel, text, problems),
+            Ok((text, problems)) if wanted => base.edited(&rel, text, problems),
             Ok(_) if base.file_index(&rel).is_some() => base.without_file(&rel),
             Ok(_) => return,
             Err(why) => {
@@ -253,6 +346,8 @@ impl Engine {
             }
         }
         self.publish_after_change(&root, &new, &rel);
+        drop(_w);
+        self.catch_up_later(&root, &new);
     }
 
     /// Indexes a root from disk (reporting progress on `token`), overlays its open buffers,
@@ -381,11 +476,18 @@ impl Engine {
 
     /// Publishes the files a change of `rel` affects.
     fn publish_after_change(&self, root: &Path, snap: &Snapshot, rel: &str) {
+        let pointing = self.pointing_at(root, rel);
+        let rels = diagnostics::affected(snap, rel, pointing);
+        self.publish(root, snap, rels);
+    }
+
+    /// The files whose published diagnostics point at `rel` in their related information.
+    fn pointing_at(&self, root: &Path, rel: &str) -> Vec<String> {
         let uri = {
             let st = self.state.lock();
             file_uri(&st, root, rel)
         };
-        let pointing: Vec<String> = match &uri {
+        match &uri {
             Some(u) => {
                 let published = self.published.lock();
                 published
@@ -398,9 +500,7 @@ impl Engine {
                     .collect()
             }
             None => Vec::new(),
-        };
-        let rels = diagnostics::affected(snap, rel, pointing);
-        self.publish(root, snap, rels);
+        }
     }
 
     /// Computes and queues the diagnostics of `rels`: always for open buffers (with their

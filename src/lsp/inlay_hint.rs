@@ -115,7 +115,7 @@ mod tests {
             qualifier: Qualifier::Exact,
             low: None,
             high: None,
-            subject: vec![],
+            subject: Default::default(),
         };
         assert!(unclear(&f, "150 billion", Format::Markdown));
         assert!(!unclear(&f, "$150,000,000,000", Format::Markdown));

@@ -81,6 +81,57 @@ impl Snapshot {
         }
     }
 
+    /// [`Snapshot::with_file`] for a keystroke: the corpus part is
+    /// [`Corpus::with_file_deferred`], so what it left undone is for [`Snapshot::caught_up`].
+    pub fn edited(&self, rel: &str, text: String, problems: Vec<String>) -> Snapshot {
+        let mut read_problems = self.read_problems.clone();
+        if problems.is_empty() {
+            read_problems.remove(rel);
+        } else {
+            read_problems.insert(rel.to_string(), problems);
+        }
+        let t0 = std::time::Instant::now();
+        let corpus = self.corpus.with_file_deferred(rel, text);
+        let t1 = std::time::Instant::now();
+        let checker = self.checker.updated(&corpus, rel);
+        super::engine::trace(|| {
+            format!(
+                "{rel}: Corpus::with_file_deferred {:?} (registry {}, gazetteer {}), Checker::updated {:?}",
+                t1 - t0,
+                if corpus.registry_ready() { "patched" } else { "later" },
+                if corpus.gazetteer_stale() { "stale" } else { "current" },
+                t1.elapsed()
+            )
+        });
+        Snapshot {
+            checker,
+            corpus,
+            read_problems,
+        }
+    }
+
+    /// The snapshot with the gazetteer caught up (see [`Corpus::caught_up`]) and the files that
+    /// were re-analysed; `None` when it is current.
+    pub fn caught_up(&self) -> Option<(Snapshot, Vec<String>)> {
+        let (corpus, redone) = self.corpus.caught_up()?;
+        // Each update re-derives one article's facts; many at once are cheaper in one go.
+        let checker = if redone.len() > 64 {
+            Checker::new(&corpus, CheckSettings::from_corpus(&corpus))
+        } else {
+            redone
+                .iter()
+                .fold(self.checker.clone(), |ch, rel| ch.updated(&corpus, rel))
+        };
+        Some((
+            Snapshot {
+                corpus,
+                checker,
+                read_problems: self.read_problems.clone(),
+            },
+            redone,
+        ))
+    }
+
     /// A new snapshot without the file `rel`.
     pub fn without_file(&self, rel: &str) -> Snapshot {
         let mut read_problems = self.read_problems.clone();

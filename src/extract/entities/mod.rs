@@ -319,7 +319,7 @@ fn mentions(
             span: Span::new(toks[first].span.start, toks[end - 1].span.end),
             name: Span::new(toks[name_first].span.start, toks[end - 1].span.end),
             ty,
-            cue,
+            cue: cue.map(Into::into),
             source: MentionSource::Detected,
         });
     };

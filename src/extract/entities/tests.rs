@@ -116,7 +116,7 @@ fn mentions_of(
             (
                 m.span.slice(text).to_string(),
                 m.name.slice(text).to_string(),
-                m.cue,
+                m.cue.map(String::from),
             )
         })
         .collect()

@@ -19,6 +19,7 @@ pub mod numbers;
 pub mod qualifiers;
 pub mod subject;
 
+use crate::intern::{intern, IList, IStr};
 use crate::model::{Date, Figure, FigureType, Qualifier, Span, Value};
 use crate::text::Segments;
 use lexer::Lexed;
@@ -165,7 +166,7 @@ impl<'a> Scan<'a> {
                         qualifier: Qualifier::Approx,
                         low: Some(Value::Number(lo * days)),
                         high: Some(Value::Number(hi * days)),
-                        subject,
+                        subject: IList::new(&subject),
                     };
                     let core = self.span(i, e);
                     self.out.push(Found {
@@ -501,12 +502,12 @@ impl<'a> Scan<'a> {
             span: self.span(s, e),
             ty,
             value: Value::Number(value),
-            unit: unit_name,
+            unit: unit_name.map(IStr::from),
             unit_inferred: false,
             qualifier: qual.contract(),
             low: low.map(Value::Number),
             high: high.map(Value::Number),
-            subject,
+            subject: IList::new(&subject),
         };
         self.out.push(Found {
             figure: fig,
@@ -550,12 +551,12 @@ impl<'a> Scan<'a> {
             span: self.span(s.min(start_tok), b.end),
             ty,
             value: Value::Number((lo + hi) / 2.0),
-            unit: unit_name,
+            unit: unit_name.map(IStr::from),
             unit_inferred: false,
             qualifier: Qualifier::Range,
             low: Some(Value::Number(lo)),
             high: Some(Value::Number(hi)),
-            subject,
+            subject: IList::new(&subject),
         };
         self.out.push(Found {
             figure: fig,
@@ -685,12 +686,12 @@ impl<'a> Scan<'a> {
             span: self.span(s, e),
             ty,
             value: Value::Number(p.value),
-            unit,
+            unit: unit.map(IStr::from),
             unit_inferred: false,
             qualifier: qual.contract(),
             low: low.map(Value::Number),
             high: high.map(Value::Number),
-            subject,
+            subject: IList::new(&subject),
         };
         self.out.push(Found {
             figure: fig,
@@ -721,7 +722,7 @@ impl<'a> Scan<'a> {
             qualifier: qual.contract(),
             low: low.map(Value::Date),
             high: high.map(Value::Date),
-            subject,
+            subject: IList::new(&subject),
         };
         self.out.push(Found {
             figure: fig,
@@ -752,7 +753,7 @@ impl<'a> Scan<'a> {
             .map(|(c, _)| c.to_string())
             .unwrap_or_else(|| "USD".to_string());
         for &k in &self.inferred {
-            self.out[k].figure.unit = Some(best.clone());
+            self.out[k].figure.unit = Some(intern(&best));
         }
     }
 }
