@@ -7,6 +7,29 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+/// Caps glibc malloc at two arenas (unless `MALLOC_ARENA_MAX` says otherwise). Each edit builds
+/// a new snapshot on whichever tokio or rayon thread runs it; with an arena per thread the
+/// freed snapshots stayed spread over up to 16 arenas and the server grew from 165 MB to ~900 MB
+/// over a soak (BENCHMARKS.md "Soak"); two arenas keep it near 300 MB at the same speed.
+/// (mimalloc was tried as the global allocator instead and held ~2 GB after 3,000 edits.)
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
+fn limit_malloc_arenas() {
+    use std::ffi::c_int;
+    extern "C" {
+        fn mallopt(param: c_int, value: c_int) -> c_int;
+    }
+    const M_ARENA_MAX: c_int = -8;
+    if std::env::var_os("MALLOC_ARENA_MAX").is_none() {
+        // SAFETY: sets one malloc parameter; called first in `main`, before any thread exists.
+        unsafe {
+            mallopt(M_ARENA_MAX, 2);
+        }
+    }
+}
+
+#[cfg(not(all(target_os = "linux", target_env = "gnu")))]
+fn limit_malloc_arenas() {}
+
 #[derive(Parser)]
 #[command(
     name = "corpus-ls",
@@ -82,6 +105,7 @@ enum Command {
 }
 
 fn main() -> ExitCode {
+    limit_malloc_arenas();
     let cli = Cli::parse();
     if cli.no_cache {
         corpus_ls::corpus::cache::disable();
@@ -209,16 +233,32 @@ fn run_entities(root: &Path, format: OutputFormat) -> ExitCode {
     ExitCode::SUCCESS
 }
 
-/// Root for `spans`: the given one, else `.` when it holds every file, else the first file's folder.
-fn spans_root(files: &[PathBuf], root: Option<PathBuf>) -> std::io::Result<PathBuf> {
-    if let Some(r) = root {
-        return std::fs::canonicalize(r);
+/// `f` made absolute from `cwd` without resolving links: `.` dropped, `..` taken lexically. A
+/// link is the link, in the folder it sits in, never its target: the root is chosen by where the
+/// user pointed, so a link to elsewhere cannot move the root (and the reading) outside.
+fn lexical_abs(cwd: &Path, f: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for c in cwd.join(f).components() {
+        match c {
+            std::path::Component::CurDir => {}
+            std::path::Component::ParentDir => {
+                out.pop();
+            }
+            c => out.push(c),
+        }
     }
+    out
+}
+
+/// The root of `spans`, lexically absolute: `--root`, else `.` when it holds the files (as
+/// named), else the first file's folder.
+fn spans_root(files: &[PathBuf], root: Option<PathBuf>) -> std::io::Result<PathBuf> {
     let cwd = std::fs::canonicalize(".")?;
-    let abs: Vec<PathBuf> = files
-        .iter()
-        .filter_map(|f| std::fs::canonicalize(f).ok())
-        .collect();
+    if let Some(r) = root {
+        std::fs::canonicalize(&r)?;
+        return Ok(lexical_abs(&cwd, &r));
+    }
+    let abs: Vec<PathBuf> = files.iter().map(|f| lexical_abs(&cwd, f)).collect();
     if abs.iter().all(|f| f.starts_with(&cwd)) {
         return Ok(cwd);
     }
@@ -227,6 +267,23 @@ fn spans_root(files: &[PathBuf], root: Option<PathBuf>) -> std::io::Result<PathB
         .and_then(|f| f.parent())
         .map(Path::to_path_buf)
         .unwrap_or(cwd))
+}
+
+/// The path of `f` relative to `root`: as named when that lies below the root, else resolved
+/// (links followed) when the real file lies below the real root.
+fn spans_rel(root: &Path, f: &Path) -> Result<String, String> {
+    let cwd = std::fs::canonicalize(".").map_err(|e| e.to_string())?;
+    std::fs::symlink_metadata(f).map_err(|e| e.to_string())?;
+    let named = lexical_abs(&cwd, f);
+    if named.starts_with(root) {
+        return Ok(scan::rel_path(root, &named));
+    }
+    match (std::fs::canonicalize(f), std::fs::canonicalize(root)) {
+        (Ok(real), Ok(real_root)) if real.starts_with(&real_root) => {
+            Ok(scan::rel_path(&real_root, &real))
+        }
+        _ => Err(format!("not below the root {}", root.display())),
+    }
 }
 
 fn run_spans(files: &[PathBuf], root: Option<PathBuf>, format: OutputFormat) -> ExitCode {
@@ -243,24 +300,14 @@ fn run_spans(files: &[PathBuf], root: Option<PathBuf>, format: OutputFormat) -> 
     let mut out = stdout.lock();
     let mut status = ExitCode::SUCCESS;
     for f in files {
-        let abs = match std::fs::canonicalize(f) {
-            Ok(a) => a,
+        let rel = match spans_rel(&root, f) {
+            Ok(r) => r,
             Err(e) => {
                 eprintln!("corpus-ls: {}: {e}", f.display());
                 status = ExitCode::from(2);
                 continue;
             }
         };
-        if !abs.starts_with(&root) {
-            eprintln!(
-                "corpus-ls: {}: not below the root {}",
-                f.display(),
-                root.display()
-            );
-            status = ExitCode::from(2);
-            continue;
-        }
-        let rel = scan::rel_path(&root, &abs);
         let Some(file) = corpus.file(&rel) else {
             let why = corpus
                 .skipped

@@ -1,9 +1,12 @@
 //! The fuzz targets' invariants (`fuzz/src/checks.rs`), replayed without a fuzzer so CI runs
 //! them: hand-picked hostile inputs, every input the fuzzers ever crashed on, and a few hundred
 //! generated ones per target. Plus a property test of the whole analysis's offset mapping.
+//! The message-handling targets (`fuzz/src/protocol.rs`) run the real server in-process.
 
 #[path = "../fuzz/src/checks.rs"]
 mod checks;
+#[path = "../fuzz/src/protocol.rs"]
+mod protocol;
 
 use proptest::prelude::*;
 
@@ -45,6 +48,25 @@ fn targets() -> [Target; 4] {
     ]
 }
 
+fn protocol_targets() -> [Target; 2] {
+    [("frames", protocol::frames), ("session", protocol::session)]
+}
+
+/// Message-handling inputs worth keeping: framing and sessions (the first byte of a session
+/// picks the encoding; then each step is an operation byte, a document byte and its operands).
+const PROTOCOL_SEEDS: &[&[u8]] = &[
+    b"",
+    b"Content-Length: 5\r\n\r\n{}",
+    b"Content-Length: 99999999999999999999999\r\n\r\n",
+    b"content-length: 2\r\nContent-Length: 30\r\n\r\n{\"jsonrpc\":\"2.0\",\"method\":\"x\"}",
+    b"{\"jsonrpc\":\"2.0\",\"method\":\"a\"}\0[]\0{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":1}",
+    b"\r\n\r\nX: y\r\nContent-Length: 0\r\n\r\nContent-Length: -1\r\n\r\n",
+    // Open a note, edit it in and out of range, ask at odd places, close, reopen.
+    b"\x01\x00\x00\x03\x0c\x01\x0f\x05\x01\x00\x07\x01\x02\x01\x01\x00\x00\x00\x09\x06\x00\x00\x05\x05\x07\xfa\x01\x02\x02\x08\x00\x02\x05\x00\x00\x01",
+    b"\x00\x00\x01\x02\x05\x06\x05\x02\x01\x01\x04\x01\x02\x17\x17\x18\x00\x17\x17\x0b\x00\x03\x04\x06\x01\x0a\x00\x01",
+    b"\x00\x00\x04\x01\x07\x0c\x04\x02\x0c\x00\x04\x04\x0a\x00\x02\x08\x00\x00\x02\x0b\x02\x03\x01\x02\x03",
+];
+
 #[test]
 fn seeds_and_past_crashes_hold_every_invariant() {
     for (name, f) in targets() {
@@ -56,6 +78,38 @@ fn seeds_and_past_crashes_hold_every_invariant() {
                 f(input);
             }
         }
+    }
+}
+
+#[test]
+fn protocol_seeds_and_past_crashes_hold() {
+    for (name, f) in protocol_targets() {
+        for s in PROTOCOL_SEEDS {
+            f(s);
+        }
+        for (t, input) in CRASHES {
+            if *t == name {
+                f(input);
+            }
+        }
+    }
+}
+
+/// Random scripts against the in-process server (each a whole session: kept few).
+#[test]
+fn generated_sessions_hold() {
+    let mut x = 0x9e37_79b9_7f4a_7c15u64;
+    for _ in 0..24 {
+        let script: Vec<u8> = (0..200)
+            .map(|_| {
+                x ^= x << 13;
+                x ^= x >> 7;
+                x ^= x << 17;
+                (x >> 24) as u8
+            })
+            .collect();
+        protocol::session(&script);
+        protocol::frames(&script);
     }
 }
 

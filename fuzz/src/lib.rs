@@ -1,3 +1,4 @@
-//! The invariants the fuzz targets check (see `checks`).
+//! The invariants the fuzz targets check (see `checks` and `protocol`).
 
 pub mod checks;
+pub mod protocol;

@@ -10,6 +10,8 @@ use crate::corpus::{Corpus, SourceFile};
 use crate::document::Encoding;
 use crate::format::DocKind;
 use crate::model::{EntityType, Figure, Span};
+use rayon::prelude::*;
+use rustc_hash::{FxHashMap, FxHashSet};
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
@@ -56,6 +58,9 @@ pub struct Fact {
     pub entities: Vec<String>,
     /// Keys of the extractor's measure words (`employee`, `tariff`).
     pub measures: Vec<String>,
+    /// Hashes of its close context words that are not names, sorted: two facts can only have a
+    /// close shared word (see [`Match::close_word`]) when these meet, a cheap first test.
+    pub close: Vec<u64>,
 }
 
 impl Fact {
@@ -188,12 +193,52 @@ fn clause_of(text: &str, sentence: Span, span: Span) -> Span {
     Span::new(start, end.max(start))
 }
 
+/// Spans in start order with the longest length: the ones that may overlap a span are found by
+/// binary search (a superset; callers test the overlap).
+struct ByStart {
+    /// (start, index in the caller's list), sorted.
+    starts: Vec<(usize, usize)>,
+    longest: usize,
+}
+
+impl ByStart {
+    fn new(spans: impl Iterator<Item = Span>) -> ByStart {
+        let mut longest = 0;
+        let mut starts: Vec<(usize, usize)> = spans
+            .enumerate()
+            .map(|(i, s)| {
+                longest = longest.max(s.end.saturating_sub(s.start));
+                (s.start, i)
+            })
+            .collect();
+        starts.sort_unstable();
+        ByStart { starts, longest }
+    }
+
+    /// Indices of the spans starting from `longest` bytes before `w` to its end, in start order.
+    fn near(&self, w: Span) -> impl Iterator<Item = usize> + '_ {
+        let lo = w.start.saturating_sub(self.longest);
+        let a = self.starts.partition_point(|&(s, _)| s < lo);
+        let b = self.starts.partition_point(|&(s, _)| s <= w.end);
+        self.starts[a..b.max(a)].iter().map(|&(_, i)| i)
+    }
+}
+
 /// The facts of one file, in figure order.
 pub fn facts_of(file: &SourceFile) -> Vec<Fact> {
     let rel: Arc<str> = Arc::from(file.rel.as_str());
     let text = &file.text;
     let figs = &file.analysis.figures;
-    let in_figure = |w: &Word| figs.iter().any(|f| f.span.overlaps(&w.span));
+    // Words look up the figures and entities around them by position: a scan of all of them
+    // per word made one huge article (a 2 MB line) quadratic.
+    let fig_spans = ByStart::new(figs.iter().map(|f| f.span));
+    let ents = &file.analysis.entities;
+    let ent_spans = ByStart::new(ents.iter().map(|e| e.span));
+    let in_figure = |w: &Word| {
+        fig_spans
+            .near(w.span)
+            .any(|i| figs[i].span.overlaps(&w.span))
+    };
     let mut out = Vec::new();
     for f in figs {
         let Some(key) = key_of(f) else { continue };
@@ -204,11 +249,9 @@ pub fn facts_of(file: &SourceFile) -> Vec<Fact> {
         let after = words::content_words(text, Span::new(span.end, sentence.end.max(span.end)));
         let mut ctx: HashMap<String, ContextWord> = HashMap::new();
         let names = |w: &Word| -> bool {
-            if file
-                .analysis
-                .entities
-                .iter()
-                .any(|e| e.span.overlaps(&w.span))
+            if ent_spans
+                .near(w.span)
+                .any(|i| ents[i].span.overlaps(&w.span))
             {
                 return true;
             }
@@ -269,10 +312,9 @@ pub fn facts_of(file: &SourceFile) -> Vec<Fact> {
         let mut context: Vec<ContextWord> = ctx.into_values().collect();
         context.sort_by_key(|w| w.hash);
         let window = Span::new(lo, hi);
-        let mut entities: Vec<String> = file
-            .analysis
-            .entities
-            .iter()
+        let mut entities: Vec<String> = ent_spans
+            .near(window)
+            .map(|i| &ents[i])
             .filter(|e| e.ty == EntityType::Org && e.span.overlaps(&window))
             // Close means within a few words: `Huawei employs 180,000`, `ZTE, a 70,000-employee`.
             .filter(|e| {
@@ -300,6 +342,11 @@ pub fn facts_of(file: &SourceFile) -> Vec<Fact> {
         }
         measures.sort();
         measures.dedup();
+        let close: Vec<u64> = context
+            .iter()
+            .filter(|w| !w.is_name && w.weight >= CLOSE)
+            .map(|w| w.hash)
+            .collect();
         out.push(Fact {
             rel: rel.clone(),
             interval: interval_of(f),
@@ -310,6 +357,7 @@ pub fn facts_of(file: &SourceFile) -> Vec<Fact> {
             context,
             entities,
             measures,
+            close,
             figure: f.clone(),
         });
     }
@@ -323,28 +371,41 @@ pub struct FileFacts {
     pub rel: String,
     /// Its facts.
     pub facts: Vec<Fact>,
-    /// Its content-word keys with log-scaled counts, sorted by key (what the article is about).
-    pub terms: Vec<(String, f32)>,
+    /// Its content-word key hashes with log-scaled counts, sorted by hash (what the article is
+    /// about; hashes, not strings, since an article has hundreds).
+    pub terms: Vec<(u64, f32)>,
 }
 
 impl FileFacts {
     /// The facts and terms of one article.
     pub fn of(f: &SourceFile) -> FileFacts {
-        let mut counts: HashMap<String, u32> = HashMap::new();
+        let mut counts: FxHashMap<u64, u32> = FxHashMap::default();
         for w in words::content_words(&f.text, Span::new(0, f.text.len())) {
-            *counts.entry(w.key).or_default() += 1;
+            *counts.entry(key_hash(&w.key)).or_default() += 1;
         }
-        let mut terms: Vec<(String, f32)> = counts
+        let mut terms: Vec<(u64, f32)> = counts
             .into_iter()
             .map(|(k, n)| (k, 1.0 + (n as f32).ln()))
             .collect();
-        terms.sort_by(|a, b| a.0.cmp(&b.0));
+        terms.sort_by_key(|t| t.0);
         FileFacts {
             rel: f.rel.clone(),
             facts: facts_of(f),
             terms,
         }
     }
+}
+
+/// A word's postings for retrieval: its current length, the base's ids, the overlay's ids.
+type Lists<'a> = (usize, Option<&'a Vec<FactId>>, Option<&'a Vec<FactId>>);
+
+/// What scoring a pair of facts gives.
+#[derive(Debug, Clone, Copy)]
+struct Scored {
+    score: f32,
+    n_shared: usize,
+    names: usize,
+    close: bool,
 }
 
 /// Where a fact lives in the index: (file, fact) positions.
@@ -357,18 +418,54 @@ struct KeyPostings {
     words: HashMap<String, Vec<FactId>>,
 }
 
-/// The articles' facts, indexed for retrieval.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct FactIndex {
+/// Changed articles past this many make an edit re-assemble the whole index (the overlay is
+/// rebuilt on every edit, so it must stay small).
+const COMPACT_AFTER: usize = 32;
+
+/// The index as assembled from a list of articles (path order), immutable and shared.
+#[derive(Debug, Default, PartialEq)]
+struct Base {
     files: Vec<Arc<FileFacts>>,
     file_pos: HashMap<String, u32>,
     by_key: HashMap<QuantityKey, KeyPostings>,
-    df: HashMap<u64, u32>,
+    df: FxHashMap<u64, u32>,
     n: u32,
     /// TF-IDF norm of each fact's context, per file (computed once, after `df`).
     norms: Vec<Vec<f32>>,
-    /// Per article, its terms weighted by inverse article frequency and normalised.
-    doc_vecs: Vec<Vec<(String, f32)>>,
+    /// Per file, a bit per close word (hash mod 64) of each fact: the first test of a pair.
+    sigs: Vec<Vec<u64>>,
+    /// In how many articles each term (key hash) occurs.
+    doc_df: FxHashMap<u64, u32>,
+}
+
+/// Articles changed since the base was assembled: their old facts are masked (`dead`), the new
+/// ones live here with their own postings, and every count the scores read (fact and article
+/// frequencies, posting lengths) is corrected, so answers equal a fresh assembly's.
+#[derive(Debug, Clone, Default, PartialEq)]
+struct Overlay {
+    /// Base file slots that no longer hold a current article.
+    dead: FxHashSet<u32>,
+    /// Current versions of changed articles, in path order; slot `base.files.len() + k`.
+    added: Vec<Arc<FileFacts>>,
+    added_pos: HashMap<String, u32>,
+    by_key: HashMap<QuantityKey, KeyPostings>,
+    /// Change of each kind's fact count, and of each (kind, word) posting's length.
+    all_adj: HashMap<QuantityKey, i64>,
+    len_adj: HashMap<QuantityKey, HashMap<String, i64>>,
+    /// Changes of fact and article frequencies (no zero entries).
+    df_adj: FxHashMap<u64, i64>,
+    doc_df_adj: FxHashMap<u64, i64>,
+    norms: Vec<Vec<f32>>,
+    sigs: Vec<Vec<u64>>,
+}
+
+/// The articles' facts, indexed for retrieval.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct FactIndex {
+    base: Arc<Base>,
+    over: Overlay,
+    /// Number of current facts.
+    n: u32,
 }
 
 /// A scored comparison of two facts.
@@ -378,8 +475,11 @@ pub struct Match {
     pub id: FactId,
     /// Similarity of the contexts in `0..=1` (0 when entities rule it out).
     pub score: f32,
-    /// Shared context words (surface forms, most telling first).
+    /// Shared context words (surface forms, most telling first); empty until
+    /// [`FactIndex::with_shared`] fills it.
     pub shared: Vec<String>,
+    /// How many context words the two facts share.
+    pub n_shared: usize,
     /// How many of the shared words are parts of names (`ZTE`, `Mnuchin`).
     pub shared_names: usize,
     /// True when a shared word other than a name stands close to both figures.
@@ -389,91 +489,204 @@ pub struct Match {
     pub measures_meet: bool,
 }
 
+/// The close-word signature of a fact (see [`Base::sigs`]).
+fn sig_of(f: &Fact) -> u64 {
+    f.close.iter().fold(0, |s, h| s | 1 << (h & 63))
+}
+
 impl FactIndex {
     /// Indexes every article of the corpus.
     pub fn build(corpus: &Corpus) -> FactIndex {
         let files = corpus
             .files
-            .iter()
+            .par_iter()
             .filter(|f| f.analysis.kind == DocKind::Article)
             .map(|f| Arc::new(FileFacts::of(f)))
             .collect();
         FactIndex::assemble(files)
     }
 
-    /// The index after `rel` changed: that file's facts are recomputed, the others are reused.
+    /// The index after `rel` changed: that file's facts are recomputed and laid over the
+    /// others (which are not touched); after many changed articles, everything is re-assembled.
     pub fn updated(&self, corpus: &Corpus, rel: &str) -> FactIndex {
-        let mut files: Vec<Arc<FileFacts>> = self
-            .files
+        let now = corpus
+            .file(rel)
+            .filter(|f| f.analysis.kind == DocKind::Article)
+            .map(|f| Arc::new(FileFacts::of(f)));
+        let mut dead = self.over.dead.clone();
+        if let Some(&i) = self.base.file_pos.get(rel) {
+            dead.insert(i);
+        }
+        let mut added: Vec<Arc<FileFacts>> = self
+            .over
+            .added
             .iter()
             .filter(|f| f.rel != rel)
             .cloned()
             .collect();
-        if let Some(f) = corpus
-            .file(rel)
-            .filter(|f| f.analysis.kind == DocKind::Article)
-        {
-            files.push(Arc::new(FileFacts::of(f)));
-            files.sort_by(|a, b| a.rel.cmp(&b.rel));
+        if let Some(f) = now {
+            let at = added.partition_point(|a| a.rel.as_str() < rel);
+            added.insert(at, f);
         }
-        FactIndex::assemble(files)
+        if dead.len() + added.len() > COMPACT_AFTER {
+            let mut files: Vec<Arc<FileFacts>> = self
+                .base
+                .files
+                .iter()
+                .enumerate()
+                .filter(|(i, _)| !dead.contains(&(*i as u32)))
+                .map(|(_, f)| f.clone())
+                .chain(added)
+                .collect();
+            files.sort_by(|a, b| a.rel.cmp(&b.rel));
+            return FactIndex::assemble(files);
+        }
+        self.with_overlay(dead, added)
     }
 
-    fn assemble(files: Vec<Arc<FileFacts>>) -> FactIndex {
-        let mut ix = FactIndex::default();
-        for (fi, ff) in files.iter().enumerate() {
-            ix.file_pos.insert(ff.rel.clone(), fi as u32);
+    /// The base with the overlay of `dead` slots and `added` articles (all counts corrected).
+    fn with_overlay(&self, dead: FxHashSet<u32>, added: Vec<Arc<FileFacts>>) -> FactIndex {
+        let base = &self.base;
+        let mut o = Overlay {
+            dead,
+            ..Overlay::default()
+        };
+        let mut n = i64::from(base.n);
+        let mut count = |o: &mut Overlay, ff: &FileFacts, sign: i64| {
+            for fact in &ff.facts {
+                *o.all_adj.entry(fact.key.clone()).or_default() += sign;
+                let lens = o.len_adj.entry(fact.key.clone()).or_default();
+                for w in &fact.context {
+                    *lens.entry(w.key.clone()).or_default() += sign;
+                    *o.df_adj.entry(w.hash).or_default() += sign;
+                }
+                n += sign;
+            }
+            for (k, _) in &ff.terms {
+                *o.doc_df_adj.entry(*k).or_default() += sign;
+            }
+        };
+        let mut dead_slots: Vec<u32> = o.dead.iter().copied().collect();
+        dead_slots.sort_unstable();
+        for &i in &dead_slots {
+            count(&mut o, &base.files[i as usize], -1);
+        }
+        let first = base.files.len() as u32;
+        for (k, ff) in added.iter().enumerate() {
+            count(&mut o, ff, 1);
+            let fi = first + k as u32;
+            o.added_pos.insert(ff.rel.clone(), fi);
             for (i, fact) in ff.facts.iter().enumerate() {
-                let id = (fi as u32, i as u32);
-                let p = ix.by_key.entry(fact.key.clone()).or_default();
+                let id = (fi, i as u32);
+                let p = o.by_key.entry(fact.key.clone()).or_default();
                 p.all.push(id);
                 for w in &fact.context {
                     p.words.entry(w.key.clone()).or_default().push(id);
-                    *ix.df.entry(w.hash).or_default() += 1;
                 }
-                ix.n += 1;
             }
         }
-        ix.norms = files
+        o.df_adj.retain(|_, v| *v != 0);
+        o.doc_df_adj.retain(|_, v| *v != 0);
+        o.sigs = added
+            .iter()
+            .map(|ff| ff.facts.iter().map(sig_of).collect())
+            .collect();
+        o.added = added;
+        let mut ix = FactIndex {
+            base: self.base.clone(),
+            over: o,
+            n: n.max(0) as u32,
+        };
+        ix.over.norms = ix
+            .over
+            .added
             .iter()
             .map(|ff| ff.facts.iter().map(|f| ix.norm(f)).collect())
             .collect();
-        let mut doc_df: HashMap<&str, u32> = HashMap::new();
-        for ff in &files {
-            for (k, _) in &ff.terms {
-                *doc_df.entry(k.as_str()).or_default() += 1;
-            }
-        }
-        let nd = files.len() as f32;
-        ix.doc_vecs = files
-            .iter()
-            .map(|ff| {
-                let mut v: Vec<(String, f32)> = ff
-                    .terms
-                    .iter()
-                    .map(|(k, tf)| {
-                        let df = doc_df.get(k.as_str()).copied().unwrap_or(1) as f32;
-                        (k.clone(), tf * (((nd + 1.0) / df).ln()))
-                    })
-                    .collect();
-                let n = v.iter().map(|(_, w)| w * w).sum::<f32>().sqrt();
-                if n > 0.0 {
-                    v.iter_mut().for_each(|(_, w)| *w /= n);
-                }
-                v
-            })
-            .collect();
-        ix.files = files;
         ix
     }
 
-    /// TF-IDF norm of a fact's weighted context.
+    fn assemble(files: Vec<Arc<FileFacts>>) -> FactIndex {
+        let mut b = Base::default();
+        for (fi, ff) in files.iter().enumerate() {
+            b.file_pos.insert(ff.rel.clone(), fi as u32);
+            for (i, fact) in ff.facts.iter().enumerate() {
+                let id = (fi as u32, i as u32);
+                let p = b.by_key.entry(fact.key.clone()).or_default();
+                p.all.push(id);
+                for w in &fact.context {
+                    p.words.entry(w.key.clone()).or_default().push(id);
+                    *b.df.entry(w.hash).or_default() += 1;
+                }
+                b.n += 1;
+            }
+            for (k, _) in &ff.terms {
+                *b.doc_df.entry(*k).or_default() += 1;
+            }
+        }
+        b.sigs = files
+            .iter()
+            .map(|ff| ff.facts.iter().map(sig_of).collect())
+            .collect();
+        b.files = files;
+        let n = b.n;
+        let mut ix = FactIndex {
+            base: Arc::new(b),
+            over: Overlay::default(),
+            n,
+        };
+        let norms: Vec<Vec<f32>> = ix
+            .base
+            .files
+            .par_iter()
+            .map(|ff| ff.facts.iter().map(|f| ix.norm(f)).collect())
+            .collect();
+        if let Some(b) = Arc::get_mut(&mut ix.base) {
+            b.norms = norms;
+        }
+        ix
+    }
+
+    /// TF-IDF norm of a fact's context with the current frequencies.
     fn norm(&self, f: &Fact) -> f32 {
         f.context
             .iter()
             .map(|w| (w.weight * self.idf_of(w.hash)).powi(2))
             .sum::<f32>()
             .sqrt()
+    }
+
+    /// The norm of an indexed fact: stored, unless the changed articles moved a frequency it
+    /// reads (then computed, as a fresh assembly would).
+    fn norm_at(&self, id: FactId) -> f32 {
+        let base_len = self.base.files.len() as u32;
+        if id.0 >= base_len {
+            return self.over.norms[(id.0 - base_len) as usize][id.1 as usize];
+        }
+        let stored = self.base.norms[id.0 as usize][id.1 as usize];
+        if self.over.df_adj.is_empty() && self.n == self.base.n {
+            return stored;
+        }
+        let f = self.fact(id);
+        if self.n == self.base.n
+            && !f
+                .context
+                .iter()
+                .any(|w| self.over.df_adj.contains_key(&w.hash))
+        {
+            return stored;
+        }
+        self.norm(f)
+    }
+
+    /// The close-word signature of an indexed fact.
+    fn sig_at(&self, id: FactId) -> u64 {
+        let base_len = self.base.files.len() as u32;
+        if id.0 >= base_len {
+            self.over.sigs[(id.0 - base_len) as usize][id.1 as usize]
+        } else {
+            self.base.sigs[id.0 as usize][id.1 as usize]
+        }
     }
 
     /// The idf-weighted mass of a fact's context (the denominator of coverage).
@@ -486,17 +699,46 @@ impl FactIndex {
 
     /// Position of an indexed article (the first half of its facts' ids).
     pub fn file_index(&self, rel: &str) -> Option<u32> {
-        self.file_pos.get(rel).copied()
+        if let Some(&i) = self.over.added_pos.get(rel) {
+            return Some(i);
+        }
+        self.base
+            .file_pos
+            .get(rel)
+            .copied()
+            .filter(|i| !self.over.dead.contains(i))
     }
 
     /// True when `rel` is an indexed article.
     pub fn has_file(&self, rel: &str) -> bool {
-        self.file_pos.contains_key(rel)
+        self.file_index(rel).is_some()
+    }
+
+    /// The facts of the article at a position from [`FactIndex::file_index`].
+    pub fn file_facts(&self, fi: u32) -> &FileFacts {
+        let base_len = self.base.files.len() as u32;
+        if fi >= base_len {
+            &self.over.added[(fi - base_len) as usize]
+        } else {
+            &self.base.files[fi as usize]
+        }
     }
 
     /// The fact with this id.
     pub fn fact(&self, id: FactId) -> &Fact {
-        &self.files[id.0 as usize].facts[id.1 as usize]
+        &self.file_facts(id.0).facts[id.1 as usize]
+    }
+
+    /// Orders ids as a fresh assembly numbers them (path, then position in the file), so
+    /// ties between equal scores break the same way before and after edits.
+    fn id_cmp(&self, a: FactId, b: FactId) -> std::cmp::Ordering {
+        if self.over.added.is_empty() || a.0 == b.0 {
+            return a.cmp(&b);
+        }
+        self.file_facts(a.0)
+            .rel
+            .cmp(&self.file_facts(b.0).rel)
+            .then(a.1.cmp(&b.1))
     }
 
     /// Number of indexed facts.
@@ -516,7 +758,11 @@ impl FactIndex {
 
     /// [`FactIndex::idf`] of a key hash.
     fn idf_of(&self, hash: u64) -> f32 {
-        let df = self.df.get(&hash).copied().unwrap_or(0) as f32;
+        let mut df = i64::from(self.base.df.get(&hash).copied().unwrap_or(0));
+        if !self.over.df_adj.is_empty() {
+            df += self.over.df_adj.get(&hash).copied().unwrap_or(0);
+        }
+        let df = df as f32;
         ((self.n as f32 + 1.0) / (df + 1.0)).ln() + 1.0
     }
 
@@ -527,43 +773,180 @@ impl FactIndex {
     }
 
     /// [`FactIndex::candidates`], stopping once `enough` are gathered from the rarest words.
+    /// Postings are the base's (without masked files) and the overlay's; lengths are counted
+    /// as a fresh assembly would count them.
     fn candidates_upto(&self, fact: &Fact, only: Option<&[String]>, enough: usize) -> Vec<FactId> {
-        let Some(p) = self.by_key.get(&fact.key) else {
+        let bp = self.base.by_key.get(&fact.key);
+        let op = self.over.by_key.get(&fact.key);
+        if bp.is_none() && op.is_none() {
             return Vec::new();
-        };
+        }
+        let dead = &self.over.dead;
+        let live = |id: &FactId| dead.is_empty() || !dead.contains(&id.0);
+        let (b_all, o_all): (&[FactId], &[FactId]) = (
+            bp.map_or(&[], |p| p.all.as_slice()),
+            op.map_or(&[], |p| p.all.as_slice()),
+        );
         if let Some(only) = only {
-            let pos: HashSet<u32> = only
+            let pos: HashSet<u32> = only.iter().filter_map(|r| self.file_index(r)).collect();
+            return b_all
                 .iter()
-                .filter_map(|r| self.file_pos.get(r).copied())
-                .collect();
-            return p
-                .all
-                .iter()
+                .chain(o_all)
                 .copied()
                 .filter(|id| pos.contains(&id.0))
                 .collect();
         }
-        if p.all.len() <= SCAN_ALL.min(enough.max(SCAN_SMALL)) {
-            return p.all.clone();
+        let all_len = b_all.len() as i64 + self.over.all_adj.get(&fact.key).copied().unwrap_or(0);
+        if all_len <= SCAN_ALL.min(enough.max(SCAN_SMALL)) as i64 {
+            return b_all
+                .iter()
+                .filter(|id| live(id))
+                .chain(o_all)
+                .copied()
+                .collect();
         }
         // Rarest words first, until enough candidates: common words (`year`) would make every
         // query touch most of a large corpus.
-        let mut lists: Vec<&Vec<FactId>> = fact
-            .context
-            .iter()
-            .filter_map(|w| p.words.get(&w.key))
-            .filter(|l| l.len() <= MAX_POSTING)
-            .collect();
-        lists.sort_by_key(|l| l.len());
         let mut ids: Vec<FactId> = Vec::new();
-        for l in lists {
+        for (_, l) in self.word_lists(fact, bp, op) {
+            if l.0 > MAX_POSTING {
+                break;
+            }
             if ids.len() >= enough {
                 break;
             }
-            ids.extend_from_slice(l);
+            self.push_list(&mut ids, &l);
         }
         ids.sort_unstable();
         ids.dedup();
+        ids
+    }
+
+    /// The postings of `fact`'s context words within its kind, shortest first (stable), each
+    /// with the index of its word in the context.
+    fn word_lists<'a>(
+        &'a self,
+        fact: &Fact,
+        bp: Option<&'a KeyPostings>,
+        op: Option<&'a KeyPostings>,
+    ) -> Vec<(usize, Lists<'a>)> {
+        let adj = self.over.len_adj.get(&fact.key);
+        let mut lists: Vec<(usize, Lists)> = fact
+            .context
+            .iter()
+            .enumerate()
+            .filter_map(|(i, w)| {
+                let b = bp.and_then(|p| p.words.get(&w.key));
+                let o = op.and_then(|p| p.words.get(&w.key));
+                if b.is_none() && o.is_none() {
+                    return None;
+                }
+                let len = b.map_or(0, |l| l.len() as i64)
+                    + adj.and_then(|a| a.get(&w.key)).copied().unwrap_or(0);
+                Some((i, (len.max(0) as usize, b, o)))
+            })
+            .collect();
+        lists.sort_by_key(|l| l.1 .0);
+        lists
+    }
+
+    /// Appends the current ids of one word's postings (the base's without masked files, then
+    /// the overlay's).
+    fn push_list(&self, ids: &mut Vec<FactId>, l: &Lists) {
+        let dead = &self.over.dead;
+        if let Some(b) = l.1 {
+            if dead.is_empty() {
+                ids.extend_from_slice(b);
+            } else {
+                ids.extend(b.iter().filter(|id| !dead.contains(&id.0)));
+            }
+        }
+        if let Some(o) = l.2 {
+            ids.extend_from_slice(o);
+        }
+    }
+
+    /// The candidates [`FactIndex::candidates_upto`] gives for `enough` that can score at least
+    /// `min`, found the cheaper way. A score of `min` needs a coverage of `2 min - 1` (cosine is
+    /// at most 1), and coverage is at most the mass of the shared words; so a candidate must
+    /// share a word outside any set of `fact`'s words whose mass stays below that share (the
+    /// commonest words go there first). When those rarer words' postings are shorter than
+    /// the rarest-first retrieval's, they are walked instead, keeping only ids that retrieval
+    /// would give (same kind, one of its words): the same answers from far fewer candidates.
+    fn candidates_for_min(&self, fact: &Fact, enough: usize, min: f32) -> Vec<FactId> {
+        let bp = self.base.by_key.get(&fact.key);
+        let op = self.over.by_key.get(&fact.key);
+        if bp.is_none() && op.is_none() {
+            return Vec::new();
+        }
+        let b_all = bp.map_or(0, |p| p.all.len()) as i64;
+        let all_len = b_all + self.over.all_adj.get(&fact.key).copied().unwrap_or(0);
+        let mut lists = self.word_lists(fact, bp, op);
+        // Words too common to retrieve by can still be shared: they count as common below.
+        let cut = lists.partition_point(|l| l.1 .0 <= MAX_POSTING);
+        let too_common = lists.split_off(cut);
+        // The retrieval's cost, and the words whose postings it takes (`None`: all of the kind).
+        let (cost, used) = if all_len <= SCAN_ALL.min(enough.max(SCAN_SMALL)) as i64 {
+            (all_len.max(0) as usize, None)
+        } else {
+            let (mut n, mut used) = (0usize, Vec::new());
+            for (i, l) in &lists {
+                if n >= enough {
+                    break;
+                }
+                n += l.0;
+                used.push(*i);
+            }
+            (n, Some(used))
+        };
+        // (Lists lack words no fact of this kind has: no candidate can share those.)
+        let mass = self.mass(fact);
+        let share = 2.0 * min - 1.0 - 0.01;
+        let mut rare: Vec<usize> = Vec::new();
+        if share > 0.0 && mass > 0.0 {
+            let room = share * mass;
+            let mut common: f32 = too_common
+                .iter()
+                .map(|(i, _)| {
+                    let w = &fact.context[*i];
+                    w.weight * self.idf_of(w.hash).powi(2)
+                })
+                .sum();
+            if common >= room {
+                return self.candidates_upto(fact, None, enough);
+            }
+            for (k, (i, _)) in lists.iter().enumerate().rev() {
+                let w = &fact.context[*i];
+                let m = w.weight * self.idf_of(w.hash).powi(2);
+                if common + m < room {
+                    common += m;
+                } else {
+                    rare.push(k);
+                }
+            }
+        } else {
+            rare = (0..lists.len()).collect();
+        }
+        let rare_cost: usize = rare.iter().map(|&k| lists[k].1 .0).sum();
+        if rare_cost >= cost {
+            return self.candidates_upto(fact, None, enough);
+        }
+        let mut ids: Vec<FactId> = Vec::new();
+        for &k in &rare {
+            self.push_list(&mut ids, &lists[k].1);
+        }
+        ids.sort_unstable();
+        ids.dedup();
+        if let Some(used) = used {
+            let keys: Vec<&ContextWord> = used.iter().map(|&i| &fact.context[i]).collect();
+            ids.retain(|&id| {
+                let c = &self.fact(id).context;
+                keys.iter().any(|w| {
+                    c.binary_search_by_key(&w.hash, |x| x.hash)
+                        .is_ok_and(|j| c[j].key == w.key)
+                })
+            });
+        }
         ids
     }
 
@@ -571,19 +954,24 @@ impl FactIndex {
     /// their weighted contexts; zero when each names an organisation close by and they share none
     /// (`Huawei employs 180,000` is not about `ZTE, a 70,000-employee company`).
     pub fn similarity(&self, a: &Fact, b: &Fact) -> (f32, Vec<String>, usize, bool) {
-        self.score_pair(a, self.norm(a), self.mass(a), b, self.norm(b), 0.0)
+        let s = self.score_pair(a, self.norm(a), self.mass(a), b, self.norm(b));
+        let shared = if s.n_shared > 0 {
+            self.shared_words(a, b)
+        } else {
+            Vec::new()
+        };
+        (s.score, shared, s.names, s.close)
     }
 
-    /// [`FactIndex::similarity`] with the norms and `a`'s mass already known.
-    fn score_pair(
-        &self,
-        a: &Fact,
-        na: f32,
-        mass: f32,
-        b: &Fact,
-        nb: f32,
-        min: f32,
-    ) -> (f32, Vec<String>, usize, bool) {
+    /// [`FactIndex::similarity`] with the norms and `a`'s mass already known, without the
+    /// shared words' surfaces (allocating them per candidate dominated a note's check).
+    fn score_pair(&self, a: &Fact, na: f32, mass: f32, b: &Fact, nb: f32) -> Scored {
+        let none = Scored {
+            score: 0.0,
+            n_shared: 0,
+            names: 0,
+            close: false,
+        };
         // An organisation of one side anywhere in the other's context keeps them comparable
         // (`ZTE` a few words further off while `Commerce Department` stands closer).
         let mentions = |f: &Fact, e: &String| {
@@ -597,18 +985,12 @@ impl FactIndex {
             && !a.entities.iter().any(|e| mentions(b, e))
             && !b.entities.iter().any(|e| mentions(a, e))
         {
-            return (0.0, Vec::new(), 0, false);
+            return none;
         }
-        if na == 0.0 || nb == 0.0 {
-            return (0.0, Vec::new(), 0, false);
+        if na == 0.0 || nb == 0.0 || a.context.is_empty() || b.context.is_empty() {
+            return none;
         }
-        let mut dot = 0.0;
-        let mut names = 0;
-        if a.context.is_empty() || b.context.is_empty() {
-            return (0.0, Vec::new(), 0, false);
-        }
-        let mut close = false;
-        let mut shared: Vec<(f32, usize)> = Vec::new();
+        let (mut dot, mut names, mut n_shared, mut close) = (0.0, 0, 0, false);
         let (mut i, mut j) = (0, 0);
         while i < a.context.len() && j < b.context.len() {
             let (x, y) = (&a.context[i], &b.context[j]);
@@ -617,9 +999,8 @@ impl FactIndex {
                 std::cmp::Ordering::Greater => j += 1,
                 std::cmp::Ordering::Equal => {
                     let idf = self.idf_of(x.hash);
-                    let c = x.weight * y.weight * idf * idf;
-                    dot += c;
-                    shared.push((c, i));
+                    dot += x.weight * y.weight * idf * idf;
+                    n_shared += 1;
                     names += usize::from(x.is_name || y.is_name);
                     close |= !x.is_name && !y.is_name && x.weight.min(y.weight) >= CLOSE;
                     i += 1;
@@ -631,35 +1012,56 @@ impl FactIndex {
         // context `b` holds) alone favours long clauses. Their mean balances the two.
         let cosine = dot / (na * nb);
         let coverage = if mass > 0.0 { dot / mass } else { 0.0 };
-        let score = ((cosine + coverage) / 2.0).clamp(0.0, 1.0);
-        if score < min {
-            return (score, Vec::new(), names, close);
+        Scored {
+            score: ((cosine + coverage) / 2.0).clamp(0.0, 1.0),
+            n_shared,
+            names,
+            close,
         }
-        // Ties in key order, as when contexts were sorted by key: stable, readable messages.
+    }
+
+    /// The context words `a` shares with `b` (surfaces of `a`), most telling first; ties in
+    /// key order, as when contexts were sorted by key: stable, readable messages.
+    pub fn shared_words(&self, a: &Fact, b: &Fact) -> Vec<String> {
+        let mut shared: Vec<(f32, usize)> = Vec::new();
+        let (mut i, mut j) = (0, 0);
+        while i < a.context.len() && j < b.context.len() {
+            let (x, y) = (&a.context[i], &b.context[j]);
+            match x.hash.cmp(&y.hash) {
+                std::cmp::Ordering::Less => i += 1,
+                std::cmp::Ordering::Greater => j += 1,
+                std::cmp::Ordering::Equal => {
+                    let idf = self.idf_of(x.hash);
+                    shared.push((x.weight * y.weight * idf * idf, i));
+                    i += 1;
+                    j += 1;
+                }
+            }
+        }
         shared.sort_by(|p, q| {
             q.0.total_cmp(&p.0)
                 .then_with(|| a.context[p.1].key.cmp(&a.context[q.1].key))
         });
-        let shared = shared
+        shared
             .into_iter()
             .map(|(_, i)| a.context[i].surface.clone())
-            .collect();
-        (score, shared, names, close)
+            .collect()
+    }
+
+    /// Fills `m.shared` (matches come without it; only the few that reach a message need it).
+    pub fn with_shared(&self, fact: &Fact, mut m: Match) -> Match {
+        if m.shared.is_empty() && m.n_shared > 0 {
+            m.shared = self.shared_words(fact, self.fact(m.id));
+        }
+        m
     }
 
     /// Scores every candidate of `fact`, best first.
     pub fn matches(&self, fact: &Fact, only: Option<&[String]>) -> Vec<Match> {
-        self.matches_from(fact, only, 0.0)
-    }
-
-    /// [`FactIndex::matches`], where matches scoring under `min` carry no shared words (they
-    /// are cheaper to score, and callers that need `min` ignore them).
-    pub fn matches_from(&self, fact: &Fact, only: Option<&[String]>, min: f32) -> Vec<Match> {
         // A strong match shares telling (rare) words, found in the shortest postings first.
-        let enough = if min >= 0.5 { ENOUGH_STRONG } else { ENOUGH };
         let (na, mass) = (self.norm(fact), self.mass(fact));
         let mut out: Vec<Match> = self
-            .candidates_upto(fact, only, enough)
+            .candidates_upto(fact, only, ENOUGH)
             .into_iter()
             .filter(|&id| {
                 let f = self.fact(id);
@@ -667,33 +1069,125 @@ impl FactIndex {
             })
             .map(|id| {
                 let other = self.fact(id);
-                let nb = self.norms[id.0 as usize][id.1 as usize];
-                let (score, shared, shared_names, close_word) =
-                    self.score_pair(fact, na, mass, other, nb, min);
+                let nb = self.norm_at(id);
+                let s = self.score_pair(fact, na, mass, other, nb);
                 let measures_meet = fact.measures.is_empty()
                     || other.measures.is_empty()
                     || fact.measures.iter().any(|m| other.measures.contains(m));
                 Match {
                     id,
-                    score,
-                    shared,
-                    shared_names,
-                    close_word,
+                    score: s.score,
+                    shared: Vec::new(),
+                    n_shared: s.n_shared,
+                    shared_names: s.names,
+                    close_word: s.close,
                     measures_meet,
                 }
             })
             .collect();
-        out.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.id.cmp(&b.id)));
+        out.sort_by(|a, b| {
+            b.score
+                .total_cmp(&a.score)
+                .then_with(|| self.id_cmp(a.id, b.id))
+        });
         out
+    }
+
+    /// The matches of `fact` that `sources-disagree` can use, best first: candidates as in
+    /// [`FactIndex::matches_from`] with `min`, but only those outside file `own` that score at
+    /// least `min`, share two words, a close one among them, and meet in measure words. Cheap
+    /// necessary tests (file, a shared close word, measures) run before any scoring, and
+    /// nothing is allocated for candidates that fail them.
+    pub fn strong_matches(&self, fact: &Fact, own: u32, min: f32) -> Vec<Match> {
+        if fact.close.is_empty() || fact.context.is_empty() {
+            return Vec::new();
+        }
+        let ids = self.candidates_for_min(fact, ENOUGH_STRONG, min);
+        self.strong_among(fact, own, min, ids)
+    }
+
+    /// [`FactIndex::strong_matches`] over the plain rarest-first candidates (what the pruned
+    /// retrieval must agree with).
+    #[cfg(test)]
+    pub(crate) fn strong_matches_plain(&self, fact: &Fact, own: u32, min: f32) -> Vec<Match> {
+        if fact.close.is_empty() || fact.context.is_empty() {
+            return Vec::new();
+        }
+        let ids = self.candidates_upto(fact, None, ENOUGH_STRONG);
+        self.strong_among(fact, own, min, ids)
+    }
+
+    /// The strong matches of `fact` among `ids`.
+    fn strong_among(&self, fact: &Fact, own: u32, min: f32, ids: Vec<FactId>) -> Vec<Match> {
+        let (na, mass) = (self.norm(fact), self.mass(fact));
+        let sig = sig_of(fact);
+        let mut out: Vec<Match> = Vec::new();
+        for id in ids {
+            if id.0 == own || self.sig_at(id) & sig == 0 {
+                continue;
+            }
+            let other = self.fact(id);
+            if !sorted_meet(&fact.close, &other.close) {
+                continue;
+            }
+            let measures_meet = fact.measures.is_empty()
+                || other.measures.is_empty()
+                || fact.measures.iter().any(|m| other.measures.contains(m));
+            if !measures_meet {
+                continue;
+            }
+            let nb = self.norm_at(id);
+            let s = self.score_pair(fact, na, mass, other, nb);
+            if s.score < min || s.n_shared < 2 || !s.close {
+                continue;
+            }
+            out.push(Match {
+                id,
+                score: s.score,
+                shared: Vec::new(),
+                n_shared: s.n_shared,
+                shared_names: s.names,
+                close_word: s.close,
+                measures_meet,
+            });
+        }
+        out.sort_by(|a, b| {
+            b.score
+                .total_cmp(&a.score)
+                .then_with(|| self.id_cmp(a.id, b.id))
+        });
+        out
+    }
+
+    /// An article's terms weighted by inverse article frequency and normalised (computed when
+    /// asked: only a candidate disagreement needs it).
+    fn doc_vec(&self, ff: &FileFacts) -> Vec<(u64, f32)> {
+        let nd = self.article_count() as f32;
+        let mut v: Vec<(u64, f32)> = ff
+            .terms
+            .iter()
+            .map(|&(k, tf)| {
+                let df = i64::from(self.base.doc_df.get(&k).copied().unwrap_or(0))
+                    + self.over.doc_df_adj.get(&k).copied().unwrap_or(0);
+                let df = if df > 0 { df as f32 } else { 1.0 };
+                (k, tf * (((nd + 1.0) / df).ln()))
+            })
+            .collect();
+        let n = v.iter().map(|(_, w)| w * w).sum::<f32>().sqrt();
+        if n > 0.0 {
+            v.iter_mut().for_each(|(_, w)| *w /= n);
+        }
+        v
     }
 
     /// How much two indexed articles are about the same story (cosine of their TF-IDF term
     /// vectors, 0 for unknown files).
     pub fn doc_similarity(&self, a: &str, b: &str) -> f32 {
-        let (Some(&i), Some(&j)) = (self.file_pos.get(a), self.file_pos.get(b)) else {
+        let (Some(i), Some(j)) = (self.file_index(a), self.file_index(b)) else {
             return 0.0;
         };
-        let (x, y) = (&self.doc_vecs[i as usize], &self.doc_vecs[j as usize]);
+        let x = self.doc_vec(self.file_facts(i));
+        let y = self.doc_vec(self.file_facts(j));
         let (mut p, mut q, mut dot) = (0, 0, 0.0);
         while p < x.len() && q < y.len() {
             match x[p].0.cmp(&y[q].0) {
@@ -711,13 +1205,36 @@ impl FactIndex {
 
     /// Number of indexed articles.
     pub fn article_count(&self) -> usize {
-        self.files.len()
+        self.base.files.len() - self.over.dead.len() + self.over.added.len()
     }
 
-    /// Articles in index order (path order).
-    pub fn files(&self) -> impl Iterator<Item = &FileFacts> {
-        self.files.iter().map(|f| f.as_ref())
+    /// Articles in path order.
+    pub fn files(&self) -> Vec<&FileFacts> {
+        let mut v: Vec<&FileFacts> = self
+            .base
+            .files
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| !self.over.dead.contains(&(*i as u32)))
+            .map(|(_, f)| f.as_ref())
+            .chain(self.over.added.iter().map(|f| f.as_ref()))
+            .collect();
+        v.sort_by(|a, b| a.rel.cmp(&b.rel));
+        v
     }
+}
+
+/// True when two sorted lists share an element.
+fn sorted_meet(a: &[u64], b: &[u64]) -> bool {
+    let (mut i, mut j) = (0, 0);
+    while i < a.len() && j < b.len() {
+        match a[i].cmp(&b[j]) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => return true,
+        }
+    }
+    false
 }
 
 /// A stable 64-bit hash of a context key (FNV-1a: deterministic across runs and builds).

@@ -70,7 +70,7 @@ fn same_quantity(f: &Fact, ms: &[Match], i: usize, sole: bool) -> bool {
     if sole && ms.len() == 1 && f.key.dim == "count" && !f.key.unit.is_empty() {
         return true;
     }
-    if m.shared.len() < 2 || !m.close_word {
+    if m.n_shared < 2 || !m.close_word {
         return false;
     }
     if m.score >= threshold(f) {
@@ -84,7 +84,7 @@ fn same_quantity(f: &Fact, ms: &[Match], i: usize, sole: bool) -> bool {
         .fold(0.0f32, f32::max);
     f.key.dim != "number"
         && m.score >= SAME_CLEAR
-        && (m.shared_names > 0 || m.shared.len() >= 4)
+        && (m.shared_names > 0 || m.n_shared >= 4)
         && m.score >= runner_up * MARGIN
 }
 
@@ -128,7 +128,9 @@ pub fn pair(ix: &FactIndex, note: &[Fact], sources: &[String]) -> Vec<Outcome> {
                 same_value(f, m) && m.close_word && m.score >= best * VALUE_SHARE && meets(f, m)
             })
         };
-        direct.or_else(by_value).map(|(_, m)| m.clone())
+        direct
+            .or_else(by_value)
+            .map(|(_, m)| ix.with_shared(f, m.clone()))
     };
     let supported: Vec<Option<Match>> = (0..note.len()).map(support).collect();
     // Source figures that confirm some figure of a note sentence are that figure's partner.
@@ -142,7 +144,7 @@ pub fn pair(ix: &FactIndex, note: &[Fact], sources: &[String]) -> Vec<Outcome> {
         .map(|i| {
             let f = &note[i];
             if let Some(m) = &supported[i] {
-                return Outcome::Supported(m.clone());
+                return Outcome::Supported(ix.with_shared(f, m.clone()));
             }
             let taken = claimed.get(&f.sentence);
             let free: Vec<&Match> = all[i]
@@ -156,8 +158,12 @@ pub fn pair(ix: &FactIndex, note: &[Fact], sources: &[String]) -> Vec<Outcome> {
                 .collect();
             if let Some((best, rest)) = same.split_first() {
                 return Outcome::Conflict {
-                    best: (*best).clone(),
-                    others: rest.iter().take(2).map(|m| (*m).clone()).collect(),
+                    best: ix.with_shared(f, (*best).clone()),
+                    others: rest
+                        .iter()
+                        .take(2)
+                        .map(|m| ix.with_shared(f, (*m).clone()))
+                        .collect(),
                 };
             }
             // A source that states the very value, or a meeting one in a loosely shared
@@ -166,10 +172,10 @@ pub fn pair(ix: &FactIndex, note: &[Fact], sources: &[String]) -> Vec<Outcome> {
                 .iter()
                 .find(|m| (m.score >= WEAK && meets(f, m)) || (same_value(f, m) && meets(f, m)))
             {
-                return Outcome::Supported(m.clone());
+                return Outcome::Supported(ix.with_shared(f, m.clone()));
             }
             Outcome::Unmatched {
-                nearest: all[i].first().cloned(),
+                nearest: all[i].first().map(|m| ix.with_shared(f, m.clone())),
             }
         })
         .collect()

@@ -26,24 +26,12 @@ pub fn check(ix: &FactIndex, file: &SourceFile, once_per_pair: bool) -> Vec<Find
     let Some(fi) = ix.file_index(&file.rel) else {
         return out;
     };
-    let Some(ff) = ix.files().nth(fi as usize) else {
-        return out;
-    };
+    let ff = ix.file_facts(fi);
     for fact in &ff.facts {
         if matches!(fact.key.dim, "date" | "duration" | "number") {
             continue;
         }
-        let ms: Vec<Match> = ix
-            .matches_from(fact, None, STRONG)
-            .into_iter()
-            .filter(|m| {
-                m.id.0 != fi
-                    && m.score >= STRONG
-                    && m.shared.len() >= 2
-                    && m.measures_meet
-                    && m.close_word
-            })
-            .collect();
+        let ms: Vec<Match> = ix.strong_matches(fact, fi, STRONG);
         let Some(best) = ms.first() else { continue };
         // Reports of one quantity differ by a little (212 against 200 billion); values far
         // apart are nearly always different quantities (a firm's profit in two years).
@@ -60,6 +48,7 @@ pub fn check(ix: &FactIndex, file: &SourceFile, once_per_pair: bool) -> Vec<Find
             continue;
         }
         let other = ix.fact(best.id);
+        let best = ix.with_shared(fact, best.clone());
         let story = ix.doc_similarity(&file.rel, &other.rel);
         if std::env::var_os("CORPUS_LS_DEBUG_CHECK").is_some() {
             eprintln!(

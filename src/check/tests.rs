@@ -2,6 +2,7 @@
 
 use super::fixture::corpus;
 use super::*;
+use crate::corpus::Corpus;
 
 const ARTICLE: &str = "## Trade talks stall\n\n\
 Washington has threatened [[25 percent|percent 25]] tariffs on [[\\$50 billion|money 50e9 USD]] a year in Chinese goods, \
@@ -242,4 +243,167 @@ fn values_far_apart_are_different_quantities_not_a_disagreement() {
     assert!(Checker::new(&c, CheckSettings::default())
         .check_corpus(&c)
         .is_empty());
+}
+
+/// Every fact's strong matches from the pruned retrieval equal those from the plain one.
+fn assert_pruned_retrieval_is_exact(ix: &FactIndex) {
+    for ff in ix.files() {
+        let fi = ix.file_index(&ff.rel).expect("indexed");
+        for f in &ff.facts {
+            for min in [sources_disagree::STRONG, 0.8] {
+                assert_eq!(
+                    ix.strong_matches(f, fi, min),
+                    ix.strong_matches_plain(f, fi, min),
+                    "{} {}",
+                    ff.rel,
+                    f.written
+                );
+            }
+        }
+    }
+}
+
+/// One step of an edit script: a file's new marked text (`None`: the file is gone).
+type Edit<'a> = (&'a str, Option<&'a str>);
+
+/// Applies `edits` one by one to the corpus of `files`, updating one checker incrementally, and
+/// asserts after every step that it finds exactly what a checker built afresh finds.
+fn assert_incremental_equals_fresh(files: &[(String, String)], edits: &[Edit]) {
+    let mut now: Vec<(String, String)> = files.to_vec();
+    let as_refs = |v: &[(String, String)]| -> Corpus {
+        let r: Vec<(&str, &str)> = v.iter().map(|(a, b)| (a.as_str(), b.as_str())).collect();
+        corpus(&r)
+    };
+    let mut c = as_refs(&now);
+    let mut ck = Checker::new(&c, CheckSettings::default());
+    for (step, (rel, text)) in edits.iter().enumerate() {
+        now.retain(|(r, _)| r != rel);
+        if let Some(t) = text {
+            now.push((rel.to_string(), t.to_string()));
+        }
+        c = as_refs(&now);
+        ck = ck.updated(&c, rel);
+        assert_pruned_retrieval_is_exact(&ck.facts);
+        let fresh = Checker::new(&c, CheckSettings::default());
+        assert_eq!(
+            ck.facts.len(),
+            fresh.facts.len(),
+            "step {step}: fact counts"
+        );
+        assert_eq!(
+            ck.facts.article_count(),
+            fresh.facts.article_count(),
+            "step {step}: article counts"
+        );
+        assert_eq!(
+            ck.check_corpus(&c),
+            fresh.check_corpus(&c),
+            "step {step}: {rel}"
+        );
+        // Whole-corpus runs report a disagreement once; a file's own run reports both sides.
+        for f in c
+            .files
+            .iter()
+            .filter(|f| f.rel == *rel || f.rel.starts_with("notes/"))
+        {
+            assert_eq!(
+                ck.check_file(&c, &f.rel),
+                fresh.check_file(&c, &f.rel),
+                "step {step}: check_file {}",
+                f.rel
+            );
+        }
+    }
+}
+
+#[test]
+fn an_incrementally_updated_checker_finds_what_a_fresh_one_finds() {
+    let files: Vec<(String, String)> = [
+        ("articles/talks.md", ARTICLE),
+        (
+            "articles/zte.md",
+            "ZTE, a [[75,000-employee|count 75000 employee]] telecommunications maker, stopped its factories.\n",
+        ),
+        (
+            "articles/zte2.md",
+            "ZTE, a [[70,000-employee|count 70000 employee]] telecommunications maker, stopped its factories.\n",
+        ),
+        (
+            "notes/n.md",
+            "ZTE, the telecommunications maker, has [[about 90,000 employees|count 90000 employee approx]].\n\
+             Tariffs of [[30 percent|percent 30]] hit [[$50 billion|money 50e9 USD]] of Chinese goods.\n",
+        ),
+    ]
+    .iter()
+    .map(|(a, b)| (a.to_string(), b.to_string()))
+    .collect();
+    let edits: &[Edit] = &[
+        // The note changes: the index stays.
+        ("notes/n.md", Some("ZTE has [[about 70,000 workers|count 70000 worker approx]].\n")),
+        // An article's figure changes value: the disagreement goes.
+        (
+            "articles/zte.md",
+            Some("ZTE, a [[70,000-employee|count 70000 employee]] telecommunications maker, stopped its factories.\n"),
+        ),
+        // It gains figures (fact and word counts change for every score).
+        (
+            "articles/zte.md",
+            Some("ZTE, a [[72,000-employee|count 72000 employee]] telecommunications maker, stopped its factories \
+                  and lost [[$3 billion|money 3e9 USD]] in [[seven years|duration 2555 day]].\n"),
+        ),
+        // A new article, then one that goes away.
+        (
+            "articles/new.md",
+            Some("Washington has threatened [[20 percent|percent 20]] tariffs on Chinese goods.\n"),
+        ),
+        ("articles/zte2.md", None),
+        // The note again, against the changed articles.
+        (
+            "notes/n.md",
+            Some("ZTE, the telecommunications maker, has [[about 90,000 employees|count 90000 employee approx]].\n"),
+        ),
+    ];
+    assert_incremental_equals_fresh(&files, edits);
+}
+
+#[test]
+fn incremental_updates_match_a_fresh_index_past_the_rarest_word_cut_and_compaction() {
+    // Over a thousand facts of one kind, so candidates come from the rarest words' postings
+    // (not a scan of all), and more changed articles than the overlay holds.
+    let places = [
+        "Halden",
+        "Velmora",
+        "Draskov",
+        "Marisol",
+        "Kestrel",
+        "Brightwater",
+    ];
+    let article = |i: usize, bump: usize| -> String {
+        let mut t = String::new();
+        for j in 0..18 {
+            let n = 1000 + (i * 37 + j * 11 + bump) % 900;
+            t.push_str(&format!(
+                "The {p} plant{i} of Zorb{k} employs [[{n} workers|count {n} worker]] in unit{j}.\n",
+                p = places[(i + j) % places.len()],
+                k = i % 9,
+            ));
+        }
+        t
+    };
+    let files: Vec<(String, String)> = (0..70)
+        .map(|i| (format!("a/{i:03}.md"), article(i, 0)))
+        .chain(std::iter::once((
+            "notes/n.md".to_string(),
+            "The Halden plant3 of Zorb3 employs [[1500 workers|count 1500 worker]].\n".to_string(),
+        )))
+        .collect();
+    let edited: Vec<(String, String)> = (0..40)
+        .map(|i| (format!("a/{:03}.md", i * 3 % 70), article(i, 5)))
+        .collect();
+    let mut edits: Vec<Edit> = edited
+        .iter()
+        .map(|(r, t)| (r.as_str(), Some(t.as_str())))
+        .collect();
+    edits.insert(3, ("a/001.md", Some("Nothing to count here.\n")));
+    assert_incremental_equals_fresh(&files, &edits);
 }

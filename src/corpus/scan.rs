@@ -1,7 +1,9 @@
 //! Walking a corpus root: which files are read, and why others are skipped.
 //!
-//! The walk honours `.gitignore` (with or without a git repository), `.ignore`, hidden files and
-//! folders, `target/` and `node_modules/`. It never follows a symlink out of the root and never
+//! The walk honours `.gitignore` (with or without a git repository), `.ignore`, the root's own
+//! `.git/info/exclude`, hidden files and folders, `target/` and `node_modules/`. Ignore files
+//! above the root and the user's global gitignore are neither read nor obeyed: nothing outside the
+//! root decides what a corpus holds (and nothing outside it is opened). It never follows a symlink out of the root and never
 //! follows folder links at all (so no loops); a file link inside the root is read like a file.
 //! Text is kept as it is (a BOM stays: positions count it); invalid UTF-8 is decoded lossily,
 //! byte for byte, and said so; binary, UTF-16, oversized and unreadable files are skipped with a reason.
@@ -104,19 +106,32 @@ fn link_target(path: &Path, canon_root: Option<&Path>) -> LinkTarget {
 pub fn scan_with(root: &Path, config: &Config) -> Scan {
     let mut out = Scan::default();
     let canon_root = std::fs::canonicalize(root).ok();
+    let exclude = root_exclude(root);
+    // The crate's own git options read every ancestor's `.gitignore` and `.git` even with
+    // `parents(false)`: with them all off it reads no parent, and `.gitignore` / `.ignore` are
+    // read as custom ignore files (same syntax; the later name wins, as before) folder by folder
+    // inside the root only.
     let walker = ignore::WalkBuilder::new(root)
         .hidden(true)
-        .git_ignore(true)
+        .parents(false)
+        .git_ignore(false)
         .git_global(false)
-        .git_exclude(true)
-        .ignore(true)
+        .git_exclude(false)
+        .ignore(false)
+        .add_custom_ignore_filename(".gitignore")
+        .add_custom_ignore_filename(".ignore")
         .require_git(false)
         .follow_links(false)
-        .filter_entry(|e| {
+        .filter_entry(move |e| {
             let is_dir = e.file_type().is_some_and(|t| t.is_dir());
-            !(is_dir
+            let skipped_folder = is_dir
                 && e.depth() > 0
-                && matches!(e.file_name().to_str(), Some(n) if SKIPPED_FOLDERS.contains(&n)))
+                && matches!(e.file_name().to_str(), Some(n) if SKIPPED_FOLDERS.contains(&n));
+            let excluded = e.depth() > 0
+                && exclude
+                    .as_ref()
+                    .is_some_and(|x| x.matched_path_or_any_parents(e.path(), is_dir).is_ignore());
+            !(skipped_folder || excluded)
         })
         .build();
     for entry in walker {
@@ -179,6 +194,18 @@ pub fn scan_with(root: &Path, config: &Config) -> Scan {
     out.files.sort_by(|a, b| a.rel.cmp(&b.rel));
     out.skipped.sort_by(|a, b| a.rel.cmp(&b.rel));
     out
+}
+
+/// The root's `.git/info/exclude` (when the root is a repository's top), matched from the root.
+fn root_exclude(root: &Path) -> Option<ignore::gitignore::Gitignore> {
+    let file = root.join(".git/info/exclude");
+    if !file.is_file() {
+        return None;
+    }
+    let mut b = ignore::gitignore::GitignoreBuilder::new(root);
+    // A bad line loses itself, not the file's other patterns.
+    let _ = b.add(&file);
+    b.build().ok()
 }
 
 /// True when `path` is a link to a folder (outside the root: worth a reason).
@@ -319,6 +346,36 @@ mod tests {
                 .note_by_path
         );
         assert!(!s.files[0].note_by_path);
+    }
+
+    #[test]
+    fn ignore_files_above_the_root_are_not_obeyed() {
+        let d = tempfile::tempdir().unwrap();
+        let r = d.path().join("corpus");
+        write(d.path(), ".gitignore", b"*.md\ncorpus/\n");
+        write(d.path(), ".ignore", b"*.txt\n");
+        write(d.path(), ".git/info/exclude", b"notes/\n");
+        write(&r, "a.md", b"A");
+        write(&r, "b.txt", b"B");
+        write(&r, "notes/n.md", b"N");
+        assert_eq!(names(&scan(&r)), ["a.md", "b.txt", "notes/n.md"]);
+    }
+
+    #[test]
+    fn the_roots_own_ignore_files_are() {
+        let d = tempfile::tempdir().unwrap();
+        let r = d.path();
+        write(r, ".git/info/exclude", b"drafts/\n");
+        write(r, ".gitignore", b"*.txt\n");
+        write(r, "sub/.gitignore", b"old.md\n");
+        write(r, ".ignore", b"!keep.txt\n");
+        write(r, "a.md", b"A");
+        write(r, "b.txt", b"B");
+        write(r, "keep.txt", b"K");
+        write(r, "drafts/d.md", b"D");
+        write(r, "sub/old.md", b"O");
+        write(r, "sub/new.md", b"N");
+        assert_eq!(names(&scan(r)), ["a.md", "keep.txt", "sub/new.md"]);
     }
 
     #[test]

@@ -71,26 +71,34 @@ pub fn run_stdio() -> std::process::ExitCode {
             return std::process::ExitCode::from(2);
         }
     };
-    rt.block_on(async {
-        let state = Arc::new(Mutex::new(State::default()));
-        let (engine, rx) = Engine::new(state.clone());
-        let (service, socket) = LspService::build(|client| {
-            tokio::spawn(Engine::pump(state.clone(), client.clone(), rx));
-            Backend { client, engine }
-        })
-        .custom_method(DOCUMENT_TEXT, Backend::document_text)
-        .finish();
-        // Undecodable frames would stop the framework's reader: filter them out first.
-        let (reader, writer) = tokio::io::duplex(1 << 16);
-        tokio::spawn(super::transport::filter_frames(tokio::io::stdin(), writer));
-        Server::new(reader, tokio::io::stdout(), socket)
-            .concurrency_level(4)
-            .serve(service)
-            .await;
-    });
+    rt.block_on(serve(tokio::io::stdin(), tokio::io::stdout()));
     // The stdin reader may sit in a blocking read the client never ends: do not wait for it.
     rt.shutdown_background();
     std::process::ExitCode::SUCCESS
+}
+
+/// Serves LSP on `input` and `output` until the client exits or `input` ends (the stdio server
+/// in-process; the message-handling fuzz target drives it over in-memory pipes).
+pub async fn serve<I, O>(input: I, output: O)
+where
+    I: tokio::io::AsyncRead + Unpin + Send + 'static,
+    O: tokio::io::AsyncWrite + Unpin,
+{
+    let state = Arc::new(Mutex::new(State::default()));
+    let (engine, rx) = Engine::new(state.clone());
+    let (service, socket) = LspService::build(|client| {
+        tokio::spawn(Engine::pump(state.clone(), client.clone(), rx));
+        Backend { client, engine }
+    })
+    .custom_method(DOCUMENT_TEXT, Backend::document_text)
+    .finish();
+    // Undecodable frames would stop the framework's reader: filter them out first.
+    let (reader, writer) = tokio::io::duplex(1 << 16);
+    tokio::spawn(super::transport::filter_frames(input, writer));
+    Server::new(reader, output, socket)
+        .concurrency_level(4)
+        .serve(service)
+        .await;
 }
 
 fn internal(msg: String) -> Error {

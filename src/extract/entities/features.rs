@@ -1,10 +1,10 @@
 //! Token features for the tagger, hashed into a fixed table without allocating per feature.
 
-use super::gazetteer::Gazetteer;
+use super::gazetteer::{Gazetteer, PhraseMatch};
 use super::lexicon;
 use crate::model::Span;
 use crate::text::{Token, TokenKind};
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 
 /// Per-token facts computed once per document; features combine those of neighbours.
 #[derive(Debug, Clone, Copy, Default)]
@@ -159,6 +159,13 @@ pub struct PreparedDoc {
     pub infos: Vec<TokenInfo>,
     /// Token index ranges of the sentences.
     pub sentences: Vec<(usize, usize)>,
+    /// The word type of each token: tokens with the same text and kind share one, numbered
+    /// from 0 in order of first appearance (word facts are computed once per type).
+    pub types: Vec<u32>,
+    /// The first token of each type.
+    pub type_first: Vec<u32>,
+    /// The corpus gazetteer's names in the document.
+    pub gazetteer: Vec<PhraseMatch>,
 }
 
 /// Computes per-token facts: word hashes, shape, lexicon and gazetteer matches, casing elsewhere
@@ -169,17 +176,34 @@ pub fn prepare(
     sentences: &[Span],
     gazetteer: &Gazetteer,
 ) -> PreparedDoc {
-    let mut infos: Vec<TokenInfo> = tokens
+    // Words repeat (`the`, `,`, a name): their facts are computed once per type.
+    let mut ids: FxHashMap<(&str, bool), u32> = FxHashMap::default();
+    ids.reserve(tokens.len() / 2);
+    let mut type_first: Vec<u32> = Vec::new();
+    let mut type_infos: Vec<TokenInfo> = Vec::new();
+    let types: Vec<u32> = tokens
         .iter()
-        .map(|t| info_of(t.span.slice(text), t.kind))
+        .enumerate()
+        .map(|(k, t)| {
+            let w = t.span.slice(text);
+            *ids.entry((w, t.kind == TokenKind::Punct))
+                .or_insert_with(|| {
+                    type_first.push(k as u32);
+                    type_infos.push(info_of(w, t.kind));
+                    type_infos.len() as u32 - 1
+                })
+        })
         .collect();
-    for m in lexicon::find(text, tokens) {
+    let n_types = type_infos.len();
+    let mut infos: Vec<TokenInfo> = types.iter().map(|&t| type_infos[t as usize]).collect();
+    for m in lexicon::find_typed(text, tokens, &types, n_types) {
         infos[m.first].lex_begin |= m.bits;
         for info in &mut infos[m.first + 1..m.end] {
             info.lex_inside |= m.bits;
         }
     }
-    for m in gazetteer.find(text, tokens) {
+    let gaz_matches = gazetteer.find_typed(text, tokens, &types, n_types);
+    for m in &gaz_matches {
         infos[m.first].gaz_begin |= m.bits as u8;
         for info in &mut infos[m.first + 1..m.end] {
             info.gaz_inside |= m.bits as u8;
@@ -229,7 +253,7 @@ pub fn prepare(
     }
     // How the same word is cased elsewhere in the document (lifts sentence-initial and headline
     // words): 1 = capitalised mid-sentence, 2 = lower case.
-    let mut seen: HashMap<u64, u8> = HashMap::new();
+    let mut seen: FxHashMap<u64, u8> = FxHashMap::default();
     for info in &infos {
         if info.flags & (INITIAL | HEADLINE) == 0 {
             if info.flags & TITLE != 0 {
@@ -245,6 +269,9 @@ pub fn prepare(
     PreparedDoc {
         infos,
         sentences: ranges,
+        types,
+        type_first,
+        gazetteer: gaz_matches,
     }
 }
 
@@ -262,8 +289,55 @@ const PAD: TokenInfo = TokenInfo {
     doc_case: 0,
 };
 
-/// Appends the hashed feature buckets of token `i` of `sent` to `out`.
-pub fn token_features(sent: &[TokenInfo], i: usize, cased: bool, mask: u64, out: &mut Vec<u32>) {
+/// Flags that depend on the word alone (not on where it stands).
+const WORD_FLAGS: u16 = TITLE | UPPER | LOWER | DIGIT | HYPHEN | DOT | PUNCT | SHORT;
+
+/// The flags a model reads: the lowercase model ignores case.
+#[inline]
+fn model_flags(flags: u16, cased: bool) -> u16 {
+    if cased {
+        flags
+    } else {
+        flags & !(TITLE | UPPER | LOWER | HEADLINE)
+    }
+}
+
+/// The features of a word on its own (its text, affixes, shape and word flags), the same
+/// wherever it stands; `push(template, a, b)` receives each.
+#[inline]
+pub fn word_features(w: &TokenInfo, cased: bool, mut push: impl FnMut(u64, u64, u64)) {
+    push(0, 0, 0);
+    push(1, w.lower, 0);
+    for k in 0..3 {
+        push(10 + k as u64, w.prefix[k], 0);
+    }
+    for k in 0..4 {
+        push(13 + k as u64, w.suffix[k], 0);
+    }
+    push(20, w.shape, 0);
+    let flags = model_flags(w.flags, cased) & WORD_FLAGS;
+    for bit in 0..11 {
+        if flags & (1 << bit) != 0 {
+            push(30 + bit, 0, 0);
+        }
+    }
+    if cased {
+        push(8, w.raw, 0);
+    }
+}
+
+/// Templates of the word two before, one before, one after and two after a token.
+pub const NEIGHBOUR_TEMPLATES: [u64; 4] = [4, 2, 3, 5];
+
+/// The features of token `i` other than [`word_features`] and the neighbours' words
+/// ([`NEIGHBOUR_TEMPLATES`]): word pairs, shapes around, position flags, lexicon and gazetteer.
+#[inline]
+pub fn context_features(
+    sent: &[TokenInfo],
+    i: usize,
+    cased: bool,
+    mut push: impl FnMut(u64, u64, u64),
+) {
     let at = |d: isize| -> &TokenInfo {
         let j = i as isize + d;
         if j < 0 || j as usize >= sent.len() {
@@ -272,34 +346,16 @@ pub fn token_features(sent: &[TokenInfo], i: usize, cased: bool, mask: u64, out:
             &sent[j as usize]
         }
     };
-    let (m2, m1, w, p1, p2) = (at(-2), at(-1), at(0), at(1), at(2));
-    let mut push = |t: u64, a: u64, b: u64| out.push((mix(t, a, b) & mask) as u32);
-    push(0, 0, 0);
-    push(1, w.lower, 0);
-    push(2, m1.lower, 0);
-    push(3, p1.lower, 0);
-    push(4, m2.lower, 0);
-    push(5, p2.lower, 0);
+    let (m1, w, p1) = (at(-1), at(0), at(1));
     push(6, m1.lower, w.lower);
     push(7, w.lower, p1.lower);
-    for k in 0..3 {
-        push(10 + k as u64, w.prefix[k], 0);
-    }
-    for k in 0..4 {
-        push(13 + k as u64, w.suffix[k], 0);
-    }
-    push(20, w.shape, 0);
     push(21, m1.shape, w.shape);
     push(22, w.shape, p1.shape);
     push(23, m1.lower, w.shape);
     push(24, w.shape, p1.lower);
-    let flags = if cased {
-        w.flags
-    } else {
-        w.flags & !(TITLE | UPPER | LOWER | HEADLINE)
-    };
+    let flags = model_flags(w.flags, cased);
     for bit in 0..11 {
-        if flags & (1 << bit) != 0 {
+        if flags & !WORD_FLAGS & (1 << bit) != 0 {
             push(30 + bit, 0, 0);
         }
     }
@@ -309,7 +365,6 @@ pub fn token_features(sent: &[TokenInfo], i: usize, cased: bool, mask: u64, out:
         w.shape,
     );
     if cased {
-        push(8, w.raw, 0);
         push(
             46,
             w.doc_case as u64,
@@ -351,9 +406,51 @@ pub fn token_features(sent: &[TokenInfo], i: usize, cased: bool, mask: u64, out:
     }
 }
 
+/// The hashed row of feature `(template, a, b)`.
+#[inline]
+pub fn row(t: u64, a: u64, b: u64, mask: u64) -> u32 {
+    (mix(t, a, b) & mask) as u32
+}
+
+/// The lowercased-word hash of the token at offset `d` from token `i` (padding beyond the
+/// sentence).
+#[inline]
+pub fn neighbour_lower(sent: &[TokenInfo], i: usize, d: isize) -> u64 {
+    let j = i as isize + d;
+    if j < 0 || j as usize >= sent.len() {
+        PAD.lower
+    } else {
+        sent[j as usize].lower
+    }
+}
+
+/// Offsets of the neighbours [`NEIGHBOUR_TEMPLATES`] read, in the same order.
+pub const NEIGHBOUR_OFFSETS: [isize; 4] = [-2, -1, 1, 2];
+
+/// The lowercased-word hash of padding beyond a sentence.
+pub const PAD_LOWER: u64 = PAD.lower;
+
+/// Appends the hashed feature buckets of token `i` of `sent` to `out`: its word's features,
+/// its neighbours' words and the context.
+pub fn token_features(sent: &[TokenInfo], i: usize, cased: bool, mask: u64, out: &mut Vec<u32>) {
+    let mut push = |t: u64, a: u64, b: u64| out.push(row(t, a, b, mask));
+    word_features(&sent[i], cased, &mut push);
+    for (t, d) in NEIGHBOUR_TEMPLATES.into_iter().zip(NEIGHBOUR_OFFSETS) {
+        push(t, neighbour_lower(sent, i, d), 0);
+    }
+    context_features(sent, i, cased, &mut push);
+}
+
 /// The feature row of token `i`'s lowercased word alone (tells whether the model knows the word).
 pub fn word_row(doc: &PreparedDoc, i: usize, mask: u64) -> u32 {
     (mix(1, doc.infos[i].lower, 0) & mask) as u32
+}
+
+impl TokenInfo {
+    /// The hash of the lowercased word (digits as `0`).
+    pub fn lower(&self) -> u64 {
+        self.lower
+    }
 }
 
 impl PreparedDoc {

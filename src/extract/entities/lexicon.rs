@@ -108,6 +108,11 @@ pub fn find(text: &str, tokens: &[Token]) -> Vec<PhraseMatch> {
     matcher().find(text, tokens)
 }
 
+/// [`find`] for tokens numbered by word type (see [`PhraseMatcher::find_typed`]).
+pub fn find_typed(text: &str, tokens: &[Token], types: &[u32], n_types: usize) -> Vec<PhraseMatch> {
+    matcher().find_typed(text, tokens, types, n_types)
+}
+
 /// True when the lowercased `word` is in category `cat` on its own.
 pub fn contains(cat: Category, word: &str) -> bool {
     static SETS: OnceLock<Vec<std::collections::HashSet<String>>> = OnceLock::new();

@@ -6,6 +6,7 @@
 //! titles (`Vice Premier`) as cues, and in lowercase text add names the corpus gazetteer knows.
 
 mod cues;
+pub mod emissions;
 pub mod features;
 pub mod gazetteer;
 pub mod lexicon;
@@ -59,20 +60,13 @@ pub struct TokenSpan {
 /// Tags every sentence of a prepared document with `model`; spans in token indices.
 pub fn tag(model: &Model, doc: &PreparedDoc) -> Vec<TokenSpan> {
     let mut out = Vec::new();
-    let mut feats = Vec::new();
-    let mut offsets = Vec::new();
     let mut em: Vec<[i32; LABELS]> = Vec::new();
-    for &(a, b) in &doc.sentences {
-        feats.clear();
-        offsets.clear();
-        offsets.push(0);
-        for i in 0..b - a {
-            features::token_features(&doc.infos[a..b], i, model.cased, model.mask(), &mut feats);
-            offsets.push(feats.len());
-        }
-        model.emissions(&feats, &offsets, &mut em);
-        let labels = model.viterbi(&em);
-        spans_of_labels(&labels, a, &mut out);
+    let (mut back, mut labels) = (Vec::new(), Vec::new());
+    let scores = emissions::TypeScores::new(model, doc);
+    for &s in &doc.sentences {
+        scores.sentence(model, doc, s, &mut em);
+        model.viterbi_into(&em, &mut back, &mut labels);
+        spans_of_labels(&labels, s.0, &mut out);
     }
     out
 }
@@ -132,7 +126,7 @@ fn add_gazetteer_names(
     spans: &mut Vec<TokenSpan>,
 ) {
     let mut found = Vec::new();
-    for m in gaz.find(text, &segments.tokens) {
+    for &m in &doc.gazetteer {
         let mut types = types_of(m.bits);
         let (Some(ty), None) = (types.next(), types.next()) else {
             continue;

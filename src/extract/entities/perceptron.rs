@@ -1,7 +1,9 @@
 //! A structured averaged perceptron over BIO tags with first-order Viterbi decoding.
 //!
 //! Weights live in a hashed table of `2^bits` rows, one weight per label; the stored model
-//! keeps them quantised to `i8` and writes only non-zero rows.
+//! keeps them quantised to `i8` and writes only non-zero rows. In memory, too, only the non-zero
+//! rows are kept (a few percent of the table), behind a bitmap with running counts, so the
+//! rows a document touches stay in the CPU caches.
 
 use crate::model::EntityType;
 
@@ -43,18 +45,85 @@ fn allowed(prev: Option<u8>, cur: u8) -> bool {
 }
 
 /// A trained, quantised model.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Model {
     /// True when the model reads case (the cased model); false for the lowercase model.
     pub cased: bool,
     /// log2 of the number of hashed rows.
     pub bits: u32,
-    weights: Vec<i8>,
+    weights: Rows,
     /// Transitions: row `LABELS` is the sentence start.
     trans: [[i32; LABELS]; LABELS + 1],
 }
 
 const MAGIC: &[u8; 4] = b"NER2";
+
+/// A sparse table of rows: which of the `2^bits` rows are non-zero, and those rows packed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Rows {
+    /// One block per 64 rows: a bit per non-zero row and the number of non-zero rows before.
+    blocks: Vec<Block>,
+    /// The non-zero rows, in row order.
+    rows: Vec<[i8; LABELS]>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+struct Block {
+    present: u64,
+    before: u32,
+}
+
+impl Rows {
+    /// Packs `(row, weights)` pairs in increasing row order into a table of `2^bits` rows;
+    /// all-zero rows are left out.
+    fn pack(bits: u32, nonzero: impl IntoIterator<Item = (usize, [i8; LABELS])>) -> Rows {
+        let mut blocks = vec![Block::default(); (1usize << bits).div_ceil(64)];
+        let mut rows = Vec::new();
+        for (r, w) in nonzero {
+            if w.iter().all(|&x| x == 0) {
+                continue;
+            }
+            blocks[r / 64].present |= 1 << (r % 64);
+            rows.push(w);
+        }
+        let mut before = 0u32;
+        for b in &mut blocks {
+            b.before = before;
+            before += b.present.count_ones();
+        }
+        Rows { blocks, rows }
+    }
+
+    /// The weights of row `r`, `None` when they are all zero.
+    #[inline]
+    fn get(&self, r: u32) -> Option<&[i8; LABELS]> {
+        let b = self.blocks.get(r as usize / 64)?;
+        let bit = 1u64 << (r % 64);
+        if b.present & bit == 0 {
+            return None;
+        }
+        let k = b.before + (b.present & (bit - 1)).count_ones();
+        self.rows.get(k as usize)
+    }
+
+    /// The non-zero rows with their row numbers, in order.
+    fn iter(&self) -> impl Iterator<Item = (usize, &[i8; LABELS])> + '_ {
+        self.blocks
+            .iter()
+            .enumerate()
+            .flat_map(|(i, b)| {
+                let mut p = b.present;
+                std::iter::from_fn(move || {
+                    (p != 0).then(|| {
+                        let bit = p.trailing_zeros() as usize;
+                        p &= p - 1;
+                        i * 64 + bit
+                    })
+                })
+            })
+            .zip(&self.rows)
+    }
+}
 
 impl Model {
     /// The mask features are hashed with.
@@ -64,10 +133,17 @@ impl Model {
 
     /// True when the row has any non-zero weight (the feature was seen in training).
     pub fn has_row(&self, row: u32) -> bool {
-        let r = row as usize * LABELS;
-        self.weights
-            .get(r..r + LABELS)
-            .is_some_and(|w| w.iter().any(|&x| x != 0))
+        self.weights.get(row).is_some()
+    }
+
+    /// Adds the weights of feature row `row` to the scores `s`.
+    #[inline]
+    pub fn add_row(&self, row: u32, s: &mut [i32; LABELS]) {
+        if let Some(w) = self.weights.get(row) {
+            for (a, &b) in s.iter_mut().zip(w) {
+                *a += b as i32;
+            }
+        }
     }
 
     /// Scores each token's labels (`feats[offsets[i]..offsets[i+1]]` are token i's rows).
@@ -76,9 +152,10 @@ impl Model {
         for w in offsets.windows(2) {
             let mut s = [0i32; LABELS];
             for &f in &feats[w[0]..w[1]] {
-                let row = &self.weights[f as usize * LABELS..f as usize * LABELS + LABELS];
-                for (a, &b) in s.iter_mut().zip(row) {
-                    *a += b as i32;
+                if let Some(row) = self.weights.get(f) {
+                    for (a, &b) in s.iter_mut().zip(row) {
+                        *a += b as i32;
+                    }
                 }
             }
             out.push(s);
@@ -87,9 +164,71 @@ impl Model {
 
     /// The best label sequence for the given emission scores.
     pub fn viterbi(&self, em: &[[i32; LABELS]]) -> Vec<u8> {
-        viterbi_with(em, |p, c| {
-            self.trans[p.map_or(LABELS, |p| p as usize)][c as usize]
-        })
+        let mut out = Vec::new();
+        self.viterbi_into(em, &mut Vec::new(), &mut out);
+        out
+    }
+
+    /// [`Model::viterbi`] into `out`, with `back` as scratch (both reused across sentences).
+    ///
+    /// The BIO constraint is applied by visiting only the allowed predecessors: any label
+    /// before `O` or a `B-` label, and only `B-X` or `I-X` before `I-X`; ties go to the lower
+    /// predecessor, as in the general decoder.
+    pub fn viterbi_into(
+        &self,
+        em: &[[i32; LABELS]],
+        back: &mut Vec<[u8; LABELS]>,
+        out: &mut Vec<u8>,
+    ) {
+        const NONE: i64 = i64::MIN / 4;
+        out.clear();
+        let n = em.len();
+        if n == 0 {
+            return;
+        }
+        let t = self.trans.map(|row| row.map(i64::from));
+        let inside = |c: usize| c != 0 && c % 2 == 0;
+        let mut score = [NONE; LABELS];
+        for c in 0..LABELS {
+            if !inside(c) {
+                score[c] = em[0][c] as i64 + t[LABELS][c];
+            }
+        }
+        back.clear();
+        back.resize(n, [0u8; LABELS]);
+        for i in 1..n {
+            let mut next = [NONE; LABELS];
+            for c in 0..LABELS {
+                let (mut best, mut arg) = (NONE, 0u8);
+                let preds = if inside(c) { c - 1..c + 1 } else { 0..LABELS };
+                for p in preds {
+                    if score[p] == NONE {
+                        continue;
+                    }
+                    let s = score[p] + t[p][c];
+                    if s > best {
+                        best = s;
+                        arg = p as u8;
+                    }
+                }
+                if best > NONE {
+                    next[c] = best + em[i][c] as i64;
+                }
+                back[i][c] = arg;
+            }
+            score = next;
+        }
+        let mut last = 0usize;
+        for c in 1..LABELS {
+            if score[c] > score[last] {
+                last = c;
+            }
+        }
+        out.resize(n, 0);
+        out[n - 1] = last as u8;
+        for i in (1..n).rev() {
+            out[i - 1] = back[i][out[i] as usize];
+        }
     }
 
     /// Decodes a model written by [`Model::to_bytes`]; `None` when the bytes are not a model.
@@ -110,23 +249,33 @@ impl Model {
             }
         }
         let rows = 1usize << bits;
-        let mut weights = vec![0i8; rows * LABELS];
         let n = r.varint()? as usize;
+        let mut read: Vec<(usize, [i8; LABELS])> = Vec::with_capacity(n.min(rows));
         let mut bucket = 0usize;
         for k in 0..n {
             let delta = r.varint()? as usize;
-            bucket = if k == 0 { delta } else { bucket + delta };
+            bucket = if k == 0 {
+                delta
+            } else {
+                bucket.checked_add(delta)?
+            };
             if bucket >= rows {
                 return None;
             }
-            for l in 0..LABELS {
-                weights[bucket * LABELS + l] = r.u8()? as i8;
+            let mut w = [0i8; LABELS];
+            for x in &mut w {
+                *x = r.u8()? as i8;
+            }
+            // A row written twice keeps its last weights, as a dense table would.
+            match read.last_mut() {
+                Some(last) if last.0 == bucket => last.1 = w,
+                _ => read.push((bucket, w)),
             }
         }
         Some(Model {
             cased,
             bits,
-            weights,
+            weights: Rows::pack(bits, read),
             trans,
         })
     }
@@ -143,23 +292,12 @@ impl Model {
                 out.extend_from_slice(&t.to_le_bytes());
             }
         }
-        let nonzero: Vec<usize> = (0..1usize << self.bits)
-            .filter(|&b| {
-                self.weights[b * LABELS..(b + 1) * LABELS]
-                    .iter()
-                    .any(|&w| w != 0)
-            })
-            .collect();
-        write_varint(&mut out, nonzero.len() as u64);
+        write_varint(&mut out, self.weights.rows.len() as u64);
         let mut prev = 0;
-        for (k, &b) in nonzero.iter().enumerate() {
+        for (k, (b, row)) in self.weights.iter().enumerate() {
             write_varint(&mut out, if k == 0 { b } else { b - prev } as u64);
             prev = b;
-            out.extend(
-                self.weights[b * LABELS..(b + 1) * LABELS]
-                    .iter()
-                    .map(|&w| w as u8),
-            );
+            out.extend(row.iter().map(|&w| w as u8));
         }
         out
     }
@@ -370,19 +508,28 @@ impl Trainer {
         // Eight bits per weight lose nothing measurable on testa and halve the table.
         let scale = if max > 0.0 { 127.0 / max } else { 1.0 };
         let cut = prune * 127.0;
-        let weights = self
-            .w
-            .iter()
-            .zip(&self.u)
-            .map(|(w, u)| {
-                let q = avg(*w, *u) * scale;
-                if q.abs() < cut {
-                    0
-                } else {
-                    q.round().clamp(-127.0, 127.0) as i8
-                }
-            })
-            .collect();
+        let quantised = |(w, u): (&f32, &f32)| {
+            let q = avg(*w, *u) * scale;
+            if q.abs() < cut {
+                0
+            } else {
+                q.round().clamp(-127.0, 127.0) as i8
+            }
+        };
+        let weights = Rows::pack(
+            self.bits,
+            self.w
+                .chunks_exact(LABELS)
+                .zip(self.u.chunks_exact(LABELS))
+                .enumerate()
+                .map(|(r, (w, u))| {
+                    let mut row = [0i8; LABELS];
+                    for (x, wu) in row.iter_mut().zip(w.iter().zip(u)) {
+                        *x = quantised(wu);
+                    }
+                    (r, row)
+                }),
+        );
         let mut trans = [[0i32; LABELS]; LABELS + 1];
         for (r, (rw, ru)) in trans.iter_mut().zip(self.trans.iter().zip(&self.trans_u)) {
             for (t, (w, u)) in r.iter_mut().zip(rw.iter().zip(ru)) {
@@ -419,8 +566,7 @@ mod tests {
         m.emissions(&ex.feats, &ex.offsets, &mut em);
         assert_eq!(m.viterbi(&em), vec![1, 2, 0]);
         let back = Model::from_bytes(&m.to_bytes()).expect("decodes");
-        assert_eq!(back.weights, m.weights);
-        assert_eq!(back.trans, m.trans);
+        assert_eq!(back, m);
         assert!(Model::from_bytes(b"NER1").is_none());
         assert!(Model::from_bytes(&[]).is_none());
     }
@@ -434,5 +580,59 @@ mod tests {
         ];
         let tags = viterbi_with(&em, |_, _| 0);
         assert!(allowed(None, tags[0]) && allowed(Some(tags[0]), tags[1]));
+    }
+
+    /// The model file decoded into a dense table, as the loader did before the rows were packed.
+    fn dense(bytes: &[u8]) -> (u32, Vec<i8>) {
+        let mut r = Reader {
+            b: bytes,
+            pos: 7 + 4 * LABELS * (LABELS + 1),
+        };
+        let bits = bytes[5] as u32;
+        let mut w = vec![0i8; (1 << bits) * LABELS];
+        let mut bucket = 0usize;
+        for k in 0..r.varint().unwrap() {
+            let d = r.varint().unwrap() as usize;
+            bucket = if k == 0 { d } else { bucket + d };
+            for l in 0..LABELS {
+                w[bucket * LABELS + l] = r.u8().unwrap() as i8;
+            }
+        }
+        (bits, w)
+    }
+
+    #[test]
+    fn packed_rows_equal_the_dense_table_of_the_shipped_models() {
+        for bytes in [
+            &include_bytes!("../../../data/ner-cased.bin")[..],
+            &include_bytes!("../../../data/ner-lower.bin")[..],
+        ] {
+            let m = Model::from_bytes(bytes).expect("decodes");
+            let (bits, dense) = dense(bytes);
+            assert_eq!(m.bits, bits);
+            for (r, want) in dense.chunks_exact(LABELS).enumerate() {
+                let got = m.weights.get(r as u32).copied().unwrap_or([0; LABELS]);
+                assert_eq!(&got[..], want, "row {r}");
+                assert_eq!(m.has_row(r as u32), want.iter().any(|&x| x != 0));
+            }
+            assert!(m.weights.get(1 << bits).is_none());
+            assert_eq!(m.to_bytes(), bytes, "re-encodes to the same file");
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn constrained_decoder_equals_the_general_one(
+            em in proptest::collection::vec(proptest::array::uniform9(-300i32..300), 0..12),
+            small in proptest::bool::ANY,
+        ) {
+            // Small scores make ties common, so tie-breaking is compared too.
+            let em: Vec<[i32; LABELS]> =
+                em.into_iter().map(|r| if small { r.map(|x| x % 3) } else { r }).collect();
+            for m in [super::super::cased_model(), super::super::lower_model()].into_iter().flatten() {
+                let want = viterbi_with(&em, |p, c| m.trans[p.map_or(LABELS, |p| p as usize)][c as usize]);
+                proptest::prop_assert_eq!(m.viterbi(&em), want);
+            }
+        }
     }
 }
