@@ -57,33 +57,41 @@ impl Snapshot {
 
     /// A new snapshot with `rel` holding `text` (added or replaced).
     pub fn with_file(&self, rel: &str, text: String, problems: Vec<String>) -> Snapshot {
-        let mut read_problems = self.read_problems.clone();
-        if problems.is_empty() {
-            read_problems.remove(rel);
-        } else {
-            read_problems.insert(rel.to_string(), problems);
-        }
-        let t0 = std::time::Instant::now();
-        let corpus = self.corpus.with_file(rel, text);
-        let t1 = std::time::Instant::now();
-        let checker = self.checker.updated(&corpus, rel);
-        super::engine::trace(|| {
-            format!(
-                "{rel}: Corpus::with_file {:?}, Checker::updated {:?}",
-                t1 - t0,
-                t1.elapsed()
-            )
-        });
-        Snapshot {
-            checker,
-            corpus,
-            read_problems,
-        }
+        self.replaced(rel, problems, |c| {
+            (c.with_file(rel, text), "Corpus::with_file".to_string())
+        })
     }
 
     /// [`Snapshot::with_file`] for a keystroke: the corpus part is
     /// [`Corpus::with_file_deferred`], so what it left undone is for [`Snapshot::caught_up`].
     pub fn edited(&self, rel: &str, text: String, problems: Vec<String>) -> Snapshot {
+        self.replaced(rel, problems, |c| {
+            let corpus = c.with_file_deferred(rel, text);
+            let step = format!(
+                "Corpus::with_file_deferred (registry {}, gazetteer {})",
+                if corpus.registry_ready() {
+                    "patched"
+                } else {
+                    "later"
+                },
+                if corpus.gazetteer_stale() {
+                    "stale"
+                } else {
+                    "current"
+                },
+            );
+            (corpus, step)
+        })
+    }
+
+    /// A snapshot whose corpus `step` replaced `rel` (returning the corpus and its name for the
+    /// trace), with `rel`'s read problems and the checker updated to match.
+    fn replaced(
+        &self,
+        rel: &str,
+        problems: Vec<String>,
+        step: impl FnOnce(&Corpus) -> (Corpus, String),
+    ) -> Snapshot {
         let mut read_problems = self.read_problems.clone();
         if problems.is_empty() {
             read_problems.remove(rel);
@@ -91,15 +99,13 @@ impl Snapshot {
             read_problems.insert(rel.to_string(), problems);
         }
         let t0 = std::time::Instant::now();
-        let corpus = self.corpus.with_file_deferred(rel, text);
+        let (corpus, name) = step(&self.corpus);
         let t1 = std::time::Instant::now();
         let checker = self.checker.updated(&corpus, rel);
         super::engine::trace(|| {
             format!(
-                "{rel}: Corpus::with_file_deferred {:?} (registry {}, gazetteer {}), Checker::updated {:?}",
+                "{rel}: {name} {:?}, Checker::updated {:?}",
                 t1 - t0,
-                if corpus.registry_ready() { "patched" } else { "later" },
-                if corpus.gazetteer_stale() { "stale" } else { "current" },
                 t1.elapsed()
             )
         });
