@@ -18,6 +18,10 @@ mod pipes;
 /// How long one request or wait may take before the test fails.
 pub const TIMEOUT: Duration = Duration::from_secs(30);
 
+/// How long a cold index may take (a 100k-article root takes about a minute when driven by
+/// `bench_lsp`).
+pub const INDEX_TIMEOUT: Duration = Duration::from_secs(600);
+
 /// A running server and the client's view of the conversation.
 pub struct LspClient {
     child: Child,
@@ -138,7 +142,7 @@ impl LspClient {
         );
         c.notify("initialized", json!({}));
         for _ in roots {
-            c.wait_notification(TIMEOUT, |n| {
+            c.wait_notification(INDEX_TIMEOUT, |n| {
                 n["method"] == "$/progress" && n["params"]["value"]["kind"] == "end"
             })
             .expect("indexing finished");
