@@ -237,26 +237,8 @@ fn longest_walk<A: Automaton>(
 ) -> Option<(usize, usize)> {
     let bytes = text.as_bytes();
     let start = tokens[k].span.start;
-    let mut sid = aut.start_state(Anchored::Yes).ok()?;
-    let mut best = None;
-    let mut j = k;
-    for (at, &b) in bytes.iter().enumerate().skip(start) {
-        sid = aut.next_state(Anchored::Yes, sid, b);
-        if aut.is_dead(sid) {
-            break;
-        }
-        if aut.is_match(sid) {
-            let end = at + 1;
-            let pid = aut.match_pattern(sid, 0);
-            if end - aut.pattern_len(pid) == start {
-                if let Some(t) = token_ending_at(tokens, j, end) {
-                    best = Some((t, pid.as_usize()));
-                    j = t;
-                }
-            }
-        }
-    }
-    best
+    let sid = aut.start_state(Anchored::Yes).ok()?;
+    walk_on(aut, bytes, tokens, k, start, start, sid, None)
 }
 
 /// The longest phrase at a token: its last token and its pattern.
@@ -297,12 +279,36 @@ fn longest_walk_memo<A: Automaton>(
         let whole = whole.filter(|&p| aut.pattern_len(p) == word_end - start);
         *memo = After::Alive(sid, whole.map(|p| p.as_usize()));
     }
-    let After::Alive(mut sid, whole) = *memo else {
+    let After::Alive(sid, whole) = *memo else {
         return None;
     };
-    let mut best = whole.map(|p| (k, p));
+    walk_on(
+        aut,
+        bytes,
+        tokens,
+        k,
+        start,
+        word_end,
+        sid,
+        whole.map(|p| (k, p)),
+    )
+}
+
+/// Walks on from state `sid` at byte `from` until the automaton dies, keeping the last match
+/// that began at `start` (token `k`) and ends at a token end; `best` is the match so far.
+#[allow(clippy::too_many_arguments)]
+fn walk_on<A: Automaton>(
+    aut: &A,
+    bytes: &[u8],
+    tokens: &[Token],
+    k: usize,
+    start: usize,
+    from: usize,
+    mut sid: StateID,
+    mut best: Option<(usize, usize)>,
+) -> Option<(usize, usize)> {
     let mut j = k;
-    for (at, &b) in bytes.iter().enumerate().skip(word_end) {
+    for (at, &b) in bytes.iter().enumerate().skip(from) {
         sid = aut.next_state(Anchored::Yes, sid, b);
         if aut.is_dead(sid) {
             break;
