@@ -180,15 +180,28 @@ fn main() {
     println!("<!-- typing into {} -->", note.display());
     let text = std::fs::read_to_string(&note).unwrap_or_default();
     let u = c.open_text(&note, &text, 1);
-    c.wait_diagnostics(&u, Some(1));
+    let t = Instant::now();
+    match c.wait_diagnostics(&u, Some(1)) {
+        Some(_) => println!(
+            "<!-- diagnostics of the opened file after {:.1} ms -->",
+            t.elapsed().as_secs_f64() * 1e3
+        ),
+        None => eprintln!("no diagnostics for the opened file (version 1) within {TIMEOUT:?}"),
+    }
+    // Versions go on from the last one sent, whatever came back.
+    let mut version = 1i64;
     // Typing at the end of the text, as one writes a note.
     let last_line = text.matches('\n').count();
     let col0 = text[text.rfind('\n').map_or(0, |i| i + 1)..]
         .encode_utf16()
         .count();
     let mut keys = Vec::new();
-    for (typed, v) in (2..(2 + samples.min(100) as i64)).enumerate() {
+    let mut typed = 0;
+    for _ in 0..samples.min(100) {
+        version += 1;
+        let v = version;
         let at = json!({"line": last_line, "character": col0 + typed});
+        typed += 1;
         let t = Instant::now();
         c.notify(
             "textDocument/didChange",
@@ -204,11 +217,12 @@ fn main() {
     report("keystroke → diagnostics", &mut keys);
     // Typing a sentence with names: keystrokes that add and change names (`Arlo Q`, `Arlo Qu`),
     // which change the registry and the gazetteer's name set.
-    let typed0 = keys.len();
+    let typed0 = typed;
     let sentence = " Minister Arlo Quinlan met Vice Premier Liu He in Geneva.";
     let mut names = Vec::new();
     for (k, ch) in sentence.chars().take(samples.max(1)).enumerate() {
-        let v = 2 + typed0 as i64 + k as i64;
+        version += 1;
+        let v = version;
         let at = json!({"line": last_line, "character": col0 + typed0 + k});
         let t = Instant::now();
         c.notify(

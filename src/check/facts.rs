@@ -15,6 +15,9 @@ use rustc_hash::{FxHashMap, FxHashSet};
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
+mod pruned;
+pub use pruned::{same_value, ValueIndex};
+
 /// How many content words on each side of a figure count as its context.
 const WINDOW: usize = 10;
 

@@ -6,7 +6,7 @@
 //! the wrong one, and a source figure that confirms one figure of a sentence is not held against
 //! another figure of the same sentence.
 
-use super::facts::{Fact, FactId, FactIndex, Match};
+use super::facts::{same_value, Fact, FactId, FactIndex, Match, ValueIndex};
 use super::quantity::normalised;
 use super::{codes, Finding};
 use crate::corpus::SourceFile;
@@ -89,7 +89,36 @@ fn same_quantity(f: &Fact, ms: &[Match], i: usize, sole: bool) -> bool {
 }
 
 /// Pairs each note fact with the articles' facts (the note's sources first when it names any).
-pub fn pair(ix: &FactIndex, note: &[Fact], sources: &[String]) -> Vec<Outcome> {
+/// `values` is [`ValueIndex::of`] `ix`.
+///
+/// Over every article, only part of each figure's matches is scored
+/// ([`FactIndex::matches_pruned`]): the best one, those scoring [`WEAK`] or more, and those with
+/// the very value. That is all this pairing reads: a partner, a conflict and a loose support
+/// all need a score of at least [`WEAK`] (a conflict and a clear winner 0.2); a runner-up below
+/// [`WEAK`] never stops a winner of 0.2 from being clear; support by the very value needs that
+/// value; and the nearest figure is the best one.
+pub fn pair(
+    ix: &FactIndex,
+    values: &ValueIndex,
+    note: &[Fact],
+    sources: &[String],
+) -> Vec<Outcome> {
+    pair_with(ix, note, sources, |f| ix.matches_pruned(f, WEAK, values))
+}
+
+/// [`pair`] with every candidate of every figure scored (what the pruned pairing must equal).
+#[cfg(test)]
+pub fn pair_plain(ix: &FactIndex, note: &[Fact], sources: &[String]) -> Vec<Outcome> {
+    pair_with(ix, note, sources, |f| ix.matches(f, None))
+}
+
+/// [`pair`], with `everywhere` giving a figure's matches over every article.
+fn pair_with(
+    ix: &FactIndex,
+    note: &[Fact],
+    sources: &[String],
+    everywhere: impl Fn(&Fact) -> Vec<Match>,
+) -> Vec<Outcome> {
     // (candidates, whether they come from the note's named sources)
     let found: Vec<(Vec<Match>, bool)> = note
         .iter()
@@ -100,7 +129,7 @@ pub fn pair(ix: &FactIndex, note: &[Fact], sources: &[String]) -> Vec<Outcome> {
                     return (m, true);
                 }
             }
-            (ix.matches(f, None), false)
+            (everywhere(f), false)
         })
         .collect();
     let all: Vec<&Vec<Match>> = found.iter().map(|(m, _)| m).collect();
@@ -110,8 +139,7 @@ pub fn pair(ix: &FactIndex, note: &[Fact], sources: &[String]) -> Vec<Outcome> {
     // partner even when another figure's context is closer (`a loss of $2.4 billion, with cash
     // reserves of $19 billion`: the reserves must not claim the loss).
     let same_value = |f: &Fact, m: &Match| {
-        let (a, b) = (f.figure.value.as_f64(), ix.fact(m.id).figure.value.as_f64());
-        (a - b).abs() <= 1e-9 * a.abs().max(b.abs()).max(1.0)
+        same_value(f.figure.value.as_f64(), ix.fact(m.id).figure.value.as_f64())
     };
     let support = |i: usize| -> Option<Match> {
         let f = &note[i];
@@ -361,4 +389,83 @@ pub fn check(
         out.push(finding);
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::check::facts::facts_of;
+    use crate::corpus::Corpus;
+    use crate::format::DocKind;
+    use std::path::Path;
+    use std::sync::Arc;
+
+    /// Pairs `note` both ways over `corpus`'s articles and compares every outcome.
+    fn assert_pruned_equals_plain(ix: &FactIndex, values: &ValueIndex, note: &[Fact]) -> usize {
+        let pruned = pair(ix, values, note, &[]);
+        let plain = pair_plain(ix, note, &[]);
+        assert_eq!(pruned, plain, "{:?}", note.first().map(|f| &f.rel));
+        note.len()
+    }
+
+    #[test]
+    fn pruned_pairing_equals_scoring_every_candidate_on_the_examples() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/corpus");
+        let corpus = Corpus::load(&root);
+        let ix = FactIndex::build(&corpus);
+        let values = ValueIndex::of(&ix);
+        let mut n = 0;
+        for f in corpus
+            .files
+            .iter()
+            .filter(|f| f.analysis.kind == DocKind::Note)
+        {
+            n += assert_pruned_equals_plain(&ix, &values, &facts_of(f));
+        }
+        assert!(n > 5, "the examples' notes have figures ({n})");
+        // An article edited: the index takes an overlay and the values of its base still serve.
+        let a = corpus
+            .files
+            .iter()
+            .find(|f| f.analysis.kind == DocKind::Article && !f.analysis.figures.is_empty())
+            .expect("an article with figures");
+        let text = format!(
+            "{}\nThe ministry said exports rose 12% to $4.5bn.\n",
+            a.text
+        );
+        let edited = corpus.with_file(&a.rel, text);
+        let ix2 = ix.updated(&edited, &a.rel);
+        assert!(ix2.same_base(&ix));
+        for f in edited
+            .files
+            .iter()
+            .filter(|f| f.analysis.kind == DocKind::Note)
+        {
+            assert_pruned_equals_plain(&ix2, &values, &facts_of(f));
+        }
+    }
+
+    /// Articles' figures posed as a note's (under a path the index does not hold) against
+    /// every other article: kinds with thousands of facts take the rarest-first retrieval.
+    #[test]
+    fn pruned_pairing_equals_scoring_every_candidate_on_bbc() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpora/bbc-news");
+        if !root.is_dir() {
+            eprintln!("skipped: {} is absent", root.display());
+            return;
+        }
+        let corpus = Corpus::load(&root);
+        let ix = FactIndex::build(&corpus);
+        let values = ValueIndex::of(&ix);
+        let rel: Arc<str> = Arc::from("notes/posed.md");
+        let mut n = 0;
+        for f in corpus.files.iter().step_by(23) {
+            let mut note = facts_of(f);
+            for fact in &mut note {
+                fact.rel = rel.clone();
+            }
+            n += assert_pruned_equals_plain(&ix, &values, &note);
+        }
+        assert!(n > 200, "figures compared: {n}");
+    }
 }

@@ -154,6 +154,9 @@ pub struct Checker {
     pub facts: Arc<FactIndex>,
     /// Severities per code.
     pub settings: Arc<CheckSettings>,
+    /// The facts' values by kind, built by the first note check that needs them (kept while
+    /// the index keeps its base).
+    values: Arc<std::sync::OnceLock<facts::ValueIndex>>,
 }
 
 impl Checker {
@@ -162,6 +165,7 @@ impl Checker {
         Checker {
             facts: Arc::new(FactIndex::build(corpus)),
             settings: Arc::new(settings),
+            values: Arc::default(),
         }
     }
 
@@ -175,9 +179,17 @@ impl Checker {
         if !is_article && !was_article {
             return self.clone();
         }
+        let facts = Arc::new(self.facts.updated(corpus, rel));
+        // An overlay keeps the base the values were read from.
+        let values = if facts.same_base(&self.facts) {
+            self.values.clone()
+        } else {
+            Arc::default()
+        };
         Checker {
-            facts: Arc::new(self.facts.updated(corpus, rel)),
+            facts,
             settings: self.settings.clone(),
+            values,
         }
     }
 
@@ -226,7 +238,10 @@ impl Checker {
                 raw.extend(srcs.problems.iter().cloned());
                 let mut note_facts = facts::facts_of(file);
                 note_facts.retain(|f| !self.settings.is_ignored(&f.written));
-                let pairing = figure_conflict::pair(&self.facts, &note_facts, &srcs.files);
+                let values = self
+                    .values
+                    .get_or_init(|| facts::ValueIndex::of(&self.facts));
+                let pairing = figure_conflict::pair(&self.facts, values, &note_facts, &srcs.files);
                 if on(codes::FIGURE_CONFLICT) {
                     raw.extend(figure_conflict::check(
                         &self.facts,

@@ -56,6 +56,14 @@ pub struct Engine {
     tokens: Arc<AtomicU64>,
     /// Roots whose catch-up worker runs (see [`Engine::catch_up_later`]).
     catching_up: Arc<parking_lot::Mutex<HashSet<PathBuf>>>,
+    /// Held while one file's diagnostics are computed from the current snapshot and queued, so
+    /// diagnostics of an older snapshot never follow a newer one's. Never held with a writer
+    /// lock, and for one file at a time: an edit's publish waits for at most one file of a
+    /// whole root's (the defect at 100k articles: the cold index held the root's writer lock
+    /// while publishing every file, over a minute, and a note's first edits waited for it).
+    publishing: Arc<parking_lot::Mutex<()>>,
+    /// Requests being answered: a whole root's publish steps aside for them.
+    pub inflight: Arc<AtomicUsize>,
 }
 
 /// True when a snapshot left work for the catch-up worker.
@@ -77,6 +85,8 @@ impl Engine {
                 published: Arc::default(),
                 tokens: Arc::default(),
                 catching_up: Arc::default(),
+                publishing: Arc::default(),
+                inflight: Arc::default(),
             },
             rx,
         )
@@ -152,8 +162,9 @@ impl Engine {
     }
 
     /// Brings the snapshot up to date with the open buffer `uri` and re-publishes what changed.
-    /// Blocking; returns false when there was nothing to do.
-    pub fn refresh_doc(&self, uri: &Uri) -> bool {
+    /// Blocking; returns false when there was nothing to do. With `publish_later`, what
+    /// changed is published on another thread (a request waits only for the snapshot).
+    pub fn refresh_doc(&self, uri: &Uri, publish_later: bool) -> bool {
         let (root, rel, writer) = {
             let mut st = self.state.lock();
             let Some(doc) = st.docs.get_mut(uri) else {
@@ -205,14 +216,22 @@ impl Engine {
             .roots
             .iter()
             .any(|r| r.path == root && r.loaded);
+        drop(_w);
         if !loaded {
             return true;
         }
-        let t1 = std::time::Instant::now();
-        self.publish_after_change(&root, &new, &rel);
-        trace(|| format!("{rel} v{version}: diagnostics in {:?}", t1.elapsed()));
-        drop(_w);
-        self.catch_up_later(&root, &new);
+        let engine = self.clone();
+        let job = move || {
+            let t1 = std::time::Instant::now();
+            engine.publish_after_change(&root, &new, &rel);
+            trace(|| format!("{rel} v{version}: diagnostics in {:?}", t1.elapsed()));
+            engine.catch_up_later(&root, &new);
+        };
+        if publish_later {
+            spawn_blocking(job);
+        } else {
+            job();
+        }
         true
     }
 
@@ -224,11 +243,7 @@ impl Engine {
             return;
         }
         let (engine, root) = (self.clone(), root.to_path_buf());
-        let job = move || engine.catch_up(&root);
-        match tokio::runtime::Handle::try_current() {
-            Ok(h) => drop(h.spawn_blocking(job)),
-            Err(_) => drop(std::thread::spawn(job)),
-        }
+        spawn_blocking(move || engine.catch_up(&root));
     }
 
     /// The catch-up worker of a root: brings its newest snapshot's gazetteer and registry up to
@@ -278,7 +293,7 @@ impl Engine {
                         let pointing = self.pointing_at(root, rel);
                         rels.extend(diagnostics::affected(&next, rel, pointing));
                     }
-                    self.publish(root, &next, rels);
+                    self.publish(root, rels, false);
                 }
                 continue;
             }
@@ -345,8 +360,8 @@ impl Engine {
                 r.snap = new.clone();
             }
         }
-        self.publish_after_change(&root, &new, &rel);
         drop(_w);
+        self.publish_after_change(&root, &new, &rel);
         self.catch_up_later(&root, &new);
     }
 
@@ -416,6 +431,8 @@ impl Engine {
                 }
             }
         }
+        // Edits may start now: publishing every file takes long on a large root.
+        drop(_w);
         if let Some(t) = &token {
             self.progress(progress::end(t, files, skipped));
         }
@@ -427,7 +444,15 @@ impl Engine {
             ),
         );
         let rels: Vec<String> = snap.corpus.files.iter().map(|f| f.rel.clone()).collect();
-        self.publish(root, &snap, rels);
+        drop(snap);
+        let (t0, n) = (std::time::Instant::now(), rels.len());
+        self.publish(root, rels, true);
+        trace(|| {
+            format!(
+                "published {n} files of the cold index in {:?}",
+                t0.elapsed()
+            )
+        });
     }
 
     /// Publishes the problems of a root's config on its `corpus-ls.toml` (a bad config is a
@@ -482,7 +507,7 @@ impl Engine {
     fn publish_after_change(&self, root: &Path, snap: &Snapshot, rel: &str) {
         let pointing = self.pointing_at(root, rel);
         let rels = diagnostics::affected(snap, rel, pointing);
-        self.publish(root, snap, rels);
+        self.publish(root, rels, false);
     }
 
     /// The files whose published diagnostics point at `rel` in their related information.
@@ -507,28 +532,35 @@ impl Engine {
         }
     }
 
-    /// Computes and queues the diagnostics of `rels`: always for open buffers (with their
-    /// version), for other files when they changed.
-    fn publish(&self, root: &Path, snap: &Snapshot, rels: impl IntoIterator<Item = String>) {
-        let (enc, open): (_, HashMap<String, (Uri, Option<i32>)>) = {
-            let st = self.state.lock();
-            let open = st
-                .docs
-                .iter()
-                .filter_map(|(u, d)| {
-                    let (r, rel) = d.place.as_ref()?;
-                    (r == root).then(|| (rel.clone(), (u.clone(), d.analysed)))
-                })
-                .collect();
-            (st.enc, open)
-        };
-        let uris: HashMap<String, Uri> =
-            open.iter().map(|(k, v)| (k.clone(), v.0.clone())).collect();
+    /// Computes and queues the diagnostics of `rels` from the root's current snapshot, one file
+    /// at a time: always for open buffers (with the version that snapshot holds), for other
+    /// files when they changed. A `bulk` publish (a whole root) lets requests go first.
+    fn publish(&self, root: &Path, rels: impl IntoIterator<Item = String>, bulk: bool) {
         for rel in rels {
+            if bulk {
+                self.step_aside();
+            }
+            let _p = self.publishing.lock();
+            let (snap, enc, open) = {
+                let st = self.state.lock();
+                let Some(r) = st.roots.iter().find(|r| r.path == root) else {
+                    return;
+                };
+                let open: HashMap<String, (Uri, Option<i32>)> = st
+                    .docs
+                    .iter()
+                    .filter_map(|(u, d)| {
+                        let (r, rel) = d.place.as_ref()?;
+                        (r == root).then(|| (rel.clone(), (u.clone(), d.analysed)))
+                    })
+                    .collect();
+                (r.snap.clone(), st.enc, open)
+            };
             let Some(i) = snap.file_index(&rel) else {
                 continue;
             };
-            let diags = diagnostics::of_file(snap, root, i, enc, &uris);
+            let uris: HashMap<String, Uri> =
+                open.iter().map(|(k, v)| (k.clone(), v.0.clone())).collect();
             let (uri, version) = match open.get(&rel) {
                 // Not analysed yet: its own refresh publishes it.
                 Some((_, None)) => continue,
@@ -538,6 +570,7 @@ impl Engine {
                     None => continue,
                 },
             };
+            let diags = diagnostics::of_file(&snap, root, i, enc, &uris);
             let mut published = self.published.lock();
             let before = published.get(&uri);
             // Closed files: only what changed (nothing for a file that never had any).
@@ -558,6 +591,27 @@ impl Engine {
         }
     }
 
+    /// Waits while requests are being answered (at most a little: a steady stream of requests
+    /// must not starve the publish), after the test-only delay `CORPUS_LS_TEST_PUBLISH_DELAY_MS`.
+    fn step_aside(&self) {
+        static DELAY: std::sync::OnceLock<u64> = std::sync::OnceLock::new();
+        let delay = *DELAY.get_or_init(|| {
+            std::env::var("CORPUS_LS_TEST_PUBLISH_DELAY_MS")
+                .ok()
+                .and_then(|v| v.parse().ok())
+                .unwrap_or(0)
+        });
+        if delay > 0 {
+            std::thread::sleep(std::time::Duration::from_millis(delay));
+        }
+        for _ in 0..200 {
+            if self.inflight.load(Ordering::Relaxed) == 0 {
+                return;
+            }
+            std::thread::sleep(std::time::Duration::from_micros(250));
+        }
+    }
+
     /// Forgets what was published for a file (its buffer closed).
     pub fn forget(&self, uri: &Uri) {
         self.published.lock().remove(uri);
@@ -569,7 +623,7 @@ impl Engine {
         // Answers from a half-built index are wrong (one mention where there are twelve):
         // wait for the cold index a while on this blocking thread rather than mislead.
         self.wait_loaded(uri, INDEX_WAIT);
-        self.refresh_doc(uri);
+        self.refresh_doc(uri, true);
         let st = self.state.lock();
         let (root, rel) = match st.docs.get(uri).and_then(|d| d.place.clone()) {
             Some(p) => p,
@@ -600,5 +654,13 @@ impl Engine {
             open,
             custom_tokens: st.custom_tokens,
         })
+    }
+}
+
+/// Runs `job` on a blocking thread of the runtime (a plain thread outside one).
+fn spawn_blocking(job: impl FnOnce() + Send + 'static) {
+    match tokio::runtime::Handle::try_current() {
+        Ok(h) => drop(h.spawn_blocking(job)),
+        Err(_) => drop(std::thread::spawn(job)),
     }
 }

@@ -117,8 +117,15 @@ impl Backend {
         F: FnOnce(&Ctx) -> Option<T> + Send + 'static,
     {
         let engine = self.engine.clone();
+        engine
+            .inflight
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         let job = tokio::task::spawn_blocking(move || {
-            guarded(what, || engine.ctx(&uri).and_then(|c| f(&c)))
+            let out = guarded(what, || engine.ctx(&uri).and_then(|c| f(&c)));
+            engine
+                .inflight
+                .fetch_sub(1, std::sync::atomic::Ordering::Relaxed);
+            out
         });
         match job.await {
             Ok(Ok(v)) => Ok(v),
@@ -138,7 +145,7 @@ impl Backend {
     fn schedule_refresh(&self, uri: Uri) {
         let engine = self.engine.clone();
         tokio::task::spawn_blocking(move || {
-            if let Err(msg) = guarded("analysis", || engine.refresh_doc(&uri)) {
+            if let Err(msg) = guarded("analysis", || engine.refresh_doc(&uri, false)) {
                 engine.log(MessageType::ERROR, msg);
             }
         });
