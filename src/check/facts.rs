@@ -940,9 +940,8 @@ impl FactIndex {
             let keys: Vec<&ContextWord> = used.iter().map(|&i| &fact.context[i]).collect();
             ids.retain(|&id| {
                 let c = &self.fact(id).context;
-                keys.iter().any(|w| {
-                    c.binary_search_by_key(&w.hash, |x| x.hash).is_ok()
-                })
+                keys.iter()
+                    .any(|w| c.binary_search_by_key(&w.hash, |x| x.hash).is_ok())
             });
         }
         ids
@@ -1113,12 +1112,10 @@ impl FactIndex {
         let mut group: FxHashMap<FactId, u32> = FxHashMap::default();
         group.reserve(ids.len());
         for &id in ids {
-            let g = *groups
-                .entry(SameContent(self.fact(id)))
-                .or_insert_with(|| {
-                    reps.push(id);
-                    reps.len() as u32 - 1
-                });
+            let g = *groups.entry(SameContent(self.fact(id))).or_insert_with(|| {
+                reps.push(id);
+                reps.len() as u32 - 1
+            });
             group.insert(id, g);
         }
         // `u32::MAX` is no file: the own file is dropped per fact in [`StrongMatches::of`].
@@ -1132,7 +1129,12 @@ impl FactIndex {
     /// The ids of every current fact, file by file.
     pub fn fact_ids(&self) -> Vec<FactId> {
         let base = self.base.files.iter().enumerate();
-        let added = self.over.added.iter().enumerate().map(|(k, f)| (self.base.files.len() + k, f));
+        let added = self
+            .over
+            .added
+            .iter()
+            .enumerate()
+            .map(|(k, f)| (self.base.files.len() + k, f));
         base.filter(|(i, _)| !self.over.dead.contains(&(*i as u32)))
             .chain(added)
             .flat_map(|(i, ff)| (0..ff.facts.len() as u32).map(move |j| (i as u32, j)))

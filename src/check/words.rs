@@ -674,11 +674,23 @@ mod tests {
     /// The cached walk gives exactly the words of the uncached one, on any range.
     fn assert_cached_equals_uncached(t: &str) {
         let n = t.len();
-        for (a, b) in [(0, n), (3.min(n), n), (1.min(n), n.saturating_sub(2).max(1.min(n)))] {
+        for (a, b) in [
+            (0, n),
+            (3.min(n), n),
+            (1.min(n), n.saturating_sub(2).max(1.min(n))),
+        ] {
             let r = Span::new(a, b);
-            assert_eq!(content_words(t, r), uncached_content_words(t, r), "{t:?} {a}..{b}");
+            assert_eq!(
+                content_words(t, r),
+                uncached_content_words(t, r),
+                "{t:?} {a}..{b}"
+            );
             // Twice: the second walk reads the cache.
-            assert_eq!(content_words(t, r), uncached_content_words(t, r), "{t:?} {a}..{b}");
+            assert_eq!(
+                content_words(t, r),
+                uncached_content_words(t, r),
+                "{t:?} {a}..{b}"
+            );
         }
         let mut hashes: Vec<u64> = Vec::new();
         for_each_key_hash(t, |h| hashes.push(h));
