@@ -272,8 +272,8 @@ pub fn facts_of(file: &SourceFile) -> Vec<Fact> {
                 && !before.is_empty()
         };
         let mut add = |w: &Word, weight: f32| {
-            let is_name = names(w);
-            let e = ctx.entry(w.key.clone()).or_insert(ContextWord {
+            // Built only for a word's first occurrence (names and surfaces cost a look-around).
+            let e = ctx.entry(w.key.clone()).or_insert_with(|| ContextWord {
                 key: w.key.clone(),
                 hash: key_hash(&w.key),
                 // Case as written (`ZTE`), for messages; subject words have no place in the text.
@@ -285,7 +285,7 @@ pub fn facts_of(file: &SourceFile) -> Vec<Fact> {
                     .unwrap_or(&w.surface)
                     .to_string(),
                 weight: 0.0,
-                is_name,
+                is_name: names(w),
                 at: w.span.start,
             });
             e.weight = e.weight.max(weight);
@@ -383,9 +383,7 @@ impl FileFacts {
     /// The facts and terms of one article.
     pub fn of(f: &SourceFile) -> FileFacts {
         let mut counts: FxHashMap<u64, u32> = FxHashMap::default();
-        for w in words::content_words(&f.text, Span::new(0, f.text.len())) {
-            *counts.entry(key_hash(&w.key)).or_default() += 1;
-        }
+        words::for_each_key_hash(&f.text, |h| *counts.entry(h).or_default() += 1);
         let mut terms: Vec<(u64, f32)> = counts
             .into_iter()
             .map(|(k, n)| (k, 1.0 + (n as f32).ln()))
@@ -418,7 +416,8 @@ pub type FactId = (u32, u32);
 #[derive(Debug, Clone, Default, PartialEq)]
 struct KeyPostings {
     all: Vec<FactId>,
-    words: HashMap<String, Vec<FactId>>,
+    /// By context key hash (hashes, not strings: the index is queried for every fact).
+    words: FxHashMap<u64, Vec<FactId>>,
 }
 
 /// Changed articles past this many make an edit re-assemble the whole index (the overlay is
@@ -454,7 +453,7 @@ struct Overlay {
     by_key: HashMap<QuantityKey, KeyPostings>,
     /// Change of each kind's fact count, and of each (kind, word) posting's length.
     all_adj: HashMap<QuantityKey, i64>,
-    len_adj: HashMap<QuantityKey, HashMap<String, i64>>,
+    len_adj: HashMap<QuantityKey, FxHashMap<u64, i64>>,
     /// Changes of fact and article frequencies (no zero entries).
     df_adj: FxHashMap<u64, i64>,
     doc_df_adj: FxHashMap<u64, i64>,
@@ -560,7 +559,7 @@ impl FactIndex {
                 *o.all_adj.entry(fact.key.clone()).or_default() += sign;
                 let lens = o.len_adj.entry(fact.key.clone()).or_default();
                 for w in &fact.context {
-                    *lens.entry(w.key.clone()).or_default() += sign;
+                    *lens.entry(w.hash).or_default() += sign;
                     *o.df_adj.entry(w.hash).or_default() += sign;
                 }
                 n += sign;
@@ -584,7 +583,7 @@ impl FactIndex {
                 let p = o.by_key.entry(fact.key.clone()).or_default();
                 p.all.push(id);
                 for w in &fact.context {
-                    p.words.entry(w.key.clone()).or_default().push(id);
+                    p.words.entry(w.hash).or_default().push(id);
                 }
             }
         }
@@ -618,7 +617,7 @@ impl FactIndex {
                 let p = b.by_key.entry(fact.key.clone()).or_default();
                 p.all.push(id);
                 for w in &fact.context {
-                    p.words.entry(w.key.clone()).or_default().push(id);
+                    p.words.entry(w.hash).or_default().push(id);
                     *b.df.entry(w.hash).or_default() += 1;
                 }
                 b.n += 1;
@@ -839,13 +838,13 @@ impl FactIndex {
             .iter()
             .enumerate()
             .filter_map(|(i, w)| {
-                let b = bp.and_then(|p| p.words.get(&w.key));
-                let o = op.and_then(|p| p.words.get(&w.key));
+                let b = bp.and_then(|p| p.words.get(&w.hash));
+                let o = op.and_then(|p| p.words.get(&w.hash));
                 if b.is_none() && o.is_none() {
                     return None;
                 }
                 let len = b.map_or(0, |l| l.len() as i64)
-                    + adj.and_then(|a| a.get(&w.key)).copied().unwrap_or(0);
+                    + adj.and_then(|a| a.get(&w.hash)).copied().unwrap_or(0);
                 Some((i, (len.max(0) as usize, b, o)))
             })
             .collect();
@@ -944,10 +943,8 @@ impl FactIndex {
             let keys: Vec<&ContextWord> = used.iter().map(|&i| &fact.context[i]).collect();
             ids.retain(|&id| {
                 let c = &self.fact(id).context;
-                keys.iter().any(|w| {
-                    c.binary_search_by_key(&w.hash, |x| x.hash)
-                        .is_ok_and(|j| c[j].key == w.key)
-                })
+                keys.iter()
+                    .any(|w| c.binary_search_by_key(&w.hash, |x| x.hash).is_ok())
             });
         }
         ids
@@ -1109,6 +1106,44 @@ impl FactIndex {
         self.strong_among(fact, own, min, ids)
     }
 
+    /// [`FactIndex::strong_matches`] of the facts `ids`, each outside its own file, computed in
+    /// parallel once per distinct content: facts with equal contents (copies of one story) have
+    /// equal candidates and scores, and only the own-file filter tells their lists apart.
+    pub fn strong_matches_many(&self, ids: &[FactId], min: f32) -> StrongMatches {
+        let mut groups: FxHashMap<SameContent<'_>, u32> = FxHashMap::default();
+        let mut reps: Vec<FactId> = Vec::new();
+        let mut group: FxHashMap<FactId, u32> = FxHashMap::default();
+        group.reserve(ids.len());
+        for &id in ids {
+            let g = *groups.entry(SameContent(self.fact(id))).or_insert_with(|| {
+                reps.push(id);
+                reps.len() as u32 - 1
+            });
+            group.insert(id, g);
+        }
+        // `u32::MAX` is no file: the own file is dropped per fact in [`StrongMatches::of`].
+        let lists = reps
+            .par_iter()
+            .map(|&id| self.strong_matches(self.fact(id), u32::MAX, min))
+            .collect();
+        StrongMatches { group, lists }
+    }
+
+    /// The ids of every current fact, file by file.
+    pub fn fact_ids(&self) -> Vec<FactId> {
+        let base = self.base.files.iter().enumerate();
+        let added = self
+            .over
+            .added
+            .iter()
+            .enumerate()
+            .map(|(k, f)| (self.base.files.len() + k, f));
+        base.filter(|(i, _)| !self.over.dead.contains(&(*i as u32)))
+            .chain(added)
+            .flat_map(|(i, ff)| (0..ff.facts.len() as u32).map(move |j| (i as u32, j)))
+            .collect()
+    }
+
     /// [`FactIndex::strong_matches`] over the plain rarest-first candidates (what the pruned
     /// retrieval must agree with).
     #[cfg(test)]
@@ -1224,6 +1259,63 @@ impl FactIndex {
             .collect();
         v.sort_by(|a, b| a.rel.cmp(&b.rel));
         v
+    }
+}
+
+/// A fact seen through what its strong matches depend on: kind, context (hashes, weights, name
+/// flags), organisations, measure words and close words; equal ones match alike.
+struct SameContent<'a>(&'a Fact);
+
+impl SameContent<'_> {
+    fn context(&self) -> impl Iterator<Item = (u64, u32, bool)> + '_ {
+        self.0
+            .context
+            .iter()
+            .map(|w| (w.hash, w.weight.to_bits(), w.is_name))
+    }
+}
+
+impl PartialEq for SameContent<'_> {
+    fn eq(&self, other: &Self) -> bool {
+        let (a, b) = (self.0, other.0);
+        a.key == b.key
+            && a.close == b.close
+            && a.entities == b.entities
+            && a.measures == b.measures
+            && self.context().eq(other.context())
+    }
+}
+
+impl Eq for SameContent<'_> {}
+
+impl std::hash::Hash for SameContent<'_> {
+    fn hash<H: std::hash::Hasher>(&self, h: &mut H) {
+        self.0.key.hash(h);
+        self.0.close.hash(h);
+        for w in self.context() {
+            w.hash(h);
+        }
+    }
+}
+
+/// What [`FactIndex::strong_matches_many`] gives: one list per distinct content.
+#[derive(Debug, Default)]
+pub struct StrongMatches {
+    group: FxHashMap<FactId, u32>,
+    lists: Vec<Vec<Match>>,
+}
+
+impl StrongMatches {
+    /// The strong matches of fact `id` outside its own file, best first (`None`: not computed).
+    pub fn of(&self, id: FactId) -> Option<Vec<Match>> {
+        let g = *self.group.get(&id)?;
+        Some(
+            self.lists[g as usize]
+                .iter()
+                .filter(|m| m.id.0 != id.0)
+                .cloned()
+                .collect(),
+        )
     }
 }
 

@@ -199,7 +199,7 @@ impl Checker {
         let Some(file) = corpus.file(rel) else {
             return Vec::new();
         };
-        let raw = self.raw_findings(corpus, file, false);
+        let raw = self.raw_findings(corpus, file, None);
         self.finish(file, raw)
     }
 
@@ -211,21 +211,29 @@ impl Checker {
         for f in &mut out {
             f.severity = self.settings.severity(f.code).unwrap_or(f.severity);
         }
+        // Articles' strong matches first, once per distinct fact (copies share them).
+        let strong = self
+            .settings
+            .severity(codes::SOURCES_DISAGREE)
+            .is_some()
+            .then(|| sources_disagree::strong_matches_of_all(&self.facts));
         // Files are independent once the index exists: check them in parallel, keep path order.
         let per_file: Vec<Vec<Finding>> = corpus
             .files
             .par_iter()
-            .map(|file| self.finish(file, self.raw_findings(corpus, file, true)))
+            .map(|file| self.finish(file, self.raw_findings(corpus, file, strong.as_ref())))
             .collect();
         out.extend(per_file.into_iter().flatten());
         out
     }
 
+    /// The findings of one file before suppressions; `strong` is given for whole-corpus runs
+    /// (which report a disagreement once per pair).
     fn raw_findings(
         &self,
         corpus: &Corpus,
         file: &SourceFile,
-        once_per_pair: bool,
+        strong: Option<&facts::StrongMatches>,
     ) -> Vec<Finding> {
         let mut raw = Vec::new();
         let on = |code: &str| self.settings.severity(code).is_some();
@@ -261,7 +269,12 @@ impl Checker {
             }
             DocKind::Article => {
                 if on(codes::SOURCES_DISAGREE) {
-                    raw.extend(sources_disagree::check(&self.facts, file, once_per_pair));
+                    raw.extend(sources_disagree::check(
+                        &self.facts,
+                        file,
+                        strong.is_some(),
+                        strong,
+                    ));
                 }
             }
         }

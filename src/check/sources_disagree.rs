@@ -4,7 +4,7 @@
 //! asks for much more than `figure-conflict`: a close context, shared measure words, and no
 //! calendar figures at all.
 
-use super::facts::{FactIndex, Match};
+use super::facts::{Fact, FactIndex, Match, StrongMatches};
 use super::figure_conflict::{because, label, short_name, value_text};
 use super::{codes, Finding};
 use crate::corpus::SourceFile;
@@ -19,19 +19,44 @@ const STORY_MIN_ARTICLES: usize = 20;
 /// Largest ratio between two values still reported as a disagreement.
 const MAX_RATIO: f64 = 2.0;
 
+/// True for the figures this rule compares (calendar and bare numbers say too little).
+fn compared(fact: &Fact) -> bool {
+    !matches!(fact.key.dim, "date" | "duration" | "number")
+}
+
+/// The strong matches of every compared fact of the index, retrieved once per distinct fact
+/// (a whole-corpus run computes them up front, in parallel; see [`check`]).
+pub fn strong_matches_of_all(ix: &FactIndex) -> StrongMatches {
+    let ids: Vec<_> = ix
+        .fact_ids()
+        .into_iter()
+        .filter(|&id| compared(ix.fact(id)))
+        .collect();
+    ix.strong_matches_many(&ids, STRONG)
+}
+
 /// The disagreements of one article's figures with other articles' figures. With
 /// `once_per_pair`, a pair is reported only in the later of its two files (for whole-corpus runs).
-pub fn check(ix: &FactIndex, file: &SourceFile, once_per_pair: bool) -> Vec<Finding> {
+/// `strong` holds matches computed up front (from [`strong_matches_of_all`]); facts it lacks are
+/// retrieved here.
+pub fn check(
+    ix: &FactIndex,
+    file: &SourceFile,
+    once_per_pair: bool,
+    strong: Option<&StrongMatches>,
+) -> Vec<Finding> {
     let mut out = Vec::new();
     let Some(fi) = ix.file_index(&file.rel) else {
         return out;
     };
     let ff = ix.file_facts(fi);
-    for fact in &ff.facts {
-        if matches!(fact.key.dim, "date" | "duration" | "number") {
+    for (i, fact) in ff.facts.iter().enumerate() {
+        if !compared(fact) {
             continue;
         }
-        let ms: Vec<Match> = ix.strong_matches(fact, fi, STRONG);
+        let ms: Vec<Match> = strong
+            .and_then(|s| s.of((fi, i as u32)))
+            .unwrap_or_else(|| ix.strong_matches(fact, fi, STRONG));
         let Some(best) = ms.first() else { continue };
         // Reports of one quantity differ by a little (212 against 200 billion); values far
         // apart are nearly always different quantities (a firm's profit in two years).

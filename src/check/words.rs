@@ -458,7 +458,104 @@ pub fn key(lower: &str) -> String {
 }
 
 /// The content words of `text[range]`, with source spans (offset by `range.start`).
+///
+/// A word's keys depend only on its token (the run of letters, digits and inner `'-.` that holds
+/// it), so each token's words are computed once per thread and reused: lowercasing, stemming and
+/// the stop-word test were most of a whole-corpus `check`.
 pub fn content_words(text: &str, range: Span) -> Vec<Word> {
+    let range = clamp(text, range);
+    let mut out = Vec::new();
+    with_tokens(text, range, |s, words| {
+        out.extend(words.iter().map(|w| Word {
+            key: w.key.to_string(),
+            surface: w.surface.to_string(),
+            span: Span::new(s + w.start, s + w.end),
+        }));
+    });
+    out
+}
+
+/// Calls `f` with the key hash of every content word of `text`, in no set order (the words of
+/// [`content_words`] without building them: an article's terms need only their hashes).
+pub fn for_each_key_hash(text: &str, mut f: impl FnMut(u64)) {
+    with_tokens(text, Span::new(0, text.len()), |_, words| {
+        words.iter().for_each(|w| f(w.hash));
+    });
+}
+
+/// One content word of a token, as cached: key, surface and bytes relative to the token.
+struct TokenWord {
+    key: Box<str>,
+    hash: u64,
+    surface: Box<str>,
+    start: usize,
+    end: usize,
+}
+
+/// Distinct tokens a thread keeps before its cache starts afresh (bounds a server's memory).
+const TOKEN_CACHE_MAX: usize = 200_000;
+
+thread_local! {
+    static TOKENS: std::cell::RefCell<FxHashMap<Box<str>, Box<[TokenWord]>>> =
+        std::cell::RefCell::new(FxHashMap::default());
+}
+
+/// Walks the tokens of `text[range]` (already clamped) in order, calling `f(start, words)` with
+/// each token's source offset and its content words (cached per thread; `f` must not walk).
+fn with_tokens(text: &str, range: Span, mut f: impl FnMut(usize, &[TokenWord])) {
+    let slice = &text[range.start..range.end];
+    TOKENS.with(|cache| {
+        let mut cache = cache.borrow_mut();
+        let mut token = |s: usize, e: usize| {
+            let raw = &slice[s..e];
+            if let Some(ws) = cache.get(raw) {
+                f(range.start + s, ws);
+                return;
+            }
+            let ws: Box<[TokenWord]> = token_words(raw).into_boxed_slice();
+            f(range.start + s, &ws);
+            if cache.len() >= TOKEN_CACHE_MAX {
+                cache.clear();
+            }
+            cache.insert(raw.into(), ws);
+        };
+        let mut start: Option<usize> = None;
+        let mut it = slice.char_indices().peekable();
+        while let Some((off, c)) = it.next() {
+            // Inner apostrophes and hyphens keep a word together (`China's`, `high-tech`).
+            let inner = (c == '\'' || c == '’' || c == '-' || c == '.')
+                && start.is_some()
+                && it.peek().is_some_and(|(_, d)| d.is_alphanumeric());
+            if c.is_alphanumeric() || inner {
+                if start.is_none() {
+                    start = Some(off);
+                }
+            } else if let Some(s) = start.take() {
+                token(s, off);
+            }
+        }
+        if let Some(s) = start {
+            token(s, slice.len());
+        }
+    });
+}
+
+/// The content words of one token (what the uncached walk gives for it alone).
+fn token_words(raw: &str) -> Vec<TokenWord> {
+    uncached_content_words(raw, Span::new(0, raw.len()))
+        .into_iter()
+        .map(|w| TokenWord {
+            hash: super::facts::key_hash(&w.key),
+            key: w.key.into_boxed_str(),
+            surface: w.surface.into_boxed_str(),
+            start: w.span.start,
+            end: w.span.end,
+        })
+        .collect()
+}
+
+/// [`content_words`] computed afresh for every word (the reference the cache must equal).
+fn uncached_content_words(text: &str, range: Span) -> Vec<Word> {
     let range = clamp(text, range);
     let slice = &text[range.start..range.end];
     let mut out = Vec::new();
@@ -572,6 +669,58 @@ mod tests {
         );
         assert_eq!(keys("China's exports"), vec!["china", "export"]);
         assert!(keys("about 50 billion dollars").is_empty());
+    }
+
+    /// The cached walk gives exactly the words of the uncached one, on any range.
+    fn assert_cached_equals_uncached(t: &str) {
+        let n = t.len();
+        for (a, b) in [
+            (0, n),
+            (3.min(n), n),
+            (1.min(n), n.saturating_sub(2).max(1.min(n))),
+        ] {
+            let r = Span::new(a, b);
+            assert_eq!(
+                content_words(t, r),
+                uncached_content_words(t, r),
+                "{t:?} {a}..{b}"
+            );
+            // Twice: the second walk reads the cache.
+            assert_eq!(
+                content_words(t, r),
+                uncached_content_words(t, r),
+                "{t:?} {a}..{b}"
+            );
+        }
+        let mut hashes: Vec<u64> = Vec::new();
+        for_each_key_hash(t, |h| hashes.push(h));
+        let mut want: Vec<u64> = uncached_content_words(t, Span::new(0, t.len()))
+            .iter()
+            .map(|w| crate::check::facts::key_hash(&w.key))
+            .collect();
+        hashes.sort_unstable();
+        want.sort_unstable();
+        assert_eq!(hashes, want, "{t:?}");
+    }
+
+    #[test]
+    fn cached_words_equal_uncached_ones() {
+        for t in [
+            "ZTE's 70,000-employee high-tech U.S. plant -- won't re-open; 'quoted' word-",
+            "Tariffs of 25% on $50bn of Chinese goods: co-operation, state-owned, O'Neill's.",
+            "héllo wörld ÉCOLE’s naïve-café 3-d x-ray a.b.c 12.5-year-old",
+            "",
+            "-- ' . -a- 'b' c.",
+        ] {
+            assert_cached_equals_uncached(t);
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn cached_words_equal_uncached_ones_on_any_text(t in "[a-zA-Z0-9 '’.,-éÉ\n]{0,80}") {
+            assert_cached_equals_uncached(&t);
+        }
     }
 
     #[test]
