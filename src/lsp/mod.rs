@@ -16,6 +16,7 @@ pub mod engine;
 pub mod highlight;
 pub mod hover;
 pub mod inlay_hint;
+pub mod locations;
 pub mod lookup;
 pub mod progress;
 pub mod query;
