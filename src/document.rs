@@ -203,6 +203,19 @@ impl LineIndex {
     }
     /// The position of a byte offset (clamped to the text, back to a char start, before `\r\n`).
     pub fn position(&self, text: &str, offset: usize, enc: Encoding) -> Position {
+        // Inside an ASCII line, short of its last byte, every offset is a char boundary and not
+        // between `\r` and `\n`: no snapping, so the text's bytes are not read at all (a
+        // references answer touches thousands of files once each; each read is a cache miss).
+        let o = offset.min(text.len());
+        let line = self.starts.partition_point(|&s| s <= o).saturating_sub(1);
+        let inside = self.starts.get(line + 1).is_none_or(|&next| o + 1 < next);
+        if inside && self.is_ascii_line(line) {
+            let start = self.starts.get(line).copied().unwrap_or(0);
+            return Position {
+                line: line as u32,
+                character: (o - start) as u32,
+            };
+        }
         let offset = snap_offset(text, offset);
         let line = self
             .starts

@@ -18,6 +18,7 @@ pub mod hover;
 pub mod inlay_hint;
 pub mod locations;
 pub mod lookup;
+pub mod preserialized;
 pub mod progress;
 pub mod query;
 pub mod references;
