@@ -1,6 +1,7 @@
 //! In-process cost of `textDocument/references` to the most-mentioned entity, step by step:
 //! the handler (lookup, ranges, locations), what tower-lsp-server then does with its result
-//! (`serde_json::to_value`, then the value to a string), and a client's parse of that string.
+//! (`serde_json::to_value`, then the value to a string), the pre-serialized JSON the server
+//! writes instead for long answers, and a client's parse of that string.
 //! `bench_lsp` measures the same request end to end over stdio; this splits it.
 //!
 //! `cargo run --release --example bench_references -- ROOT [ITERATIONS]` (loads through the
@@ -98,6 +99,11 @@ fn main() {
     let (t_value, value) = median(n, || serde_json::to_value(&locs).expect("value"));
     let (t_value_str, text) = median(n, || serde_json::to_string(&value).expect("string"));
     let (t_direct, _) = median(n, || serde_json::to_string(&locs).expect("string"));
+    let (t_pre, pre) = median(n, || corpus_ls::lsp::preserialized::to_json(&locs));
+    assert_eq!(
+        pre, text,
+        "the pre-serialized text is what the Value path writes"
+    );
     let (t_parse, _) = median(n, || {
         serde_json::from_str::<serde_json::Value>(&text).expect("parse")
     });
@@ -119,7 +125,14 @@ fn main() {
         text.len() as f64 / 1e6,
         ms(t_value_str)
     );
-    println!("| Locations -> string directly | {} |", ms(t_direct));
+    println!(
+        "| Locations -> string directly (serde) | {} |",
+        ms(t_direct)
+    );
+    println!(
+        "| preserialized::to_json (the server's path now) | {} |",
+        ms(t_pre)
+    );
     println!("| client: string -> Value | {} |", ms(t_parse));
     println!(
         "| documentHighlight ({} in file) | {} |",
