@@ -155,6 +155,9 @@ pub struct LineIndex {
     /// column on a megabyte-long line costs a bounded walk instead of the whole line (spans on
     /// one such line would otherwise take quadratic time).
     marks: Vec<Mark>,
+    /// Bit `i % 64` of word `i / 64` set when line `i` is all ASCII: there a column is the byte
+    /// distance from the line's start in either encoding, with no walk over the line.
+    ascii: Vec<u64>,
 }
 
 impl LineIndex {
@@ -168,13 +171,27 @@ impl LineIndex {
             }
         }
         let mut marks = Vec::new();
+        let mut ascii = vec![0u64; starts.len().div_ceil(64)];
         for (i, &start) in starts.iter().enumerate() {
             let end = starts.get(i + 1).copied().unwrap_or(text.len());
             if end - start > MARK_EVERY {
                 add_marks(text, start, end, &mut marks);
             }
+            if b[start..end].is_ascii() {
+                ascii[i / 64] |= 1 << (i % 64);
+            }
         }
-        LineIndex { starts, marks }
+        LineIndex {
+            starts,
+            marks,
+            ascii,
+        }
+    }
+    /// True when line `line` holds only ASCII.
+    fn is_ascii_line(&self, line: usize) -> bool {
+        self.ascii
+            .get(line / 64)
+            .is_some_and(|w| w & (1 << (line % 64)) != 0)
     }
     /// Number of lines (an empty text, or one ending in a newline, has a last empty line).
     pub fn len(&self) -> usize {
@@ -186,12 +203,32 @@ impl LineIndex {
     }
     /// The position of a byte offset (clamped to the text, back to a char start, before `\r\n`).
     pub fn position(&self, text: &str, offset: usize, enc: Encoding) -> Position {
+        // Inside an ASCII line, short of its last byte, every offset is a char boundary and not
+        // between `\r` and `\n`: no snapping, so the text's bytes are not read at all (a
+        // references answer touches thousands of files once each; each read is a cache miss).
+        let o = offset.min(text.len());
+        let line = self.starts.partition_point(|&s| s <= o).saturating_sub(1);
+        let inside = self.starts.get(line + 1).is_none_or(|&next| o + 1 < next);
+        if inside && self.is_ascii_line(line) {
+            let start = self.starts.get(line).copied().unwrap_or(0);
+            return Position {
+                line: line as u32,
+                character: (o - start) as u32,
+            };
+        }
         let offset = snap_offset(text, offset);
         let line = self
             .starts
             .partition_point(|&s| s <= offset)
             .saturating_sub(1);
         let start = self.starts.get(line).copied().unwrap_or(0);
+        if enc == Encoding::Utf8 || self.is_ascii_line(line) {
+            // `start <= offset`: `line` is the last line starting at or before it.
+            return Position {
+                line: line as u32,
+                character: (offset - start) as u32,
+            };
+        }
         let (base, mark) = self.mark_before(start, offset);
         // `get` guards against an index built for another text: wrong, but never a panic.
         let seg = text.get(base..offset).unwrap_or("");
@@ -213,8 +250,39 @@ impl LineIndex {
             .partition_point(|&s| s <= offset)
             .saturating_sub(1);
         let start = self.starts.get(line).copied().unwrap_or(0);
+        if self.is_ascii_line(line) {
+            return offset - start;
+        }
         let (base, mark) = self.mark_before(start, offset);
         mark.map_or(0, |m| m.chars) + text.get(base..offset).map_or(0, |s| s.chars().count())
+    }
+    /// The positions of both ends of a span (each clamped like `position`): the end is counted
+    /// on from the start when both are on one line, so a span costs one line search and one
+    /// walk over its own text, not two searches and two walks from the line's start.
+    pub fn range(
+        &self,
+        text: &str,
+        start: usize,
+        end: usize,
+        enc: Encoding,
+    ) -> (Position, Position) {
+        let a = self.position(text, start, enc);
+        let (s, e) = (snap_offset(text, start), snap_offset(text, end));
+        let line = a.line as usize;
+        let next = self.starts.get(line + 1).copied().unwrap_or(usize::MAX);
+        if s > e || e >= next {
+            return (a, self.position(text, end, enc));
+        }
+        // Counts are additive over char boundaries (`s` and `e` are snapped to them).
+        let more = if enc == Encoding::Utf8 || self.is_ascii_line(line) {
+            Some(e - s)
+        } else {
+            text.get(s..e).map(|seg| enc.len(seg))
+        };
+        match more {
+            Some(n) => (a, Position::new(a.line, a.character + n as u32)),
+            None => (a, self.position(text, end, enc)),
+        }
     }
     /// The last mark in `[line_start, offset]`, with its byte (else `line_start` and `None`).
     fn mark_before(&self, line_start: usize, offset: usize) -> (usize, Option<Mark>) {
@@ -515,6 +583,12 @@ mod tests {
                 assert_eq!(li.char_column(&t, off), seg.chars().count(), "{off}");
             }
             assert_eq!(li.offset(&t, p16, Encoding::Utf16), snap_offset(&t, off));
+            // Spans across marks, within a line and over line ends.
+            for end in [off + 5, off + MARK_EVERY + 11, off + 3 * MARK_EVERY] {
+                let end = end.min(t.len());
+                let two = (p16, li.position(&t, end, Encoding::Utf16));
+                assert_eq!(li.range(&t, off, end, Encoding::Utf16), two, "{off}..{end}");
+            }
         }
     }
 
@@ -637,6 +711,20 @@ mod tests {
                 prop_assert_eq!(p8.character as usize, b - start);
                 prop_assert_eq!(p16.character as usize, t[start..b].encode_utf16().count());
             }
+        }
+
+        #[test]
+        fn range_equals_two_positions(t in tricky(), a in 0usize..200, b in 0usize..200) {
+            let li = LineIndex::new(&t);
+            let (a, b) = (a % (t.len() + 3), b % (t.len() + 3));
+            for enc in [Encoding::Utf8, Encoding::Utf16] {
+                prop_assert_eq!(
+                    li.range(&t, a, b, enc),
+                    (li.position(&t, a, enc), li.position(&t, b, enc))
+                );
+            }
+            let start = li.line_start(li.position(&t, a, Encoding::Utf8).line as usize).unwrap();
+            prop_assert_eq!(li.char_column(&t, a), t[start..snap_offset(&t, a)].chars().count());
         }
 
         #[test]

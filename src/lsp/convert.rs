@@ -26,7 +26,11 @@ impl<'a> TextRef<'a> {
     }
     /// The LSP range of a byte span.
     pub fn range(&self, span: Span, enc: Encoding) -> Range {
-        Range::new(self.position(span.start, enc), self.position(span.end, enc))
+        let (a, b) = self.lines.range(self.text, span.start, span.end, enc);
+        Range::new(
+            Position::new(a.line, a.character),
+            Position::new(b.line, b.character),
+        )
     }
     /// The byte offset of an LSP position; a line past the end gives the text's end, a column past
     /// a line's end gives that line's end.
@@ -64,6 +68,69 @@ pub fn uri_to_path(uri: &Uri) -> Option<PathBuf> {
 /// The `file:` URI of a path.
 pub fn path_to_uri(path: &Path) -> Option<Uri> {
     Uri::from_file_path(path)
+}
+
+/// `file:` URIs of files below one root, each exactly as `path_to_uri(&root.join(rel))` gives
+/// it, made by appending the percent-encoded relative path to the root's URI: no path join and
+/// no re-encoding of the root per file (a references answer names tens of thousands of files).
+#[derive(Debug, Clone)]
+pub struct RootUris {
+    root: PathBuf,
+    /// The root's URI text less one trailing `/`, when the fast way applies (an absolute root,
+    /// not on Windows, whose drive letters `from_file_path` rewrites).
+    base: Option<String>,
+}
+
+impl RootUris {
+    /// The URIs of files below `root`.
+    pub fn new(root: &Path) -> Self {
+        let base = (root.is_absolute() && !cfg!(windows))
+            .then(|| path_to_uri(root))
+            .flatten()
+            .map(|u| {
+                let s = u.as_str();
+                s.strip_suffix('/').unwrap_or(s).to_string()
+            });
+        RootUris {
+            root: root.to_path_buf(),
+            base,
+        }
+    }
+    /// The URI of the file at root-relative path `rel`.
+    pub fn uri(&self, rel: &str) -> Option<Uri> {
+        match &self.base {
+            // `Path::join` adds one `/` unless the root ends with one, keeps `rel` as it is
+            // unless it is absolute, and the encoding is byte by byte and keeps `/`.
+            Some(base) if !rel.is_empty() && !rel.starts_with('/') => {
+                let mut s = String::with_capacity(base.len() + 1 + rel.len() + rel.len() / 4);
+                s.push_str(base);
+                s.push('/');
+                percent_encode_path(rel, &mut s);
+                s.parse().ok()
+            }
+            _ => path_to_uri(&self.root.join(rel)),
+        }
+    }
+}
+
+/// Appends `path` with every byte but ASCII letters, digits and `-._~/` percent-encoded
+/// (upper-case hex), the set `Uri::from_file_path` encodes.
+fn percent_encode_path(path: &str, out: &mut String) {
+    const HEX: &[u8; 16] = b"0123456789ABCDEF";
+    let keep = |b: u8| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~' | b'/');
+    if path.bytes().all(keep) {
+        out.push_str(path);
+        return;
+    }
+    for b in path.bytes() {
+        if keep(b) {
+            out.push(b as char);
+        } else {
+            out.push('%');
+            out.push(HEX[(b >> 4) as usize] as char);
+            out.push(HEX[(b & 15) as usize] as char);
+        }
+    }
 }
 
 #[cfg(test)]
@@ -105,5 +172,44 @@ mod tests {
         assert_eq!(uri_to_path(&uri).unwrap(), p);
         let other: Uri = "untitled:Untitled-1".parse().unwrap();
         assert!(uri_to_path(&other).is_none());
+    }
+
+    #[test]
+    fn root_uris_equal_path_to_uri_of_the_joined_path() {
+        let roots = [
+            "/",
+            "/tmp/a b",
+            "/tmp/x/",
+            "/tmp/x//",
+            "/srv/Ünï côdé/news",
+            "rel/root",
+        ];
+        let rels = [
+            "a.md",
+            "notes/n 1.txt",
+            "a b/c#d?.md",
+            "ü/ß.txt",
+            "100%.txt",
+            "x+y&z=1;@:,!$'()*[].md",
+            "emoji😀/中文.md",
+            "a//b.txt",
+            "./x.md",
+            "../y.md",
+            "-._~/t.txt",
+            "",
+            "/abs/z.md",
+        ];
+        for root in roots {
+            let u = RootUris::new(Path::new(root));
+            for rel in rels {
+                let want = path_to_uri(&Path::new(root).join(rel));
+                let got = u.uri(rel);
+                assert_eq!(
+                    got.as_ref().map(|u| u.as_str()),
+                    want.as_ref().map(|u| u.as_str()),
+                    "{root} + {rel}"
+                );
+            }
+        }
     }
 }

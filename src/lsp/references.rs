@@ -1,5 +1,6 @@
 //! References: every mention of the entity in every file, under any of its names.
 
+use super::locations::locations;
 use super::lookup;
 use super::query::Ctx;
 use tower_lsp_server::ls_types::{Location, Position};
@@ -8,13 +9,12 @@ use tower_lsp_server::ls_types::{Location, Position};
 pub fn references(ctx: &Ctx, pos: Position, include_declaration: bool) -> Option<Vec<Location>> {
     let (id, _) = ctx.snap.index().entity_at(ctx.file, ctx.offset(pos)?)?;
     let e = ctx.snap.index().entity(id)?;
-    Some(
-        e.mentions
-            .iter()
-            .filter(|m| include_declaration || !lookup::is_defining(e, m))
-            .filter_map(|m| ctx.location(*m))
-            .collect(),
-    )
+    let wanted = e
+        .mentions
+        .iter()
+        .filter(|m| include_declaration || !lookup::is_defining(e, m))
+        .copied();
+    Some(locations(ctx, wanted))
 }
 
 #[cfg(test)]

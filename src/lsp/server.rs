@@ -14,8 +14,8 @@ use super::semantic_tokens;
 use super::state::{OpenDoc, State};
 use super::sync::BufferText;
 use super::{
-    code_lens, completion, definition, highlight, hover, inlay_hint, references, symbols, watch,
-    workspace_symbol,
+    code_lens, completion, definition, highlight, hover, inlay_hint, preserialized, references,
+    symbols, watch, workspace_symbol,
 };
 use crate::document::Encoding;
 use parking_lot::Mutex;
@@ -95,10 +95,12 @@ where
     // Undecodable frames would stop the framework's reader: filter them out first.
     let (reader, writer) = tokio::io::duplex(1 << 16);
     tokio::spawn(super::transport::filter_frames(input, writer));
-    Server::new(reader, output, socket)
+    // Large answers are written as JSON by their handler: swap them in on the way out.
+    let (out_writer, out_reader) = tokio::io::duplex(1 << 16);
+    let server = Server::new(reader, out_writer, socket)
         .concurrency_level(4)
-        .serve(service)
-        .await;
+        .serve(service);
+    tokio::join!(server, super::preserialized::forward(out_reader, output));
 }
 
 fn internal(msg: String) -> Error {
@@ -602,7 +604,7 @@ impl LanguageServer for Backend {
         let p = params.text_document_position;
         let decl = params.context.include_declaration;
         self.query("references", p.text_document.uri, move |c| {
-            references::references(c, p.position, decl)
+            references::references(c, p.position, decl).map(preserialized::answer)
         })
         .await
     }

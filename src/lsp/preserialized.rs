@@ -1,0 +1,234 @@
+//! Large location lists written as JSON once, straight from the locations, instead of through
+//! tower-lsp-server's path (the handler's result to a `serde_json::Value` tree, about a dozen
+//! allocations per location, then that tree to text, then its drop): at 55,000 locations that
+//! path costs more than finding and converting the mentions.
+//!
+//! The handler stashes the JSON text and answers with one marker location whose URI names the
+//! stash entry; [`forward`], between the framework's writer and the client, swaps a response
+//! holding a marker for the stashed text. The client gets the same bytes it would have got
+//! (keys in the order the `Value` tree writes them: sorted). Lists shorter than
+//! [`MIN_LOCATIONS`] take the ordinary path.
+
+use parking_lot::Mutex;
+use serde_json::Value;
+use std::collections::VecDeque;
+use std::fmt::Write as _;
+use std::sync::atomic::{AtomicU64, Ordering};
+use tokio::io::{AsyncBufReadExt, AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt, BufReader};
+use tower_lsp_server::ls_types::{Location, Position, Range, Uri};
+
+/// Lists at least this long are pre-serialized.
+pub const MIN_LOCATIONS: usize = 256;
+
+/// The URI scheme of a marker location (never a file's: those are `file:`).
+const SCHEME: &str = "corpus-ls-preserialized";
+
+/// Stash entries kept at most; a response the framework never writes (a cancelled request)
+/// leaves its entry behind until newer ones push it out.
+const KEEP: usize = 16;
+
+static NEXT: AtomicU64 = AtomicU64::new(1);
+static STASH: Mutex<VecDeque<(u64, String)>> = Mutex::new(VecDeque::new());
+
+/// `locations` as the handler's answer: the list itself when short, else one marker location
+/// standing for its JSON text (which [`forward`] puts back on the way out).
+pub fn answer(locations: Vec<Location>) -> Vec<Location> {
+    if locations.len() < MIN_LOCATIONS {
+        return locations;
+    }
+    let json = to_json(&locations);
+    drop(locations);
+    let key = NEXT.fetch_add(1, Ordering::Relaxed);
+    {
+        let mut stash = STASH.lock();
+        stash.push_back((key, json));
+        while stash.len() > KEEP {
+            stash.pop_front();
+        }
+    }
+    let uri: Uri = format!("{SCHEME}:{key}")
+        .parse()
+        .expect("a scheme and digits make a URI");
+    let zero = Position::new(0, 0);
+    vec![Location::new(uri, Range::new(zero, zero))]
+}
+
+/// The JSON text of a list of locations, byte for byte as `serde_json::to_value` then
+/// `to_string` writes it (object keys sorted).
+pub fn to_json(locations: &[Location]) -> String {
+    let mut out = String::with_capacity(2 + locations.len() * 120);
+    out.push('[');
+    for (i, l) in locations.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        let (s, e) = (l.range.start, l.range.end);
+        let _ = write!(
+            out,
+            r#"{{"range":{{"end":{{"character":{},"line":{}}},"start":{{"character":{},"line":{}}}}},"uri":"#,
+            e.character, e.line, s.character, s.line
+        );
+        push_json_string(&mut out, l.uri.as_str());
+        out.push('}');
+    }
+    out.push(']');
+    out
+}
+
+/// Appends `s` as a JSON string (URIs are percent-encoded, so this is nearly always a copy).
+fn push_json_string(out: &mut String, s: &str) {
+    if s.bytes().all(|b| b >= 0x20 && b != b'"' && b != b'\\') {
+        out.push('"');
+        out.push_str(s);
+        out.push('"');
+    } else {
+        out.push_str(&serde_json::to_string(s).expect("a string serializes"));
+    }
+}
+
+/// The stashed text a response body stands for: `None` unless it is a response whose result
+/// is one marker location (then its id and the text, taken out of the stash).
+fn swap(body: &[u8]) -> Option<(Value, String)> {
+    // Responses holding a marker are small; anything larger passes untouched and unparsed.
+    const MAX_MARKER_BODY: usize = 512;
+    if body.len() > MAX_MARKER_BODY || !contains(body, SCHEME.as_bytes()) {
+        return None;
+    }
+    let v: Value = serde_json::from_slice(body).ok()?;
+    let id = v.get("id")?.clone();
+    let [loc] = v.get("result")?.as_array()?.as_slice() else {
+        return None;
+    };
+    let key: u64 = loc
+        .get("uri")?
+        .as_str()?
+        .strip_prefix(SCHEME)?
+        .strip_prefix(':')?
+        .parse()
+        .ok()?;
+    let mut stash = STASH.lock();
+    let at = stash.iter().position(|(k, _)| *k == key)?;
+    stash.remove(at).map(|(_, json)| (id, json))
+}
+
+fn contains(hay: &[u8], needle: &[u8]) -> bool {
+    hay.windows(needle.len()).any(|w| w == needle)
+}
+
+/// Copies LSP frames from `input` (the framework's writer) to `output`, swapping the marker
+/// responses for their stashed text. Returns at the end of `input`.
+pub async fn forward<R, W>(input: R, mut output: W)
+where
+    R: AsyncRead + Unpin,
+    W: AsyncWrite + Unpin,
+{
+    let mut input = BufReader::new(input);
+    loop {
+        // The framework writes `Content-Length: N\r\n\r\n` and the body, nothing else.
+        let mut len: Option<usize> = None;
+        loop {
+            let mut line = Vec::new();
+            match input.read_until(b'\n', &mut line).await {
+                Ok(0) | Err(_) => return,
+                Ok(_) => {}
+            }
+            let text = String::from_utf8_lossy(&line);
+            let text = text.trim_end_matches(['\r', '\n']);
+            if text.is_empty() {
+                if len.is_some() {
+                    break;
+                }
+                continue;
+            }
+            if let Some((k, v)) = text.split_once(':') {
+                if k.trim().eq_ignore_ascii_case("content-length") {
+                    len = v.trim().parse().ok();
+                }
+            }
+        }
+        let n = len.unwrap_or(0);
+        let mut body = vec![0u8; n];
+        if input.read_exact(&mut body).await.is_err() {
+            return;
+        }
+        if let Some((id, json)) = swap(&body) {
+            let id = serde_json::to_string(&id).unwrap_or_else(|_| "null".to_string());
+            body = format!(r#"{{"jsonrpc":"2.0","result":{json},"id":{id}}}"#).into_bytes();
+        }
+        let head = format!("Content-Length: {}\r\n\r\n", body.len());
+        if output.write_all(head.as_bytes()).await.is_err()
+            || output.write_all(&body).await.is_err()
+            || output.flush().await.is_err()
+        {
+            return;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn loc(uri: &str, l: u32, c: u32, len: u32) -> Location {
+        Location::new(
+            uri.parse().unwrap(),
+            Range::new(Position::new(l, c), Position::new(l, c + len)),
+        )
+    }
+
+    fn frame(body: &str) -> String {
+        format!("Content-Length: {}\r\n\r\n{body}", body.len())
+    }
+
+    #[test]
+    fn json_is_what_the_value_path_writes() {
+        let locs = vec![
+            loc("file:///a/b%20c.md", 0, 3, 5),
+            loc("file:///x/%C3%BC.txt", 12345, 0, 70000),
+            loc("untitled:Untitled-1", 2, 1, 1),
+        ];
+        let via_value = serde_json::to_string(&serde_json::to_value(&locs).unwrap()).unwrap();
+        assert_eq!(to_json(&locs), via_value);
+        assert_eq!(to_json(&[]), "[]");
+        let mut s = String::new();
+        push_json_string(&mut s, "a\"b\\c\n");
+        assert_eq!(s, serde_json::to_string("a\"b\\c\n").unwrap());
+    }
+
+    #[test]
+    fn short_lists_pass_as_they_are() {
+        let locs = vec![loc("file:///a.md", 1, 2, 3); MIN_LOCATIONS - 1];
+        assert_eq!(answer(locs.clone()), locs);
+    }
+
+    #[tokio::test]
+    async fn markers_are_swapped_and_other_frames_pass_unchanged() {
+        let locs: Vec<Location> = (0..MIN_LOCATIONS as u32 + 7)
+            .map(|i| loc(&format!("file:///c/f{}.txt", i % 13), i, i % 7, 4))
+            .collect();
+        let marker = answer(locs.clone());
+        assert_eq!(marker.len(), 1);
+        // What tower-lsp-server writes for the handler's answer, between two other frames.
+        let response = format!(
+            r#"{{"jsonrpc":"2.0","result":{},"id":7}}"#,
+            serde_json::to_value(&marker).unwrap()
+        );
+        let other =
+            r#"{"jsonrpc":"2.0","method":"window/logMessage","params":{"type":3,"message":"hi"}}"#;
+        let input = format!("{}{}{}", frame(other), frame(&response), frame(other));
+        let mut out = Vec::new();
+        forward(input.as_bytes(), &mut out).await;
+        let want = format!(
+            r#"{{"jsonrpc":"2.0","result":{},"id":7}}"#,
+            serde_json::to_string(&serde_json::to_value(&locs).unwrap()).unwrap()
+        );
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            format!("{}{}{}", frame(other), frame(&want), frame(other))
+        );
+        // The entry is gone: the same marker again passes as it is.
+        let mut again = Vec::new();
+        forward(frame(&response).as_bytes(), &mut again).await;
+        assert_eq!(String::from_utf8(again).unwrap(), frame(&response));
+    }
+}

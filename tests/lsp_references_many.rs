@@ -1,0 +1,128 @@
+//! References to an entity named hundreds of times, over stdio: long answers are written as
+//! JSON by the handler and swapped in on the way out (`lsp::preserialized`), so this checks what
+//! the client receives: every mention, in corpus order, each range on the name in UTF-16 units
+//! (files with accents and astral characters before it), URIs of awkward file names, and the
+//! same ranges as documentHighlight (which takes the ordinary path).
+
+#[path = "common/lsp_client.rs"]
+mod lsp_client;
+
+use lsp_client::{canon, default_capabilities, uri, write_corpus, LspClient};
+use serde_json::{json, Value};
+
+/// Files in the corpus; two mentions each, so the answer is far over the pre-serialized minimum.
+const FILES: usize = 180;
+
+/// The article of file `i`: the name twice, with non-ASCII text before the second on some.
+fn article(i: usize) -> String {
+    let before = match i % 3 {
+        0 => "The delegation returned",
+        1 => "Over café au lait in Genève",
+        _ => "Smiling 😀 at the cameras",
+    };
+    format!(
+        "Talks, day {i}\n\nBEIJING — Vice Premier Liu He met trade officials on day {i} of the visit.\n\n{before}, Liu He said the meetings went well.\n"
+    )
+}
+
+fn rel(i: usize) -> String {
+    match i % 4 {
+        0 => format!("articles/día {i:03}.txt"),
+        1 => format!("articles/a#{i:03}.txt"),
+        _ => format!("articles/{i:03}.txt"),
+    }
+}
+
+/// The UTF-16 range of every `Liu He` in `text` (line, start column, end column).
+fn name_ranges(text: &str) -> Vec<(u64, u64, u64)> {
+    let mut out = Vec::new();
+    for (l, line) in text.split('\n').enumerate() {
+        for (at, _) in line.match_indices("Liu He") {
+            let col = line[..at].encode_utf16().count() as u64;
+            out.push((l as u64, col, col + 6));
+        }
+    }
+    out
+}
+
+fn range_of(l: &Value) -> (u64, u64, u64) {
+    let r = &l["range"];
+    assert_eq!(r["start"]["line"], r["end"]["line"], "{l}");
+    (
+        r["start"]["line"].as_u64().unwrap(),
+        r["start"]["character"].as_u64().unwrap(),
+        r["end"]["character"].as_u64().unwrap(),
+    )
+}
+
+#[test]
+fn hundreds_of_references_arrive_whole_and_in_order() {
+    let texts: Vec<(String, String)> = (0..FILES).map(|i| (rel(i), article(i))).collect();
+    let files: Vec<(&str, &str)> = texts
+        .iter()
+        .map(|(r, t)| (r.as_str(), t.as_str()))
+        .collect();
+    let dir = write_corpus(&files);
+    let root = canon(dir.path());
+    let (mut client, _) = LspClient::start(&[&root], Value::Null, default_capabilities());
+    let (first_rel, first_text) = &texts[0];
+    let first = uri(&root.join(first_rel));
+    let (line, col, _) = name_ranges(first_text)[0];
+    let ask = |client: &mut LspClient, decl: bool| {
+        client.result(
+            "textDocument/references",
+            json!({"textDocument": {"uri": first}, "position": {"line": line, "character": col + 2},
+                   "context": {"includeDeclaration": decl}}),
+        )
+    };
+    let all = ask(&mut client, true);
+    let all = all.as_array().expect("locations");
+    // What the answer should be: each file's mentions, files in path order (the corpus order
+    // of same-dated articles), each range on the name.
+    let mut want: Vec<(String, (u64, u64, u64))> = Vec::new();
+    let mut sorted = texts.clone();
+    sorted.sort();
+    for (r, t) in &sorted {
+        let u = uri(&root.join(r));
+        want.extend(name_ranges(t).into_iter().map(|x| (u.clone(), x)));
+    }
+    let got: Vec<(String, (u64, u64, u64))> = all
+        .iter()
+        .map(|l| (l["uri"].as_str().unwrap().to_string(), range_of(l)))
+        .collect();
+    let got_set: std::collections::BTreeSet<_> = got.iter().cloned().collect();
+    let want_set: std::collections::BTreeSet<_> = want.iter().cloned().collect();
+    assert_eq!(got_set, want_set, "the same mentions");
+    assert_eq!(got.len(), 2 * FILES);
+    // In corpus order: a file's mentions together, in text order.
+    for pair in got.windows(2) {
+        if pair[0].0 == pair[1].0 {
+            assert!(pair[0].1 < pair[1].1, "{pair:?}");
+        }
+    }
+    // Without the declaration: one fewer, the rest unchanged and in the same order.
+    let without = ask(&mut client, false);
+    let without = without.as_array().expect("locations");
+    assert_eq!(without.len(), all.len() - 1);
+    let mut rest = all.clone();
+    let at = rest.iter().position(|l| !without.contains(l)).unwrap();
+    rest.remove(at);
+    assert_eq!(&rest, without);
+    // documentHighlight, the ordinary path, gives the same ranges in each file.
+    for (r, t) in texts.iter().step_by(7) {
+        let u = uri(&root.join(r));
+        let (l, c, _) = name_ranges(t)[1];
+        let hl = client.result(
+            "textDocument/documentHighlight",
+            json!({"textDocument": {"uri": u}, "position": {"line": l, "character": c + 1}}),
+        );
+        let hl: Vec<(u64, u64, u64)> = hl.as_array().unwrap().iter().map(range_of).collect();
+        let refs: Vec<(u64, u64, u64)> = got
+            .iter()
+            .filter(|(gu, _)| *gu == u)
+            .map(|(_, x)| *x)
+            .collect();
+        assert_eq!(hl, refs, "{r}");
+    }
+    client.shutdown();
+}
