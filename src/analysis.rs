@@ -97,7 +97,7 @@ fn drop_headline_only_names(source: &str, meta: &Metadata, ents: &mut Vec<Entity
     let in_head = |e: &EntityMention| {
         heads
             .iter()
-            .any(|h| h.start <= e.span.start && e.span.end <= h.end)
+            .any(|h| h.start() <= e.span.start() && e.span.end() <= h.end())
     };
     let body: std::collections::HashSet<String> = ents
         .iter()

@@ -460,7 +460,7 @@ pub fn key(lower: &str) -> String {
 /// The content words of `text[range]`, with source spans (offset by `range.start`).
 pub fn content_words(text: &str, range: Span) -> Vec<Word> {
     let range = clamp(text, range);
-    let slice = &text[range.start..range.end];
+    let slice = &text[range.start()..range.end()];
     let mut out = Vec::new();
     let mut start: Option<usize> = None;
     let bytes: Vec<(usize, char)> = slice.char_indices().collect();
@@ -476,7 +476,7 @@ pub fn content_words(text: &str, range: Span) -> Vec<Word> {
         out.push(Word {
             key: key(lower),
             surface: lower.to_string(),
-            span: Span::new(range.start + s, range.start + e),
+            span: Span::new(range.start() + s, range.start() + e),
         });
     };
     for (i, &(off, c)) in bytes.iter().enumerate() {
@@ -506,8 +506,8 @@ pub fn content_words(text: &str, range: Span) -> Vec<Word> {
     let compounds = std::mem::take(&mut parts);
     for w in out.iter().chain(compounds.iter()) {
         if w.surface.contains('-') {
-            let mut off = w.span.start;
-            for p in text[w.span.start..w.span.end].split('-') {
+            let mut off = w.span.start();
+            for p in text[w.span.start()..w.span.end()].split('-') {
                 let lower = p.to_lowercase();
                 if lower.len() >= 2 && !is_stop(&lower) && lower.chars().any(|c| c.is_alphabetic())
                 {
@@ -522,14 +522,14 @@ pub fn content_words(text: &str, range: Span) -> Vec<Word> {
         }
     }
     out.extend(parts);
-    out.sort_by_key(|w| w.span.start);
+    out.sort_by_key(|w| w.span.start());
     out
 }
 
 /// `span` cut to the text and to char boundaries.
 pub fn clamp(text: &str, span: Span) -> Span {
-    let mut s = span.start.min(text.len());
-    let mut e = span.end.min(text.len()).max(s);
+    let mut s = span.start().min(text.len());
+    let mut e = span.end().min(text.len()).max(s);
     while !text.is_char_boundary(s) {
         s -= 1;
     }

@@ -26,7 +26,10 @@ impl<'a> TextRef<'a> {
     }
     /// The LSP range of a byte span.
     pub fn range(&self, span: Span, enc: Encoding) -> Range {
-        Range::new(self.position(span.start, enc), self.position(span.end, enc))
+        Range::new(
+            self.position(span.start(), enc),
+            self.position(span.end(), enc),
+        )
     }
     /// The byte offset of an LSP position; a line past the end gives the text's end, a column past
     /// a line's end gives that line's end.
