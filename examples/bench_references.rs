@@ -76,7 +76,7 @@ fn main() {
         custom_tokens: true,
     };
     let pos: Position = {
-        let p = ctx.text().position(at.span.start, Encoding::Utf16);
+        let p = ctx.text().position(at.span.start(), Encoding::Utf16);
         Position::new(p.line, p.character)
     };
     println!(
@@ -91,7 +91,7 @@ fn main() {
         let (id, _) = snap
             .corpus
             .registry()
-            .entity_at(at.file, at.span.start)
+            .entity_at(at.file, at.span.start())
             .expect("entity");
         snap.corpus.entities()[id.0 as usize].mentions.len()
     });

@@ -76,8 +76,8 @@ fn dumped(docs: &[GoldDoc]) -> Vec<GoldDoc> {
             }
             let mut gold = Vec::new();
             for (span, ty) in &d.gold {
-                let a = toks.partition_point(|t| t.span.end <= span.start);
-                let b = toks.partition_point(|t| t.span.start < span.end);
+                let a = toks.partition_point(|t| t.span.end() <= span.start());
+                let b = toks.partition_point(|t| t.span.start() < span.end());
                 let kept: Vec<_> = (a..b).filter(|&k| place[k].0 < place[k].1).collect();
                 if let (Some(&f), Some(&l)) = (kept.first(), kept.last()) {
                     gold.push((corpus_ls::model::Span::new(place[f].0, place[l].1), *ty));
@@ -152,8 +152,8 @@ fn predicted_fold_names(
             {
                 let (segs, prep) = training::prepare_doc(&d.text, true, &empty);
                 for s in tag(&model, &prep) {
-                    let span =
-                        &d.text[segs.tokens[s.first].span.start..segs.tokens[s.end - 1].span.end];
+                    let span = &d.text
+                        [segs.tokens[s.first].span.start()..segs.tokens[s.end - 1].span.end()];
                     names.push((span.to_string(), s.ty));
                 }
             }

@@ -122,8 +122,8 @@ fn drop_desk_bylines(source: &str, meta: &Metadata, ents: &mut Vec<EntityMention
     };
     let is_desk = |e: &EntityMention| {
         e.source == MentionSource::Detected
-            && by.start <= e.span.start
-            && e.span.end <= by.end
+            && by.start() <= e.span.start()
+            && e.span.end() <= by.end()
             && e.span
                 .slice(source)
                 .split(|c: char| !c.is_alphanumeric())
@@ -146,7 +146,7 @@ fn drop_headline_only_names(source: &str, meta: &Metadata, ents: &mut Vec<Entity
     let in_head = |e: &EntityMention| {
         heads
             .iter()
-            .any(|h| h.start <= e.span.start && e.span.end <= h.end)
+            .any(|h| h.start() <= e.span.start() && e.span.end() <= h.end())
     };
     let body: std::collections::HashSet<String> = ents
         .iter()

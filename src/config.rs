@@ -451,11 +451,11 @@ impl Config {
             Err(e) => {
                 let span = e.span().and_then(span_of).map(|s| {
                     // Point at something visible, inside the text and on char boundaries.
-                    let mut a = s.start.min(text.len());
+                    let mut a = s.start().min(text.len());
                     while !text.is_char_boundary(a) {
                         a -= 1;
                     }
-                    let mut b = s.end.clamp(a, text.len());
+                    let mut b = s.end().clamp(a, text.len());
                     while !text.is_char_boundary(b) {
                         b += 1;
                     }
@@ -648,7 +648,7 @@ sources-disagree = "Warning"
         assert!(err.span.is_some());
         assert!(c.include.is_empty() && c.severity.is_empty());
         let s = err.span.unwrap();
-        assert!(s.end <= text.len());
+        assert!(s.end() <= text.len());
     }
 
     #[test]

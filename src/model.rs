@@ -6,23 +6,55 @@ use crate::intern::{IList, IStr};
 use serde::Serialize;
 
 /// A half-open byte range `start..end`.
+///
+/// Stored as two `u32`s (8 bytes, not 16): a corpus holds millions of spans and no file is
+/// near 4 GiB (the scan skips files over 16 MiB). Read the ends with [`Span::start`] and
+/// [`Span::end`]; offsets past `u32::MAX` saturate rather than wrap.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize)]
 pub struct Span {
-    /// First byte.
-    pub start: usize,
-    /// One past the last byte.
-    pub end: usize,
+    start: u32,
+    end: u32,
+}
+
+/// An offset as stored in a [`Span`].
+fn offset32(x: usize) -> u32 {
+    u32::try_from(x).unwrap_or(u32::MAX)
 }
 
 impl Span {
     /// A span from `start` to `end`.
     pub fn new(start: usize, end: usize) -> Self {
         debug_assert!(start <= end, "span {start}..{end} is reversed");
-        Span { start, end }
+        Span {
+            start: offset32(start),
+            end: offset32(end),
+        }
+    }
+    /// First byte.
+    #[inline]
+    pub fn start(&self) -> usize {
+        self.start as usize
+    }
+    /// One past the last byte.
+    #[inline]
+    pub fn end(&self) -> usize {
+        self.end as usize
+    }
+    /// The same span with its first byte at `start`.
+    pub fn with_start(self, start: usize) -> Span {
+        Span::new(start, self.end())
+    }
+    /// The same span with its end at `end`.
+    pub fn with_end(self, end: usize) -> Span {
+        Span::new(self.start(), end)
+    }
+    /// The byte range, for slicing.
+    pub fn range(&self) -> std::ops::Range<usize> {
+        self.start()..self.end()
     }
     /// Length in bytes.
     pub fn len(&self) -> usize {
-        self.end - self.start
+        (self.end - self.start) as usize
     }
     /// True when the span covers no byte.
     pub fn is_empty(&self) -> bool {
@@ -30,7 +62,7 @@ impl Span {
     }
     /// True when `offset` lies inside (the end counts, so a cursor just after a word hits it).
     pub fn touches(&self, offset: usize) -> bool {
-        self.start <= offset && offset <= self.end
+        self.start() <= offset && offset <= self.end()
     }
     /// True when the two spans share at least one byte.
     pub fn overlaps(&self, other: &Span) -> bool {
@@ -38,11 +70,11 @@ impl Span {
     }
     /// The span shifted by `delta` bytes.
     pub fn shift(&self, delta: usize) -> Span {
-        Span::new(self.start + delta, self.end + delta)
+        Span::new(self.start() + delta, self.end() + delta)
     }
     /// The slice of `text` this span covers.
     pub fn slice<'a>(&self, text: &'a str) -> &'a str {
-        &text[self.start..self.end]
+        &text[self.range()]
     }
 }
 

@@ -50,7 +50,7 @@ fn cased_plain_article() {
         m.headline.as_deref(),
         Some("Kestrel Microsystems Halts Production After Ardenian Chip Ban")
     );
-    assert_eq!(m.headline_span.unwrap().start, 0);
+    assert_eq!(m.headline_span.unwrap().start(), 0);
     assert_eq!(m.byline.as_deref(), Some("Daniel Osei"));
     assert_eq!(m.date, ymd(2021, 3, 16));
     assert_eq!(m.date_span.unwrap().slice(&text), "March 16, 2021");

@@ -44,7 +44,7 @@ fn markdown_seed() {
     let at = t.find("$50 billion").unwrap();
     let s = v.span_to_source(Span::new(at, at + "$50 billion".len()));
     assert_eq!(s.slice(&text), "$50 billion");
-    assert_eq!(&text[s.start - 1..s.start], "\\");
+    assert_eq!(&text[s.start() - 1..s.start()], "\\");
 }
 
 #[test]

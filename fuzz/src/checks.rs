@@ -20,17 +20,17 @@ const FORMATS: [Format; 3] = [Format::Markdown, Format::Plain, Format::Lowercase
 /// Panics unless `span` lies inside `text` on char boundaries.
 fn in_text(text: &str, span: Span, what: &str) {
     assert!(
-        span.start <= span.end && span.end <= text.len(),
+        span.start() <= span.end() && span.end() <= text.len(),
         "{what}: span {}..{} outside a text of {} bytes",
-        span.start,
-        span.end,
+        span.start(),
+        span.end(),
         text.len()
     );
     assert!(
-        text.is_char_boundary(span.start) && text.is_char_boundary(span.end),
+        text.is_char_boundary(span.start()) && text.is_char_boundary(span.end()),
         "{what}: span {}..{} splits a character",
-        span.start,
-        span.end
+        span.start(),
+        span.end()
     );
 }
 

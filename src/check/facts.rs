@@ -115,18 +115,18 @@ fn sentence_of(file: &SourceFile, span: Span) -> Span {
     let find = |v: &[Span]| {
         v.iter()
             .copied()
-            .find(|s| s.start <= span.start && span.start < s.end.max(s.start + 1))
+            .find(|s| s.start() <= span.start() && span.start() < s.end().max(s.start() + 1))
     };
     if let Some(s) = find(&a.sentences).or_else(|| find(&a.paragraphs)) {
         return s;
     }
     let t = &file.text;
-    let start = t[..span.start.min(t.len())]
+    let start = t[..span.start().min(t.len())]
         .rfind('\n')
         .map_or(0, |i| i + 1);
-    let end = t[span.end.min(t.len())..]
+    let end = t[span.end().min(t.len())..]
         .find('\n')
-        .map_or(t.len(), |i| span.end.min(t.len()) + i);
+        .map_or(t.len(), |i| span.end().min(t.len()) + i);
     Span::new(start, end.max(start))
 }
 
@@ -145,10 +145,10 @@ fn floor_boundary(text: &str, mut i: usize) -> usize {
 fn clause_of(text: &str, sentence: Span, span: Span) -> Span {
     let s = words::clamp(text, sentence);
     let (a, b) = (
-        span.start.clamp(s.start, s.end),
-        span.end
-            .clamp(s.start, s.end)
-            .max(span.start.clamp(s.start, s.end)),
+        span.start().clamp(s.start(), s.end()),
+        span.end()
+            .clamp(s.start(), s.end())
+            .max(span.start().clamp(s.start(), s.end())),
     );
     let is_break = |i: usize| -> bool {
         // `i` is the byte just after a break candidate.
@@ -182,11 +182,11 @@ fn clause_of(text: &str, sentence: Span, span: Span) -> Span {
         }
     };
     // Bounded look-around keeps long unsegmented dumps linear.
-    let lo = floor_boundary(text, a.saturating_sub(REACH).max(s.start));
-    let hi = floor_boundary(text, (b + REACH).min(s.end));
+    let lo = floor_boundary(text, a.saturating_sub(REACH).max(s.start()));
+    let hi = floor_boundary(text, (b + REACH).min(s.end()));
     let start = (lo..a)
         .rev()
-        .filter(|&i| text.is_char_boundary(i) && i > s.start)
+        .filter(|&i| text.is_char_boundary(i) && i > s.start())
         .find(|&i| is_break(i))
         .unwrap_or(lo);
     let end = (b..hi)
@@ -210,8 +210,8 @@ impl ByStart {
         let mut starts: Vec<(usize, usize)> = spans
             .enumerate()
             .map(|(i, s)| {
-                longest = longest.max(s.end.saturating_sub(s.start));
-                (s.start, i)
+                longest = longest.max(s.end().saturating_sub(s.start()));
+                (s.start(), i)
             })
             .collect();
         starts.sort_unstable();
@@ -220,9 +220,9 @@ impl ByStart {
 
     /// Indices of the spans starting from `longest` bytes before `w` to its end, in start order.
     fn near(&self, w: Span) -> impl Iterator<Item = usize> + '_ {
-        let lo = w.start.saturating_sub(self.longest);
+        let lo = w.start().saturating_sub(self.longest);
         let a = self.starts.partition_point(|&(s, _)| s < lo);
-        let b = self.starts.partition_point(|&(s, _)| s <= w.end);
+        let b = self.starts.partition_point(|&(s, _)| s <= w.end());
         self.starts[a..b.max(a)].iter().map(|&(_, i)| i)
     }
 }
@@ -247,9 +247,12 @@ pub fn facts_of(file: &SourceFile) -> Vec<Fact> {
         let Some(key) = key_of(f) else { continue };
         let span = words::clamp(text, f.span);
         let sentence = clause_of(text, sentence_of(file, span), span);
-        let before =
-            words::content_words(text, Span::new(sentence.start.min(span.start), span.start));
-        let after = words::content_words(text, Span::new(span.end, sentence.end.max(span.end)));
+        let before = words::content_words(
+            text,
+            Span::new(sentence.start().min(span.start()), span.start()),
+        );
+        let after =
+            words::content_words(text, Span::new(span.end(), sentence.end().max(span.end())));
         let mut ctx: HashMap<String, ContextWord> = HashMap::new();
         let names = |w: &Word| -> bool {
             if ent_spans
@@ -258,16 +261,16 @@ pub fn facts_of(file: &SourceFile) -> Vec<Fact> {
             {
                 return true;
             }
-            let Some(t) = text.get(w.span.start..w.span.end) else {
+            let Some(t) = text.get(w.span.start()..w.span.end()) else {
                 return false;
             };
-            let before = text[..w.span.start].trim_end_matches([' ', '*', '_', '"', '\'', '(']);
+            let before = text[..w.span.start()].trim_end_matches([' ', '*', '_', '"', '\'', '(']);
             // Acronyms (`ZTE`) are names anywhere; other capitals only away from a sentence start.
             if t.len() >= 2 && t.chars().all(|c| c.is_uppercase() || !c.is_alphabetic()) {
                 return true;
             }
             t.chars().next().is_some_and(char::is_uppercase)
-                && w.span.start > sentence.start
+                && w.span.start() > sentence.start()
                 && !before.ends_with(['.', '!', '?', ':', '\n', '#', '-', '>'])
                 && !before.is_empty()
         };
@@ -279,31 +282,37 @@ pub fn facts_of(file: &SourceFile) -> Vec<Fact> {
                 // Case as written (`ZTE`), for messages; subject words have no place in the text.
                 // A possessive (`Kovaria's`) keeps the case of its stem.
                 surface: text
-                    .get(w.span.start..w.span.end)
+                    .get(w.span.start()..w.span.end())
                     .and_then(|t| t.get(..w.surface.len()))
                     .filter(|t| t.to_lowercase() == w.surface)
                     .unwrap_or(&w.surface)
                     .to_string(),
                 weight: 0.0,
                 is_name: names(w),
-                at: w.span.start,
+                at: w.span.start(),
             });
             e.weight = e.weight.max(weight);
-            e.at = e.at.min(w.span.start);
+            e.at = e.at.min(w.span.start());
         };
         let before: Vec<&Word> = before.iter().filter(|w| !in_figure(w)).collect();
         let after: Vec<&Word> = after.iter().filter(|w| !in_figure(w)).collect();
-        let mut lo = span.start;
-        let mut hi = span.end;
+        let mut lo = span.start();
+        let mut hi = span.end();
         // Distance counts every word in between, stop words included: `loss of $2.4 billion`
         // is closer than `$2.4 billion in the first half, with cash`.
         for w in before.iter().rev().take(WINDOW) {
-            add(w, proximity(words_between(text, w.span.end, span.start)));
-            lo = lo.min(w.span.start);
+            add(
+                w,
+                proximity(words_between(text, w.span.end(), span.start())),
+            );
+            lo = lo.min(w.span.start());
         }
         for w in after.iter().take(WINDOW) {
-            add(w, proximity(words_between(text, span.end, w.span.start)));
-            hi = hi.max(w.span.end);
+            add(
+                w,
+                proximity(words_between(text, span.end(), w.span.start())),
+            );
+            hi = hi.max(w.span.end());
         }
         for s in &f.subject {
             for mut w in words::content_words(s, Span::new(0, s.len())) {
@@ -321,10 +330,10 @@ pub fn facts_of(file: &SourceFile) -> Vec<Fact> {
             .filter(|e| e.ty == EntityType::Org && e.span.overlaps(&window))
             // Close means within a few words: `Huawei employs 180,000`, `ZTE, a 70,000-employee`.
             .filter(|e| {
-                let d = if e.span.end <= span.start {
-                    words_between(text, e.span.end, span.start)
+                let d = if e.span.end() <= span.start() {
+                    words_between(text, e.span.end(), span.start())
                 } else {
-                    words_between(text, span.end, e.span.start)
+                    words_between(text, span.end(), e.span.start())
                 };
                 d <= ORG_REACH
             })
@@ -355,7 +364,7 @@ pub fn facts_of(file: &SourceFile) -> Vec<Fact> {
             interval: interval_of(f),
             key,
             written: span.slice(text).to_string(),
-            line: file.lines.position(text, span.start, Encoding::Utf8).line as usize + 1,
+            line: file.lines.position(text, span.start(), Encoding::Utf8).line as usize + 1,
             sentence,
             context,
             entities,

@@ -286,13 +286,13 @@ impl Checker {
         let directives = suppress::Directives::parse(&file.text);
         let mut out: Vec<Finding> = raw
             .into_iter()
-            .filter(|f| !directives.suppresses(&file.text, f.span.start, f.code))
+            .filter(|f| !directives.suppresses(&file.text, f.span.start(), f.code))
             .filter_map(|mut f| {
                 f.severity = self.settings.severity(f.code)?;
                 Some(f)
             })
             .collect();
-        out.sort_by(|a, b| (a.span.start, a.code).cmp(&(b.span.start, b.code)));
+        out.sort_by(|a, b| (a.span.start(), a.code).cmp(&(b.span.start(), b.code)));
         out.dedup_by(|a, b| a.span == b.span && a.code == b.code);
         out
     }

@@ -131,7 +131,7 @@ mod tests {
         assert_eq!(s.problems.len(), 1);
         assert_eq!(s.problems[0].code, "config-error");
         assert_eq!(s.problems[0].rel, "corpus-ls.toml");
-        assert!(s.problems[0].span.end <= text.len());
+        assert!(s.problems[0].span.end() <= text.len());
         assert_eq!(s.severity("figure-conflict"), Some(Severity::Warning));
     }
 

@@ -63,8 +63,8 @@ fn front_matter_sources(text: &str) -> Vec<Reference> {
     };
     let mut out = Vec::new();
     let mut in_block = false;
-    let mut off = fm.start;
-    for line in text[fm.start..fm.end].split_inclusive('\n') {
+    let mut off = fm.start();
+    for line in text[fm.start()..fm.end()].split_inclusive('\n') {
         let here = off;
         off += line.len();
         let content = line.trim_end();

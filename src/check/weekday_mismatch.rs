@@ -141,7 +141,7 @@ fn mentions(text: &str) -> Vec<Mention> {
             c.get(5).map(|y| y.as_str()),
         );
     }
-    out.sort_by_key(|m| m.whole.start);
+    out.sort_by_key(|m| m.whole.start());
     out
 }
 

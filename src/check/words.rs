@@ -503,17 +503,17 @@ thread_local! {
 /// Walks the tokens of `text[range]` (already clamped) in order, calling `f(start, words)` with
 /// each token's source offset and its content words (cached per thread; `f` must not walk).
 fn with_tokens(text: &str, range: Span, mut f: impl FnMut(usize, &[TokenWord])) {
-    let slice = &text[range.start..range.end];
+    let slice = &text[range.start()..range.end()];
     TOKENS.with(|cache| {
         let mut cache = cache.borrow_mut();
         let mut token = |s: usize, e: usize| {
             let raw = &slice[s..e];
             if let Some(ws) = cache.get(raw) {
-                f(range.start + s, ws);
+                f(range.start() + s, ws);
                 return;
             }
             let ws: Box<[TokenWord]> = token_words(raw).into_boxed_slice();
-            f(range.start + s, &ws);
+            f(range.start() + s, &ws);
             if cache.len() >= TOKEN_CACHE_MAX {
                 cache.clear();
             }
@@ -548,8 +548,8 @@ fn token_words(raw: &str) -> Vec<TokenWord> {
             hash: super::facts::key_hash(&w.key),
             key: w.key.into_boxed_str(),
             surface: w.surface.into_boxed_str(),
-            start: w.span.start,
-            end: w.span.end,
+            start: w.span.start(),
+            end: w.span.end(),
         })
         .collect()
 }
@@ -557,7 +557,7 @@ fn token_words(raw: &str) -> Vec<TokenWord> {
 /// [`content_words`] computed afresh for every word (the reference the cache must equal).
 fn uncached_content_words(text: &str, range: Span) -> Vec<Word> {
     let range = clamp(text, range);
-    let slice = &text[range.start..range.end];
+    let slice = &text[range.start()..range.end()];
     let mut out = Vec::new();
     let mut start: Option<usize> = None;
     let bytes: Vec<(usize, char)> = slice.char_indices().collect();
@@ -573,7 +573,7 @@ fn uncached_content_words(text: &str, range: Span) -> Vec<Word> {
         out.push(Word {
             key: key(lower),
             surface: lower.to_string(),
-            span: Span::new(range.start + s, range.start + e),
+            span: Span::new(range.start() + s, range.start() + e),
         });
     };
     for (i, &(off, c)) in bytes.iter().enumerate() {
@@ -603,8 +603,8 @@ fn uncached_content_words(text: &str, range: Span) -> Vec<Word> {
     let compounds = std::mem::take(&mut parts);
     for w in out.iter().chain(compounds.iter()) {
         if w.surface.contains('-') {
-            let mut off = w.span.start;
-            for p in text[w.span.start..w.span.end].split('-') {
+            let mut off = w.span.start();
+            for p in text[w.span.start()..w.span.end()].split('-') {
                 let lower = p.to_lowercase();
                 if lower.len() >= 2 && !is_stop(&lower) && lower.chars().any(|c| c.is_alphabetic())
                 {
@@ -619,14 +619,14 @@ fn uncached_content_words(text: &str, range: Span) -> Vec<Word> {
         }
     }
     out.extend(parts);
-    out.sort_by_key(|w| w.span.start);
+    out.sort_by_key(|w| w.span.start());
     out
 }
 
 /// `span` cut to the text and to char boundaries.
 pub fn clamp(text: &str, span: Span) -> Span {
-    let mut s = span.start.min(text.len());
-    let mut e = span.end.min(text.len()).max(s);
+    let mut s = span.start().min(text.len());
+    let mut e = span.end().min(text.len()).max(s);
     while !text.is_char_boundary(s) {
         s -= 1;
     }

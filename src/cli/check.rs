@@ -143,7 +143,7 @@ fn line_text(file: &SourceFile, offset: usize) -> (usize, &str) {
 fn write_human(out: &mut dyn Write, files: &Files, f: &Finding) -> std::io::Result<()> {
     let file = files.get(&f.rel);
     let span = clamp(file, f.span);
-    let (line, col) = line_col(file, span.start);
+    let (line, col) = line_col(file, span.start());
     writeln!(
         out,
         "{}:{line}:{col}: {}[{}]: {}",
@@ -152,20 +152,20 @@ fn write_human(out: &mut dyn Write, files: &Files, f: &Finding) -> std::io::Resu
         f.code,
         f.message
     )?;
-    let (ls, text) = line_text(file, span.start);
+    let (ls, text) = line_text(file, span.start());
     let gutter = " ".repeat(line.to_string().len());
     writeln!(out, "{gutter} |")?;
     writeln!(out, "{line} | {text}")?;
-    let pad: String = file.text[ls..span.start]
+    let pad: String = file.text[ls..span.start()]
         .chars()
         .map(|c| if c == '\t' { '\t' } else { ' ' })
         .collect();
-    let end = span.end.min(ls + text.len()).max(span.start);
-    let width = file.text[span.start..end].chars().count().max(1);
+    let end = span.end().min(ls + text.len()).max(span.start());
+    let width = file.text[span.start()..end].chars().count().max(1);
     writeln!(out, "{gutter} | {pad}{}", "^".repeat(width))?;
     for r in &f.related {
         let rf = files.get(&r.rel);
-        let (l, c) = line_col(rf, clamp(rf, r.span).start);
+        let (l, c) = line_col(rf, clamp(rf, r.span).start());
         writeln!(out, "{gutter} = note: {}:{l}:{c}: {}", r.rel, r.message)?;
     }
     writeln!(out)
@@ -174,8 +174,10 @@ fn write_human(out: &mut dyn Write, files: &Files, f: &Finding) -> std::io::Resu
 /// A SARIF physical location of a span.
 fn sarif_location(file: &SourceFile, span: Span) -> Value {
     let span = clamp(file, span);
-    let s = file.lines.position(&file.text, span.start, Encoding::Utf16);
-    let e = file.lines.position(&file.text, span.end, Encoding::Utf16);
+    let s = file
+        .lines
+        .position(&file.text, span.start(), Encoding::Utf16);
+    let e = file.lines.position(&file.text, span.end(), Encoding::Utf16);
     json!({
         "artifactLocation": {"uri": uri(&file.rel), "uriBaseId": "%SRCROOT%"},
         "region": {
@@ -183,7 +185,7 @@ fn sarif_location(file: &SourceFile, span: Span) -> Value {
             "startColumn": s.character + 1,
             "endLine": e.line + 1,
             "endColumn": e.character + 1,
-            "byteOffset": span.start,
+            "byteOffset": span.start(),
             "byteLength": span.len(),
         }
     })

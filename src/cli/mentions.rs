@@ -71,7 +71,7 @@ pub fn write(
                 .map(|m| {
                     let f = corpus.file_of(m);
                     (
-                        human_location(f, m.span.start),
+                        human_location(f, m.span.start()),
                         f.span_text(m.span).into_owned(),
                     )
                 })

@@ -21,12 +21,14 @@ pub enum OutputFormat {
 
 /// The `file`, `start_byte`, `end_byte` and `range` fields of a span in a file (range in UTF-16).
 pub fn location_fields(file: &SourceFile, span: Span) -> Map<String, Value> {
-    let start = file.lines.position(&file.text, span.start, Encoding::Utf16);
-    let end = file.lines.position(&file.text, span.end, Encoding::Utf16);
+    let start = file
+        .lines
+        .position(&file.text, span.start(), Encoding::Utf16);
+    let end = file.lines.position(&file.text, span.end(), Encoding::Utf16);
     let mut m = Map::new();
     m.insert("file".into(), json!(file.rel));
-    m.insert("start_byte".into(), json!(span.start));
-    m.insert("end_byte".into(), json!(span.end));
+    m.insert("start_byte".into(), json!(span.start()));
+    m.insert("end_byte".into(), json!(span.end()));
     m.insert("range".into(), json!({"start": start, "end": end}));
     m
 }

@@ -21,7 +21,7 @@ pub fn span_objects_in(corpus: Option<&Corpus>, file: &SourceFile) -> Vec<(usize
         m.insert("text".into(), json!(file.span_text(e.span)));
         m.insert("type".into(), json!(e.ty.as_str()));
         let target = index.and_then(|(c, i)| {
-            let (t, r) = c.registry().target_at(i, e.span.start)?;
+            let (t, r) = c.registry().target_at(i, e.span.start())?;
             (r.span == e.span).then_some((c, t))
         });
         match target {
@@ -42,7 +42,7 @@ pub fn span_objects_in(corpus: Option<&Corpus>, file: &SourceFile) -> Vec<(usize
                 m.insert("entity".into(), json!(file.span_text(e.name)));
             }
         }
-        out.push((e.span.start, Value::Object(m)));
+        out.push((e.span.start(), Value::Object(m)));
     }
     for f in &file.analysis.figures {
         let mut m = location_fields(file, f.span);
@@ -55,7 +55,7 @@ pub fn span_objects_in(corpus: Option<&Corpus>, file: &SourceFile) -> Vec<(usize
         m.insert("low".into(), json!(f.low));
         m.insert("high".into(), json!(f.high));
         m.insert("subject".into(), json!(f.subject));
-        out.push((f.span.start, Value::Object(m)));
+        out.push((f.span.start(), Value::Object(m)));
     }
     out.sort_by_key(|(start, _)| *start);
     out

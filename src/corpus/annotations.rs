@@ -27,7 +27,7 @@ pub fn gold_mention(text: &str, span: Span, ty: EntityType) -> EntityMention {
         if n > 0 && n < words.len() {
             let cue_end = words[n - 1].0 + words[n - 1].1.len();
             cue = Some(aliases::plain_key(&surface[..cue_end]));
-            name = Span::new(span.start + words[n].0, span.end);
+            name = Span::new(span.start() + words[n].0, span.end());
         }
     }
     EntityMention {
@@ -142,7 +142,8 @@ pub fn read_brat(ann: &str, text: &str) -> Gold {
         }
         gold.mentions.push(gold_mention(text, span, ty));
     }
-    gold.mentions.sort_by_key(|m| (m.span.start, m.span.end));
+    gold.mentions
+        .sort_by_key(|m| (m.span.start(), m.span.end()));
     gold.mentions.dedup_by_key(|m| m.span);
     gold
 }
@@ -168,22 +169,22 @@ impl Conll {
             if i > 0 {
                 let sep = if self.sentence_end[i - 1] { '\n' } else { ' ' };
                 text.push(sep);
-                map.push(self.tokens[i - 1].end);
+                map.push(self.tokens[i - 1].end());
             }
             text.push_str(t.slice(file));
-            map.extend(t.start..t.end);
+            map.extend(t.start()..t.end());
         }
-        map.push(self.tokens.last().map_or(0, |t| t.end));
+        map.push(self.tokens.last().map_or(0, |t| t.end()));
         (text, map)
     }
 
     /// The words inside `span` joined by single spaces (`Liu He` for a two-line CoNLL mention).
     pub fn words_in<'a>(&self, file: &'a str, span: Span) -> Vec<&'a str> {
-        let a = self.tokens.partition_point(|t| t.start < span.start);
-        let b = self.tokens.partition_point(|t| t.start < span.end);
+        let a = self.tokens.partition_point(|t| t.start() < span.start());
+        let b = self.tokens.partition_point(|t| t.start() < span.end());
         self.tokens[a..b]
             .iter()
-            .filter(|t| t.end <= span.end)
+            .filter(|t| t.end() <= span.end())
             .map(|t| t.slice(file))
             .collect()
     }
@@ -195,7 +196,7 @@ pub fn read_conll(file: &str) -> Conll {
     let mut open: Option<(usize, usize, EntityType)> = None; // first token, last token, type
     let close = |open: &mut Option<(usize, usize, EntityType)>, c: &mut Conll| {
         if let Some((a, b, ty)) = open.take() {
-            let span = Span::new(c.tokens[a].start, c.tokens[b].end);
+            let span = Span::new(c.tokens[a].start(), c.tokens[b].end());
             c.gold.mentions.push(EntityMention {
                 span,
                 name: span,

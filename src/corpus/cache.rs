@@ -405,8 +405,8 @@ fn put_str(out: &mut Vec<u8>, s: &str) {
 }
 
 fn put_span(out: &mut Vec<u8>, s: Span) {
-    put_uint(out, s.start as u64);
-    put_uint(out, s.end.saturating_sub(s.start) as u64);
+    put_uint(out, s.start() as u64);
+    put_uint(out, s.end().saturating_sub(s.start()) as u64);
 }
 
 fn put_opt_span(out: &mut Vec<u8>, s: Option<Span>) {
@@ -434,9 +434,9 @@ fn put_spans(out: &mut Vec<u8>, spans: &[Span]) {
     put_uint(out, spans.len() as u64);
     let mut prev = 0i64;
     for s in spans {
-        put_int(out, s.start as i64 - prev);
-        put_uint(out, s.end.saturating_sub(s.start) as u64);
-        prev = s.start as i64;
+        put_int(out, s.start() as i64 - prev);
+        put_uint(out, s.end().saturating_sub(s.start()) as u64);
+        prev = s.start() as i64;
     }
 }
 
@@ -592,10 +592,10 @@ pub fn encode(a: &DocAnalysis) -> Vec<u8> {
             cue,
             source,
         } = e;
-        put_int(&mut out, span.start as i64 - prev);
-        prev = span.start as i64;
+        put_int(&mut out, span.start() as i64 - prev);
+        prev = span.start() as i64;
         put_uint(&mut out, span.len() as u64);
-        put_int(&mut out, name.start as i64 - span.start as i64);
+        put_int(&mut out, name.start() as i64 - span.start() as i64);
         put_uint(&mut out, name.len() as u64);
         out.push(entity_type_tag(*ty));
         out.push(source_tag(*source));
@@ -615,8 +615,8 @@ pub fn encode(a: &DocAnalysis) -> Vec<u8> {
             high,
             subject,
         } = f;
-        put_int(&mut out, span.start as i64 - prev);
-        prev = span.start as i64;
+        put_int(&mut out, span.start() as i64 - prev);
+        prev = span.start() as i64;
         put_uint(&mut out, span.len() as u64);
         out.push(figure_type_tag(*ty));
         put_value(&mut out, value);
@@ -688,7 +688,7 @@ impl<'a> Reader<'a> {
     fn span(&mut self) -> Option<Span> {
         let start = self.usize()?;
         let end = start.checked_add(self.usize()?)?;
-        Some(Span { start, end })
+        Some(Span::new(start, end))
     }
     fn opt_span(&mut self) -> Option<Option<Span>> {
         match self.byte()? {
@@ -709,7 +709,7 @@ impl<'a> Reader<'a> {
         for _ in 0..n {
             let start = self.delta_start(&mut prev)?;
             let end = start.checked_add(self.usize()?)?;
-            v.push(Span { start, end });
+            v.push(Span::new(start, end));
         }
         Some(v)
     }
@@ -790,15 +790,9 @@ pub fn decode(bytes: &[u8], text: &str) -> Option<DocAnalysis> {
     let mut prev = 0i64;
     for _ in 0..n {
         let start = r.delta_start(&mut prev)?;
-        let span = Span {
-            start,
-            end: start.checked_add(r.usize()?)?,
-        };
+        let span = Span::new(start, start.checked_add(r.usize()?)?);
         let name_start = usize::try_from((start as i64).checked_add(r.int()?)?).ok()?;
-        let name = Span {
-            start: name_start,
-            end: name_start.checked_add(r.usize()?)?,
-        };
+        let name = Span::new(name_start, name_start.checked_add(r.usize()?)?);
         let ty = *[
             EntityType::Per,
             EntityType::Org,
@@ -826,10 +820,7 @@ pub fn decode(bytes: &[u8], text: &str) -> Option<DocAnalysis> {
     let mut prev = 0i64;
     for _ in 0..n {
         let start = r.delta_start(&mut prev)?;
-        let span = Span {
-            start,
-            end: start.checked_add(r.usize()?)?,
-        };
+        let span = Span::new(start, start.checked_add(r.usize()?)?);
         let ty = *[
             FigureType::Money,
             FigureType::Percent,
@@ -878,10 +869,10 @@ pub fn decode(bytes: &[u8], text: &str) -> Option<DocAnalysis> {
         return None;
     }
     let fits = |s: &Span| {
-        s.start <= s.end
-            && s.end <= text.len()
-            && text.is_char_boundary(s.start)
-            && text.is_char_boundary(s.end)
+        s.start() <= s.end()
+            && s.end() <= text.len()
+            && text.is_char_boundary(s.start())
+            && text.is_char_boundary(s.end())
     };
     let ok = source_spans
         .iter()

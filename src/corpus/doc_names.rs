@@ -255,7 +255,7 @@ fn clause_end(body: &str) -> usize {
 
 /// Words after `span` of the form `, a/an/the ...` up to the next clause break.
 fn appositive(text: &str, span: Span) -> Option<(String, Span)> {
-    let rest = text.get(span.end..)?;
+    let rest = text.get(span.end()..)?;
     let after_comma = rest.strip_prefix(',')?;
     let lead = after_comma.len() - after_comma.trim_start_matches([' ', '\t']).len();
     let body = &after_comma[lead..];
@@ -283,7 +283,7 @@ fn appositive(text: &str, span: Span) -> Option<(String, Span)> {
     if words.len() < 2 {
         return None;
     }
-    let start = span.end + 1 + lead;
+    let start = span.end() + 1 + lead;
     let loc = Span::new(start, start + kept_len);
     let desc: String = words[1..]
         .join(" ")

@@ -34,17 +34,17 @@ pub struct FilePostings {
 impl FilePostings {
     /// Postings from unsorted pairs.
     pub fn new(mut spans: Vec<(Span, Target)>) -> Self {
-        spans.sort_by_key(|(s, _)| (s.start, s.end));
+        spans.sort_by_key(|(s, _)| (s.start(), s.end()));
         FilePostings { spans }
     }
     /// The mention touching `offset` (the end counts, so a cursor just after a name hits it).
     pub fn at(&self, offset: usize) -> Option<(Span, Target)> {
-        let i = self.spans.partition_point(|(s, _)| s.start <= offset);
+        let i = self.spans.partition_point(|(s, _)| s.start() <= offset);
         // The nearest span starting at or before `offset`; else one ending exactly there.
         let cands = self.spans[..i].iter().rev().take(2);
         cands
             .filter(|(s, _)| s.touches(offset))
-            .min_by_key(|(s, _)| (s.end == offset, s.len()))
+            .min_by_key(|(s, _)| (s.end() == offset, s.len()))
             .copied()
     }
     /// Every mention of the file, in order.

@@ -312,10 +312,10 @@ fn needs_gazetteer(rel: &str, text: &str, ann: &Annotations, opts: LoadOptions) 
 }
 
 fn display_text<'a>(text: &'a str, ann: &Annotations, span: Span) -> Cow<'a, str> {
-    let span = Span::new(span.start.min(text.len()), span.end.min(text.len()));
+    let span = Span::new(span.start().min(text.len()), span.end().min(text.len()));
     match ann {
         Annotations::Conll(c) => Cow::Owned(c.words_in(text, span).join(" ")),
-        _ => Cow::Borrowed(text.get(span.start..span.end).unwrap_or("")),
+        _ => Cow::Borrowed(text.get(span.start()..span.end()).unwrap_or("")),
     }
 }
 
@@ -325,11 +325,11 @@ fn analyze_conll(rel: &str, file: &str, c: &Conll, ctx: &AnalysisContext) -> Doc
     let plain = Path::new(rel).with_extension("txt");
     let mut a = analysis::analyze(&plain, &text, ctx);
     let to_file = |s: Span| -> Span {
-        let start = map[s.start.min(map.len() - 1)];
+        let start = map[s.start().min(map.len() - 1)];
         if s.is_empty() {
             return Span::new(start, start);
         }
-        let last = s.end.min(map.len() - 1).saturating_sub(1);
+        let last = s.end().min(map.len() - 1).saturating_sub(1);
         let end = (map[last] + 1).max(start);
         // Land on a char boundary: the last mapped byte may start a multi-byte char.
         let mut end = end.min(file.len());

@@ -141,9 +141,25 @@ impl Nodes {
 /// An ambiguous short form: its key and the roots of its candidates.
 type AmbKey = (String, Vec<usize>);
 
-enum Pending {
-    Node(usize),
-    Ambiguous(String, Vec<usize>),
+/// What each mention stands for before the unions are final, one `u32` a mention (a corpus has
+/// millions): a node, or with [`AMBIGUOUS`] set an index into the rare ambiguous short forms.
+struct Pending {
+    slots: Vec<u32>,
+    ambiguous: Vec<AmbKey>,
+}
+
+/// The bit of a [`Pending`] slot that marks an ambiguous short form.
+const AMBIGUOUS: u32 = 1 << 31;
+
+impl Pending {
+    fn node(&mut self, n: usize) {
+        debug_assert!((n as u32) < AMBIGUOUS);
+        self.slots.push(n as u32);
+    }
+    fn ambiguous(&mut self, key: &str, candidates: Vec<usize>) {
+        self.slots.push(AMBIGUOUS | self.ambiguous.len() as u32);
+        self.ambiguous.push((key.to_string(), candidates));
+    }
 }
 
 fn push_unique<T: PartialEq>(v: &mut Vec<T>, x: T) {
@@ -214,49 +230,50 @@ impl Registry {
             }
         }
         // What each mention stands for.
-        let mut pending: Vec<(u32, usize, Pending)> = Vec::new();
+        let total: usize = order.iter().map(|&fi| docs[fi as usize].len()).sum();
+        let mut pending = Pending {
+            slots: Vec::with_capacity(total),
+            ambiguous: Vec::new(),
+        };
         for &fi in order {
-            for (mi, d) in docs[fi as usize].iter().enumerate() {
-                let p = if !d.short {
+            for d in docs[fi as usize].iter() {
+                if !d.short {
                     match abbrev
                         .get(d.key.as_str())
                         .filter(|_| d.ty == EntityType::Org)
                     {
-                        Some(c) if c.len() == 1 => Pending::Node(c[0]),
-                        Some(c) => Pending::Ambiguous(d.key.to_string(), c.clone()),
-                        None => Pending::Node(nodes.id(&d.key)),
+                        Some(c) if c.len() == 1 => pending.node(c[0]),
+                        Some(c) => pending.ambiguous(&d.key, c.clone()),
+                        None => pending.node(nodes.id(&d.key)),
                     }
                 } else if let Some(&n) = nodes
                     .index
                     .get(d.key.as_str())
                     .filter(|n| user_keys.contains(n))
                 {
-                    Pending::Node(n)
+                    pending.node(n)
                 } else {
                     match &d.link {
-                        InDocLink::To(k) => Pending::Node(nodes.id(k)),
-                        InDocLink::Ambiguous(ks) => Pending::Ambiguous(
-                            d.key.to_string(),
-                            ks.iter().map(|k| nodes.id(k)).collect(),
-                        ),
+                        InDocLink::To(k) => pending.node(nodes.id(k)),
+                        InDocLink::Ambiguous(ks) => {
+                            let c = ks.iter().map(|k| nodes.id(k)).collect();
+                            pending.ambiguous(&d.key, c)
+                        }
                         InDocLink::Open if d.ty != EntityType::Per => {
-                            Pending::Node(nodes.id(&d.key))
+                            pending.node(nodes.id(&d.key))
                         }
                         InDocLink::Open => {
                             let c = by_last
                                 .get(d.key.as_str())
-                                .or_else(|| by_first.get(d.key.as_str()))
-                                .cloned()
-                                .unwrap_or_default();
-                            match c.len() {
-                                0 => Pending::Node(nodes.id(&d.key)),
-                                1 => Pending::Node(c[0]),
-                                _ => Pending::Ambiguous(d.key.to_string(), c),
+                                .or_else(|| by_first.get(d.key.as_str()));
+                            match c.map_or(&[][..], |c| &c[..]) {
+                                [] => pending.node(nodes.id(&d.key)),
+                                [n] => pending.node(*n),
+                                c => pending.ambiguous(&d.key, c.to_vec()),
                             }
                         }
                     }
-                };
-                pending.push((fi, mi, p));
+                }
             }
         }
         // Company short forms join the one longer name they extend by suffix words.
@@ -296,41 +313,51 @@ impl Registry {
         for (a, b) in org_unions {
             nodes.union(a, b);
         }
-        Self::assemble(nodes, pending, docs, user, &user_node)
+        Self::assemble(nodes, pending, order, docs, user, &user_node)
     }
 
     fn assemble(
         mut nodes: Nodes,
-        pending: Vec<(u32, usize, Pending)>,
+        pending: Pending,
+        order: &[u32],
         docs: &[&[DocName]],
         user: &[UserEntity],
         user_node: &HashMap<usize, usize>,
     ) -> Registry {
         // Components become entities, numbered by first mention in corpus order.
         let mut comp_id: HashMap<usize, EntityId> = HashMap::default();
-        let mut members: Vec<Vec<(u32, usize)>> = Vec::new();
+        let mut members: Vec<Vec<(u32, u32)>> = Vec::new();
         let mut amb_index: HashMap<AmbKey, u32> = HashMap::default();
-        let mut amb_groups: Vec<(AmbKey, Vec<(u32, usize)>)> = Vec::new();
-        let mut per_file: Vec<Vec<(Span, Target)>> = vec![Vec::new(); docs.len()];
-        for (fi, mi, p) in pending {
-            let root = match p {
-                Pending::Node(n) => Ok(nodes.find(n)),
-                Pending::Ambiguous(key, cands) => {
-                    let mut roots: Vec<usize> = cands.iter().map(|&c| nodes.find(c)).collect();
-                    roots.sort_unstable();
-                    roots.dedup();
-                    if roots.len() == 1 {
-                        Ok(roots[0])
-                    } else {
-                        let g = (key, roots);
-                        let next = amb_groups.len() as u32;
-                        let a = *amb_index.entry(g.clone()).or_insert(next);
-                        if a == next {
-                            amb_groups.push((g, Vec::new()));
-                        }
-                        amb_groups[a as usize].1.push((fi, mi));
-                        Err(a)
+        let mut amb_groups: Vec<(AmbKey, Vec<(u32, u32)>)> = Vec::new();
+        // Every mention of a file lands in its postings: sized once, no spare capacity.
+        let mut per_file: Vec<Vec<(Span, Target)>> =
+            docs.iter().map(|d| Vec::with_capacity(d.len())).collect();
+        let mentions = order
+            .iter()
+            .flat_map(|&fi| (0..docs[fi as usize].len() as u32).map(move |mi| (fi, mi)));
+        let Pending { slots, ambiguous } = pending;
+        let mut ambiguous = ambiguous.into_iter().map(Some).collect::<Vec<_>>();
+        for ((fi, mi), slot) in mentions.zip(slots) {
+            let root = if slot & AMBIGUOUS == 0 {
+                Ok(nodes.find(slot as usize))
+            } else {
+                let (key, cands) = ambiguous[(slot & !AMBIGUOUS) as usize]
+                    .take()
+                    .expect("each ambiguous slot is read once");
+                let mut roots: Vec<usize> = cands.iter().map(|&c| nodes.find(c)).collect();
+                roots.sort_unstable();
+                roots.dedup();
+                if roots.len() == 1 {
+                    Ok(roots[0])
+                } else {
+                    let g = (key, roots);
+                    let next = amb_groups.len() as u32;
+                    let a = *amb_index.entry(g.clone()).or_insert(next);
+                    if a == next {
+                        amb_groups.push((g, Vec::new()));
                     }
+                    amb_groups[a as usize].1.push((fi, mi));
+                    Err(a)
                 }
             };
             let target = match root {
@@ -345,7 +372,7 @@ impl Registry {
                 }
                 Err(a) => Target::Ambiguous(a),
             };
-            per_file[fi as usize].push((docs[fi as usize][mi].span, target));
+            per_file[fi as usize].push((docs[fi as usize][mi as usize].span, target));
         }
         // User entities nobody mentions still exist, so their names resolve.
         let mut user_of: HashMap<EntityId, usize> = HashMap::default();
@@ -380,14 +407,17 @@ impl Registry {
         for ((key, roots), ms) in amb_groups {
             let mut surfaces = Vec::new();
             for &(fi, mi) in &ms {
-                push_unique(&mut surfaces, docs[fi as usize][mi].surface.to_string());
+                push_unique(
+                    &mut surfaces,
+                    docs[fi as usize][mi as usize].surface.to_string(),
+                );
             }
             ambiguities.push(Ambiguity {
                 key,
                 surfaces,
                 mentions: ms
                     .iter()
-                    .map(|&(fi, mi)| mref(fi, &docs[fi as usize][mi]))
+                    .map(|&(fi, mi)| mref(fi, &docs[fi as usize][mi as usize]))
                     .collect(),
                 candidates: roots.iter().map(|r| comp_id[r]).collect(),
             });
@@ -403,7 +433,7 @@ impl Registry {
 
     fn index_names(
         &mut self,
-        members: &[Vec<(u32, usize)>],
+        members: &[Vec<(u32, u32)>],
         docs: &[&[DocName]],
         user: &[UserEntity],
         user_of: &HashMap<EntityId, usize>,
@@ -422,7 +452,7 @@ impl Registry {
             // Each distinct key once: an entity's mentions repeat a handful of keys.
             let mut keys: HashSet<&str> = HashSet::default();
             for &(fi, mi) in ms {
-                let d = &docs[fi as usize][mi];
+                let d = &docs[fi as usize][mi as usize];
                 if keys.insert(d.key.as_str()) {
                     add(d.key.to_string(), e.id);
                 }
@@ -660,12 +690,15 @@ fn mref(fi: u32, d: &DocName) -> MentionRef {
 
 fn make_entity(
     id: EntityId,
-    ms: &[(u32, usize)],
+    ms: &[(u32, u32)],
     docs: &[&[DocName]],
     user: Option<&UserEntity>,
     root_key: &str,
 ) -> EntityInfo {
-    let names: Vec<(u32, &DocName)> = ms.iter().map(|&(f, m)| (f, &docs[f as usize][m])).collect();
+    let names: Vec<(u32, &DocName)> = ms
+        .iter()
+        .map(|&(f, m)| (f, &docs[f as usize][m as usize]))
+        .collect();
     // Type: user, else gold votes, else detected votes; ties go to the first met.
     let ty = user.and_then(|u| u.ty).unwrap_or_else(|| {
         let mut votes: Vec<(EntityType, usize)> = Vec::new();

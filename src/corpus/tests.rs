@@ -67,7 +67,7 @@ fn check(fixture: &str, config: &Config) -> (tempfile::TempDir, Corpus) {
     let corpus = Corpus::load_with(dir.path(), config, &|_, _| {});
     let mut failures = Vec::new();
     for m in &marks {
-        let got = corpus.target_at(&m.file, m.span.start);
+        let got = corpus.target_at(&m.file, m.span.start());
         let got = match got {
             Some((_, r)) if r.span != m.span => format!("span {:?}", r.span),
             Some((Target::Entity(id), _)) => corpus.entity(id).name.clone(),
@@ -186,7 +186,7 @@ fn user_entities_win() {
     let (dir, marks) = write_fixture(fixture);
     let c = Corpus::load_with(dir.path(), &config, &|_, _| {});
     let share = &marks[2];
-    assert_eq!(c.target_at("a.txt", share.span.start + 1), None);
+    assert_eq!(c.target_at("a.txt", share.span.start() + 1), None);
     let e = one(&c, "smithy");
     assert_eq!(e.name, "Robert Smith");
     assert_eq!(e.ty, EntityType::Per);
@@ -287,7 +287,7 @@ fn conll_files_are_documents_with_gold_spans_in_file_bytes() {
     let ms = c.mentions(liu.id);
     assert_eq!(ms.len(), 2);
     assert_eq!(f.span_text(ms[0].span), "Liu He");
-    assert_eq!(&conll[ms[1].span.start..ms[1].span.end], "Liu");
+    assert_eq!(&conll[ms[1].span.start()..ms[1].span.end()], "Liu");
     assert_eq!(c.resolve("zte"), Resolution::One(EntityId(1)));
 }
 
@@ -299,7 +299,7 @@ fn names_of(text: &str, ms: &[(&str, usize, EntityType, Option<&str>)]) -> Vec<D
             assert_eq!(&text[start..start + surface.len()], surface);
             let span = Span::new(start, start + surface.len());
             let name = match surface.find(". ") {
-                Some(i) => Span::new(start + i + 2, span.end),
+                Some(i) => Span::new(start + i + 2, span.end()),
                 None => span,
             };
             crate::model::EntityMention {
@@ -311,7 +311,7 @@ fn names_of(text: &str, ms: &[(&str, usize, EntityType, Option<&str>)]) -> Vec<D
             }
         })
         .collect();
-    let display = |s: Span| text[s.start..s.end].to_string();
+    let display = |s: Span| text[s.start()..s.end()].to_string();
     doc_names::doc_names(text, &mentions, &display, true, &|_| false)
 }
 

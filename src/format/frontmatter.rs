@@ -112,7 +112,7 @@ pub fn parse(source: &str) -> Option<FrontMatter> {
     };
     // The key whose block list (`- item` lines) we are reading, if any.
     let mut list_key: Option<String> = None;
-    for (s, e, _) in lines_from(&source[..body.end], body.start) {
+    for (s, e, _) in lines_from(&source[..body.end()], body.start()) {
         let line = &source[s..e];
         let trimmed = line.trim_start();
         if trimmed.is_empty() || trimmed.starts_with('#') {
@@ -156,7 +156,7 @@ pub fn parse(source: &str) -> Option<FrontMatter> {
             "date" => {
                 // Dates may carry a time (`2018-06-03T10:00:00Z`); the day is what counts.
                 if let Some((d, len)) = date::parse_prefix(value) {
-                    fm.date = Some((d, Span::new(vspan.start, vspan.start + len)));
+                    fm.date = Some((d, Span::new(vspan.start(), vspan.start() + len)));
                 }
             }
             "sources" | "source" => {
@@ -165,7 +165,7 @@ pub fn parse(source: &str) -> Option<FrontMatter> {
                 } else if let Some(inner) = value.strip_prefix('[') {
                     let inner = inner.strip_suffix(']').unwrap_or(inner);
                     for (o, item) in flow_items(inner) {
-                        let at = vspan.start + 1 + o;
+                        let at = vspan.start() + 1 + o;
                         fm.sources
                             .push((item.to_string(), Span::new(at, at + item.len())));
                     }
@@ -200,7 +200,7 @@ mod tests {
             .map(|(n, s)| (n.as_str(), s.slice(src)))
             .collect();
         assert_eq!(names, [("a.md", "a.md"), ("b c.txt", "b c.txt")]);
-        assert_eq!(&src[fm.span.end..], "Body");
+        assert_eq!(&src[fm.span.end()..], "Body");
     }
 
     #[test]
@@ -208,7 +208,7 @@ mod tests {
         let src =
             "\u{feff}---\r\nsources:\r\n  - one.md\r\n  - \"two.txt\"\r\nkind: Note\r\n...\r\nx";
         let fm = parse(src).unwrap();
-        assert_eq!(fm.span.start, 3);
+        assert_eq!(fm.span.start(), 3);
         let names: Vec<_> = fm
             .sources
             .iter()
@@ -216,7 +216,7 @@ mod tests {
             .collect();
         assert_eq!(names, [("one.md", "one.md"), ("two.txt", "two.txt")]);
         assert_eq!(fm.kind, Some(DocKind::Note));
-        assert_eq!(&src[fm.span.end..], "x");
+        assert_eq!(&src[fm.span.end()..], "x");
     }
 
     #[test]

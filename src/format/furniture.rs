@@ -250,7 +250,7 @@ mod tests {
             "ÉÉÉ Advertisement\r\n",
         ] {
             for s in find(t) {
-                assert!(t.is_char_boundary(s.start) && t.is_char_boundary(s.end));
+                assert!(t.is_char_boundary(s.start()) && t.is_char_boundary(s.end()));
             }
         }
     }

@@ -132,8 +132,8 @@ fn byline_in(line: &Line, format: Format, first: bool) -> Option<Span> {
             // `By Sunday, the talks had ended` is a sentence; a byline stands (nearly) alone.
             if rest_words <= 6 && (name_words >= 2 || rest_words == 0) {
                 return Some(Span::new(
-                    line.span.start + m.start(),
-                    line.span.start + m.end(),
+                    line.span.start() + m.start(),
+                    line.span.start() + m.end(),
                 ));
             }
         }
@@ -152,8 +152,8 @@ fn byline_in(line: &Line, format: Format, first: bool) -> Option<Span> {
             return None;
         }
         return Some(Span::new(
-            line.span.start + m.start(),
-            line.span.start + m.end(),
+            line.span.start() + m.start(),
+            line.span.start() + m.end(),
         ));
     }
     None
@@ -171,7 +171,7 @@ fn dateline_in(line: &Line) -> Option<(Date, Span)> {
         || rest.starts_with(['—', '–', '-', ':', '.', ',', '(', '|', '/'])
         || rest.split_whitespace().count() <= 3
         || (first.chars().any(char::is_alphabetic) && !first.chars().any(char::is_lowercase));
-    let s = line.span.start + at;
+    let s = line.span.start() + at;
     ok.then(|| (d, Span::new(s, s + len)))
 }
 
@@ -181,7 +181,7 @@ fn dump_date(line: &Line) -> Option<(Date, Span)> {
     let starts = std::iter::once(0).chain(t.match_indices(' ').map(|(i, _)| i + 1));
     for at in starts.take(40) {
         if let Some((d, len)) = date::parse_prefix(&t[at..]) {
-            let s = line.span.start + at;
+            let s = line.span.start() + at;
             return Some((d, Span::new(s, s + len)));
         }
     }
@@ -192,7 +192,7 @@ fn dump_date(line: &Line) -> Option<(Date, Span)> {
 /// line of running text is not one), short, without closing punctuation.
 fn headline_line(view: &str, line: &Line, format: Format) -> bool {
     let t = line.text;
-    let after = &view[line.span.end..];
+    let after = &view[line.span.end()..];
     let own_paragraph = match after.find('\n') {
         None => true,
         Some(i) => {
@@ -219,7 +219,7 @@ fn headline_heading(view: &TextView, outline: &Outline) -> Option<Span> {
     let leading: Vec<_> = outline
         .headings
         .iter()
-        .filter(|(_, s)| outline.first_text_block.is_none_or(|b| s.start < b))
+        .filter(|(_, s)| outline.first_text_block.is_none_or(|b| s.start() < b))
         .collect();
     let top = leading.iter().map(|(l, _)| *l).min()?;
     leading
@@ -228,8 +228,8 @@ fn headline_heading(view: &TextView, outline: &Outline) -> Option<Span> {
         .max_by_key(|(_, s)| {
             // Ties on length keep the first heading.
             let vs = view.span_to_view(*s);
-            let words = view.text()[vs.start..vs.end].split_whitespace().count();
-            (words, std::cmp::Reverse(s.start))
+            let words = view.text()[vs.start()..vs.end()].split_whitespace().count();
+            (words, std::cmp::Reverse(s.start()))
         })
         .map(|(_, s)| *s)
 }
@@ -271,12 +271,12 @@ pub(crate) fn read(
                 .first()
                 .filter(|l| headline_line(text, l, format))
                 .map(|l| {
-                    used = Some(l.span.start);
+                    used = Some(l.span.start());
                     l.span
                 }),
         };
         if let Some(vs) = span {
-            let h = squash(&text[vs.start..vs.end]);
+            let h = squash(&text[vs.start()..vs.end()]);
             if !h.is_empty() {
                 meta.headline = Some(h);
                 meta.headline_span = Some(view.span_to_source(vs));
@@ -284,11 +284,11 @@ pub(crate) fn read(
         }
     }
     for (i, line) in lines.iter().enumerate() {
-        if Some(line.span.start) == used {
+        if Some(line.span.start()) == used {
             continue;
         }
         if let Some(vs) = byline_in(line, format, i == 0) {
-            meta.byline = Some(squash(&text[vs.start..vs.end]));
+            meta.byline = Some(squash(&text[vs.start()..vs.end()]));
             meta.byline_span = Some(view.span_to_source(vs));
             break;
         }

@@ -72,7 +72,7 @@ pub fn view_and_metadata(source: &str, format: Format) -> (TextView, Metadata) {
     let (mut v, fm, outline) = match format {
         Format::Markdown => {
             let fm = frontmatter::parse(source);
-            let body = fm.as_ref().map_or(bom, |f| f.span.end);
+            let body = fm.as_ref().map_or(bom, |f| f.span.end());
             let (v, outline) = markdown::view(source, body);
             (v, fm, Some(outline))
         }

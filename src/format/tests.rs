@@ -238,11 +238,11 @@ proptest! {
         let bounds: Vec<usize> = (0..=text.len()).filter(|&i| text.is_char_boundary(i)).collect();
         for w in bounds.windows(3).step_by(2) {
             let sp = v.span_to_source(Span::new(w[0], w[2]));
-            prop_assert!(sp.start <= sp.end && sp.end <= src.len());
-            prop_assert!(src.is_char_boundary(sp.start) && src.is_char_boundary(sp.end));
+            prop_assert!(sp.start() <= sp.end() && sp.end() <= src.len());
+            prop_assert!(src.is_char_boundary(sp.start()) && src.is_char_boundary(sp.end()));
         }
         for s in meta.headline_span.iter().chain(&meta.byline_span).chain(&meta.date_span) {
-            prop_assert!(s.end <= src.len() && src.is_char_boundary(s.start) && src.is_char_boundary(s.end));
+            prop_assert!(s.end() <= src.len() && src.is_char_boundary(s.start()) && src.is_char_boundary(s.end()));
         }
     }
 }
@@ -266,7 +266,7 @@ proptest! {
         for fmt in [Format::Markdown, Format::Plain, Format::Lowercase] {
             let (v2, _) = view_and_metadata(&src, fmt);
             let sp = v2.span_to_source(Span::new(0, v2.text().len()));
-            prop_assert!(sp.end <= src.len());
+            prop_assert!(sp.end() <= src.len());
         }
         prop_assert!(v.text().len() <= src.len());
     }

@@ -63,7 +63,10 @@ impl TextView {
     /// Source span of a view span: from the source byte of its first view byte to one past the
     /// source bytes of its last view character.
     pub fn span_to_source(&self, span: Span) -> Span {
-        let (start, end) = (span.start.min(span.end), span.end.min(self.text.len()));
+        let (start, end) = (
+            span.start().min(span.end()),
+            span.end().min(self.text.len()),
+        );
         if start >= end {
             let s = self.to_source(start);
             return Span::new(s, s);
@@ -91,15 +94,15 @@ impl TextView {
     }
     /// View span of a source span: the view bytes whose source bytes lie inside it.
     pub fn span_to_view(&self, span: Span) -> Span {
-        let a = self.to_view(span.start);
-        Span::new(a, self.to_view(span.end).max(a))
+        let a = self.to_view(span.start());
+        Span::new(a, self.to_view(span.end()).max(a))
     }
     /// Replaces the view bytes of `span` with spaces (page furniture); the map is unchanged.
     /// `span` must lie on char boundaries of the view.
     pub(crate) fn blank(&mut self, span: Span) {
         let (a, b) = (
-            span.start.min(self.text.len()),
-            span.end.min(self.text.len()),
+            span.start().min(self.text.len()),
+            span.end().min(self.text.len()),
         );
         if a >= b || !self.text.is_char_boundary(a) || !self.text.is_char_boundary(b) {
             return;

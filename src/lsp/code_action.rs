@@ -278,7 +278,7 @@ pub fn code_actions(
 }
 
 fn span_text(text: &str, span: Span) -> String {
-    text.get(span.start..span.end)
+    text.get(span.start()..span.end())
         .unwrap_or("")
         .split_whitespace()
         .collect::<Vec<_>>()
@@ -292,7 +292,7 @@ fn related_text(ctx: &Ctx, uri: &Uri, range: Range) -> Option<String> {
     let i = ctx.snap.file_index(&rel)?;
     let t = ctx.text_of(i);
     let span = t.span(range, ctx.enc);
-    Some(t.text.get(span.start..span.end)?.trim().to_string())
+    Some(t.text.get(span.start()..span.end())?.trim().to_string())
 }
 
 #[cfg(test)]

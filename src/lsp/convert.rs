@@ -26,7 +26,7 @@ impl<'a> TextRef<'a> {
     }
     /// The LSP range of a byte span.
     pub fn range(&self, span: Span, enc: Encoding) -> Range {
-        let (a, b) = self.lines.range(self.text, span.start, span.end, enc);
+        let (a, b) = self.lines.range(self.text, span.start(), span.end(), enc);
         Range::new(
             Position::new(a.line, a.character),
             Position::new(b.line, b.character),

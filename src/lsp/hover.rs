@@ -144,7 +144,7 @@ fn entity_card(ctx: &Ctx, e: &Entity) -> String {
     if let Some(d) = e.defining {
         out.push_str(&format!(
             " · defined at {}",
-            code(&ctx.place(d.file as usize, d.span.start))
+            code(&ctx.place(d.file as usize, d.span.start()))
         ));
     }
     out.push('\n');
@@ -165,7 +165,7 @@ fn entity_card(ctx: &Ctx, e: &Entity) -> String {
         out.push_str(&format!(
             "\n*{}* — {}\n",
             d.text,
-            code(&ctx.place(d.at.file as usize, d.at.span.start))
+            code(&ctx.place(d.at.file as usize, d.at.span.start()))
         ));
     }
     out
@@ -199,7 +199,7 @@ fn figure_card(ctx: &Ctx, fig: &Figure) -> String {
         for g in f.analysis.figures.iter().filter(|g| same_quantity(fig, g)) {
             others.push(format!(
                 "- {} {} ({})",
-                code(&ctx.place(i, g.span.start)),
+                code(&ctx.place(i, g.span.start())),
                 figure_value(g),
                 g.span.slice(&f.text).trim()
             ));

@@ -36,7 +36,7 @@ pub fn inlay_hints(ctx: &Ctx, range: Range) -> Vec<InlayHint> {
         }
         let (Some(e), Some(written)) = (
             ctx.snap.index().entity(id),
-            src.text.get(span.start..span.end),
+            src.text.get(span.start()..span.end()),
         ) else {
             continue;
         };
@@ -44,20 +44,20 @@ pub fn inlay_hints(ctx: &Ctx, range: Range) -> Vec<InlayHint> {
             continue;
         }
         out.push((
-            span.end,
-            hint(ctx, span.end, format!("→ {}", e.name), "canonical entity"),
+            span.end(),
+            hint(ctx, span.end(), format!("→ {}", e.name), "canonical entity"),
         ));
     }
     for f in &src.analysis.figures {
-        let Some(written) = src.text.get(f.span.start..f.span.end) else {
+        let Some(written) = src.text.get(f.span.start()..f.span.end()) else {
             continue;
         };
         if f.span.overlaps(&window) && unclear(f, written, src.analysis.format) {
             out.push((
-                f.span.end,
+                f.span.end(),
                 hint(
                     ctx,
-                    f.span.end,
+                    f.span.end(),
                     format!("= {}", figure_value(f)),
                     "normalised value",
                 ),

@@ -72,7 +72,7 @@ pub fn tokens(ctx: &Ctx, range: Option<Range>) -> SemanticTokens {
         {
             mods |= 1;
         }
-        let written = text.get(span.start..span.end).unwrap_or("");
+        let written = text.get(span.start()..span.end()).unwrap_or("");
         if !written.to_lowercase().contains(&e.name.to_lowercase()) {
             mods |= 2;
         }
@@ -82,25 +82,25 @@ pub fn tokens(ctx: &Ctx, range: Option<Range>) -> SemanticTokens {
         raw.push((f.span, 4, 0));
     }
     raw.retain(|(s, _, _)| {
-        text.get(s.start..s.end).is_some()
+        text.get(s.start()..s.end()).is_some()
             && !s.is_empty()
-            && window.is_none_or(|w| s.overlaps(&w) || s.start == w.start)
+            && window.is_none_or(|w| s.overlaps(&w) || s.start() == w.start())
     });
-    raw.sort_by_key(|(s, _, _)| (s.start, std::cmp::Reverse(s.end)));
+    raw.sort_by_key(|(s, _, _)| (s.start(), std::cmp::Reverse(s.end())));
     let mut data = Vec::new();
     let (mut line, mut col) = (0u32, 0u32);
     let mut covered = 0usize;
     for (span, ty, mods) in raw {
-        if span.start < covered {
+        if span.start() < covered {
             continue; // tokens may not overlap: the first (longest) wins
         }
-        covered = span.end;
+        covered = span.end();
         // One token per line: clients need not support multi-line tokens.
-        let mut start = span.start;
-        while start < span.end {
-            let line_end = text[start..span.end]
+        let mut start = span.start();
+        while start < span.end() {
+            let line_end = text[start..span.end()]
                 .find('\n')
-                .map_or(span.end, |i| start + i);
+                .map_or(span.end(), |i| start + i);
             if line_end > start {
                 let a = ctx.text().position(start, ctx.enc);
                 let b = ctx.text().position(line_end, ctx.enc);

@@ -67,7 +67,7 @@ pub fn document_symbols(ctx: &Ctx) -> Vec<DocumentSymbol> {
         .headings
         .iter()
         .copied()
-        .filter(|(_, s)| Some(*s) != meta.headline_span && text.get(s.start..s.end).is_some())
+        .filter(|(_, s)| Some(*s) != meta.headline_span && text.get(s.start()..s.end()).is_some())
         .collect();
     out.extend(sections(ctx, &heads, 0, heads.len(), text.len()));
     // Entities grouped by type, each once, at its first mention in this file.
@@ -109,10 +109,10 @@ pub fn document_symbols(ctx: &Ctx) -> Vec<DocumentSymbol> {
         if members.is_empty() {
             continue;
         }
-        members.sort_by_key(|(s, _)| s.start);
+        members.sort_by_key(|(s, _)| s.start());
         let cover = Span::new(
-            members[0].0.start,
-            members.iter().map(|m| m.0.end).max().unwrap_or(0),
+            members[0].0.start(),
+            members.iter().map(|m| m.0.end()).max().unwrap_or(0),
         );
         let n = members.len();
         out.push(symbol(
@@ -129,7 +129,7 @@ pub fn document_symbols(ctx: &Ctx) -> Vec<DocumentSymbol> {
         .analysis
         .figures
         .iter()
-        .filter(|f| text.get(f.span.start..f.span.end).is_some())
+        .filter(|f| text.get(f.span.start()..f.span.end()).is_some())
         .map(|f| {
             symbol(
                 ctx,
@@ -149,7 +149,7 @@ pub fn document_symbols(ctx: &Ctx) -> Vec<DocumentSymbol> {
             "Figures".to_string(),
             Some(format!("{n}")),
             SymbolKind::NAMESPACE,
-            Span::new(first.span.start, last.span.end.max(first.span.start)),
+            Span::new(first.span.start(), last.span.end().max(first.span.start())),
             first.span,
             figs,
         ));
@@ -174,7 +174,7 @@ fn sections(
         while j < to && heads[j].0 > level {
             j += 1;
         }
-        let stop = if j < to { heads[j].1.start } else { end };
+        let stop = if j < to { heads[j].1.start() } else { end };
         let children = sections(ctx, heads, i + 1, j, stop);
         let name = span
             .slice(&ctx.source().text)
@@ -187,7 +187,7 @@ fn sections(
             name,
             None,
             SymbolKind::STRING,
-            Span::new(span.start, stop.max(span.end)),
+            Span::new(span.start(), stop.max(span.end())),
             span,
             children,
         ));

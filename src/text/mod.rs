@@ -53,13 +53,15 @@ pub struct Segments {
 impl Segments {
     /// Index of the sentence that holds `offset`, if any.
     pub fn sentence_at(&self, offset: usize) -> Option<usize> {
-        let i = self.sentences.partition_point(|s| s.end <= offset);
-        (i < self.sentences.len() && self.sentences[i].start <= offset).then_some(i)
+        let i = self.sentences.partition_point(|s| s.end() <= offset);
+        (i < self.sentences.len() && self.sentences[i].start() <= offset).then_some(i)
     }
     /// The tokens inside `span`.
     pub fn tokens_in(&self, span: Span) -> &[Token] {
-        let a = self.tokens.partition_point(|t| t.span.start < span.start);
-        let b = self.tokens.partition_point(|t| t.span.start < span.end);
+        let a = self
+            .tokens
+            .partition_point(|t| t.span.start() < span.start());
+        let b = self.tokens.partition_point(|t| t.span.start() < span.end());
         &self.tokens[a..b]
     }
 }
@@ -82,8 +84,8 @@ pub fn segment(text: &str, format: Format) -> Segments {
     let mut sentences = Vec::new();
     let mut first = 0;
     for p in &paragraphs {
-        let a = first + tokens[first..].partition_point(|t| t.span.start < p.start);
-        let b = a + tokens[a..].partition_point(|t| t.span.start < p.end);
+        let a = first + tokens[first..].partition_point(|t| t.span.start() < p.start());
+        let b = a + tokens[a..].partition_point(|t| t.span.start() < p.end());
         split_sentences(text, &tokens[a..b], format, &mut sentences);
         first = b;
     }
@@ -122,7 +124,7 @@ fn paragraphs(text: &str, format: Format) -> Vec<Span> {
             continue;
         }
         cur = Some(match cur {
-            Some(c) => Span::new(c.start, span.end),
+            Some(c) => Span::new(c.start(), span.end()),
             None => span,
         });
     }
@@ -167,7 +169,7 @@ fn split_sentences(text: &str, toks: &[Token], format: Format, out: &mut Vec<Spa
         let mut ends = false;
         if toks[k].kind == TokenKind::Punct && matches!(tok, "." | "!" | "?" | "...") {
             while end + 1 < toks.len()
-                && toks[end + 1].span.start == toks[end].span.end
+                && toks[end + 1].span.start() == toks[end].span.end()
                 && is_closing(toks[end + 1].span.slice(text))
             {
                 end += 1;
@@ -175,7 +177,7 @@ fn split_sentences(text: &str, toks: &[Token], format: Format, out: &mut Vec<Spa
             ends = match toks.get(end + 1) {
                 None => true,
                 Some(next) => {
-                    next.span.start > toks[end].span.end
+                    next.span.start() > toks[end].span.end()
                         && (lower || opens_sentence(next.span.slice(text)))
                 }
             };
@@ -183,11 +185,11 @@ fn split_sentences(text: &str, toks: &[Token], format: Format, out: &mut Vec<Spa
         if !ends {
             end = k;
             if let Some(next) = toks.get(k + 1) {
-                let gap = &text[toks[k].span.end..next.span.start];
+                let gap = &text[toks[k].span.end()..next.span.start()];
                 if gap.contains('\n') {
-                    let line_start = text[..toks[k].span.end].rfind('\n').map_or(0, |i| i + 1);
-                    let prev_line = &text[line_start..toks[k].span.end];
-                    let next_start = toks[k].span.end + gap.rfind('\n').map_or(0, |i| i + 1);
+                    let line_start = text[..toks[k].span.end()].rfind('\n').map_or(0, |i| i + 1);
+                    let prev_line = &text[line_start..toks[k].span.end()];
+                    let next_start = toks[k].span.end() + gap.rfind('\n').map_or(0, |i| i + 1);
                     let next_line = text[next_start..].lines().next().unwrap_or("");
                     let heading = is_heading_line(prev_line) || is_heading_line(next_line);
                     ends = heading || line_break_ends(prev_line, next.span.slice(text), format);
@@ -206,7 +208,10 @@ fn split_sentences(text: &str, toks: &[Token], format: Format, out: &mut Vec<Spa
 fn push_sentence(text: &str, toks: &[Token], lower: bool, out: &mut Vec<Span>) {
     let Some(first) = toks.first() else { return };
     if !lower || toks.len() <= MAX_PSEUDO_SENTENCE {
-        out.push(Span::new(first.span.start, toks[toks.len() - 1].span.end));
+        out.push(Span::new(
+            first.span.start(),
+            toks[toks.len() - 1].span.end(),
+        ));
         return;
     }
     let mut s = 0;
@@ -215,11 +220,14 @@ fn push_sentence(text: &str, toks: &[Token], lower: bool, out: &mut Vec<Span>) {
         let clause =
             len >= MIN_PSEUDO_SENTENCE && CLAUSE_STARTS.contains(&toks[k].span.slice(text));
         if clause || len >= MAX_PSEUDO_SENTENCE {
-            out.push(Span::new(toks[s].span.start, toks[k - 1].span.end));
+            out.push(Span::new(toks[s].span.start(), toks[k - 1].span.end()));
             s = k;
         }
     }
-    out.push(Span::new(toks[s].span.start, toks[toks.len() - 1].span.end));
+    out.push(Span::new(
+        toks[s].span.start(),
+        toks[toks.len() - 1].span.end(),
+    ));
 }
 
 #[cfg(test)]
@@ -333,7 +341,9 @@ mod tests {
             let segs = segment(t, Format::Markdown);
             for s in segs.sentences.iter().chain(&segs.paragraphs) {
                 assert!(
-                    t.is_char_boundary(s.start) && t.is_char_boundary(s.end) && s.start <= s.end
+                    t.is_char_boundary(s.start())
+                        && t.is_char_boundary(s.end())
+                        && s.start() <= s.end()
                 );
             }
         }

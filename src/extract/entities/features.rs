@@ -212,8 +212,8 @@ pub fn prepare(
     let mut ranges = Vec::with_capacity(sentences.len());
     let mut first = 0;
     for s in sentences {
-        let a = first + tokens[first..].partition_point(|t| t.span.start < s.start);
-        let b = a + tokens[a..].partition_point(|t| t.span.start < s.end);
+        let a = first + tokens[first..].partition_point(|t| t.span.start() < s.start());
+        let b = a + tokens[a..].partition_point(|t| t.span.start() < s.end());
         if b > a {
             ranges.push((a, b));
         }
@@ -245,7 +245,7 @@ pub fn prepare(
             }
             let i = a + j;
             let line_start =
-                i == 0 || text[tokens[i - 1].span.end..tokens[i].span.start].contains('\n');
+                i == 0 || text[tokens[i - 1].span.end()..tokens[i].span.start()].contains('\n');
             if line_start {
                 info.flags |= LINE_START;
             }

@@ -219,8 +219,8 @@ fn dedup<I: IntoIterator<Item = (String, u32)>>(phrases: I) -> (Vec<String>, Vec
 /// The index of the token ending exactly at byte `end`, searching from token `from`.
 #[inline]
 fn token_ending_at(tokens: &[Token], from: usize, end: usize) -> Option<usize> {
-    let j = from + tokens[from..].partition_point(|t| t.span.end < end);
-    (j < tokens.len() && tokens[j].span.end == end).then_some(j)
+    let j = from + tokens[from..].partition_point(|t| t.span.end() < end);
+    (j < tokens.len() && tokens[j].span.end() == end).then_some(j)
 }
 
 /// The longest phrase that starts at token `k` and ends where a token ends: walks the
@@ -236,7 +236,7 @@ fn longest_walk<A: Automaton>(
     k: usize,
 ) -> Option<(usize, usize)> {
     let bytes = text.as_bytes();
-    let start = tokens[k].span.start;
+    let start = tokens[k].span.start();
     let sid = aut.start_state(Anchored::Yes).ok()?;
     walk_on(aut, bytes, tokens, k, start, start, sid, None)
 }
@@ -264,7 +264,7 @@ fn longest_walk_memo<A: Automaton>(
     memo: &mut After,
 ) -> Option<(usize, usize)> {
     let bytes = text.as_bytes();
-    let (start, word_end) = (tokens[k].span.start, tokens[k].span.end);
+    let (start, word_end) = (tokens[k].span.start(), tokens[k].span.end());
     if let After::Unknown = memo {
         *memo = After::Dead;
         let mut sid = aut.start_state(Anchored::Yes).ok()?;
@@ -336,7 +336,7 @@ fn longest_small(
     k: usize,
 ) -> Option<(usize, usize)> {
     let bytes = text.as_bytes();
-    let start = tokens[k].span.start;
+    let start = tokens[k].span.start();
     let first = bytes.get(start)?.to_ascii_lowercase();
     let from = phrases.partition_point(|(p, _)| p[0] < first);
     phrases[from..]
@@ -437,8 +437,8 @@ mod tests {
         g.find(text, &toks)
             .into_iter()
             .map(|m| {
-                let s = toks[m.first].span.start;
-                let e = toks[m.end - 1].span.end;
+                let s = toks[m.first].span.start();
+                let e = toks[m.end - 1].span.end();
                 (text[s..e].to_string(), m.bits)
             })
             .collect()
@@ -492,21 +492,21 @@ mod reference {
         };
         let mut k = 0;
         while k < tokens.len() {
-            let start = tokens[k].span.start;
+            let start = tokens[k].span.start();
             let mut limit = text.len();
             let mut found = None;
             while let Some(m) =
                 ac.find(Input::new(text).range(start..limit).anchored(Anchored::Yes))
             {
-                let end_tok = tokens[k..].partition_point(|t| t.span.end < m.end()) + k;
-                if end_tok < tokens.len() && tokens[end_tok].span.end == m.end() {
+                let end_tok = tokens[k..].partition_point(|t| t.span.end() < m.end()) + k;
+                if end_tok < tokens.len() && tokens[end_tok].span.end() == m.end() {
                     found = Some((end_tok, m.pattern().as_usize()));
                     break;
                 }
                 if end_tok == k {
                     break;
                 }
-                limit = tokens[end_tok - 1].span.end;
+                limit = tokens[end_tok - 1].span.end();
             }
             if let Some((end_tok, pattern)) = found {
                 out.push(PhraseMatch {

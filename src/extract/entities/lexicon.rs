@@ -138,7 +138,7 @@ mod tests {
             .iter()
             .map(|m| {
                 (
-                    &text[toks[m.first].span.start..toks[m.end - 1].span.end],
+                    &text[toks[m.first].span.start()..toks[m.end - 1].span.end()],
                     m.bits,
                 )
             })

@@ -243,7 +243,7 @@ fn repeat_document_names(
         if s.end < first + 2 {
             continue;
         }
-        let n = &text[toks[first].span.start..toks[s.end - 1].span.end];
+        let n = &text[toks[first].span.start()..toks[s.end - 1].span.end()];
         if !n.contains('\n') && n.starts_with(char::is_uppercase) {
             names.entry(n).or_insert(s.ty);
         }
@@ -256,7 +256,7 @@ fn repeat_document_names(
         .find(text, toks)
         .into_iter()
         .filter_map(|m| {
-            let n = &text[toks[m.first].span.start..toks[m.end - 1].span.end];
+            let n = &text[toks[m.first].span.start()..toks[m.end - 1].span.end()];
             // Exactly as written: `Liu He` but never the pronoun in `liu he`.
             names.get(n).map(|&ty| {
                 (
@@ -316,8 +316,8 @@ fn mentions(
                 cue: Option<String>,
                 out: &mut Vec<EntityMention>| {
         out.push(EntityMention {
-            span: Span::new(toks[first].span.start, toks[end - 1].span.end),
-            name: Span::new(toks[name_first].span.start, toks[end - 1].span.end),
+            span: Span::new(toks[first].span.start(), toks[end - 1].span.end()),
+            name: Span::new(toks[name_first].span.start(), toks[end - 1].span.end()),
             ty,
             cue: cue.map(Into::into),
             source: MentionSource::Detected,

@@ -40,13 +40,13 @@ pub fn examples(doc: &GoldDoc, cased: bool, gaz: &Gazetteer, mask: u64) -> (Vec<
     let mut labels = vec![OUTSIDE; toks.len()];
     let mut misaligned = 0;
     for (span, ty) in &doc.gold {
-        let a = toks.partition_point(|t| t.span.end <= span.start);
-        let b = toks.partition_point(|t| t.span.start < span.end);
+        let a = toks.partition_point(|t| t.span.end() <= span.start());
+        let b = toks.partition_point(|t| t.span.start() < span.end());
         if a >= b {
             misaligned += 1;
             continue;
         }
-        if toks[a].span.start != span.start || toks[b - 1].span.end != span.end {
+        if toks[a].span.start() != span.start() || toks[b - 1].span.end() != span.end() {
             misaligned += 1;
         }
         for (k, l) in labels[a..b].iter_mut().enumerate() {
