@@ -972,6 +972,26 @@ impl FactIndex {
         (s.score, shared, s.names, s.close)
     }
 
+    /// The match of `fact` with the indexed fact `id` (`na`, `mass`: `fact`'s norm and mass), as
+    /// every retrieval, pruned or not, scores it.
+    fn match_of(&self, fact: &Fact, na: f32, mass: f32, id: FactId) -> Match {
+        let other = self.fact(id);
+        let nb = self.norm_at(id);
+        let s = self.score_pair(fact, na, mass, other, nb);
+        let measures_meet = fact.measures.is_empty()
+            || other.measures.is_empty()
+            || fact.measures.iter().any(|m| other.measures.contains(m));
+        Match {
+            id,
+            score: s.score,
+            shared: Vec::new(),
+            n_shared: s.n_shared,
+            shared_names: s.names,
+            close_word: s.close,
+            measures_meet,
+        }
+    }
+
     /// [`FactIndex::similarity`] with the norms and `a`'s mass already known, without the
     /// shared words' surfaces (allocating them per candidate dominated a note's check).
     fn score_pair(&self, a: &Fact, na: f32, mass: f32, b: &Fact, nb: f32) -> Scored {
@@ -1076,23 +1096,7 @@ impl FactIndex {
                 let f = self.fact(id);
                 !(f.figure.span == fact.figure.span && f.rel == fact.rel)
             })
-            .map(|id| {
-                let other = self.fact(id);
-                let nb = self.norm_at(id);
-                let s = self.score_pair(fact, na, mass, other, nb);
-                let measures_meet = fact.measures.is_empty()
-                    || other.measures.is_empty()
-                    || fact.measures.iter().any(|m| other.measures.contains(m));
-                Match {
-                    id,
-                    score: s.score,
-                    shared: Vec::new(),
-                    n_shared: s.n_shared,
-                    shared_names: s.names,
-                    close_word: s.close,
-                    measures_meet,
-                }
-            })
+            .map(|id| self.match_of(fact, na, mass, id))
             .collect();
         out.sort_by(|a, b| {
             b.score

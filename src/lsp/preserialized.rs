@@ -14,7 +14,7 @@ use serde_json::Value;
 use std::collections::VecDeque;
 use std::fmt::Write as _;
 use std::sync::atomic::{AtomicU64, Ordering};
-use tokio::io::{AsyncBufReadExt, AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt, BufReader};
+use tokio::io::{AsyncBufReadExt, AsyncRead, AsyncReadExt, AsyncWrite, BufReader};
 use tower_lsp_server::ls_types::{Location, Position, Range, Uri};
 
 /// Lists at least this long are pre-serialized.
@@ -155,11 +155,7 @@ where
             let id = serde_json::to_string(&id).unwrap_or_else(|_| "null".to_string());
             body = format!(r#"{{"jsonrpc":"2.0","result":{json},"id":{id}}}"#).into_bytes();
         }
-        let head = format!("Content-Length: {}\r\n\r\n", body.len());
-        if output.write_all(head.as_bytes()).await.is_err()
-            || output.write_all(&body).await.is_err()
-            || output.flush().await.is_err()
-        {
+        if !super::transport::write_frame(&mut output, &body).await {
             return;
         }
     }

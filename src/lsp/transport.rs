@@ -104,14 +104,18 @@ where
             eprintln!("corpus-ls: dropped a message: {why}");
             continue;
         }
-        let head = format!("Content-Length: {n}\r\n\r\n");
-        if output.write_all(head.as_bytes()).await.is_err()
-            || output.write_all(&body).await.is_err()
-            || output.flush().await.is_err()
-        {
+        if !write_frame(&mut output, &body).await {
             return;
         }
     }
+}
+
+/// Writes one LSP frame (header and body) and flushes; false once the output is gone.
+pub(crate) async fn write_frame<W: AsyncWrite + Unpin>(output: &mut W, body: &[u8]) -> bool {
+    let head = format!("Content-Length: {}\r\n\r\n", body.len());
+    output.write_all(head.as_bytes()).await.is_ok()
+        && output.write_all(body).await.is_ok()
+        && output.flush().await.is_ok()
 }
 
 #[cfg(test)]

@@ -132,26 +132,6 @@ impl FactIndex {
             .then(|| self.base.norms[id.0 as usize][id.1 as usize])
     }
 
-    /// The match of `fact` with the indexed fact `id`, scored exactly as
-    /// [`FactIndex::matches`] scores it.
-    fn match_of(&self, fact: &Fact, na: f32, mass: f32, id: FactId) -> Match {
-        let other = self.fact(id);
-        let nb = self.norm_at(id);
-        let s = self.score_pair(fact, na, mass, other, nb);
-        let measures_meet = fact.measures.is_empty()
-            || other.measures.is_empty()
-            || fact.measures.iter().any(|m| other.measures.contains(m));
-        Match {
-            id,
-            score: s.score,
-            shared: Vec::new(),
-            n_shared: s.n_shared,
-            shared_names: s.names,
-            close_word: s.close,
-            measures_meet,
-        }
-    }
-
     /// Part of [`FactIndex::matches`] over every article (`only` = `None`), in its order: at
     /// least its first match, every match scoring `floor` or more, and every match whose value
     /// is [`same_value`] as `fact`'s; others may be left out. Candidates whose score bound
