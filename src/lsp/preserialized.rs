@@ -87,8 +87,9 @@ fn push_json_string(out: &mut String, s: &str) {
 }
 
 /// The stashed text a response body stands for: `None` unless it is a response whose result
-/// is one marker location (then its id and the text, taken out of the stash).
-fn swap(body: &[u8]) -> Option<(Value, String)> {
+/// is one marker location; then its id and the text, taken out of the stash (`None` when the
+/// entry was pushed out: more than [`KEEP`] large answers were in flight at once).
+fn swap(body: &[u8]) -> Option<(Value, Option<String>)> {
     // Responses holding a marker are small; anything larger passes untouched and unparsed.
     const MAX_MARKER_BODY: usize = 512;
     if body.len() > MAX_MARKER_BODY || !contains(body, SCHEME.as_bytes()) {
@@ -107,8 +108,11 @@ fn swap(body: &[u8]) -> Option<(Value, String)> {
         .parse()
         .ok()?;
     let mut stash = STASH.lock();
-    let at = stash.iter().position(|(k, _)| *k == key)?;
-    stash.remove(at).map(|(_, json)| (id, json))
+    let json = match stash.iter().position(|(k, _)| *k == key) {
+        Some(at) => stash.remove(at).map(|(_, json)| json),
+        None => None,
+    };
+    Some((id, json))
 }
 
 fn contains(hay: &[u8], needle: &[u8]) -> bool {
@@ -153,7 +157,15 @@ where
         }
         if let Some((id, json)) = swap(&body) {
             let id = serde_json::to_string(&id).unwrap_or_else(|_| "null".to_string());
-            body = format!(r#"{{"jsonrpc":"2.0","result":{json},"id":{id}}}"#).into_bytes();
+            body = match json {
+                Some(json) => format!(r#"{{"jsonrpc":"2.0","result":{json},"id":{id}}}"#),
+                // Never hand the client a marker as if it were a location: ContentModified
+                // (-32801) tells it to ask again.
+                None => format!(
+                    r#"{{"jsonrpc":"2.0","error":{{"code":-32801,"message":"corpus-ls: the answer was dropped before it was sent; ask again"}},"id":{id}}}"#
+                ),
+            }
+            .into_bytes();
         }
         if !super::transport::write_frame(&mut output, &body).await {
             return;
@@ -222,9 +234,15 @@ mod tests {
             String::from_utf8(out).unwrap(),
             format!("{}{}{}", frame(other), frame(&want), frame(other))
         );
-        // The entry is gone: the same marker again passes as it is.
+        // The entry is gone: the same marker again becomes an error the client retries, never
+        // a marker location handed out as an answer.
         let mut again = Vec::new();
         forward(frame(&response).as_bytes(), &mut again).await;
-        assert_eq!(String::from_utf8(again).unwrap(), frame(&response));
+        let again = String::from_utf8(again).unwrap();
+        let body: serde_json::Value =
+            serde_json::from_str(again.split("\r\n\r\n").nth(1).unwrap()).unwrap();
+        assert_eq!(body["id"], 7, "{again}");
+        assert_eq!(body["error"]["code"], -32801, "{again}");
+        assert!(!again.contains(SCHEME), "{again}");
     }
 }
