@@ -914,6 +914,11 @@ fn cancelled_requests_and_the_server_goes_on() {
             r.get("result").is_some() || r["error"]["code"] == -32800,
             "a cancelled request got {r}"
         );
+        // A burst of large answers must each get its own text, not the relay's stand-in.
+        assert!(
+            !r.to_string().contains("corpus-ls-preserialized"),
+            "an answer leaked its marker: {r}"
+        );
     }
     s.hover_still_right(&u, NOTE);
     s.shutdown();

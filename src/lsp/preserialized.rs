@@ -14,6 +14,7 @@ use serde_json::Value;
 use std::collections::VecDeque;
 use std::fmt::Write as _;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant};
 use tokio::io::{AsyncBufReadExt, AsyncRead, AsyncReadExt, AsyncWrite, BufReader};
 use tower_lsp_server::ls_types::{Location, Position, Range, Uri};
 
@@ -23,12 +24,15 @@ pub const MIN_LOCATIONS: usize = 256;
 /// The URI scheme of a marker location (never a file's: those are `file:`).
 const SCHEME: &str = "corpus-ls-preserialized";
 
-/// Stash entries kept at most; a response the framework never writes (a cancelled request)
-/// leaves its entry behind until newer ones push it out.
+/// Stash entries kept beyond which old ones go: a response the framework never writes (a
+/// cancelled request) leaves its entry behind until newer ones push it out.
 const KEEP: usize = 16;
+/// An entry younger than this is never pushed out, however many there are: a burst of large
+/// answers all wait for the writer at once, and each must still find its text.
+const IN_FLIGHT: Duration = Duration::from_secs(60);
 
 static NEXT: AtomicU64 = AtomicU64::new(1);
-static STASH: Mutex<VecDeque<(u64, String)>> = Mutex::new(VecDeque::new());
+static STASH: Mutex<VecDeque<(u64, Instant, String)>> = Mutex::new(VecDeque::new());
 
 /// `locations` as the handler's answer: the list itself when short, else one marker location
 /// standing for its JSON text (which [`forward`] puts back on the way out).
@@ -41,8 +45,13 @@ pub fn answer(locations: Vec<Location>) -> Vec<Location> {
     let key = NEXT.fetch_add(1, Ordering::Relaxed);
     {
         let mut stash = STASH.lock();
-        stash.push_back((key, json));
-        while stash.len() > KEEP {
+        let now = Instant::now();
+        stash.push_back((key, now, json));
+        while stash.len() > KEEP
+            && stash
+                .front()
+                .is_some_and(|(_, at, _)| now.duration_since(*at) > IN_FLIGHT)
+        {
             stash.pop_front();
         }
     }
@@ -88,7 +97,7 @@ fn push_json_string(out: &mut String, s: &str) {
 
 /// The stashed text a response body stands for: `None` unless it is a response whose result
 /// is one marker location; then its id and the text, taken out of the stash (`None` when the
-/// entry was pushed out: more than [`KEEP`] large answers were in flight at once).
+/// entry was pushed out after [`IN_FLIGHT`]).
 fn swap(body: &[u8]) -> Option<(Value, Option<String>)> {
     // Responses holding a marker are small; anything larger passes untouched and unparsed.
     const MAX_MARKER_BODY: usize = 512;
@@ -108,8 +117,8 @@ fn swap(body: &[u8]) -> Option<(Value, Option<String>)> {
         .parse()
         .ok()?;
     let mut stash = STASH.lock();
-    let json = match stash.iter().position(|(k, _)| *k == key) {
-        Some(at) => stash.remove(at).map(|(_, json)| json),
+    let json = match stash.iter().position(|(k, _, _)| *k == key) {
+        Some(at) => stash.remove(at).map(|(_, _, json)| json),
         None => None,
     };
     Some((id, json))
