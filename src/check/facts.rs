@@ -1020,23 +1020,18 @@ impl FactIndex {
             return none;
         }
         let (mut dot, mut names, mut n_shared, mut close) = (0.0, 0, 0, false);
-        let (mut i, mut j) = (0, 0);
-        while i < a.context.len() && j < b.context.len() {
-            let (x, y) = (&a.context[i], &b.context[j]);
-            match x.hash.cmp(&y.hash) {
-                std::cmp::Ordering::Less => i += 1,
-                std::cmp::Ordering::Greater => j += 1,
-                std::cmp::Ordering::Equal => {
-                    let idf = self.idf_of(x.hash);
-                    dot += x.weight * y.weight * idf * idf;
-                    n_shared += 1;
-                    names += usize::from(x.is_name || y.is_name);
-                    close |= !x.is_name && !y.is_name && x.weight.min(y.weight) >= CLOSE;
-                    i += 1;
-                    j += 1;
-                }
-            }
-        }
+        for_each_common(
+            &a.context,
+            &b.context,
+            |c| c.hash,
+            |_, x, y| {
+                let idf = self.idf_of(x.hash);
+                dot += x.weight * y.weight * idf * idf;
+                n_shared += 1;
+                names += usize::from(x.is_name || y.is_name);
+                close |= !x.is_name && !y.is_name && x.weight.min(y.weight) >= CLOSE;
+            },
+        );
         // Cosine alone punishes a long source clause; coverage (how much of `a`'s weighted
         // context `b` holds) alone favours long clauses. Their mean balances the two.
         let cosine = dot / (na * nb);
@@ -1053,20 +1048,15 @@ impl FactIndex {
     /// key order, as when contexts were sorted by key: stable, readable messages.
     pub fn shared_words(&self, a: &Fact, b: &Fact) -> Vec<String> {
         let mut shared: Vec<(f32, usize)> = Vec::new();
-        let (mut i, mut j) = (0, 0);
-        while i < a.context.len() && j < b.context.len() {
-            let (x, y) = (&a.context[i], &b.context[j]);
-            match x.hash.cmp(&y.hash) {
-                std::cmp::Ordering::Less => i += 1,
-                std::cmp::Ordering::Greater => j += 1,
-                std::cmp::Ordering::Equal => {
-                    let idf = self.idf_of(x.hash);
-                    shared.push((x.weight * y.weight * idf * idf, i));
-                    i += 1;
-                    j += 1;
-                }
-            }
-        }
+        for_each_common(
+            &a.context,
+            &b.context,
+            |c| c.hash,
+            |i, x, y| {
+                let idf = self.idf_of(x.hash);
+                shared.push((x.weight * y.weight * idf * idf, i));
+            },
+        );
         shared.sort_by(|p, q| {
             q.0.total_cmp(&p.0)
                 .then_with(|| a.context[p.1].key.cmp(&a.context[q.1].key))
@@ -1239,18 +1229,8 @@ impl FactIndex {
         };
         let x = self.doc_vec(self.file_facts(i));
         let y = self.doc_vec(self.file_facts(j));
-        let (mut p, mut q, mut dot) = (0, 0, 0.0);
-        while p < x.len() && q < y.len() {
-            match x[p].0.cmp(&y[q].0) {
-                std::cmp::Ordering::Less => p += 1,
-                std::cmp::Ordering::Greater => q += 1,
-                std::cmp::Ordering::Equal => {
-                    dot += x[p].1 * y[q].1;
-                    p += 1;
-                    q += 1;
-                }
-            }
-        }
+        let mut dot = 0.0;
+        for_each_common(&x, &y, |t| t.0, |_, p, q| dot += p.1 * q.1);
         dot
     }
 
@@ -1350,4 +1330,26 @@ pub fn key_hash(key: &str) -> u64 {
     key.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| {
         (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
     })
+}
+
+/// Calls `f(i, x, y)` for every pair of items with equal keys in two lists sorted by `key`
+/// (`i`: `x`'s index in `a`): the merge walk that compares contexts and term vectors.
+fn for_each_common<T, K: Ord>(
+    a: &[T],
+    b: &[T],
+    key: impl Fn(&T) -> K,
+    mut f: impl FnMut(usize, &T, &T),
+) {
+    let (mut i, mut j) = (0, 0);
+    while i < a.len() && j < b.len() {
+        match key(&a[i]).cmp(&key(&b[j])) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                f(i, &a[i], &b[j]);
+                i += 1;
+                j += 1;
+            }
+        }
+    }
 }
