@@ -225,9 +225,9 @@ fn memory_parts(corpus: &Corpus) -> Vec<(&'static str, usize)> {
         "interned measure-word lists",
         corpus_ls::intern::list_bytes(),
     ));
-    // Registry: each mention once in its entity (`MentionRef`, 12 bytes), once in its file's
-    // postings (16 bytes).
-    out.push(("registry (mentions+postings)", mentions * (12 + 16)));
+    // Registry: each mention once in its entity (`MentionRef`, 12 bytes), once in the
+    // postings (a packed target, 4 bytes).
+    out.push(("registry (mentions+postings)", mentions * (12 + 4)));
     out
 }
 
