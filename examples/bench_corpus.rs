@@ -108,7 +108,7 @@ fn time_edits(
     complete: bool,
 ) -> Option<Duration> {
     let f = corpus.file(rel)?;
-    let base = f.text.to_string();
+    let base = f.text().into_owned();
     let mut times = Vec::with_capacity(n);
     for i in 0..n {
         let text = match edit {
@@ -145,7 +145,8 @@ fn stages(corpus: &Corpus) -> Vec<(&'static str, f64)> {
     let gaz = corpus.gazetteer().clone();
     let mut t = [Duration::ZERO; 5];
     for f in &corpus.files {
-        let src: &str = &f.text;
+        let src = f.text();
+        let src: &str = &src;
         let path = Path::new(&f.rel);
         let t0 = Instant::now();
         let fmt = format::sniff(path, src);
@@ -188,7 +189,7 @@ fn memory_parts(corpus: &Corpus) -> Vec<(&'static str, usize)> {
     let mut parts = [0usize; 8];
     for f in &corpus.files {
         let a = &f.analysis;
-        parts[0] += f.text.len();
+        parts[0] += f.stored_text().heap_bytes();
         parts[1] += f.lines.len() * size_of::<usize>();
         parts[2] += (a.sentences.capacity() + a.paragraphs.capacity()) * size_of::<Span>();
         parts[3] += a.entities.capacity() * size_of::<EntityMention>();
@@ -199,12 +200,11 @@ fn memory_parts(corpus: &Corpus) -> Vec<(&'static str, usize)> {
                 .map(|d| d.appositive.as_ref().map_or(0, |_| 32))
                 .sum::<usize>();
         parts[6] += f.offered.capacity() * size_of::<Offered>();
-        parts[7] +=
-            f.rel.capacity() + f.abs.capacity() + size_of::<corpus_ls::corpus::SourceFile>();
+        parts[7] += f.rel.capacity() + size_of::<corpus_ls::corpus::SourceFile>();
     }
     let mentions: usize = corpus.entities().iter().map(|e| e.mentions.len()).sum();
     let mut out: Vec<(&'static str, usize)> = [
-        "text",
+        "text (as stored: packed or plain)",
         "line index",
         "sentences+paragraphs",
         "entity mentions",
@@ -225,8 +225,9 @@ fn memory_parts(corpus: &Corpus) -> Vec<(&'static str, usize)> {
         "interned measure-word lists",
         corpus_ls::intern::list_bytes(),
     ));
-    // Registry: each mention once in its entity, once in its file's postings.
-    out.push(("registry (mentions+postings)", mentions * (16 + 24)));
+    // Registry: each mention once in its entity (`MentionRef`, 12 bytes), once in the
+    // postings (a packed target, 4 bytes).
+    out.push(("registry (mentions+postings)", mentions * (12 + 4)));
     out
 }
 
@@ -260,7 +261,7 @@ fn main() {
     let load_cpu = cpu_seconds() - cpu0;
     let hwm_kb = status_kb("VmHWM");
     let rss_kb = status_kb("VmRSS");
-    let bytes: usize = corpus.files.iter().map(|f| f.text.len()).sum();
+    let bytes: usize = corpus.files.iter().map(|f| f.text_len()).sum();
     let mb = bytes as f64 / 1e6;
     let mentions: usize = corpus.files.iter().map(|f| f.names.len()).sum();
     let figures: usize = corpus.files.iter().map(|f| f.analysis.figures.len()).sum();
@@ -358,7 +359,7 @@ fn main() {
         keystroke_ms = note.as_deref().map(|rel| {
             let base = corpus
                 .file(rel)
-                .map(|f| f.text.to_string())
+                .map(|f| f.text().into_owned())
                 .unwrap_or_default();
             let mut times = Vec::new();
             for i in 0..edits {
@@ -383,7 +384,7 @@ fn main() {
             let Some(rel) = rel.as_deref() else { continue };
             let base = corpus
                 .file(rel)
-                .map(|f| f.text.to_string())
+                .map(|f| f.text().into_owned())
                 .unwrap_or_default();
             let mut ck = checker.clone();
             let mut times = Vec::new();

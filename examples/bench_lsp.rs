@@ -82,6 +82,16 @@ fn token_positions(tokens: &Value, max: usize) -> Vec<Value> {
     out
 }
 
+/// A field of the server's `/proc/PID/status` in kB (0 where unavailable).
+fn server_kb(pid: u32, field: &str) -> u64 {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix(field)?.strip_prefix(':'))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+        .unwrap_or(0)
+}
+
 fn main() {
     let args: Vec<String> = std::env::args().collect();
     let root = canon(Path::new(
@@ -96,6 +106,12 @@ fn main() {
         "cold index (initialize to $/progress end): {:.1} ms",
         t0.elapsed().as_secs_f64() * 1e3
     );
+    let pid = c.pid();
+    let memory = |when: &str| {
+        let (hwm, rss) = (server_kb(pid, "VmHWM"), server_kb(pid, "VmRSS"));
+        println!("server memory {when}: peak (VmHWM) {hwm} KB, resident {rss} KB");
+    };
+    memory("after the cold index");
     println!();
     println!("| request | samples | p50 ms | p99 ms |");
     println!("|---|---|---|---|");
@@ -247,5 +263,6 @@ fn main() {
     if std::env::var_os("CORPUS_LS_TRACE").is_some() {
         eprintln!("{}", c.stderr());
     }
+    memory("at the end");
     c.shutdown();
 }

@@ -90,8 +90,7 @@ fn main() {
     let (t_lookup, _) = median(n, || {
         let (id, _) = snap
             .corpus
-            .registry()
-            .entity_at(at.file, at.span.start())
+            .entity_in(at.file, at.span.start())
             .expect("entity");
         snap.corpus.entities()[id.0 as usize].mentions.len()
     });

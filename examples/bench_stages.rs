@@ -33,7 +33,8 @@ fn main() {
     let mut docs = Vec::new();
     let mut bytes = 0usize;
     for f in &corpus.files {
-        let src: &str = &f.text;
+        let src = f.text();
+        let src: &str = &src;
         let fmt = format::sniff(Path::new(&f.rel), src);
         let (view, meta) = format::view_and_metadata(src, fmt);
         let t = view.text().to_string();

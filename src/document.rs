@@ -158,6 +158,8 @@ pub struct LineIndex {
     /// Bit `i % 64` of word `i / 64` set when line `i` is all ASCII: there a column is the byte
     /// distance from the line's start in either encoding, with no walk over the line.
     ascii: Vec<u64>,
+    /// Length of the indexed text, so positions on ASCII lines need no text.
+    text_len: usize,
 }
 
 impl LineIndex {
@@ -185,6 +187,7 @@ impl LineIndex {
             starts,
             marks,
             ascii,
+            text_len: text.len(),
         }
     }
     /// True when line `line` holds only ASCII.
@@ -201,20 +204,31 @@ impl LineIndex {
     pub fn is_empty(&self) -> bool {
         self.starts.is_empty()
     }
+    /// [`LineIndex::position`] without the text, when it needs none: the offset (clamped to the
+    /// text) lies in an all-ASCII line short of its last byte, so no snapping applies and the
+    /// column is a byte distance in either encoding. `None` elsewhere. For a text kept
+    /// compressed, this spares the decompression on most lines.
+    pub fn position_ascii(&self, offset: usize) -> Option<Position> {
+        let o = offset.min(self.text_len);
+        let line = self.starts.partition_point(|&s| s <= o).saturating_sub(1);
+        let inside = self.starts.get(line + 1).is_none_or(|&next| o + 1 < next);
+        (inside && self.is_ascii_line(line)).then(|| Position {
+            line: line as u32,
+            character: (o - self.starts.get(line).copied().unwrap_or(0)) as u32,
+        })
+    }
+    /// [`LineIndex::range`] without the text, when it needs none (both ends as in
+    /// [`LineIndex::position_ascii`]).
+    pub fn range_ascii(&self, start: usize, end: usize) -> Option<(Position, Position)> {
+        Some((self.position_ascii(start)?, self.position_ascii(end)?))
+    }
     /// The position of a byte offset (clamped to the text, back to a char start, before `\r\n`).
     pub fn position(&self, text: &str, offset: usize, enc: Encoding) -> Position {
         // Inside an ASCII line, short of its last byte, every offset is a char boundary and not
         // between `\r` and `\n`: no snapping, so the text's bytes are not read at all (a
         // references answer touches thousands of files once each; each read is a cache miss).
-        let o = offset.min(text.len());
-        let line = self.starts.partition_point(|&s| s <= o).saturating_sub(1);
-        let inside = self.starts.get(line + 1).is_none_or(|&next| o + 1 < next);
-        if inside && self.is_ascii_line(line) {
-            let start = self.starts.get(line).copied().unwrap_or(0);
-            return Position {
-                line: line as u32,
-                character: (o - start) as u32,
-            };
+        if let Some(p) = self.position_ascii(offset) {
+            return p;
         }
         let offset = snap_offset(text, offset);
         let line = self
@@ -725,6 +739,30 @@ mod tests {
             }
             let start = li.line_start(li.position(&t, a, Encoding::Utf8).line as usize).unwrap();
             prop_assert_eq!(li.char_column(&t, a), t[start..snap_offset(&t, a)].chars().count());
+        }
+
+        #[test]
+        fn positions_without_the_text_equal_a_walk(t in tricky(), a in 0usize..200, b in 0usize..200) {
+            let li = LineIndex::new(&t);
+            let walk = |o: usize, enc: Encoding| {
+                let o = snap_offset(&t, o);
+                let line = li.starts.partition_point(|&s| s <= o) - 1;
+                let start = li.starts[line];
+                Position { line: line as u32, character: enc.len(&t[start..o]) as u32 }
+            };
+            for o in 0..=t.len() + 2 {
+                if let Some(p) = li.position_ascii(o) {
+                    for enc in [Encoding::Utf8, Encoding::Utf16] {
+                        prop_assert_eq!(p, walk(o, enc));
+                    }
+                }
+            }
+            let (a, b) = (a % (t.len() + 3), b % (t.len() + 3));
+            if let Some(r) = li.range_ascii(a, b) {
+                for enc in [Encoding::Utf8, Encoding::Utf16] {
+                    prop_assert_eq!(r, li.range(&t, a, b, enc));
+                }
+            }
         }
 
         #[test]

@@ -120,7 +120,7 @@ fn sentence_of(file: &SourceFile, span: Span) -> Span {
     if let Some(s) = find(&a.sentences).or_else(|| find(&a.paragraphs)) {
         return s;
     }
-    let t = &file.text;
+    let t = file.text();
     let start = t[..span.start().min(t.len())]
         .rfind('\n')
         .map_or(0, |i| i + 1);
@@ -230,7 +230,8 @@ impl ByStart {
 /// The facts of one file, in figure order.
 pub fn facts_of(file: &SourceFile) -> Vec<Fact> {
     let rel: Arc<str> = Arc::from(file.rel.as_str());
-    let text = &file.text;
+    let text = file.text();
+    let text: &str = &text;
     let figs = &file.analysis.figures;
     // Words look up the figures and entities around them by position: a scan of all of them
     // per word made one huge article (a 2 MB line) quadratic.
@@ -392,7 +393,7 @@ impl FileFacts {
     /// The facts and terms of one article.
     pub fn of(f: &SourceFile) -> FileFacts {
         let mut counts: FxHashMap<u64, u32> = FxHashMap::default();
-        words::for_each_key_hash(&f.text, |h| *counts.entry(h).or_default() += 1);
+        words::for_each_key_hash(&f.text(), |h| *counts.entry(h).or_default() += 1);
         let mut terms: Vec<(u64, f32)> = counts
             .into_iter()
             .map(|(k, n)| (k, 1.0 + (n as f32).ln()))

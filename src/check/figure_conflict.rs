@@ -431,7 +431,7 @@ mod tests {
             .expect("an article with figures");
         let text = format!(
             "{}\nThe ministry said exports rose 12% to $4.5bn.\n",
-            a.text
+            a.text()
         );
         let edited = corpus.with_file(&a.rel, text);
         let ix2 = ix.updated(&edited, &a.rel);

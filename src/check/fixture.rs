@@ -85,7 +85,7 @@ pub fn corpus(files: &[(&str, &str)]) -> Corpus {
         .iter()
         .map(|(rel, marked)| {
             let (text, figs) = unmark(marked);
-            let mut f = SourceFile::new(&root, rel.to_string(), text, Vec::new(), &g);
+            let mut f = SourceFile::new(rel.to_string(), text, Vec::new(), &g);
             f.analysis.figures = figs;
             if rel.starts_with("notes/") {
                 f.analysis.kind = DocKind::Note;

@@ -283,10 +283,11 @@ impl Checker {
 
     /// Applies suppressions and severities, and sorts.
     fn finish(&self, file: &SourceFile, raw: Vec<Finding>) -> Vec<Finding> {
-        let directives = suppress::Directives::parse(&file.text);
+        let text = file.text();
+        let directives = suppress::Directives::parse(&text);
         let mut out: Vec<Finding> = raw
             .into_iter()
-            .filter(|f| !directives.suppresses(&file.text, f.span.start(), f.code))
+            .filter(|f| !directives.suppresses(&text, f.span.start(), f.code))
             .filter_map(|mut f| {
                 f.severity = self.settings.severity(f.code)?;
                 Some(f)

@@ -169,7 +169,7 @@ pub fn of_note(corpus: &Corpus, note: &SourceFile) -> NoteSources {
         })
         .collect::<Vec<_>>();
     // Spans for front matter entries come from our own reading of the block.
-    let located = front_matter_sources(&note.text);
+    let located = front_matter_sources(&note.text());
     if refs.is_empty() {
         refs = located.clone();
     } else {
@@ -179,7 +179,7 @@ pub fn of_note(corpus: &Corpus, note: &SourceFile) -> NoteSources {
             }
         }
     }
-    refs.extend(link_sources(&note.text));
+    refs.extend(link_sources(&note.text()));
     let folder = note.rel.rsplit_once('/').map_or("", |(d, _)| d);
     let mut out = NoteSources::default();
     for r in refs {

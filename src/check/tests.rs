@@ -21,7 +21,7 @@ fn findings(note: &str) -> Vec<Finding> {
 /// The flagged texts of one code.
 fn flagged(note: &str, code: &str) -> Vec<String> {
     let c = corpus(&[("notes/n.md", note)]);
-    let text = c.files[0].text.clone();
+    let text = c.files[0].text().into_owned();
     findings(note)
         .into_iter()
         .filter(|f| f.code == code)
@@ -170,7 +170,7 @@ fn an_equal_value_is_the_partner_even_when_another_context_is_closer() {
     let note = "Kestrel expects a loss of [[$2.4 billion|money 2.4e9 USD]], with cash reserves of [[$19 billion|money 19e9 USD]].\n";
     let c = corpus(&[("kestrel.md", article), ("notes/n.md", note)]);
     let fs = Checker::new(&c, CheckSettings::default()).check_file(&c, "notes/n.md");
-    let text = c.file("notes/n.md").unwrap().text.clone();
+    let text = c.file("notes/n.md").unwrap().text().into_owned();
     let flagged: Vec<&str> = fs
         .iter()
         .filter(|f| f.code == codes::FIGURE_CONFLICT)
@@ -220,8 +220,9 @@ fn odd_spans_and_text_do_not_panic() {
     // Spans past the end and inside a character, as a stale analysis might carry.
     for f in &mut c.files {
         let mut file = (**f).clone();
+        let len = file.text_len();
         for fig in &mut file.analysis.figures {
-            fig.span = crate::model::Span::new(1, file.text.len() + 40);
+            fig.span = crate::model::Span::new(1, len + 40);
         }
         *f = Arc::new(file);
     }

@@ -173,7 +173,8 @@ fn push(
 
 /// The weekday mismatches of one file.
 pub fn check(file: &SourceFile) -> Vec<Finding> {
-    let text = &file.text;
+    let text = file.text();
+    let text: &str = &text;
     let dateline = file.analysis.meta.date;
     let mut out = Vec::new();
     for m in mentions(text) {

@@ -77,13 +77,7 @@ impl<'a> Files<'a> {
             } else {
                 String::new()
             };
-            let f = SourceFile::new(
-                &corpus.root,
-                rel.clone(),
-                text,
-                Vec::new(),
-                &Gazetteer::default(),
-            );
+            let f = SourceFile::new(rel.clone(), text, Vec::new(), &Gazetteer::default());
             extra.insert(rel.clone(), Arc::new(f));
         }
         Files { corpus, extra }
@@ -99,7 +93,7 @@ impl<'a> Files<'a> {
 
 /// A span clamped to its file's text.
 fn clamp(file: &SourceFile, span: Span) -> Span {
-    check::words::clamp(&file.text, span)
+    check::words::clamp(&file.text(), span)
 }
 
 /// The finding as a JSON object of the contract.
@@ -125,15 +119,15 @@ fn json_object(files: &Files, f: &Finding) -> Value {
 
 /// 1-based line and column (in characters) of an offset.
 fn line_col(file: &SourceFile, offset: usize) -> (usize, usize) {
-    let p = file.lines.position(&file.text, offset, Encoding::Utf8);
+    let text = file.text();
+    let p = file.lines.position(&text, offset, Encoding::Utf8);
     let start = file.lines.line_start(p.line as usize).unwrap_or(0);
-    let col = file.text[start..offset.max(start)].chars().count() + 1;
+    let col = text[start..offset.max(start)].chars().count() + 1;
     (p.line as usize + 1, col)
 }
 
 /// The text of the line holding `offset`, without its newline.
-fn line_text(file: &SourceFile, offset: usize) -> (usize, &str) {
-    let t = &file.text;
+fn line_text(t: &str, offset: usize) -> (usize, &str) {
     let start = t[..offset].rfind('\n').map_or(0, |i| i + 1);
     let end = t[offset..].find('\n').map_or(t.len(), |i| offset + i);
     (start, t[start..end].trim_end_matches('\r'))
@@ -152,16 +146,17 @@ fn write_human(out: &mut dyn Write, files: &Files, f: &Finding) -> std::io::Resu
         f.code,
         f.message
     )?;
-    let (ls, text) = line_text(file, span.start());
+    let whole = file.text();
+    let (ls, text) = line_text(&whole, span.start());
     let gutter = " ".repeat(line.to_string().len());
     writeln!(out, "{gutter} |")?;
     writeln!(out, "{line} | {text}")?;
-    let pad: String = file.text[ls..span.start()]
+    let pad: String = whole[ls..span.start()]
         .chars()
         .map(|c| if c == '\t' { '\t' } else { ' ' })
         .collect();
     let end = span.end().min(ls + text.len()).max(span.start());
-    let width = file.text[span.start()..end].chars().count().max(1);
+    let width = whole[span.start()..end].chars().count().max(1);
     writeln!(out, "{gutter} | {pad}{}", "^".repeat(width))?;
     for r in &f.related {
         let rf = files.get(&r.rel);
@@ -174,10 +169,10 @@ fn write_human(out: &mut dyn Write, files: &Files, f: &Finding) -> std::io::Resu
 /// A SARIF physical location of a span.
 fn sarif_location(file: &SourceFile, span: Span) -> Value {
     let span = clamp(file, span);
-    let s = file
-        .lines
-        .position(&file.text, span.start(), Encoding::Utf16);
-    let e = file.lines.position(&file.text, span.end(), Encoding::Utf16);
+    let (s, e) = (
+        file.position(span.start(), Encoding::Utf16),
+        file.position(span.end(), Encoding::Utf16),
+    );
     json!({
         "artifactLocation": {"uri": uri(&file.rel), "uriBaseId": "%SRCROOT%"},
         "region": {

@@ -21,10 +21,10 @@ pub enum OutputFormat {
 
 /// The `file`, `start_byte`, `end_byte` and `range` fields of a span in a file (range in UTF-16).
 pub fn location_fields(file: &SourceFile, span: Span) -> Map<String, Value> {
-    let start = file
-        .lines
-        .position(&file.text, span.start(), Encoding::Utf16);
-    let end = file.lines.position(&file.text, span.end(), Encoding::Utf16);
+    let (start, end) = (
+        file.position(span.start(), Encoding::Utf16),
+        file.position(span.end(), Encoding::Utf16),
+    );
     let mut m = Map::new();
     m.insert("file".into(), json!(file.rel));
     m.insert("start_byte".into(), json!(span.start()));
@@ -35,8 +35,9 @@ pub fn location_fields(file: &SourceFile, span: Span) -> Map<String, Value> {
 
 /// `path:line:col` (1-based, columns in characters) for human output.
 pub fn human_location(file: &SourceFile, offset: usize) -> String {
-    let p = file.lines.position(&file.text, offset, Encoding::Utf16);
+    let text = file.text();
+    let p = file.lines.position(&text, offset, Encoding::Utf16);
     // `char_column` is bounded on long lines (a walk from the line's start is quadratic there).
-    let col = file.lines.char_column(&file.text, offset) + 1;
+    let col = file.lines.char_column(&text, offset) + 1;
     format!("{}:{}:{}", file.rel, p.line + 1, col)
 }

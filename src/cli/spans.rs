@@ -21,7 +21,7 @@ pub fn span_objects_in(corpus: Option<&Corpus>, file: &SourceFile) -> Vec<(usize
         m.insert("text".into(), json!(file.span_text(e.span)));
         m.insert("type".into(), json!(e.ty.as_str()));
         let target = index.and_then(|(c, i)| {
-            let (t, r) = c.registry().target_at(i, e.span.start())?;
+            let (t, r) = c.target_in(i, e.span.start())?;
             (r.span == e.span).then_some((c, t))
         });
         match target {

@@ -20,6 +20,7 @@ pub mod aliases;
 pub mod annotations;
 pub mod cache;
 pub mod doc_names;
+pub mod file_text;
 pub mod gazetteer;
 pub mod mentions;
 pub mod registry;
@@ -28,12 +29,13 @@ pub mod scan;
 use crate::analysis::{self, AnalysisContext, DocAnalysis};
 pub use crate::config::UserEntity;
 use crate::config::{Config, ConfigError};
-use crate::document::LineIndex;
+use crate::document::{Encoding, LineIndex, Position};
 use crate::extract::entities::Gazetteer;
 use crate::format::{self, DocKind, Format};
 use crate::model::{EntityType, Span};
 use annotations::Conll;
 use doc_names::DocName;
+pub use file_text::FileText;
 use gazetteer::Offered;
 pub use mentions::{EntityId, MentionRef, Target};
 use rayon::prelude::*;
@@ -74,10 +76,8 @@ pub enum Annotations {
 pub struct SourceFile {
     /// Path relative to the root, `/`-separated.
     pub rel: String,
-    /// Absolute path.
-    pub abs: PathBuf,
-    /// The text as analysed (lossily decoded if need be).
-    pub text: Arc<str>,
+    /// The text as analysed (lossily decoded if need be): read it with [`SourceFile::text`].
+    text: FileText,
     /// Line starts of `text`.
     pub lines: LineIndex,
     /// What the analysis found (entities are the gold ones when the file is annotated).
@@ -94,6 +94,35 @@ pub struct SourceFile {
     pub names: Vec<DocName>,
     /// Names this file offers the corpus gazetteer.
     pub offered: Vec<Offered>,
+}
+
+/// What [`SourceFile::derive`] makes of a text: every field of a [`SourceFile`] but its
+/// path, text and annotations.
+struct Derived {
+    lines: LineIndex,
+    analysis: DocAnalysis,
+    problems: Vec<String>,
+    read_problems: Vec<String>,
+    gold: bool,
+    names: Vec<DocName>,
+    offered: Vec<Offered>,
+}
+
+impl Derived {
+    fn into_file(self, rel: String, text: FileText, annotations: Annotations) -> SourceFile {
+        SourceFile {
+            rel,
+            text,
+            lines: self.lines,
+            analysis: self.analysis,
+            problems: self.problems,
+            read_problems: self.read_problems,
+            annotations,
+            gold: self.gold,
+            names: self.names,
+            offered: self.offered,
+        }
+    }
 }
 
 /// True when the corpus conventions make `rel` a note (a folder named `notes/` on its path).
@@ -130,23 +159,16 @@ fn sibling_ann(root: &Path, abs: &Path) -> Option<Arc<str>> {
 }
 
 impl SourceFile {
-    /// Analyses `text` as the file `rel` below `root` (no annotations, default config).
-    pub fn new(
-        root: &Path,
-        rel: String,
-        text: String,
-        problems: Vec<String>,
-        gazetteer: &Gazetteer,
-    ) -> Self {
+    /// Analyses `text` as the file `rel` (no annotations, default config).
+    pub fn new(rel: String, text: String, problems: Vec<String>, gazetteer: &Gazetteer) -> Self {
         let annotations = if is_conll(&rel) {
             Annotations::Conll(Arc::new(annotations::read_conll(&text)))
         } else {
             Annotations::None
         };
         Self::build(
-            root,
             rel,
-            text.into(),
+            FileText::plain(text.into()),
             problems,
             annotations,
             gazetteer,
@@ -155,51 +177,43 @@ impl SourceFile {
         )
     }
 
-    /// Analyses a file with its annotations, gazetteer and config.
-    #[allow(clippy::too_many_arguments)]
+    /// Analyses a file with its annotations, gazetteer and config; `text` is kept as given
+    /// (plain or packed).
     pub fn build(
-        root: &Path,
         rel: String,
-        text: Arc<str>,
+        text: FileText,
         problems: Vec<String>,
         annotations: Annotations,
         gazetteer: &Gazetteer,
         config: &Config,
         opts: LoadOptions,
     ) -> Self {
-        let analysis = detect(&rel, &text, &annotations, gazetteer, config);
-        Self::from_detected(
-            root,
-            rel,
-            text,
-            problems,
-            annotations,
-            config,
-            opts,
-            analysis,
-        )
+        let plain = text.get();
+        let analysis = detect(&rel, &plain, &annotations, gazetteer, config);
+        let parts = Self::derive(&rel, &plain, problems, &annotations, config, opts, analysis);
+        drop(plain);
+        parts.into_file(rel, text, annotations)
     }
 
-    /// [`SourceFile::build`] from the detection analysis already made (or read from the cache).
-    #[allow(clippy::too_many_arguments)]
-    fn from_detected(
-        root: &Path,
-        rel: String,
-        text: Arc<str>,
+    /// What a file derives from its text and detection analysis (made now, or read from the
+    /// cache): gold entities, name facts, gazetteer offers, line index.
+    fn derive(
+        rel: &str,
+        text: &str,
         mut problems: Vec<String>,
-        annotations: Annotations,
+        annotations: &Annotations,
         config: &Config,
         opts: LoadOptions,
         mut analysis: DocAnalysis,
-    ) -> Self {
+    ) -> Derived {
         let read_problems = problems.clone();
         let mut gold = false;
         if !opts.ignore_gold {
-            let found = match &annotations {
+            let found = match annotations {
                 Annotations::None => None,
                 Annotations::Brat(ann) => {
-                    let g = annotations::read_brat(ann, &text);
-                    let ann_rel = Path::new(&rel).with_extension("ann");
+                    let g = annotations::read_brat(ann, text);
+                    let ann_rel = Path::new(rel).with_extension("ann");
                     for p in &g.problems {
                         problems.push(format!("{}: {p}", ann_rel.display()));
                     }
@@ -230,8 +244,8 @@ impl SourceFile {
             .collect();
         let cased = analysis.format != Format::Lowercase;
         let names = {
-            let display = |s: Span| display_text(&text, &annotations, s).into_owned();
-            doc_names::doc_names(&text, &analysis.entities, &display, cased, &|k| {
+            let display = |s: Span| display_text(text, annotations, s).into_owned();
+            doc_names::doc_names(text, &analysis.entities, &display, cased, &|k| {
                 ignored.contains(k)
             })
         };
@@ -241,24 +255,55 @@ impl SourceFile {
         analysis.paragraphs.shrink_to_fit();
         analysis.entities.shrink_to_fit();
         analysis.figures.shrink_to_fit();
-        SourceFile {
-            lines: LineIndex::new(&text),
-            abs: root.join(&rel),
-            text,
-            rel,
+        Derived {
+            lines: LineIndex::new(text),
             analysis,
             problems,
             read_problems,
-            annotations,
             gold,
             names,
             offered,
         }
     }
 
+    /// The text as analysed (decompressed when the snapshot keeps it packed: hold on to it
+    /// rather than asking again in a loop).
+    pub fn text(&self) -> Cow<'_, str> {
+        self.text.get()
+    }
+
+    /// The text as the snapshot keeps it.
+    pub fn stored_text(&self) -> &FileText {
+        &self.text
+    }
+
+    /// Length of the text in bytes.
+    pub fn text_len(&self) -> usize {
+        self.text.len()
+    }
+
+    /// [`LineIndex::position`] of a byte offset; the text is read (decompressed) only off
+    /// ASCII lines.
+    pub fn position(&self, offset: usize, enc: Encoding) -> Position {
+        self.lines
+            .position_ascii(offset)
+            .unwrap_or_else(|| self.lines.position(&self.text(), offset, enc))
+    }
+
+    /// [`LineIndex::range`] of a span; the text is read only off ASCII lines.
+    pub fn range(&self, span: Span, enc: Encoding) -> (Position, Position) {
+        let (a, b) = (span.start(), span.end());
+        self.lines
+            .range_ascii(a, b)
+            .unwrap_or_else(|| self.lines.range(&self.text(), a, b, enc))
+    }
+
     /// The text a span stands for: a slice, or for CoNLL files the words in it joined by spaces.
     pub fn span_text(&self, span: Span) -> Cow<'_, str> {
-        display_text(&self.text, &self.annotations, span)
+        match self.text() {
+            Cow::Borrowed(t) => display_text(t, &self.annotations, span),
+            Cow::Owned(t) => Cow::Owned(display_text(&t, &self.annotations, span).into_owned()),
+        }
     }
 
     /// True for an all-lowercase dump (analysed with the corpus gazetteer).
@@ -491,12 +536,14 @@ impl Corpus {
                         analysis = Some(a);
                         entry = Some((key, e));
                     }
-                    let text: Arc<str> = f.text.into();
                     let analysis =
-                        analysis.unwrap_or_else(|| detect(&f.rel, &text, &ann, gaz, config));
-                    let sf = SourceFile::from_detected(
-                        root, f.rel, text, f.problems, ann, config, opts, analysis,
+                        analysis.unwrap_or_else(|| detect(&f.rel, &f.text, &ann, gaz, config));
+                    let parts = SourceFile::derive(
+                        &f.rel, &f.text, f.problems, &ann, config, opts, analysis,
                     );
+                    // Files loaded from disk are kept packed (an editor's buffer replaces a file
+                    // through `with_file`, which keeps it plain).
+                    let sf = parts.into_file(f.rel, FileText::packed(&f.text), ann);
                     progress(done.fetch_add(1, Ordering::Relaxed) + 1, total);
                     (Arc::new(sf), entry)
                 })
@@ -561,21 +608,20 @@ impl Corpus {
         let touched = gazetteer::changed_words(&self.names, &names);
         self.gazetteer = Arc::new(gazetteer::gazetteer(&names));
         self.names = Arc::new(names);
-        let (root, config, opts, gaz) = (&self.root, &self.config, self.options, &self.gazetteer);
+        let (config, opts, gaz) = (&self.config, self.options, &self.gazetteer);
         let redone: Vec<Option<String>> = self
             .files
             .par_iter_mut()
             .map(|f| {
                 let hit = f.is_lowercase()
                     && !f.gold
-                    && touched.as_ref().is_none_or(|t| t.is_match(&*f.text));
+                    && touched.as_ref().is_none_or(|t| t.is_match(&*f.text()));
                 if !hit {
                     return None;
                 }
                 let rel: &str = &f.rel;
                 let rel = rel.to_string();
                 let fresh = SourceFile::build(
-                    root,
                     rel.clone(),
                     f.text.clone(),
                     f.read_problems.clone(),
@@ -677,9 +723,8 @@ impl Corpus {
             &self.base_gazetteer
         };
         let sf = Arc::new(SourceFile::build(
-            &self.root,
             rel.to_string(),
-            text.into(),
+            FileText::plain(text.into()),
             Vec::new(),
             annotations,
             gaz,
@@ -752,7 +797,7 @@ impl Corpus {
             return self.clone();
         };
         let old = &self.files[i as usize];
-        let lowercase = needs_gazetteer(rel, &old.text, &annotations, self.options);
+        let lowercase = needs_gazetteer(rel, &old.text(), &annotations, self.options);
         let gaz = if lowercase {
             &self.gazetteer
         } else {
@@ -760,7 +805,6 @@ impl Corpus {
         };
         let problems = old.read_problems.clone();
         let sf = SourceFile::build(
-            &self.root,
             rel.to_string(),
             old.text.clone(),
             problems,
@@ -817,11 +861,29 @@ impl Corpus {
     }
     /// The entity mentioned at a byte offset of a file, and that mention (none when ambiguous).
     pub fn entity_at(&self, rel: &str, offset: usize) -> Option<(EntityId, MentionRef)> {
-        self.registry().entity_at(self.file_index(rel)?, offset)
+        self.entity_in(self.file_index(rel)?, offset)
     }
     /// The mention at a byte offset of a file and what it stands for (entity or ambiguity).
     pub fn target_at(&self, rel: &str, offset: usize) -> Option<(Target, MentionRef)> {
-        self.registry().target_at(self.file_index(rel)?, offset)
+        self.target_in(self.file_index(rel)?, offset)
+    }
+    /// [`Corpus::entity_at`] by file index.
+    pub fn entity_in(&self, file: u32, offset: usize) -> Option<(EntityId, MentionRef)> {
+        let f = self.files.get(file as usize)?;
+        self.registry().entity_at(file, &f.names, offset)
+    }
+    /// [`Corpus::target_at`] by file index.
+    pub fn target_in(&self, file: u32, offset: usize) -> Option<(Target, MentionRef)> {
+        let f = self.files.get(file as usize)?;
+        self.registry().target_at(file, &f.names, offset)
+    }
+    /// Every mention of file `file` (an index into `files`), sorted by start, with what it
+    /// stands for.
+    pub fn file_mentions(&self, file: u32) -> Vec<(Span, Target)> {
+        match self.files.get(file as usize) {
+            Some(f) => self.registry().file_mentions(file, &f.names).collect(),
+            None => Vec::new(),
+        }
     }
     /// Every mention of an entity, in corpus order.
     pub fn mentions(&self, id: EntityId) -> &[MentionRef] {
@@ -838,7 +900,10 @@ impl Corpus {
     /// The entities mentioned in a file, in order of first mention.
     pub fn entities_in(&self, rel: &str) -> Vec<EntityId> {
         self.file_index(rel)
-            .map(|i| self.registry().entities_in(i))
+            .map(|i| {
+                self.registry()
+                    .entities_in(i, &self.files[i as usize].names)
+            })
             .unwrap_or_default()
     }
 }

@@ -14,7 +14,7 @@
 
 use super::aliases;
 use super::doc_names::{DocName, InDocLink};
-use super::mentions::{EntityId, FilePostings, MentionRef, Target};
+use super::mentions::{sorted_order, EntityId, MentionRef, Postings, SortedSpans, Target};
 pub use crate::config::UserEntity;
 use crate::model::{EntityType, MentionSource, Span};
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
@@ -97,7 +97,9 @@ pub enum Resolution {
 pub struct Registry {
     entities: Vec<Entity>,
     ambiguities: Arc<Vec<Ambiguity>>,
-    postings: Vec<Arc<FilePostings>>,
+    postings: Arc<Postings>,
+    /// Files whose mentions are not in (start, end) order: their sorted order (rare).
+    unsorted: Arc<HashMap<u32, Box<[u32]>>>,
     names: Arc<HashMap<String, Vec<EntityId>>>,
     last_names: Arc<HashMap<String, Vec<EntityId>>>,
     first_names: Arc<HashMap<String, Vec<EntityId>>>,
@@ -159,6 +161,39 @@ impl Pending {
     fn ambiguous(&mut self, key: &str, candidates: Vec<usize>) {
         self.slots.push(AMBIGUOUS | self.ambiguous.len() as u32);
         self.ambiguous.push((key.to_string(), candidates));
+    }
+}
+
+/// Each entity's mentions `(file, index in the file's names)`, in corpus order: one flat list
+/// sliced by entity, sized from the counts (a list per entity would grow by doubling).
+struct Members {
+    /// Where entity `i`'s mentions start in `flat`; the last entry is the end.
+    starts: Vec<usize>,
+    flat: Vec<(u32, u32)>,
+}
+
+impl Members {
+    /// The lists from each entity's mention count and every mention in corpus order.
+    fn new(counts: &[u32], mentions: impl Iterator<Item = (EntityId, (u32, u32))>) -> Members {
+        let mut starts = Vec::with_capacity(counts.len() + 1);
+        let mut at = 0usize;
+        for &c in counts {
+            starts.push(at);
+            at += c as usize;
+        }
+        starts.push(at);
+        let mut flat = vec![(0u32, 0u32); at];
+        let mut next = starts.clone();
+        for (id, m) in mentions {
+            let i = &mut next[id.0 as usize];
+            flat[*i] = m;
+            *i += 1;
+        }
+        Members { starts, flat }
+    }
+    /// Entity `i`'s mentions.
+    fn of(&self, i: usize) -> &[(u32, u32)] {
+        &self.flat[self.starts[i]..self.starts[i + 1]]
     }
 }
 
@@ -326,22 +361,26 @@ impl Registry {
     ) -> Registry {
         // Components become entities, numbered by first mention in corpus order.
         let mut comp_id: HashMap<usize, EntityId> = HashMap::default();
-        let mut members: Vec<Vec<(u32, u32)>> = Vec::new();
+        let mut counts: Vec<u32> = Vec::new();
         let mut amb_index: HashMap<AmbKey, u32> = HashMap::default();
         let mut amb_groups: Vec<(AmbKey, Vec<(u32, u32)>)> = Vec::new();
-        // Every mention of a file lands in its postings: sized once, no spare capacity.
-        let mut per_file: Vec<Vec<(Span, Target)>> =
-            docs.iter().map(|d| Vec::with_capacity(d.len())).collect();
-        let mentions = order
-            .iter()
-            .flat_map(|&fi| (0..docs[fi as usize].len() as u32).map(move |mi| (fi, mi)));
-        let Pending { slots, ambiguous } = pending;
+        let mentions = || {
+            order
+                .iter()
+                .flat_map(|&fi| (0..docs[fi as usize].len() as u32).map(move |mi| (fi, mi)))
+        };
+        // Each pending slot becomes the mention's packed target, in place: the slots are the
+        // postings (corpus order, one `u32` a mention).
+        let Pending {
+            mut slots,
+            ambiguous,
+        } = pending;
         let mut ambiguous = ambiguous.into_iter().map(Some).collect::<Vec<_>>();
-        for ((fi, mi), slot) in mentions.zip(slots) {
-            let root = if slot & AMBIGUOUS == 0 {
-                Ok(nodes.find(slot as usize))
+        for ((fi, mi), slot) in mentions().zip(slots.iter_mut()) {
+            let root = if *slot & AMBIGUOUS == 0 {
+                Ok(nodes.find(*slot as usize))
             } else {
-                let (key, cands) = ambiguous[(slot & !AMBIGUOUS) as usize]
+                let (key, cands) = ambiguous[(*slot & !AMBIGUOUS) as usize]
                     .take()
                     .expect("each ambiguous slot is read once");
                 let mut roots: Vec<usize> = cands.iter().map(|&c| nodes.find(c)).collect();
@@ -365,14 +404,14 @@ impl Registry {
                     let next = EntityId(comp_id.len() as u32);
                     let id = *comp_id.entry(r).or_insert(next);
                     if id == next {
-                        members.push(Vec::new());
+                        counts.push(0);
                     }
-                    members[id.0 as usize].push((fi, mi));
+                    counts[id.0 as usize] += 1;
                     Target::Entity(id)
                 }
                 Err(a) => Target::Ambiguous(a),
             };
-            per_file[fi as usize].push((docs[fi as usize][mi as usize].span, target));
+            *slot = target.pack();
         }
         // User entities nobody mentions still exist, so their names resolve.
         let mut user_of: HashMap<EntityId, usize> = HashMap::default();
@@ -383,25 +422,35 @@ impl Registry {
             let next = EntityId(comp_id.len() as u32);
             let id = *comp_id.entry(r).or_insert(next);
             if id == next {
-                members.push(Vec::new());
+                counts.push(0);
             }
             user_of.entry(id).or_insert(u);
         }
-        let mut root_of: Vec<usize> = vec![0; members.len()];
+        // Each entity's mentions, in corpus order, one flat list sliced by entity (sized once).
+        let members = Members::new(
+            &counts,
+            mentions()
+                .zip(&slots)
+                .filter_map(|(m, &t)| match Target::unpack(t) {
+                    Target::Entity(id) => Some((id, m)),
+                    Target::Ambiguous(_) => None,
+                }),
+        );
+        let mut root_of: Vec<usize> = vec![0; counts.len()];
         for (&r, id) in &comp_id {
             root_of[id.0 as usize] = r;
         }
         let mut reg = Registry::default();
         let mut ambiguities = Vec::new();
-        for (i, ms) in members.iter().enumerate() {
+        for (i, &root) in root_of.iter().enumerate() {
             let id = EntityId(i as u32);
             let u = user_of.get(&id).map(|&u| &user[u]);
             reg.entities.push(Entity(Arc::new(make_entity(
                 id,
-                ms,
+                members.of(i),
                 docs,
                 u,
-                &nodes.keys[root_of[i]],
+                &nodes.keys[root],
             ))));
         }
         for ((key, roots), ms) in amb_groups {
@@ -423,17 +472,21 @@ impl Registry {
             });
         }
         reg.ambiguities = Arc::new(ambiguities);
-        reg.postings = per_file
-            .into_iter()
-            .map(|p| Arc::new(FilePostings::new(p)))
-            .collect();
+        let lens: Vec<usize> = docs.iter().map(|d| d.len()).collect();
+        reg.postings = Arc::new(Postings::new(slots, order, &lens));
+        reg.unsorted = Arc::new(
+            docs.iter()
+                .enumerate()
+                .filter_map(|(fi, d)| Some((fi as u32, sorted_order(d.iter().map(|d| d.span))?)))
+                .collect(),
+        );
         reg.index_names(&members, docs, user, &user_of);
         reg
     }
 
     fn index_names(
         &mut self,
-        members: &[Vec<(u32, u32)>],
+        members: &Members,
         docs: &[&[DocName]],
         user: &[UserEntity],
         user_of: &HashMap<EntityId, usize>,
@@ -446,7 +499,8 @@ impl Registry {
                 push_unique(names.entry(k).or_default(), id);
             }
         };
-        for (e, ms) in self.entities.iter().zip(members) {
+        for (i, e) in self.entities.iter().enumerate() {
+            let ms = members.of(i);
             add(aliases::name_key(&e.name, e.ty), e.id);
             add(aliases::plain_key(&e.name), e.id);
             // Each distinct key once: an entity's mentions repeat a handful of keys.
@@ -493,7 +547,7 @@ impl Registry {
         old: &[DocName],
         new: &[DocName],
     ) -> Option<Registry> {
-        if old.len() != new.len() || self.postings.len() <= file as usize {
+        if old.len() != new.len() || self.postings.files() <= file as usize {
             return None;
         }
         let mut spans: HashMap<Span, Span> =
@@ -518,18 +572,24 @@ impl Registry {
             }
         };
         let mut reg = self.clone();
-        let old_postings = &self.postings[file as usize];
+        // The targets stand beside the file's names, which keep their order: only the spans
+        // that entities and ambiguities copied move.
         let mut touched_entities: Vec<EntityId> = Vec::new();
         let mut touched_ambiguities: Vec<u32> = Vec::new();
-        let mut postings = Vec::with_capacity(old_postings.all().len());
-        for &(span, t) in old_postings.all() {
-            match t {
+        for i in 0..old.len() {
+            match self.postings.target(file, i)? {
                 Target::Entity(id) => push_unique(&mut touched_entities, id),
                 Target::Ambiguous(a) => push_unique(&mut touched_ambiguities, a),
             }
-            postings.push((*spans.get(&span)?, t));
         }
-        reg.postings[file as usize] = Arc::new(FilePostings::new(postings));
+        let perm = sorted_order(new.iter().map(|d| d.span));
+        if perm.as_ref() != self.unsorted.get(&file) {
+            let unsorted = Arc::make_mut(&mut reg.unsorted);
+            match perm {
+                Some(p) => unsorted.insert(file, p),
+                None => unsorted.remove(&file),
+            };
+        }
         for id in touched_entities {
             let e = reg.entities.get_mut(id.0 as usize)?;
             let mut info = EntityInfo::clone(e);
@@ -580,31 +640,52 @@ impl Registry {
     pub fn mentions(&self, id: EntityId) -> &[MentionRef] {
         &self.entities[id.0 as usize].mentions
     }
-    /// The mention touching `offset` in file `file`, and what it stands for.
-    pub fn target_at(&self, file: u32, offset: usize) -> Option<(Target, MentionRef)> {
-        let (span, t) = self.postings.get(file as usize)?.at(offset)?;
+    /// The mention touching `offset` in file `file` (whose names are `names`: the registry
+    /// keeps only what each mention stands for, beside the file's own list), and what it
+    /// stands for.
+    pub fn target_at(
+        &self,
+        file: u32,
+        names: &[DocName],
+        offset: usize,
+    ) -> Option<(Target, MentionRef)> {
+        let (span, t) = self.postings.at(file, &self.sorted(file, names), offset)?;
         Some((t, MentionRef { file, span }))
     }
     /// The entity mentioned at `offset` in file `file` (none on an ambiguous short form).
-    pub fn entity_at(&self, file: u32, offset: usize) -> Option<(EntityId, MentionRef)> {
-        match self.target_at(file, offset)? {
+    pub fn entity_at(
+        &self,
+        file: u32,
+        names: &[DocName],
+        offset: usize,
+    ) -> Option<(EntityId, MentionRef)> {
+        match self.target_at(file, names, offset)? {
             (Target::Entity(id), m) => Some((id, m)),
             (Target::Ambiguous(_), _) => None,
         }
     }
-    /// Every mention of file `file`, in order, with what it stands for.
-    pub fn file_mentions(&self, file: u32) -> &[(Span, Target)] {
-        self.postings.get(file as usize).map_or(&[], |p| p.all())
+    /// Every mention of file `file` (whose names are `names`), sorted by start, with what it
+    /// stands for.
+    pub fn file_mentions<'a>(
+        &'a self,
+        file: u32,
+        names: &'a [DocName],
+    ) -> impl Iterator<Item = (Span, Target)> + 'a {
+        self.postings.all(file, self.sorted(file, names))
     }
     /// The distinct entities mentioned in file `file`, in order of first mention.
-    pub fn entities_in(&self, file: u32) -> Vec<EntityId> {
+    pub fn entities_in(&self, file: u32, names: &[DocName]) -> Vec<EntityId> {
         let mut out = Vec::new();
-        for (_, t) in self.file_mentions(file) {
+        for (_, t) in self.file_mentions(file, names) {
             if let Target::Entity(id) = t {
-                push_unique(&mut out, *id);
+                push_unique(&mut out, id);
             }
         }
         out
+    }
+    /// A file's names in sorted (start, end) order.
+    fn sorted<'a>(&'a self, file: u32, names: &'a [DocName]) -> SortedSpans<'a, DocName> {
+        SortedSpans::new(names, self.unsorted.get(&file).map(|p| &p[..]))
     }
     /// Resolves any alias, case-insensitively, honorifics and titles stripped (`mr liu` -> Liu He).
     pub fn resolve(&self, name: &str) -> Resolution {

@@ -221,7 +221,7 @@ pub fn code_actions(
         }
         let line = d.range.start.line;
         let start = ctx.text().offset(Position::new(line, 0), ctx.enc);
-        let indent: String = src.text[start..]
+        let indent: String = src.text()[start..]
             .chars()
             .take_while(|c| *c == ' ' || *c == '\t')
             .collect();
@@ -249,7 +249,7 @@ pub fn code_actions(
     let Some(e) = ctx.snap.index().entity(id) else {
         return out;
     };
-    let written = span_text(&src.text, span);
+    let written = span_text(&src.text(), span);
     let Some(config) = super::convert::path_to_uri(&ctx.root.join(CONFIG_FILE)) else {
         return out;
     };
@@ -292,7 +292,7 @@ fn related_text(ctx: &Ctx, uri: &Uri, range: Range) -> Option<String> {
     let i = ctx.snap.file_index(&rel)?;
     let t = ctx.text_of(i);
     let span = t.span(range, ctx.enc);
-    Some(t.text.get(span.start()..span.end())?.trim().to_string())
+    Some(t.text().get(span.start()..span.end())?.trim().to_string())
 }
 
 #[cfg(test)]

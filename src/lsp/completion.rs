@@ -38,7 +38,8 @@ pub fn completion(ctx: &Ctx, pos: Position) -> Option<CompletionResponse> {
         return None;
     }
     let offset = ctx.offset(pos)?;
-    let pre = prefix(&src.text, offset);
+    let text = src.text();
+    let pre = prefix(&text, offset);
     let index = ctx.snap.index();
     let mut ids: Vec<usize> = (0..index.entities().len()).collect();
     ids.sort_by_key(|&i| std::cmp::Reverse(index.entities()[i].mentions.len()));

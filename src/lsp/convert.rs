@@ -1,32 +1,63 @@
 //! Core byte spans <-> LSP positions and ranges (UTF-16 or UTF-8), and file URIs <-> paths.
 
+use crate::corpus::SourceFile;
 use crate::document::{Encoding, LineIndex, Position as CorePosition};
 use crate::model::Span;
+use std::borrow::Cow;
 use std::path::{Path, PathBuf};
 use tower_lsp_server::ls_types::{Position, Range, Uri};
 
-/// A text with its line index, for conversions.
+/// A text with its line index, for conversions: a string, or a corpus file whose text may be
+/// kept compressed (read only when a conversion needs it: off ASCII lines).
 #[derive(Clone, Copy)]
 pub struct TextRef<'a> {
-    /// The text.
-    pub text: &'a str,
+    text: Src<'a>,
     /// Its line starts.
     pub lines: &'a LineIndex,
+}
+
+#[derive(Clone, Copy)]
+enum Src<'a> {
+    Str(&'a str),
+    File(&'a SourceFile),
 }
 
 impl<'a> TextRef<'a> {
     /// A text with its line index.
     pub fn new(text: &'a str, lines: &'a LineIndex) -> Self {
-        TextRef { text, lines }
+        TextRef {
+            text: Src::Str(text),
+            lines,
+        }
+    }
+    /// The text and line index of a corpus file.
+    pub fn of(file: &'a SourceFile) -> Self {
+        TextRef {
+            text: Src::File(file),
+            lines: &file.lines,
+        }
+    }
+    /// The text (decompressed when the file keeps it packed).
+    pub fn text(&self) -> Cow<'a, str> {
+        match self.text {
+            Src::Str(t) => Cow::Borrowed(t),
+            Src::File(f) => f.stored_text().get(),
+        }
     }
     /// The LSP position of a byte offset (clamped into the text).
     pub fn position(&self, offset: usize, enc: Encoding) -> Position {
-        let p = self.lines.position(self.text, offset, enc);
+        let p = match self.text {
+            Src::Str(t) => self.lines.position(t, offset, enc),
+            Src::File(f) => f.position(offset, enc),
+        };
         Position::new(p.line, p.character)
     }
     /// The LSP range of a byte span.
     pub fn range(&self, span: Span, enc: Encoding) -> Range {
-        let (a, b) = self.lines.range(self.text, span.start(), span.end(), enc);
+        let (a, b) = match self.text {
+            Src::Str(t) => self.lines.range(t, span.start(), span.end(), enc),
+            Src::File(f) => f.range(span, enc),
+        };
         Range::new(
             Position::new(a.line, a.character),
             Position::new(b.line, b.character),
@@ -36,7 +67,7 @@ impl<'a> TextRef<'a> {
     /// a line's end gives that line's end.
     pub fn offset(&self, pos: Position, enc: Encoding) -> usize {
         self.lines.offset(
-            self.text,
+            &self.text(),
             CorePosition {
                 line: pos.line,
                 character: pos.character,

@@ -25,7 +25,7 @@ pub fn of_file(
     let Some(src) = snap.corpus.files.get(file) else {
         return Vec::new();
     };
-    let text = TextRef::new(&src.text, &src.lines);
+    let text = TextRef::of(src);
     lookup::findings(
         &snap.corpus,
         &snap.checker,
@@ -45,10 +45,7 @@ pub fn of_file(
                     .cloned()
                     .or_else(|| path_to_uri(&root.join(&r.rel)))?;
                 Some(DiagnosticRelatedInformation {
-                    location: Location::new(
-                        uri,
-                        TextRef::new(&rf.text, &rf.lines).range(r.span, enc),
-                    ),
+                    location: Location::new(uri, TextRef::of(rf).range(r.span, enc)),
                     message: r.message.clone(),
                 })
             })

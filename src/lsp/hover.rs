@@ -173,7 +173,8 @@ fn entity_card(ctx: &Ctx, e: &Entity) -> String {
 
 fn figure_card(ctx: &Ctx, fig: &Figure) -> String {
     let src = ctx.source();
-    let text = fig.span.slice(&src.text);
+    let whole = src.text();
+    let text = fig.span.slice(&whole);
     let mut out = format!(
         "**{}** · {}\n\n= {}",
         text.trim(),
@@ -201,7 +202,7 @@ fn figure_card(ctx: &Ctx, fig: &Figure) -> String {
                 "- {} {} ({})",
                 code(&ctx.place(i, g.span.start())),
                 figure_value(g),
-                g.span.slice(&f.text).trim()
+                g.span.slice(&f.text()).trim()
             ));
         }
         if others.len() >= 5 {

@@ -28,6 +28,7 @@ pub fn inlay_hints(ctx: &Ctx, range: Range) -> Vec<InlayHint> {
         return Vec::new();
     }
     let src = ctx.source();
+    let text = src.text();
     let window = ctx.text().span(range, ctx.enc);
     let mut out: Vec<(usize, InlayHint)> = Vec::new();
     for (span, id) in ctx.snap.index().mentions_in(ctx.file) {
@@ -36,7 +37,7 @@ pub fn inlay_hints(ctx: &Ctx, range: Range) -> Vec<InlayHint> {
         }
         let (Some(e), Some(written)) = (
             ctx.snap.index().entity(id),
-            src.text.get(span.start()..span.end()),
+            text.get(span.start()..span.end()),
         ) else {
             continue;
         };
@@ -49,7 +50,7 @@ pub fn inlay_hints(ctx: &Ctx, range: Range) -> Vec<InlayHint> {
         ));
     }
     for f in &src.analysis.figures {
-        let Some(written) = src.text.get(f.span.start()..f.span.end()) else {
+        let Some(written) = text.get(f.span.start()..f.span.end()) else {
             continue;
         };
         if f.span.overlaps(&window) && unclear(f, written, src.analysis.format) {

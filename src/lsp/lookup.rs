@@ -22,8 +22,7 @@ impl<'a> Lookup<'a> {
             return None;
         }
         self.0
-            .registry()
-            .entity_at(file as u32, offset)
+            .entity_in(file as u32, offset)
             .map(|(id, m)| (id, m.span))
     }
     /// The ambiguous short form at `offset` in file `file`, with the mention's span.
@@ -31,7 +30,7 @@ impl<'a> Lookup<'a> {
         if file >= self.0.files.len() {
             return None;
         }
-        match self.0.registry().target_at(file as u32, offset)? {
+        match self.0.target_in(file as u32, offset)? {
             (Target::Ambiguous(i), m) => {
                 Some((self.0.registry().ambiguities().get(i as usize)?, m.span))
             }
@@ -51,11 +50,11 @@ impl<'a> Lookup<'a> {
         if file >= self.0.files.len() {
             return Vec::new();
         }
+        let f = &self.0.files[file];
         self.0
             .registry()
-            .file_mentions(file as u32)
-            .iter()
-            .filter_map(|&(s, t)| match t {
+            .file_mentions(file as u32, &f.names)
+            .filter_map(|(s, t)| match t {
                 Target::Entity(id) => Some((s, id)),
                 Target::Ambiguous(_) => None,
             })
@@ -236,9 +235,9 @@ mod tests {
         let c = fixture::liu();
         let l = Lookup(&c);
         let b = c.file_index("b.txt").unwrap() as usize;
-        let mr = c.files[b].text.find("mr liu").unwrap();
+        let mr = c.files[b].text().find("mr liu").unwrap();
         let (id, span) = l.entity_at(b, mr + 4).unwrap();
-        assert_eq!(span.slice(&c.files[b].text), "mr liu");
+        assert_eq!(span.slice(&c.files[b].text()), "mr liu");
         let e = l.entity(id).unwrap();
         assert_eq!(e.name, "Liu He");
         assert_eq!(e.mentions.len(), 5);

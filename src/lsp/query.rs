@@ -43,7 +43,7 @@ impl Ctx {
     /// The text of a file of the snapshot.
     pub fn text_of(&self, file: usize) -> TextRef<'_> {
         let f = &self.snap.corpus.files[file];
-        TextRef::new(&f.text, &f.lines)
+        TextRef::of(f)
     }
     /// The text of the file asked about.
     pub fn text(&self) -> TextRef<'_> {
@@ -120,7 +120,7 @@ pub(crate) mod testing {
 
     /// The position of the `n`th occurrence of `needle` in the context's file, plus `delta` bytes.
     pub fn pos(ctx: &Ctx, needle: &str, delta: usize) -> Position {
-        let off = ctx.source().text.find(needle).expect("needle in text") + delta;
+        let off = ctx.source().text().find(needle).expect("needle in text") + delta;
         ctx.text().position(off, ctx.enc)
     }
 }

@@ -14,6 +14,7 @@
 //! Modifiers: bit 0 `declaration` (the entity's defining mention), bit 1 `alias` (a mention that
 //! does not spell the canonical name), falling back to `readonly` for clients without it.
 
+use super::convert::TextRef;
 use super::query::Ctx;
 use crate::model::{EntityType, Span};
 use tower_lsp_server::ls_types::{
@@ -59,7 +60,10 @@ fn type_index(ty: EntityType) -> u32 {
 /// The tokens of the context's file, optionally only those meeting `range`.
 pub fn tokens(ctx: &Ctx, range: Option<Range>) -> SemanticTokens {
     let src = ctx.source();
-    let text = &src.text;
+    let text = src.text();
+    let text: &str = &text;
+    // The file's text is at hand: no conversion asks for it again.
+    let conv = TextRef::new(text, &src.lines);
     let window = range.map(|r| ctx.text().span(r, ctx.enc));
     let mut raw: Vec<(Span, u32, u32)> = Vec::new();
     for (span, id) in ctx.snap.index().mentions_in(ctx.file) {
@@ -102,8 +106,8 @@ pub fn tokens(ctx: &Ctx, range: Option<Range>) -> SemanticTokens {
                 .find('\n')
                 .map_or(span.end(), |i| start + i);
             if line_end > start {
-                let a = ctx.text().position(start, ctx.enc);
-                let b = ctx.text().position(line_end, ctx.enc);
+                let a = conv.position(start, ctx.enc);
+                let b = conv.position(line_end, ctx.enc);
                 let delta_line = a.line - line;
                 let delta_start = if delta_line == 0 {
                     a.character - col

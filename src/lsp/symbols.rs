@@ -47,7 +47,8 @@ fn symbol(
 /// The outline of the context's file.
 pub fn document_symbols(ctx: &Ctx) -> Vec<DocumentSymbol> {
     let src = ctx.source();
-    let text = &src.text;
+    let text = src.text();
+    let text: &str = &text;
     let meta = &src.analysis.meta;
     let whole = Span::new(0, text.len());
     let mut out = Vec::new();
@@ -177,7 +178,7 @@ fn sections(
         let stop = if j < to { heads[j].1.start() } else { end };
         let children = sections(ctx, heads, i + 1, j, stop);
         let name = span
-            .slice(&ctx.source().text)
+            .slice(&ctx.source().text())
             .trim()
             .trim_start_matches('#')
             .trim()

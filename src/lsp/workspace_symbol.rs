@@ -36,7 +36,7 @@ pub fn workspace_symbols(
                 kind: entity_kind(e.ty),
                 tags: None,
                 deprecated: None,
-                location: Location::new(uri, TextRef::new(&f.text, &f.lines).range(def.span, enc)),
+                location: Location::new(uri, TextRef::of(f).range(def.span, enc)),
                 container_name: Some(format!("{} mentions", e.mentions.len())),
             });
         }

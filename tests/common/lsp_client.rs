@@ -299,6 +299,11 @@ impl LspClient {
     }
 
     /// Shuts the server down and waits for it to exit.
+    /// The server's process id.
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
     pub fn shutdown(mut self) -> std::process::ExitStatus {
         let _ = self.request("shutdown", Value::Null);
         self.notify("exit", Value::Null);

@@ -123,7 +123,7 @@ fn every_analysis_survives_the_codec() {
         // The detection analysis is what is kept; gold files keep theirs too.
         let a = &f.analysis;
         let bytes = encode(a);
-        let back = decode(&bytes, &f.text).unwrap_or_else(|| panic!("{} did not decode", f.rel));
+        let back = decode(&bytes, &f.text()).unwrap_or_else(|| panic!("{} did not decode", f.rel));
         assert_eq!(&back, a, "{}", f.rel);
         seen.0 += a.entities.len();
         seen.1 += a.figures.len();
@@ -270,7 +270,7 @@ fn decoding_never_panics_on_cut_or_mutated_payloads() {
         let bytes = encode(&f.analysis);
         for cut in 0..bytes.len() {
             assert!(
-                decode(&bytes[..cut], &f.text).is_none(),
+                decode(&bytes[..cut], &f.text()).is_none(),
                 "{} cut {cut}",
                 f.rel
             );
@@ -280,9 +280,9 @@ fn decoding_never_panics_on_cut_or_mutated_payloads() {
                 let mut m = bytes.clone();
                 m[i] ^= flip;
                 // May decode to something else; must not panic, and what decodes fits the text.
-                if let Some(a) = decode(&m, &f.text) {
+                if let Some(a) = decode(&m, &f.text()) {
                     for e in &a.entities {
-                        let _ = e.span.slice(&f.text);
+                        let _ = e.span.slice(&f.text());
                     }
                 }
             }
