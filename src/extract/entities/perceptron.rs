@@ -5,6 +5,7 @@
 //! rows are kept (a few percent of the table), behind a bitmap with running counts, so the
 //! rows a document touches stay in the CPU caches.
 
+use super::emissions::FixedScores;
 use crate::model::EntityType;
 
 /// Number of labels: `O` and B/I for PER, ORG, LOC, MISC.
@@ -58,6 +59,8 @@ pub struct Model {
     start: [i64; LABELS],
     /// `into[c][p]`: the transition from `p` to `c`, widened (Viterbi reads it by target).
     into: [[i64; LABELS]; LABELS],
+    /// Context feature rows summed ahead for every value of the few bits they read.
+    fixed: FixedScores,
 }
 
 /// The start score of an `I-` label: far below any reachable score, so it never wins, yet
@@ -157,6 +160,17 @@ impl Rows {
 }
 
 impl Model {
+    /// The model with its [`FixedScores`] filled in from its weights.
+    fn with_fixed(mut self) -> Model {
+        self.fixed = FixedScores::new(&self);
+        self
+    }
+
+    /// Context feature rows summed ahead ([`FixedScores`]).
+    pub fn fixed(&self) -> &FixedScores {
+        &self.fixed
+    }
+
     /// The mask features are hashed with.
     pub fn mask(&self) -> u64 {
         (1u64 << self.bits) - 1
@@ -165,6 +179,12 @@ impl Model {
     /// True when the row has any non-zero weight (the feature was seen in training).
     pub fn has_row(&self, row: u32) -> bool {
         self.weights.get(row).is_some()
+    }
+
+    /// The weights of feature row `row` (zeros for a row never seen in training).
+    #[inline]
+    pub fn row_weights(&self, row: u32) -> [i8; LABELS] {
+        self.weights.get(row).copied().unwrap_or([0; LABELS])
     }
 
     /// Adds the weights of feature row `row` to the scores `s`.
@@ -308,14 +328,15 @@ impl Model {
             }
         }
         let (start, into) = decoder_tables(&trans);
-        Some(Model {
+        Some(Model::with_fixed(Model {
             cased,
             bits,
             weights: Rows::pack(bits, read),
             trans,
             start,
             into,
-        })
+            fixed: FixedScores::default(),
+        }))
     }
 
     /// Encodes the model compactly (non-zero rows only, delta-coded row numbers).
@@ -575,14 +596,15 @@ impl Trainer {
             }
         }
         let (start, into) = decoder_tables(&trans);
-        Model {
+        Model::with_fixed(Model {
             cased: self.cased,
             bits: self.bits,
             weights,
             trans,
             start,
             into,
-        }
+            fixed: FixedScores::default(),
+        })
     }
 }
 
