@@ -8,7 +8,6 @@ use super::features::{
     NEIGHBOUR_TEMPLATES, PAD_LOWER,
 };
 use super::perceptron::{Model, LABELS};
-use super::words::{self, WordRows};
 
 /// Summed rows of the context features that read only a few bits of a token (position and
 /// case flags, lexicon and gazetteer categories), for every value of those bits: one look-up
@@ -64,11 +63,6 @@ pub struct TypeScores {
 }
 
 #[inline]
-fn widen(r: [i8; LABELS]) -> [i32; LABELS] {
-    r.map(i32::from)
-}
-
-#[inline]
 fn add(s: &mut [i32; LABELS], rows: &[i32; LABELS]) {
     for (x, y) in s.iter_mut().zip(rows) {
         *x += y;
@@ -82,60 +76,42 @@ fn sub(s: &mut [i32; LABELS], rows: &[i32; LABELS]) {
     }
 }
 
-/// The rows of a word on its own under `model` ([`WordRows`]).
-pub fn word_rows(model: &Model, info: &TokenInfo) -> WordRows {
-    let mask = model.mask();
-    let mut s = [0i32; LABELS];
-    word_features(info, model.cased, |t, a, b| {
-        model.add_row(row(t, a, b, mask), &mut s)
-    });
-    let mut plain_position = [0i8; LABELS];
-    shape_at(0, info.shape(), |t, a, b| {
-        plain_position = model.row_weights(row(t, a, b, mask))
-    });
-    WordRows {
-        // A word has a few dozen features at most, each row within `i8`.
-        word: std::array::from_fn(|l| (s[l] + plain_position[l] as i32) as i16),
-        plain_position,
-        neighbour: NEIGHBOUR_TEMPLATES.map(|t| model.row_weights(row(t, info.lower(), 0, mask))),
-    }
-}
-
 impl TypeScores {
-    /// Sums the word features and neighbour rows of every word type of `doc` (the built-in
-    /// models keep them in this thread's word cache).
+    /// Sums the word features and neighbour rows of every word type of `doc`.
     pub fn new(model: &Model, doc: &PreparedDoc) -> Self {
+        let mask = model.mask();
+        let neighbour_rows = |lower: u64| {
+            NEIGHBOUR_TEMPLATES.map(|t| {
+                let mut s = [0i32; LABELS];
+                model.add_row(row(t, lower, 0, mask), &mut s);
+                s
+            })
+        };
         let n = doc.type_first.len();
-        let mut scores = TypeScores {
-            word: Vec::with_capacity(n),
-            plain_position: Vec::with_capacity(n),
-            neighbour: Vec::with_capacity(n),
-            pad: NEIGHBOUR_TEMPLATES
-                .map(|t| widen(model.row_weights(row(t, PAD_LOWER, 0, model.mask())))),
-        };
-        let mut push = |r: WordRows| {
-            scores.word.push(r.word.map(i32::from));
-            scores.plain_position.push(widen(r.plain_position));
-            scores.neighbour.push(r.neighbour.map(widen));
-        };
-        match words::model_slot(model) {
-            Some(slot) => words::with_cache(|cache| {
-                let cached = cache.generation() == doc.cache_generation;
-                for (&k, &id) in doc.type_first.iter().zip(&doc.type_words) {
-                    push(if cached {
-                        cache.rows(slot, id, |info| word_rows(model, info))
-                    } else {
-                        word_rows(model, &doc.infos[k as usize])
-                    });
-                }
-            }),
-            None => {
-                for &k in &doc.type_first {
-                    push(word_rows(model, &doc.infos[k as usize]));
-                }
-            }
+        let mut word = Vec::with_capacity(n);
+        let mut plain_position = Vec::with_capacity(n);
+        let mut neighbour = Vec::with_capacity(n);
+        for &k in &doc.type_first {
+            let info = &doc.infos[k as usize];
+            let mut s = [0i32; LABELS];
+            word_features(info, model.cased, |t, a, b| {
+                model.add_row(row(t, a, b, mask), &mut s)
+            });
+            let mut p = [0i32; LABELS];
+            shape_at(0, info.shape(), |t, a, b| {
+                model.add_row(row(t, a, b, mask), &mut p)
+            });
+            add(&mut s, &p);
+            word.push(s);
+            plain_position.push(p);
+            neighbour.push(neighbour_rows(info.lower()));
         }
-        scores
+        TypeScores {
+            word,
+            plain_position,
+            neighbour,
+            pad: neighbour_rows(PAD_LOWER),
+        }
     }
 
     /// The emission scores of the tokens `a..b` (one sentence) into `out`.
@@ -248,28 +224,6 @@ mod tests {
             ),
         ] {
             same_as_reference(text, format).unwrap();
-        }
-    }
-
-    #[test]
-    fn a_document_read_after_the_cache_started_afresh_scores_as_before() {
-        let text = "Mr. Kwame Adu flew to Tema. He met the Tema port authority.";
-        let segs = segment(text, Format::Plain);
-        let gaz = Gazetteer::default();
-        let doc = prepare(text, &segs.tokens, &segs.sentences, &gaz);
-        let many: String = (0..words::CAPACITY).map(|i| format!("w{i} ")).collect();
-        for t in [many.as_str(), "x"] {
-            let s = segment(t, Format::Plain);
-            prepare(t, &s.tokens, &s.sentences, &gaz);
-        }
-        assert_ne!(words::with_cache(|c| c.generation()), doc.cache_generation);
-        for model in [cased_model(), lower_model()].into_iter().flatten() {
-            let scores = TypeScores::new(model, &doc);
-            let mut em = Vec::new();
-            for &s in &doc.sentences {
-                scores.sentence(model, &doc, s, &mut em);
-                assert_eq!(em, reference(model, &doc, s));
-            }
         }
     }
 

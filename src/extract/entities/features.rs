@@ -2,7 +2,6 @@
 
 use super::gazetteer::{Gazetteer, PhraseMatch};
 use super::lexicon;
-use super::words;
 use crate::model::Span;
 use crate::text::{Token, TokenKind};
 use rustc_hash::FxHashMap;
@@ -112,8 +111,7 @@ fn shape_class_unicode(c: char) -> char {
     }
 }
 
-/// The facts of one word on its own.
-pub fn info_of(word: &str, kind: TokenKind) -> TokenInfo {
+fn info_of(word: &str, kind: TokenKind) -> TokenInfo {
     // Most words are ASCII: bytes need no UTF-8 decoding.
     if word.is_ascii() {
         let chars = || word.bytes().map(char::from);
@@ -207,11 +205,6 @@ pub struct PreparedDoc {
     pub types: Vec<u32>,
     /// The first token of each type.
     pub type_first: Vec<u32>,
-    /// Each type's id in this thread's word cache ([`super::words`]), of generation
-    /// `cache_generation`.
-    pub type_words: Vec<u32>,
-    /// The word cache generation `type_words` belong to.
-    pub cache_generation: u64,
     /// The corpus gazetteer's names in the document.
     pub gazetteer: Vec<PhraseMatch>,
 }
@@ -224,32 +217,24 @@ pub fn prepare(
     sentences: &[Span],
     gazetteer: &Gazetteer,
 ) -> PreparedDoc {
-    // Words repeat (`the`, `,`, a name): their facts are computed once per type, and kept
-    // across documents in this thread's word cache.
+    // Words repeat (`the`, `,`, a name): their facts are computed once per type.
     let mut ids: FxHashMap<(&str, bool), u32> = FxHashMap::default();
     ids.reserve(tokens.len() / 2);
     let mut type_first: Vec<u32> = Vec::new();
     let mut type_infos: Vec<TokenInfo> = Vec::new();
-    let mut type_words: Vec<u32> = Vec::new();
-    let (types, cache_generation) = words::with_cache(|cache| {
-        let generation = cache.start_document();
-        let types: Vec<u32> = tokens
-            .iter()
-            .enumerate()
-            .map(|(k, t)| {
-                let w = t.span.slice(text);
-                *ids.entry((w, t.kind == TokenKind::Punct))
-                    .or_insert_with(|| {
-                        let id = cache.id(w, t.kind);
-                        type_first.push(k as u32);
-                        type_words.push(id);
-                        type_infos.push(*cache.info(id));
-                        type_infos.len() as u32 - 1
-                    })
-            })
-            .collect();
-        (types, generation)
-    });
+    let types: Vec<u32> = tokens
+        .iter()
+        .enumerate()
+        .map(|(k, t)| {
+            let w = t.span.slice(text);
+            *ids.entry((w, t.kind == TokenKind::Punct))
+                .or_insert_with(|| {
+                    type_first.push(k as u32);
+                    type_infos.push(info_of(w, t.kind));
+                    type_infos.len() as u32 - 1
+                })
+        })
+        .collect();
     let n_types = type_infos.len();
     let mut infos: Vec<TokenInfo> = types.iter().map(|&t| type_infos[t as usize]).collect();
     for m in lexicon::find_typed(text, tokens, &types, n_types) {
@@ -327,8 +312,6 @@ pub fn prepare(
         sentences: ranges,
         types,
         type_first,
-        type_words,
-        cache_generation,
         gazetteer: gaz_matches,
     }
 }

@@ -12,7 +12,6 @@ pub mod gazetteer;
 pub mod lexicon;
 pub mod perceptron;
 pub mod training;
-pub mod words;
 
 pub use gazetteer::Gazetteer;
 

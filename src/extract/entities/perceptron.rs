@@ -181,12 +181,6 @@ impl Model {
         self.weights.get(row).is_some()
     }
 
-    /// The weights of feature row `row` (zeros for a row never seen in training).
-    #[inline]
-    pub fn row_weights(&self, row: u32) -> [i8; LABELS] {
-        self.weights.get(row).copied().unwrap_or([0; LABELS])
-    }
-
     /// Adds the weights of feature row `row` to the scores `s`.
     #[inline]
     pub fn add_row(&self, row: u32, s: &mut [i32; LABELS]) {
