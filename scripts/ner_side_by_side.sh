@@ -5,11 +5,11 @@
 # per-document pipeline stage by stage (examples/bench_corpus.rs --stages, one thread), and
 # prints the ratio. Nothing is written into the repository.
 #
-#   scripts/ner_side_by_side.sh [MB]
+#   scripts/ner_side_by_side.sh [MB]      (BBC=DIR when the corpus is not at ../shared)
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 repo="$(cd "$here/.." && pwd)"
-bbc="$repo/../shared/corpora/bbc-news"
+bbc="${BBC:-$repo/../shared/corpora/bbc-news}"
 if [ ! -d "$bbc" ]; then
     echo "skipping: the BBC corpus is not at $bbc"
     exit 0

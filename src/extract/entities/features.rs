@@ -42,7 +42,16 @@ fn fnv(h: u64, b: u8) -> u64 {
 }
 
 #[inline]
-fn fnv_char(mut h: u64, c: char) -> u64 {
+fn fnv_char(h: u64, c: char) -> u64 {
+    if c.is_ascii() {
+        fnv(h, c as u8)
+    } else {
+        fnv_utf8(h, c)
+    }
+}
+
+/// [`fnv`] over the UTF-8 bytes of `c`.
+fn fnv_utf8(mut h: u64, c: char) -> u64 {
     let mut buf = [0u8; 4];
     for &b in c.encode_utf8(&mut buf).as_bytes() {
         h = fnv(h, b);
@@ -76,7 +85,19 @@ fn digit_norm(c: char) -> char {
     }
 }
 
+#[inline]
 fn shape_class(c: char) -> char {
+    match c {
+        'A'..='Z' => 'X',
+        'a'..='z' => 'x',
+        '0'..='9' => 'd',
+        c if c.is_ascii() => c,
+        c => shape_class_unicode(c),
+    }
+}
+
+/// [`shape_class`] by the Unicode properties (what the ASCII cases above shortcut).
+fn shape_class_unicode(c: char) -> char {
     if c.is_uppercase() {
         'X'
     } else if c.is_lowercase() {
@@ -91,11 +112,31 @@ fn shape_class(c: char) -> char {
 }
 
 fn info_of(word: &str, kind: TokenKind) -> TokenInfo {
+    // Most words are ASCII: bytes need no UTF-8 decoding.
+    if word.is_ascii() {
+        let chars = || word.bytes().map(char::from);
+        info_of_chars(chars(), chars().rev(), kind)
+    } else {
+        info_of_chars(word.chars(), word.chars().rev(), kind)
+    }
+}
+
+/// [`info_of`] over the word's characters, forwards and backwards.
+#[inline]
+fn info_of_chars(
+    chars: impl Iterator<Item = char>,
+    rev: impl Iterator<Item = char>,
+    kind: TokenKind,
+) -> TokenInfo {
     let mut info = TokenInfo::default();
+    let mut first_upper = false;
     let (mut lower, mut raw, mut shape) = (FNV, FNV, FNV);
     let mut last_class = '\0';
     let (mut n_upper, mut n_lower, mut n_chars) = (0, 0, 0);
-    for (k, c) in word.chars().enumerate() {
+    for (k, c) in chars.enumerate() {
+        if k == 0 {
+            first_upper = c.is_uppercase();
+        }
         let d = digit_norm(c);
         lower = fnv_char(lower, lower_char(d));
         raw = fnv_char(raw, d);
@@ -124,14 +165,14 @@ fn info_of(word: &str, kind: TokenKind) -> TokenInfo {
         info.prefix[k] = info.prefix[k.saturating_sub(1)];
     }
     let mut h = FNV;
-    for (k, c) in word.chars().rev().take(4).enumerate() {
+    for (k, c) in rev.take(4).enumerate() {
         h = fnv_char(h, lower_char(digit_norm(c)));
         info.suffix[k] = h;
     }
     for k in n_chars.min(4)..4 {
         info.suffix[k] = info.suffix[k.saturating_sub(1)];
     }
-    if word.starts_with(char::is_uppercase) && n_lower > 0 {
+    if first_upper && n_lower > 0 {
         info.flags |= TITLE;
     }
     if n_upper > 0 && n_lower == 0 {
@@ -330,7 +371,9 @@ pub fn word_features(w: &TokenInfo, cased: bool, mut push: impl FnMut(u64, u64, 
 pub const NEIGHBOUR_TEMPLATES: [u64; 4] = [4, 2, 3, 5];
 
 /// The features of token `i` other than [`word_features`] and the neighbours' words
-/// ([`NEIGHBOUR_TEMPLATES`]): word pairs, shapes around, position flags, lexicon and gazetteer.
+/// ([`NEIGHBOUR_TEMPLATES`]): word pairs, shapes around, position and case flags, lexicon and
+/// gazetteer. The union of [`pair_features`], [`position_feature`], [`flag_features`] and
+/// [`category_features`] of the three tokens around.
 #[inline]
 pub fn context_features(
     sent: &[TokenInfo],
@@ -338,73 +381,125 @@ pub fn context_features(
     cased: bool,
     mut push: impl FnMut(u64, u64, u64),
 ) {
-    let at = |d: isize| -> &TokenInfo {
-        let j = i as isize + d;
-        if j < 0 || j as usize >= sent.len() {
-            &PAD
-        } else {
-            &sent[j as usize]
-        }
-    };
-    let (m1, w, p1) = (at(-1), at(0), at(1));
+    let (m1, w, p1) = around(sent, i);
+    pair_features(m1, w, p1, &mut push);
+    position_feature(w, cased, &mut push);
+    flag_features(flag_key(m1, w), cased, &mut push);
+    for (slot, t) in [(1, m1), (2, w), (3, p1)] {
+        category_features(slot, t, &mut push);
+    }
+}
+
+/// The tokens before, at and after `i` (padding beyond the sentence).
+#[inline]
+pub fn around(sent: &[TokenInfo], i: usize) -> (&TokenInfo, &TokenInfo, &TokenInfo) {
+    let at = |j: Option<usize>| j.and_then(|j| sent.get(j)).unwrap_or(&PAD);
+    (at(i.checked_sub(1)), at(Some(i)), at(i.checked_add(1)))
+}
+
+/// The features of `w` that read its neighbours' words and shapes: word and shape pairs, and
+/// the lexicon and gazetteer phrases opening around it with its own shape.
+#[inline]
+pub fn pair_features(
+    m1: &TokenInfo,
+    w: &TokenInfo,
+    p1: &TokenInfo,
+    mut push: impl FnMut(u64, u64, u64),
+) {
     push(6, m1.lower, w.lower);
     push(7, w.lower, p1.lower);
     push(21, m1.shape, w.shape);
     push(22, w.shape, p1.shape);
     push(23, m1.lower, w.shape);
     push(24, w.shape, p1.lower);
-    let flags = model_flags(w.flags, cased);
+    for (slot, t) in [(1u64, m1), (2, w), (3, p1)] {
+        let mut b = t.lex_begin;
+        while b != 0 {
+            push(51, slot * 64 + b.trailing_zeros() as u64, w.shape);
+            b &= b - 1;
+        }
+        let mut b = t.gaz_begin;
+        while b != 0 {
+            push(54, slot * 64 + b.trailing_zeros() as u64, w.shape);
+            b &= b - 1;
+        }
+    }
+}
+
+/// Where the token stands (sentence opening, headline, line start) as the model reads it.
+#[inline]
+pub fn position_flags(w: &TokenInfo, cased: bool) -> u64 {
+    (model_flags(w.flags, cased) & (INITIAL | HEADLINE | LINE_START)) as u64
+}
+
+/// The word's shape together with where it stands.
+#[inline]
+pub fn position_feature(w: &TokenInfo, cased: bool, push: impl FnMut(u64, u64, u64)) {
+    shape_at(position_flags(w, cased), w.shape, push);
+}
+
+/// The feature of shape `shape` at position flags `position` ([`position_flags`]).
+#[inline]
+pub fn shape_at(position: u64, shape: u64, mut push: impl FnMut(u64, u64, u64)) {
+    push(45, position, shape);
+}
+
+/// Number of distinct [`flag_key`]s.
+pub const FLAG_KEYS: usize = 512;
+
+/// The few bits [`flag_features`] read, as one number below [`FLAG_KEYS`]: the token's case
+/// and position flags, how its word is cased elsewhere in the document, the case of the token
+/// before.
+#[inline]
+pub fn flag_key(m1: &TokenInfo, w: &TokenInfo) -> usize {
+    let own = (w.flags & (TITLE | UPPER)) | ((w.flags & (INITIAL | HEADLINE | LINE_START)) >> 5);
+    own as usize | (w.doc_case as usize & 3) << 5 | ((m1.flags & (TITLE | UPPER)) as usize) << 7
+}
+
+/// The features that read only the bits of a [`flag_key`]: position flags and case.
+#[inline]
+pub fn flag_features(key: usize, cased: bool, mut push: impl FnMut(u64, u64, u64)) {
+    let w_flags = (key as u16 & (TITLE | UPPER)) | ((key as u16 & 0b1_1100) << 5);
+    let doc_case = (key >> 5) as u64 & 3;
+    let m1_flags = (key >> 7) as u16 & (TITLE | UPPER);
+    let flags = model_flags(w_flags, cased);
     for bit in 0..11 {
         if flags & !WORD_FLAGS & (1 << bit) != 0 {
             push(30 + bit, 0, 0);
         }
     }
-    push(
-        45,
-        (flags & (INITIAL | HEADLINE | LINE_START)) as u64,
-        w.shape,
-    );
     if cased {
         push(
             46,
-            w.doc_case as u64,
-            (w.flags & (TITLE | UPPER | INITIAL | HEADLINE)) as u64,
+            doc_case,
+            (w_flags & (TITLE | UPPER | INITIAL | HEADLINE)) as u64,
         );
         push(
             47,
-            m1.flags as u64 & (TITLE | UPPER) as u64,
-            (w.flags & (TITLE | UPPER)) as u64,
+            (m1_flags & (TITLE | UPPER)) as u64,
+            (w_flags & (TITLE | UPPER)) as u64,
         );
     }
-    for (d, t) in [(-1i64, m1), (0, w), (1, p1)] {
-        let mut b = t.lex_begin;
+}
+
+/// The lexicon and gazetteer categories of token `t`, in slot 1, 2 or 3 (before, at, after the
+/// tagged token); one feature per category bit.
+#[inline]
+pub fn category_features(slot: u64, t: &TokenInfo, mut push: impl FnMut(u64, u64, u64)) {
+    for (template, bits) in CATEGORY_TEMPLATES.into_iter().zip(t.categories()) {
+        let mut b = bits;
         while b != 0 {
-            let bit = b.trailing_zeros() as u64;
-            push(50, (d + 2) as u64 * 64 + bit, 0);
-            push(51, (d + 2) as u64 * 64 + bit, w.shape);
-            b &= b - 1;
-        }
-        let mut b = t.lex_inside;
-        while b != 0 {
-            let bit = b.trailing_zeros() as u64;
-            push(52, (d + 2) as u64 * 64 + bit, 0);
-            b &= b - 1;
-        }
-        let mut b = t.gaz_begin;
-        while b != 0 {
-            let bit = b.trailing_zeros() as u64;
-            push(53, (d + 2) as u64 * 64 + bit, 0);
-            push(54, (d + 2) as u64 * 64 + bit, w.shape);
-            b &= b - 1;
-        }
-        let mut b = t.gaz_inside;
-        while b != 0 {
-            let bit = b.trailing_zeros() as u64;
-            push(55, (d + 2) as u64 * 64 + bit, 0);
+            push(template, slot * 64 + b.trailing_zeros() as u64, 0);
             b &= b - 1;
         }
     }
 }
+
+/// Templates of [`category_features`], in [`TokenInfo::categories`] order.
+const CATEGORY_TEMPLATES: [u64; 4] = [50, 52, 53, 55];
+
+/// Kinds of category bits ([`TokenInfo::categories`]).
+pub const CATEGORY_KINDS: usize = 4;
 
 /// The hashed row of feature `(template, a, b)`.
 #[inline]
@@ -451,11 +546,66 @@ impl TokenInfo {
     pub fn lower(&self) -> u64 {
         self.lower
     }
+
+    /// The hash of the word's shape.
+    pub fn shape(&self) -> u64 {
+        self.shape
+    }
+
+    /// Lexicon phrases it opens, lexicon phrases it continues, gazetteer names it opens and
+    /// continues (bit sets; [`category_features`] reads one feature per bit).
+    #[inline]
+    pub fn categories(&self) -> [u32; CATEGORY_KINDS] {
+        [
+            self.lex_begin,
+            self.lex_inside,
+            self.gaz_begin as u32,
+            self.gaz_inside as u32,
+        ]
+    }
+
+    /// A token with nothing but category bit `bit` of kind `kind` ([`TokenInfo::categories`]
+    /// order); `None` when that kind has no such bit.
+    pub fn with_category(kind: usize, bit: u32) -> Option<TokenInfo> {
+        let mut t = PAD;
+        match kind {
+            0 if bit < 32 => t.lex_begin = 1 << bit,
+            1 if bit < 32 => t.lex_inside = 1 << bit,
+            2 if bit < 8 => t.gaz_begin = 1 << bit,
+            3 if bit < 8 => t.gaz_inside = 1 << bit,
+            _ => return None,
+        }
+        Some(t)
+    }
 }
 
 impl PreparedDoc {
     /// Lexicon category bits of token `i` (wherever it sits in a lexicon phrase).
     pub fn lex(&self, i: usize) -> u32 {
         self.infos.get(i).map_or(0, |t| t.lex_begin | t.lex_inside)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn ascii_shortcuts_agree_with_the_unicode_paths() {
+        for c in (0u8..128).map(char::from) {
+            assert_eq!(shape_class(c), shape_class_unicode(c), "{c:?}");
+            assert_eq!(fnv_char(FNV, c), fnv_utf8(FNV, c), "{c:?}");
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn ascii_words_read_as_bytes_or_chars_agree(word in "[ -~]{0,12}", punct in any::<bool>()) {
+            let kind = if punct { TokenKind::Punct } else { TokenKind::Word };
+            let by_bytes = info_of(&word, kind);
+            let by_chars = info_of_chars(word.chars(), word.chars().rev(), kind);
+            prop_assert_eq!(format!("{by_bytes:?}"), format!("{by_chars:?}"));
+        }
     }
 }

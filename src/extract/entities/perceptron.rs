@@ -5,6 +5,7 @@
 //! rows are kept (a few percent of the table), behind a bitmap with running counts, so the
 //! rows a document touches stay in the CPU caches.
 
+use super::emissions::FixedScores;
 use crate::model::EntityType;
 
 /// Number of labels: `O` and B/I for PER, ORG, LOC, MISC.
@@ -54,6 +55,39 @@ pub struct Model {
     weights: Rows,
     /// Transitions: row `LABELS` is the sentence start.
     trans: [[i32; LABELS]; LABELS + 1],
+    /// Sentence-start scores, widened, with [`FORBIDDEN`] for the `I-` labels.
+    start: [i64; LABELS],
+    /// `into[c][p]`: the transition from `p` to `c`, widened (Viterbi reads it by target).
+    into: [[i64; LABELS]; LABELS],
+    /// Context feature rows summed ahead for every value of the few bits they read.
+    fixed: FixedScores,
+}
+
+/// The start score of an `I-` label: far below any reachable score, so it never wins, yet
+/// adding a transition and emissions to it cannot overflow.
+const FORBIDDEN: i64 = i64::MIN / 4;
+
+/// Labels any label may precede: `O` and the `B-` labels.
+const OPENING: [usize; 5] = [0, 1, 3, 5, 7];
+
+/// The `I-` labels: only `B-X` or `I-X` may precede `I-X`.
+const CONTINUING: [usize; 4] = [2, 4, 6, 8];
+
+/// The transitions as Viterbi reads them: start scores and the table by target label.
+fn decoder_tables(trans: &[[i32; LABELS]; LABELS + 1]) -> ([i64; LABELS], [[i64; LABELS]; LABELS]) {
+    let mut start = [FORBIDDEN; LABELS];
+    for (c, s) in start.iter_mut().enumerate() {
+        if allowed(None, c as u8) {
+            *s = trans[LABELS][c] as i64;
+        }
+    }
+    let mut into = [[0i64; LABELS]; LABELS];
+    for (c, row) in into.iter_mut().enumerate() {
+        for (p, t) in row.iter_mut().enumerate() {
+            *t = trans[p][c] as i64;
+        }
+    }
+    (start, into)
 }
 
 const MAGIC: &[u8; 4] = b"NER2";
@@ -126,6 +160,17 @@ impl Rows {
 }
 
 impl Model {
+    /// The model with its [`FixedScores`] filled in from its weights.
+    fn with_fixed(mut self) -> Model {
+        self.fixed = FixedScores::new(&self);
+        self
+    }
+
+    /// Context feature rows summed ahead ([`FixedScores`]).
+    pub fn fixed(&self) -> &FixedScores {
+        &self.fixed
+    }
+
     /// The mask features are hashed with.
     pub fn mask(&self) -> u64 {
         (1u64 << self.bits) - 1
@@ -172,49 +217,53 @@ impl Model {
     /// [`Model::viterbi`] into `out`, with `back` as scratch (both reused across sentences).
     ///
     /// The BIO constraint is applied by visiting only the allowed predecessors: any label
-    /// before `O` or a `B-` label, and only `B-X` or `I-X` before `I-X`; ties go to the lower
-    /// predecessor, as in the general decoder.
+    /// before `O` or a `B-` label, and only `B-X` or `I-X` before `I-X`. An `I-` label cannot
+    /// open a sentence: it starts [`FORBIDDEN`], so low that it never wins while an allowed
+    /// predecessor exists (and one always does). Ties go to the lower predecessor, as in the
+    /// general decoder.
     pub fn viterbi_into(
         &self,
         em: &[[i32; LABELS]],
         back: &mut Vec<[u8; LABELS]>,
         out: &mut Vec<u8>,
     ) {
-        const NONE: i64 = i64::MIN / 4;
         out.clear();
         let n = em.len();
         if n == 0 {
             return;
         }
-        let t = self.trans.map(|row| row.map(i64::from));
-        let inside = |c: usize| c != 0 && c % 2 == 0;
-        let mut score = [NONE; LABELS];
+        let (start, into) = (&self.start, &self.into);
+        let mut score = [0i64; LABELS];
         for c in 0..LABELS {
-            if !inside(c) {
-                score[c] = em[0][c] as i64 + t[LABELS][c];
-            }
+            score[c] = em[0][c] as i64 + start[c];
         }
         back.clear();
         back.resize(n, [0u8; LABELS]);
-        for i in 1..n {
-            let mut next = [NONE; LABELS];
-            for c in 0..LABELS {
-                let (mut best, mut arg) = (NONE, 0u8);
-                let preds = if inside(c) { c - 1..c + 1 } else { 0..LABELS };
-                for p in preds {
-                    if score[p] == NONE {
-                        continue;
-                    }
-                    let s = score[p] + t[p][c];
+        for (e, b) in em.iter().zip(back.iter_mut()).skip(1) {
+            let mut next = [0i64; LABELS];
+            for c in OPENING {
+                let t = &into[c];
+                let (mut best, mut arg) = (score[0] + t[0], 0u8);
+                for p in 1..LABELS {
+                    let s = score[p] + t[p];
                     if s > best {
                         best = s;
                         arg = p as u8;
                     }
                 }
-                if best > NONE {
-                    next[c] = best + em[i][c] as i64;
-                }
-                back[i][c] = arg;
+                next[c] = best + e[c] as i64;
+                b[c] = arg;
+            }
+            for c in CONTINUING {
+                let t = &into[c];
+                let (open, go_on) = (score[c - 1] + t[c - 1], score[c] + t[c]);
+                let (best, arg) = if go_on > open {
+                    (go_on, c)
+                } else {
+                    (open, c - 1)
+                };
+                next[c] = best + e[c] as i64;
+                b[c] = arg as u8;
             }
             score = next;
         }
@@ -272,12 +321,16 @@ impl Model {
                 _ => read.push((bucket, w)),
             }
         }
-        Some(Model {
+        let (start, into) = decoder_tables(&trans);
+        Some(Model::with_fixed(Model {
             cased,
             bits,
             weights: Rows::pack(bits, read),
             trans,
-        })
+            start,
+            into,
+            fixed: FixedScores::default(),
+        }))
     }
 
     /// Encodes the model compactly (non-zero rows only, delta-coded row numbers).
@@ -536,12 +589,16 @@ impl Trainer {
                 *t = (avg(*w, *u) * scale).round() as i32;
             }
         }
-        Model {
+        let (start, into) = decoder_tables(&trans);
+        Model::with_fixed(Model {
             cased: self.cased,
             bits: self.bits,
             weights,
             trans,
-        }
+            start,
+            into,
+            fixed: FixedScores::default(),
+        })
     }
 }
 
