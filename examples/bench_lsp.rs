@@ -101,6 +101,21 @@ fn main() {
     println!("|---|---|---|---|");
     let step = (files.len() / samples.max(1)).max(1);
     let picked: Vec<&PathBuf> = files.iter().step_by(step).take(samples).collect();
+    // The file typed into at the end: a note when there is one, else an article from the
+    // middle of the corpus (not a README).
+    let articles: Vec<&PathBuf> = files
+        .iter()
+        .filter(|p| {
+            !p.file_name()
+                .is_some_and(|n| n.to_string_lossy().starts_with("README"))
+        })
+        .collect();
+    let note = files
+        .iter()
+        .find(|p| p.components().any(|c| c.as_os_str() == "notes"))
+        .or(articles.get(articles.len() / 2).copied())
+        .cloned()
+        .expect("a file");
     let mut hover = Vec::new();
     let mut symbols = Vec::new();
     let mut targets = Vec::new();
@@ -126,8 +141,47 @@ fn main() {
         );
         symbols.push(t.elapsed());
     }
-    report("hover", &mut hover);
-    report("documentSymbol", &mut symbols);
+    report("hover (file not open)", &mut hover);
+    report("documentSymbol (file not open)", &mut symbols);
+    // As an editor asks: a file is opened (its diagnostics come), then its semantic tokens,
+    // hovers and outline. Editors only ask about open files.
+    let mut opened = Vec::new();
+    let mut hover_open = Vec::new();
+    let mut symbols_open = Vec::new();
+    for f in picked.iter().filter(|f| ***f != note).take(samples.min(30)) {
+        let text = std::fs::read_to_string(f).unwrap_or_default();
+        let t = Instant::now();
+        let u = c.open_text(f, &text, 1);
+        if c.wait_diagnostics(&u, Some(1)).is_none() {
+            eprintln!(
+                "no diagnostics for opened {} within {TIMEOUT:?}",
+                f.display()
+            );
+            continue;
+        }
+        opened.push(t.elapsed());
+        let toks = c.result(
+            "textDocument/semanticTokens/full",
+            json!({"textDocument": {"uri": u}}),
+        );
+        for p in token_positions(&toks, 3) {
+            let t = Instant::now();
+            let _ = c.result(
+                "textDocument/hover",
+                json!({"textDocument": {"uri": u}, "position": p}),
+            );
+            hover_open.push(t.elapsed());
+        }
+        let t = Instant::now();
+        let _ = c.result(
+            "textDocument/documentSymbol",
+            json!({"textDocument": {"uri": u}}),
+        );
+        symbols_open.push(t.elapsed());
+    }
+    report("didOpen → diagnostics", &mut opened);
+    report("hover (open file)", &mut hover_open);
+    report("documentSymbol (open file)", &mut symbols_open);
     // References to the most-mentioned entity (workspace/symbol sorts by mentions on an empty query).
     let ws = c.result("workspace/symbol", json!({"query": ""}));
     let mut refs = Vec::new();
@@ -163,20 +217,6 @@ fn main() {
     }
     report("references (most-mentioned entity)", &mut refs);
     // Keystroke to diagnostics: type into an open file, wait for diagnostics of that version.
-    // A note when there is one, else an article from the middle of the corpus (not a README).
-    let articles: Vec<&PathBuf> = files
-        .iter()
-        .filter(|p| {
-            !p.file_name()
-                .is_some_and(|n| n.to_string_lossy().starts_with("README"))
-        })
-        .collect();
-    let note = files
-        .iter()
-        .find(|p| p.components().any(|c| c.as_os_str() == "notes"))
-        .or(articles.get(articles.len() / 2).copied())
-        .cloned()
-        .expect("a file");
     println!("<!-- typing into {} -->", note.display());
     let text = std::fs::read_to_string(&note).unwrap_or_default();
     let u = c.open_text(&note, &text, 1);

@@ -22,6 +22,7 @@ pub mod cache;
 pub mod doc_names;
 pub mod gazetteer;
 pub mod mentions;
+pub mod quantities;
 pub mod registry;
 pub mod scan;
 
