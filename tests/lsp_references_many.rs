@@ -55,8 +55,13 @@ fn range_of(l: &Value) -> (u64, u64, u64) {
     )
 }
 
-#[test]
-fn hundreds_of_references_arrive_whole_and_in_order() {
+/// The corpus's files, written to a folder, and a client of the server indexing it.
+fn start() -> (
+    Vec<(String, String)>,
+    tempfile::TempDir,
+    std::path::PathBuf,
+    LspClient,
+) {
     let texts: Vec<(String, String)> = (0..FILES).map(|i| (rel(i), article(i))).collect();
     let files: Vec<(&str, &str)> = texts
         .iter()
@@ -64,7 +69,13 @@ fn hundreds_of_references_arrive_whole_and_in_order() {
         .collect();
     let dir = write_corpus(&files);
     let root = canon(dir.path());
-    let (mut client, _) = LspClient::start(&[&root], Value::Null, default_capabilities());
+    let (client, _) = LspClient::start(&[&root], Value::Null, default_capabilities());
+    (texts, dir, root, client)
+}
+
+#[test]
+fn hundreds_of_references_arrive_whole_and_in_order() {
+    let (texts, _dir, root, mut client) = start();
     let (first_rel, first_text) = &texts[0];
     let first = uri(&root.join(first_rel));
     let (line, col, _) = name_ranges(first_text)[0];
@@ -138,14 +149,7 @@ fn expected(root: &std::path::Path, texts: &[(String, String)]) -> Vec<(String, 
 /// moves mentions, the next answer is the edited text's, never the kept one.
 #[test]
 fn a_kept_answer_never_outlives_an_edit() {
-    let mut texts: Vec<(String, String)> = (0..FILES).map(|i| (rel(i), article(i))).collect();
-    let files: Vec<(&str, &str)> = texts
-        .iter()
-        .map(|(r, t)| (r.as_str(), t.as_str()))
-        .collect();
-    let dir = write_corpus(&files);
-    let root = canon(dir.path());
-    let (mut client, _) = LspClient::start(&[&root], Value::Null, default_capabilities());
+    let (mut texts, _dir, root, mut client) = start();
     let first = uri(&root.join(&texts[0].0));
     let (line, col, _) = name_ranges(&texts[0].1)[0];
     let ask = |client: &mut LspClient| -> Vec<(String, (u64, u64, u64))> {

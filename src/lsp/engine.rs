@@ -603,9 +603,13 @@ impl Engine {
             if bulk {
                 self.step_aside();
             }
-            for attempt in 0..PUBLISH_ATTEMPTS {
-                // The last attempt holds the lock throughout: a stream of edits cannot starve it.
-                let held = (attempt + 1 == PUBLISH_ATTEMPTS).then(|| self.publishing.lock());
+            for attempt in 1.. {
+                // An edit's publish holds the lock throughout its last attempt, so a stream of
+                // edits cannot starve it. A bulk publish (nice 19) never computes under the
+                // lock: an edit would wait for a thread the OS runs last. It tries again instead,
+                // and the kept findings make a second try of an unchanged file cheap.
+                let last = !bulk && attempt >= PUBLISH_ATTEMPTS;
+                let held = last.then(|| self.publishing.lock());
                 let Some(plan) = self.plan_publish(root, &rel) else {
                     break;
                 };
@@ -617,7 +621,9 @@ impl Engine {
                         .iter()
                         .any(|r| r.path == root && Arc::ptr_eq(&r.snap, &plan.snap))
                 };
-                if !current {
+                // Under the lock since the plan, an older snapshot's diagnostics still go
+                // before any newer one's (which wait for the lock).
+                if !current && !last {
                     continue;
                 }
                 self.queue_diagnostics(plan.uri, diags, plan.version);

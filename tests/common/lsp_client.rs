@@ -259,6 +259,12 @@ impl LspClient {
         }
     }
 
+    /// Drops the notifications queued so far (as an editor that has handled them: a bulk
+    /// publish of thousands of files would otherwise be searched again on every wait).
+    pub fn forget_notifications(&mut self) {
+        self.notifications.clear();
+    }
+
     /// Waits for `publishDiagnostics` of `uri` (with `version` when given).
     pub fn wait_diagnostics(&mut self, uri: &str, version: Option<i64>) -> Option<Value> {
         let uri = uri.to_string();
