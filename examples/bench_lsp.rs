@@ -1,7 +1,7 @@
 //! Request latencies of the language server over stdio: cold index, hover, references,
 //! documentSymbol, and keystroke to fresh diagnostics. Prints p50/p99 per request kind.
 //!
-//! `cargo build --release && cargo run --release --example bench_lsp -- ROOT [SAMPLES]`
+//! `cargo build --release && cargo run --release --example bench_lsp -- ROOT [SAMPLES [OPENS]]`
 
 #[path = "../tests/common/lsp_client.rs"]
 mod lsp_client;
@@ -92,12 +92,44 @@ fn server_kb(pid: u32, field: &str) -> u64 {
         .unwrap_or(0)
 }
 
+/// What an editor asks about a file it shows: semantic tokens, then a hover on each of the
+/// first three tokens and the outline (both timed). Returns the hovered positions.
+fn look_at(
+    c: &mut LspClient,
+    u: &str,
+    hover: &mut Vec<Duration>,
+    symbols: &mut Vec<Duration>,
+) -> Vec<Value> {
+    let toks = c.result(
+        "textDocument/semanticTokens/full",
+        json!({"textDocument": {"uri": u}}),
+    );
+    let positions = token_positions(&toks, 3);
+    for p in &positions {
+        let t = Instant::now();
+        let _ = c.result(
+            "textDocument/hover",
+            json!({"textDocument": {"uri": u}, "position": p}),
+        );
+        hover.push(t.elapsed());
+    }
+    let t = Instant::now();
+    let _ = c.result(
+        "textDocument/documentSymbol",
+        json!({"textDocument": {"uri": u}}),
+    );
+    symbols.push(t.elapsed());
+    positions
+}
+
 fn main() {
     let args: Vec<String> = std::env::args().collect();
     let root = canon(Path::new(
         args.get(1).map(String::as_str).unwrap_or("examples/corpus"),
     ));
     let samples: usize = args.get(2).and_then(|s| s.parse().ok()).unwrap_or(200);
+    // Files opened as an editor would before asking about them (0 leaves that part out).
+    let opens: usize = args.get(3).and_then(|s| s.parse().ok()).unwrap_or(30);
     let files = corpus_files(&root);
     println!("corpus: {} ({} files)", root.display(), files.len());
     let t0 = Instant::now();
@@ -117,33 +149,59 @@ fn main() {
     println!("|---|---|---|---|");
     let step = (files.len() / samples.max(1)).max(1);
     let picked: Vec<&PathBuf> = files.iter().step_by(step).take(samples).collect();
+    // The file typed into at the end: a note when there is one, else an article from the
+    // middle of the corpus (not a README).
+    let articles: Vec<&PathBuf> = files
+        .iter()
+        .filter(|p| {
+            !p.file_name()
+                .is_some_and(|n| n.to_string_lossy().starts_with("README"))
+        })
+        .collect();
+    let note = files
+        .iter()
+        .find(|p| p.components().any(|c| c.as_os_str() == "notes"))
+        .or(articles.get(articles.len() / 2).copied())
+        .cloned()
+        .expect("a file");
     let mut hover = Vec::new();
     let mut symbols = Vec::new();
     let mut targets = Vec::new();
     for f in &picked {
         let u = uri(f);
-        let toks = c.result(
-            "textDocument/semanticTokens/full",
-            json!({"textDocument": {"uri": u}}),
-        );
-        for p in token_positions(&toks, 3) {
-            let t = Instant::now();
-            let _ = c.result(
-                "textDocument/hover",
-                json!({"textDocument": {"uri": u}, "position": p}),
-            );
-            hover.push(t.elapsed());
+        for p in look_at(&mut c, &u, &mut hover, &mut symbols) {
             targets.push((u.clone(), p));
         }
-        let t = Instant::now();
-        let _ = c.result(
-            "textDocument/documentSymbol",
-            json!({"textDocument": {"uri": u}}),
-        );
-        symbols.push(t.elapsed());
     }
-    report("hover", &mut hover);
-    report("documentSymbol", &mut symbols);
+    report("hover (file not open)", &mut hover);
+    report("documentSymbol (file not open)", &mut symbols);
+    // As an editor asks: a file is opened (its diagnostics come), then its semantic tokens,
+    // hovers and outline. Editors only ask about open files.
+    let mut opened = Vec::new();
+    let mut hover_open = Vec::new();
+    let mut symbols_open = Vec::new();
+    for f in picked
+        .iter()
+        .filter(|f| ***f != note)
+        .take(samples.min(opens))
+    {
+        let text = std::fs::read_to_string(f).unwrap_or_default();
+        c.forget_notifications();
+        let t = Instant::now();
+        let u = c.open_text(f, &text, 1);
+        if c.wait_diagnostics(&u, Some(1)).is_none() {
+            eprintln!(
+                "no diagnostics for opened {} within {TIMEOUT:?}",
+                f.display()
+            );
+            continue;
+        }
+        opened.push(t.elapsed());
+        look_at(&mut c, &u, &mut hover_open, &mut symbols_open);
+    }
+    report("didOpen → diagnostics", &mut opened);
+    report("hover (open file)", &mut hover_open);
+    report("documentSymbol (open file)", &mut symbols_open);
     // References to the most-mentioned entity (workspace/symbol sorts by mentions on an empty query).
     let ws = c.result("workspace/symbol", json!({"query": ""}));
     let mut refs = Vec::new();
@@ -179,22 +237,9 @@ fn main() {
     }
     report("references (most-mentioned entity)", &mut refs);
     // Keystroke to diagnostics: type into an open file, wait for diagnostics of that version.
-    // A note when there is one, else an article from the middle of the corpus (not a README).
-    let articles: Vec<&PathBuf> = files
-        .iter()
-        .filter(|p| {
-            !p.file_name()
-                .is_some_and(|n| n.to_string_lossy().starts_with("README"))
-        })
-        .collect();
-    let note = files
-        .iter()
-        .find(|p| p.components().any(|c| c.as_os_str() == "notes"))
-        .or(articles.get(articles.len() / 2).copied())
-        .cloned()
-        .expect("a file");
     println!("<!-- typing into {} -->", note.display());
     let text = std::fs::read_to_string(&note).unwrap_or_default();
+    c.forget_notifications();
     let u = c.open_text(&note, &text, 1);
     let t = Instant::now();
     match c.wait_diagnostics(&u, Some(1)) {
@@ -218,6 +263,7 @@ fn main() {
         let v = version;
         let at = json!({"line": last_line, "character": col0 + typed});
         typed += 1;
+        c.forget_notifications();
         let t = Instant::now();
         c.notify(
             "textDocument/didChange",
@@ -240,6 +286,7 @@ fn main() {
         version += 1;
         let v = version;
         let at = json!({"line": last_line, "character": col0 + typed0 + k});
+        c.forget_notifications();
         let t = Instant::now();
         c.notify(
             "textDocument/didChange",

@@ -55,8 +55,13 @@ fn range_of(l: &Value) -> (u64, u64, u64) {
     )
 }
 
-#[test]
-fn hundreds_of_references_arrive_whole_and_in_order() {
+/// The corpus's files, written to a folder, and a client of the server indexing it.
+fn start() -> (
+    Vec<(String, String)>,
+    tempfile::TempDir,
+    std::path::PathBuf,
+    LspClient,
+) {
     let texts: Vec<(String, String)> = (0..FILES).map(|i| (rel(i), article(i))).collect();
     let files: Vec<(&str, &str)> = texts
         .iter()
@@ -64,7 +69,13 @@ fn hundreds_of_references_arrive_whole_and_in_order() {
         .collect();
     let dir = write_corpus(&files);
     let root = canon(dir.path());
-    let (mut client, _) = LspClient::start(&[&root], Value::Null, default_capabilities());
+    let (client, _) = LspClient::start(&[&root], Value::Null, default_capabilities());
+    (texts, dir, root, client)
+}
+
+#[test]
+fn hundreds_of_references_arrive_whole_and_in_order() {
+    let (texts, _dir, root, mut client) = start();
     let (first_rel, first_text) = &texts[0];
     let first = uri(&root.join(first_rel));
     let (line, col, _) = name_ranges(first_text)[0];
@@ -79,13 +90,7 @@ fn hundreds_of_references_arrive_whole_and_in_order() {
     let all = all.as_array().expect("locations");
     // What the answer should be: each file's mentions, files in path order (the corpus order
     // of same-dated articles), each range on the name.
-    let mut want: Vec<(String, (u64, u64, u64))> = Vec::new();
-    let mut sorted = texts.clone();
-    sorted.sort();
-    for (r, t) in &sorted {
-        let u = uri(&root.join(r));
-        want.extend(name_ranges(t).into_iter().map(|x| (u.clone(), x)));
-    }
+    let want = expected(&root, &texts);
     let got: Vec<(String, (u64, u64, u64))> = all
         .iter()
         .map(|l| (l["uri"].as_str().unwrap().to_string(), range_of(l)))
@@ -124,5 +129,85 @@ fn hundreds_of_references_arrive_whole_and_in_order() {
             .collect();
         assert_eq!(hl, refs, "{r}");
     }
+    client.shutdown();
+}
+
+/// Every `Liu He` of the corpus as (URI, range), files in path order.
+fn expected(root: &std::path::Path, texts: &[(String, String)]) -> Vec<(String, (u64, u64, u64))> {
+    let mut sorted = texts.to_vec();
+    sorted.sort();
+    sorted
+        .iter()
+        .flat_map(|(r, t)| {
+            let u = uri(&root.join(r));
+            name_ranges(t).into_iter().map(move |x| (u.clone(), x))
+        })
+        .collect()
+}
+
+/// Long answers are kept (and made ahead for the most-mentioned entities): after an edit that
+/// moves mentions, the next answer is the edited text's, never the kept one.
+#[test]
+fn a_kept_answer_never_outlives_an_edit() {
+    let (mut texts, _dir, root, mut client) = start();
+    let first = uri(&root.join(&texts[0].0));
+    let (line, col, _) = name_ranges(&texts[0].1)[0];
+    let ask = |client: &mut LspClient| -> Vec<(String, (u64, u64, u64))> {
+        let r = client.result(
+            "textDocument/references",
+            json!({"textDocument": {"uri": first}, "position": {"line": line, "character": col + 2},
+                   "context": {"includeDeclaration": true}}),
+        );
+        let mut got: Vec<_> = r
+            .as_array()
+            .expect("locations")
+            .iter()
+            .map(|l| (l["uri"].as_str().unwrap().to_string(), range_of(l)))
+            .collect();
+        got.sort();
+        got
+    };
+    let sorted = |mut v: Vec<(String, (u64, u64, u64))>| {
+        v.sort();
+        v
+    };
+    assert_eq!(ask(&mut client), sorted(expected(&root, &texts)));
+    assert_eq!(
+        ask(&mut client),
+        sorted(expected(&root, &texts)),
+        "asked again"
+    );
+    // Open a mentioning file as it is (nothing changes), then put a line above its mentions.
+    let (r5, t5) = texts[5].clone();
+    let path5 = root.join(&r5);
+    let u5 = client.open_text(&path5, &t5, 1);
+    assert!(client.wait_diagnostics(&u5, Some(1)).is_some());
+    assert_eq!(ask(&mut client), sorted(expected(&root, &texts)), "opened");
+    let top = json!({"line": 0, "character": 0});
+    client.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": u5, "version": 2},
+               "contentChanges": [{"range": {"start": top, "end": top}, "text": "Preface\n"}]}),
+    );
+    texts[5].1 = format!("Preface\n{t5}");
+    assert!(client.wait_diagnostics(&u5, Some(2)).is_some());
+    assert_eq!(ask(&mut client), sorted(expected(&root, &texts)), "edited");
+    // A space before the mentions becomes a line break: the same bytes, other lines.
+    let (a, b) = (
+        json!({"line": 1, "character": 6}),
+        json!({"line": 1, "character": 7}),
+    );
+    client.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": u5, "version": 3},
+               "contentChanges": [{"range": {"start": a, "end": b}, "text": "\n"}]}),
+    );
+    texts[5].1 = texts[5].1.replacen("Talks, day", "Talks,\nday", 1);
+    assert!(client.wait_diagnostics(&u5, Some(3)).is_some());
+    assert_eq!(
+        ask(&mut client),
+        sorted(expected(&root, &texts)),
+        "lines moved"
+    );
     client.shutdown();
 }

@@ -23,6 +23,7 @@ pub mod doc_names;
 pub mod file_text;
 pub mod gazetteer;
 pub mod mentions;
+pub mod quantities;
 pub mod registry;
 pub mod scan;
 

@@ -1,7 +1,7 @@
 //! Findings as LSP diagnostics, and which files a change affects.
 
 use super::convert::{path_to_uri, TextRef};
-use super::lookup::{self, Severity};
+use super::lookup::Severity;
 use super::state::Snapshot;
 use crate::document::Encoding;
 use crate::format::DocKind;
@@ -26,46 +26,41 @@ pub fn of_file(
         return Vec::new();
     };
     let text = TextRef::of(src);
-    lookup::findings(
-        &snap.corpus,
-        &snap.checker,
-        src,
-        snap.read_problems_of(&src.rel),
-    )
-    .into_iter()
-    .map(|f| {
-        let related: Vec<DiagnosticRelatedInformation> = f
-            .related
-            .iter()
-            .filter_map(|r| {
-                let i = snap.file_index(&r.rel)?;
-                let rf = &snap.corpus.files[i];
-                let uri = uris
-                    .get(&r.rel)
-                    .cloned()
-                    .or_else(|| path_to_uri(&root.join(&r.rel)))?;
-                Some(DiagnosticRelatedInformation {
-                    location: Location::new(uri, TextRef::of(rf).range(r.span, enc)),
-                    message: r.message.clone(),
+    snap.findings(file)
+        .iter()
+        .map(|f| {
+            let related: Vec<DiagnosticRelatedInformation> = f
+                .related
+                .iter()
+                .filter_map(|r| {
+                    let i = snap.file_index(&r.rel)?;
+                    let rf = &snap.corpus.files[i];
+                    let uri = uris
+                        .get(&r.rel)
+                        .cloned()
+                        .or_else(|| path_to_uri(&root.join(&r.rel)))?;
+                    Some(DiagnosticRelatedInformation {
+                        location: Location::new(uri, TextRef::of(rf).range(r.span, enc)),
+                        message: r.message.clone(),
+                    })
                 })
-            })
-            .collect();
-        Diagnostic {
-            range: text.range(f.span, enc),
-            severity: Some(match f.severity {
-                Severity::Error => DiagnosticSeverity::ERROR,
-                Severity::Warning => DiagnosticSeverity::WARNING,
-                Severity::Information => DiagnosticSeverity::INFORMATION,
-                Severity::Hint => DiagnosticSeverity::HINT,
-            }),
-            code: Some(NumberOrString::String(f.code)),
-            source: Some(SOURCE.to_string()),
-            message: f.message,
-            related_information: (!related.is_empty()).then_some(related),
-            ..Diagnostic::default()
-        }
-    })
-    .collect()
+                .collect();
+            Diagnostic {
+                range: text.range(f.span, enc),
+                severity: Some(match f.severity {
+                    Severity::Error => DiagnosticSeverity::ERROR,
+                    Severity::Warning => DiagnosticSeverity::WARNING,
+                    Severity::Information => DiagnosticSeverity::INFORMATION,
+                    Severity::Hint => DiagnosticSeverity::HINT,
+                }),
+                code: Some(NumberOrString::String(f.code.clone())),
+                source: Some(SOURCE.to_string()),
+                message: f.message.clone(),
+                related_information: (!related.is_empty()).then_some(related),
+                ..Diagnostic::default()
+            }
+        })
+        .collect()
 }
 
 /// Root-relative paths whose findings may change when `rel` changes: the file itself, every note

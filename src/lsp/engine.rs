@@ -7,6 +7,7 @@
 use super::diagnostics;
 use super::progress;
 use super::query::Ctx;
+use super::reference_answers::ReferenceAnswers;
 use super::state::{file_uri, Shared, Snapshot};
 use crate::corpus::scan;
 use std::collections::{BTreeSet, HashMap, HashSet};
@@ -64,11 +65,40 @@ pub struct Engine {
     publishing: Arc<parking_lot::Mutex<()>>,
     /// Requests being answered: a whole root's publish steps aside for them.
     pub inflight: Arc<AtomicUsize>,
+    /// The number of cold indexes started per root: a root's whole publish stops when a newer
+    /// index of the root starts (that one publishes every file again).
+    loads: Arc<parking_lot::Mutex<HashMap<PathBuf, u64>>>,
+    /// Large references answers, kept and made ahead.
+    pub answers: Arc<ReferenceAnswers>,
 }
 
 /// True when a snapshot left work for the catch-up worker.
 fn needs_catch_up(snap: &Snapshot) -> bool {
     snap.corpus.gazetteer_stale() || !snap.corpus.registry_ready()
+}
+
+/// Tries at publishing one file before the publishing lock is held while computing it.
+const PUBLISH_ATTEMPTS: usize = 3;
+
+/// What one file's publish reads from the state.
+struct PublishPlan {
+    snap: Arc<Snapshot>,
+    file: usize,
+    enc: crate::document::Encoding,
+    /// The open buffers' URIs by root-relative path.
+    uris: HashMap<String, Uri>,
+    uri: Uri,
+    version: Option<i32>,
+}
+
+/// True when the snapshot holds file `rel` as `text` read with `problems` would make it:
+/// the same text and no read problems either way (re-analysing it would change nothing).
+fn holds_as_read(snap: &Snapshot, rel: &str, text: &str, problems: &[String]) -> bool {
+    problems.is_empty()
+        && snap.read_problems_of(rel).is_empty()
+        && snap.corpus.file(rel).is_some_and(|f| {
+            f.problems.is_empty() && f.stored_text().len() == text.len() && *f.text() == *text
+        })
 }
 
 /// How long a request waits for its root's cold index before answering from what exists.
@@ -87,6 +117,8 @@ impl Engine {
                 catching_up: Arc::default(),
                 publishing: Arc::default(),
                 inflight: Arc::default(),
+                loads: Arc::default(),
+                answers: Arc::default(),
             },
             rx,
         )
@@ -197,11 +229,18 @@ impl Engine {
             (doc.buf.text(), doc.buf.version(), r.snap.clone())
         };
         let t0 = std::time::Instant::now();
-        let new = Arc::new(base.edited(&rel, text, Vec::new()));
+        // Opening a file as it is on disk changes nothing: keep the snapshot (and what was
+        // computed from it), publish the file alone.
+        let same = holds_as_read(&base, &rel, &text, &[]);
+        let new = if same {
+            base
+        } else {
+            Arc::new(base.edited(&rel, text, Vec::new()))
+        };
         trace(|| format!("{rel} v{version}: new snapshot in {:?}", t0.elapsed()));
         {
             let mut st = self.state.lock();
-            if let Some(r) = st.root_mut(&root) {
+            if let Some(r) = st.root_mut(&root).filter(|_| !same) {
                 r.snap = new.clone();
             }
             if let Some(doc) = st.docs.get_mut(uri) {
@@ -223,7 +262,11 @@ impl Engine {
         let engine = self.clone();
         let job = move || {
             let t1 = std::time::Instant::now();
-            engine.publish_after_change(&root, &new, &rel);
+            if same {
+                engine.publish(&root, [rel.clone()], false);
+            } else {
+                engine.publish_after_change(&root, &new, &rel);
+            }
             trace(|| format!("{rel} v{version}: diagnostics in {:?}", t1.elapsed()));
             engine.catch_up_later(&root, &new);
         };
@@ -337,6 +380,12 @@ impl Engine {
         };
         let wanted = scan::is_corpus_file(path) && base.corpus.config.is_included(&rel);
         let new = match scan::read_text(path) {
+            Ok((text, problems)) if wanted && holds_as_read(&base, &rel, &text, &problems) => {
+                // A buffer closed unchanged: its diagnostics go on as a closed file's.
+                drop(_w);
+                self.publish(&root, [rel], false);
+                return;
+            }
             Ok((text, problems)) if wanted => base.edited(&rel, text, problems),
             Ok(_) if base.file_index(&rel).is_some() => base.without_file(&rel),
             Ok(_) => return,
@@ -368,6 +417,12 @@ impl Engine {
     /// Indexes a root from disk (reporting progress on `token`), overlays its open buffers,
     /// and publishes the diagnostics of every file.
     pub fn load_root(&self, root: &Path, token: Option<ProgressToken>) {
+        let generation = {
+            let mut loads = self.loads.lock();
+            let n = loads.entry(root.to_path_buf()).or_default();
+            *n += 1;
+            *n
+        };
         if let Some(t) = &token {
             self.progress(progress::begin(t, root));
         }
@@ -445,14 +500,30 @@ impl Engine {
         );
         let rels: Vec<String> = snap.corpus.files.iter().map(|f| f.rel.clone()).collect();
         drop(snap);
-        let (t0, n) = (std::time::Instant::now(), rels.len());
-        self.publish(root, rels, true);
-        trace(|| {
-            format!(
-                "published {n} files of the cold index in {:?}",
-                t0.elapsed()
-            )
+        let (engine, root) = (self.clone(), root.to_path_buf());
+        super::background::spawn_low("corpus-ls-publish", move || {
+            engine.make_answers_ahead(&root);
+            let (t0, n) = (std::time::Instant::now(), rels.len());
+            let superseded = || engine.loads.lock().get(&root) != Some(&generation);
+            let rels = rels.into_iter().take_while(|_| !superseded());
+            engine.publish(&root, rels, true);
+            trace(|| {
+                format!(
+                    "published {n} files of the cold index in {:?}",
+                    t0.elapsed()
+                )
+            });
         });
+    }
+
+    /// Makes the references answers of the root's most-mentioned entities (on a low-priority
+    /// thread: nobody waits for them, and a request for one finds it made).
+    fn make_answers_ahead(&self, root: &Path) {
+        let t0 = std::time::Instant::now();
+        if let Some(ctx) = self.ctx_of_root(root) {
+            self.answers.make_ahead(&ctx);
+        }
+        trace(|| format!("references answers made ahead in {:?}", t0.elapsed()));
     }
 
     /// Publishes the problems of a root's config on its `corpus-ls.toml` (a bad config is a
@@ -487,20 +558,7 @@ impl Engine {
                 ..Diagnostic::default()
             })
             .collect();
-        let mut published = self.published.lock();
-        let unchanged = match published.get(&uri) {
-            Some(b) => b == &diags,
-            None => diags.is_empty(),
-        };
-        if unchanged {
-            return;
-        }
-        published.insert(uri.clone(), diags.clone());
-        let _ = self.out.send(Outbound::Diagnostics {
-            uri,
-            diags,
-            version: None,
-        });
+        self.queue_diagnostics(uri, diags, None);
     }
 
     /// Publishes the files a change of `rel` affects.
@@ -535,60 +593,98 @@ impl Engine {
     /// Computes and queues the diagnostics of `rels` from the root's current snapshot, one file
     /// at a time: always for open buffers (with the version that snapshot holds), for other
     /// files when they changed. A `bulk` publish (a whole root) lets requests go first.
+    ///
+    /// A file's diagnostics are computed without a lock and queued under the publishing lock
+    /// only if their snapshot is still the root's current one (else computed again from the
+    /// newer one), so a slow or low-priority publish never holds up another's.
     fn publish(&self, root: &Path, rels: impl IntoIterator<Item = String>, bulk: bool) {
         for rel in rels {
             if bulk {
                 self.step_aside();
             }
-            let _p = self.publishing.lock();
-            let (snap, enc, open) = {
-                let st = self.state.lock();
-                let Some(r) = st.roots.iter().find(|r| r.path == root) else {
-                    return;
+            for attempt in 1.. {
+                // An edit's publish holds the lock throughout its last attempt, so a stream of
+                // edits cannot starve it. A bulk publish (nice 19) never computes under the
+                // lock: an edit would wait for a thread the OS runs last. It tries again instead,
+                // and the kept findings make a second try of an unchanged file cheap.
+                let last = !bulk && attempt >= PUBLISH_ATTEMPTS;
+                let held = last.then(|| self.publishing.lock());
+                let Some(plan) = self.plan_publish(root, &rel) else {
+                    break;
                 };
-                let open: HashMap<String, (Uri, Option<i32>)> = st
-                    .docs
-                    .iter()
-                    .filter_map(|(u, d)| {
-                        let (r, rel) = d.place.as_ref()?;
-                        (r == root).then(|| (rel.clone(), (u.clone(), d.analysed)))
-                    })
-                    .collect();
-                (r.snap.clone(), st.enc, open)
-            };
-            let Some(i) = snap.file_index(&rel) else {
+                let diags = diagnostics::of_file(&plan.snap, root, plan.file, plan.enc, &plan.uris);
+                let _p = held.unwrap_or_else(|| self.publishing.lock());
+                let current = {
+                    let st = self.state.lock();
+                    st.roots
+                        .iter()
+                        .any(|r| r.path == root && Arc::ptr_eq(&r.snap, &plan.snap))
+                };
+                // Under the lock since the plan, an older snapshot's diagnostics still go
+                // before any newer one's (which wait for the lock).
+                if !current && !last {
+                    continue;
+                }
+                self.queue_diagnostics(plan.uri, diags, plan.version);
+                break;
+            }
+        }
+    }
+
+    /// What publishing `rel` of `root` reads from the state: `None` when the root or the file
+    /// is gone, or the file is an open buffer not yet analysed (its own refresh publishes it).
+    fn plan_publish(&self, root: &Path, rel: &str) -> Option<PublishPlan> {
+        let st = self.state.lock();
+        let r = st.roots.iter().find(|r| r.path == root)?;
+        let snap = r.snap.clone();
+        let file = snap.file_index(rel)?;
+        let mut uris = HashMap::new();
+        let mut own = None;
+        for (u, d) in &st.docs {
+            let Some((r, p)) = d.place.as_ref() else {
                 continue;
             };
-            let uris: HashMap<String, Uri> =
-                open.iter().map(|(k, v)| (k.clone(), v.0.clone())).collect();
-            let (uri, version) = match open.get(&rel) {
-                // Not analysed yet: its own refresh publishes it.
-                Some((_, None)) => continue,
-                Some((u, v)) => (u.clone(), *v),
-                None => match super::convert::path_to_uri(&root.join(&rel)) {
-                    Some(u) => (u, None),
-                    None => continue,
-                },
-            };
-            let diags = diagnostics::of_file(&snap, root, i, enc, &uris);
-            let mut published = self.published.lock();
-            let before = published.get(&uri);
-            // Closed files: only what changed (nothing for a file that never had any).
-            let unchanged = match before {
-                Some(b) => b == &diags,
-                None => diags.is_empty(),
-            };
-            if version.is_none() && unchanged {
+            if r != root {
                 continue;
             }
-            published.insert(uri.clone(), diags.clone());
-            drop(published);
-            let _ = self.out.send(Outbound::Diagnostics {
-                uri,
-                diags,
-                version,
-            });
+            if p == rel {
+                own = Some((u.clone(), d.analysed));
+            }
+            uris.insert(p.clone(), u.clone());
         }
+        let (uri, version) = match own {
+            Some((_, None)) => return None,
+            Some((u, v)) => (u, v),
+            None => (super::convert::path_to_uri(&root.join(rel))?, None),
+        };
+        Some(PublishPlan {
+            snap,
+            file,
+            enc: st.enc,
+            uris,
+            uri,
+            version,
+        })
+    }
+
+    /// Queues a file's diagnostics unless it is closed and they did not change (nothing for a
+    /// closed file that never had any).
+    fn queue_diagnostics(&self, uri: Uri, diags: Vec<Diagnostic>, version: Option<i32>) {
+        let mut published = self.published.lock();
+        let unchanged = match published.get(&uri) {
+            Some(b) => b == &diags,
+            None => diags.is_empty(),
+        };
+        if version.is_none() && unchanged {
+            return;
+        }
+        published.insert(uri.clone(), diags.clone());
+        drop(published);
+        let _ = self.out.send(Outbound::Diagnostics {
+            uri,
+            diags,
+            version,
+        });
     }
 
     /// Waits while requests are being answered (at most a little: a steady stream of requests
@@ -633,9 +729,24 @@ impl Engine {
                 (r.path.clone(), scan::rel_path(&r.path, &path))
             }
         };
+        Self::ctx_in(&st, uri, root, &rel)
+    }
+
+    /// A request context for the first file of a root's current snapshot, as it is (no buffer
+    /// is brought up to date: for work ahead of requests, which must not take a writer lock).
+    fn ctx_of_root(&self, root: &Path) -> Option<Ctx> {
+        let st = self.state.lock();
+        let r = st.roots.iter().find(|r| r.path == root)?;
+        let rel = r.snap.corpus.files.first()?.rel.clone();
+        let uri = file_uri(&st, root, &rel)?;
+        Self::ctx_in(&st, &uri, root.to_path_buf(), &rel)
+    }
+
+    /// The context of a request about `uri`, the file `rel` of `root`, from the current state.
+    fn ctx_in(st: &super::state::State, uri: &Uri, root: PathBuf, rel: &str) -> Option<Ctx> {
         let r = st.roots.iter().find(|r| r.path == root)?;
         let snap = r.snap.clone();
-        let file = snap.file_index(&rel)?;
+        let file = snap.file_index(rel)?;
         let open = st
             .docs
             .iter()
@@ -648,7 +759,7 @@ impl Engine {
             snap,
             file,
             uri: uri.clone(),
-            root: PathBuf::from(&root),
+            root,
             enc: st.enc,
             settings: st.settings.clone(),
             open,

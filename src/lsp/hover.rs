@@ -1,7 +1,8 @@
 //! Hover: an entity's card or a figure's value, in short Markdown.
 
-use super::lookup::{self, Entity};
+use super::lookup::Entity;
 use super::query::Ctx;
+use crate::corpus::quantities::same_quantity;
 use crate::format::DocKind;
 use crate::model::{EntityType, Figure, FigureType, Qualifier, Value};
 use tower_lsp_server::ls_types::{Hover, HoverContents, MarkupContent, MarkupKind, Position};
@@ -84,14 +85,6 @@ pub fn figure_interval(fig: &Figure) -> Option<String> {
         _ => return (fig.qualifier != Qualifier::Exact).then(|| q.to_string()),
     };
     Some(format!("{q}, {b}"))
-}
-
-/// True when two figures measure the same kind of thing (type, unit and a shared subject word).
-pub fn same_quantity(a: &Figure, b: &Figure) -> bool {
-    a.ty == b.ty
-        && a.unit == b.unit
-        && !a.subject.is_empty()
-        && a.subject.iter().any(|s| b.subject.contains(s))
 }
 
 /// The hover at a position of the context's file.
@@ -193,7 +186,9 @@ fn figure_card(ctx: &Ctx, fig: &Figure) -> String {
     }
     let is_note = src.analysis.kind == DocKind::Note;
     let mut others = Vec::new();
-    for (i, f) in ctx.snap.corpus.files.iter().enumerate() {
+    // In path order, as a scan of every file would list them (the index skips files without one).
+    for i in ctx.snap.same_quantity_files(fig) {
+        let (i, f) = (i as usize, &ctx.snap.corpus.files[i as usize]);
         if i == ctx.file || (is_note && f.analysis.kind == DocKind::Note) {
             continue;
         }
@@ -214,14 +209,11 @@ fn figure_card(ctx: &Ctx, fig: &Figure) -> String {
         out.push_str(&others.join("\n"));
         out.push('\n');
     }
-    for f in lookup::findings(
-        &ctx.snap.corpus,
-        &ctx.snap.checker,
-        src,
-        ctx.snap.read_problems_of(&src.rel),
-    )
-    .iter()
-    .filter(|f| f.span.overlaps(&fig.span) || f.span == fig.span)
+    for f in ctx
+        .snap
+        .findings(ctx.file)
+        .iter()
+        .filter(|f| f.span.overlaps(&fig.span) || f.span == fig.span)
     {
         out.push_str(&format!("\n⚠ {}: {}\n", f.code, f.message));
     }

@@ -5,6 +5,7 @@
 //! `didOpen`/`didChange`/`didClose` update the buffers under a plain lock before anything awaits,
 //! and analysis runs on blocking threads (`engine`). See `semantic_tokens` for the token legend.
 
+pub mod background;
 pub mod code_action;
 pub mod code_lens;
 pub mod completion;
@@ -13,6 +14,7 @@ pub mod convert;
 pub mod definition;
 pub mod diagnostics;
 pub mod engine;
+pub mod file_findings;
 pub mod highlight;
 pub mod hover;
 pub mod inlay_hint;
@@ -21,6 +23,7 @@ pub mod lookup;
 pub mod preserialized;
 pub mod progress;
 pub mod query;
+pub mod reference_answers;
 pub mod references;
 pub mod semantic_tokens;
 pub mod server;

@@ -14,6 +14,7 @@ use serde_json::Value;
 use std::collections::VecDeque;
 use std::fmt::Write as _;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 use tokio::io::{AsyncBufReadExt, AsyncRead, AsyncReadExt, AsyncWrite, BufReader};
 use tower_lsp_server::ls_types::{Location, Position, Range, Uri};
@@ -32,16 +33,11 @@ const KEEP: usize = 16;
 const IN_FLIGHT: Duration = Duration::from_secs(60);
 
 static NEXT: AtomicU64 = AtomicU64::new(1);
-static STASH: Mutex<VecDeque<(u64, Instant, String)>> = Mutex::new(VecDeque::new());
+static STASH: Mutex<VecDeque<(u64, Instant, Arc<str>)>> = Mutex::new(VecDeque::new());
 
-/// `locations` as the handler's answer: the list itself when short, else one marker location
-/// standing for its JSON text (which [`forward`] puts back on the way out).
-pub fn answer(locations: Vec<Location>) -> Vec<Location> {
-    if locations.len() < MIN_LOCATIONS {
-        return locations;
-    }
-    let json = to_json(&locations);
-    drop(locations);
+/// The answer standing for `json` (a list of locations as [`to_json`] writes it): one marker
+/// location that [`forward`] swaps for the text on the way out.
+pub fn marker(json: Arc<str>) -> Vec<Location> {
     let key = NEXT.fetch_add(1, Ordering::Relaxed);
     {
         let mut stash = STASH.lock();
@@ -98,7 +94,7 @@ fn push_json_string(out: &mut String, s: &str) {
 /// The stashed text a response body stands for: `None` unless it is a response whose result
 /// is one marker location; then its id and the text, taken out of the stash (`None` when the
 /// entry was pushed out after [`IN_FLIGHT`]).
-fn swap(body: &[u8]) -> Option<(Value, Option<String>)> {
+fn swap(body: &[u8]) -> Option<(Value, Option<Arc<str>>)> {
     // Responses holding a marker are small; anything larger passes untouched and unparsed.
     const MAX_MARKER_BODY: usize = 512;
     if body.len() > MAX_MARKER_BODY || !contains(body, SCHEME.as_bytes()) {
@@ -212,18 +208,12 @@ mod tests {
         assert_eq!(s, serde_json::to_string("a\"b\\c\n").unwrap());
     }
 
-    #[test]
-    fn short_lists_pass_as_they_are() {
-        let locs = vec![loc("file:///a.md", 1, 2, 3); MIN_LOCATIONS - 1];
-        assert_eq!(answer(locs.clone()), locs);
-    }
-
     #[tokio::test]
     async fn markers_are_swapped_and_other_frames_pass_unchanged() {
         let locs: Vec<Location> = (0..MIN_LOCATIONS as u32 + 7)
             .map(|i| loc(&format!("file:///c/f{}.txt", i % 13), i, i % 7, 4))
             .collect();
-        let marker = answer(locs.clone());
+        let marker = marker(to_json(&locs).into());
         assert_eq!(marker.len(), 1);
         // What tower-lsp-server writes for the handler's answer, between two other frames.
         let response = format!(

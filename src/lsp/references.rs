@@ -1,20 +1,43 @@
 //! References: every mention of the entity in every file, under any of its names.
 
 use super::locations::locations;
-use super::lookup;
+use super::lookup::{self, Mention};
+use super::preserialized;
 use super::query::Ctx;
+use super::reference_answers::ReferenceAnswers;
 use tower_lsp_server::ls_types::{Location, Position};
 
 /// The mentions of the entity at `pos`; the defining one only with `include_declaration`.
 pub fn references(ctx: &Ctx, pos: Position, include_declaration: bool) -> Option<Vec<Location>> {
+    Some(locations(ctx, wanted(ctx, pos, include_declaration)?))
+}
+
+/// [`references`] as the handler answers: a long list through `answers` (kept or made ahead)
+/// and pre-serialized ([`preserialized::marker`]), a short one as it is.
+pub fn answer(
+    ctx: &Ctx,
+    pos: Position,
+    include_declaration: bool,
+    answers: &ReferenceAnswers,
+) -> Option<Vec<Location>> {
+    let wanted = wanted(ctx, pos, include_declaration)?;
+    if wanted.len() < preserialized::MIN_LOCATIONS {
+        return Some(locations(ctx, wanted));
+    }
+    Some(preserialized::marker(answers.json(ctx, wanted)))
+}
+
+/// The mentions [`references`] answers with.
+fn wanted(ctx: &Ctx, pos: Position, include_declaration: bool) -> Option<Vec<Mention>> {
     let (id, _) = ctx.snap.index().entity_at(ctx.file, ctx.offset(pos)?)?;
     let e = ctx.snap.index().entity(id)?;
-    let wanted = e
-        .mentions
-        .iter()
-        .filter(|m| include_declaration || !lookup::is_defining(e, m))
-        .copied();
-    Some(locations(ctx, wanted))
+    Some(
+        e.mentions
+            .iter()
+            .filter(|m| include_declaration || !lookup::is_defining(e, m))
+            .copied()
+            .collect(),
+    )
 }
 
 #[cfg(test)]

@@ -14,8 +14,8 @@ use super::semantic_tokens;
 use super::state::{OpenDoc, State};
 use super::sync::BufferText;
 use super::{
-    code_lens, completion, definition, highlight, hover, inlay_hint, preserialized, references,
-    symbols, watch, workspace_symbol,
+    code_lens, completion, definition, highlight, hover, inlay_hint, references, symbols, watch,
+    workspace_symbol,
 };
 use crate::document::Encoding;
 use parking_lot::Mutex;
@@ -123,7 +123,9 @@ impl Backend {
             .inflight
             .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         let job = tokio::task::spawn_blocking(move || {
+            let t0 = std::time::Instant::now();
             let out = guarded(what, || engine.ctx(&uri).and_then(|c| f(&c)));
+            super::engine::trace(|| format!("{what} answered in {:?}", t0.elapsed()));
             engine
                 .inflight
                 .fetch_sub(1, std::sync::atomic::Ordering::Relaxed);
@@ -603,8 +605,9 @@ impl LanguageServer for Backend {
     async fn references(&self, params: ReferenceParams) -> Result<Option<Vec<Location>>> {
         let p = params.text_document_position;
         let decl = params.context.include_declaration;
+        let answers = self.engine.answers.clone();
         self.query("references", p.text_document.uri, move |c| {
-            references::references(c, p.position, decl).map(preserialized::answer)
+            references::answer(c, p.position, decl, &answers)
         })
         .await
     }

@@ -6,16 +6,19 @@
 
 use super::config::Settings;
 use super::convert::{path_to_uri, uri_to_path};
-use super::lookup::Lookup;
+use super::file_findings::{FileFindings, Inputs};
+use super::lookup::{Finding, Lookup};
 use super::sync::BufferText;
 use crate::check::{CheckSettings, Checker};
 use crate::config::Config;
+use crate::corpus::quantities::{FileDiff, QuantityIndex};
 use crate::corpus::{scan, Corpus};
 use crate::document::Encoding;
+use crate::model::Figure;
 use parking_lot::Mutex;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 use tower_lsp_server::ls_types::Uri;
 
 /// A corpus (with its entity registry); never changed once built.
@@ -27,6 +30,15 @@ pub struct Snapshot {
     pub checker: Checker,
     /// Problems met re-reading files from disk (lossy decoding), by path.
     pub read_problems: HashMap<String, Vec<String>>,
+    /// Figures by quantity, built with the root's first snapshot and shared by the later ones.
+    quantities: Arc<QuantityIndex>,
+    /// This snapshot's files matched to `quantities`, made by the first figure hover.
+    quantity_diff: Arc<OnceLock<FileDiff>>,
+    /// Findings kept per file, shared by the root's later snapshots.
+    findings: Arc<FileFindings>,
+    /// The generation of the corpus's set of paths: a later snapshot with the same number of
+    /// files has the same paths (each step adds, replaces or removes one file).
+    paths: u64,
 }
 
 impl Snapshot {
@@ -34,10 +46,64 @@ impl Snapshot {
     pub fn new(corpus: Corpus) -> Snapshot {
         let checker = Checker::new(&corpus, CheckSettings::from_corpus(&corpus));
         Snapshot {
+            quantities: Arc::new(QuantityIndex::build(&corpus.files)),
+            quantity_diff: Arc::default(),
+            findings: Arc::default(),
+            paths: next_paths(),
             corpus,
             checker,
             read_problems: HashMap::new(),
         }
+    }
+
+    /// Ascending indices of the files that may hold a figure of the same quantity as `fig`
+    /// ([`crate::corpus::quantities::same_quantity`]): every file that does, and few others.
+    pub fn same_quantity_files(&self, fig: &Figure) -> Vec<u32> {
+        let diff = self
+            .quantity_diff
+            .get_or_init(|| FileDiff::new(&self.quantities, &self.corpus.files));
+        self.quantities.candidates(diff, &self.corpus.files, fig)
+    }
+
+    /// A snapshot of `corpus` that keeps this one's quantity index (`corpus` differs from this
+    /// snapshot's in a few files).
+    fn next(
+        &self,
+        corpus: Corpus,
+        checker: Checker,
+        read_problems: HashMap<String, Vec<String>>,
+    ) -> Snapshot {
+        let paths = if corpus.files.len() == self.corpus.files.len() {
+            self.paths
+        } else {
+            next_paths()
+        };
+        Snapshot {
+            corpus,
+            checker,
+            read_problems,
+            quantities: self.quantities.clone(),
+            quantity_diff: Arc::default(),
+            findings: self.findings.clone(),
+            paths,
+        }
+    }
+
+    /// The findings of file `file` (kept across snapshots while they hold; see
+    /// [`FileFindings`]).
+    pub fn findings(&self, file: usize) -> Arc<[Finding]> {
+        let read = self
+            .corpus
+            .files
+            .get(file)
+            .map_or(&[][..], |f| self.read_problems_of(&f.rel));
+        self.findings.of(Inputs {
+            corpus: &self.corpus,
+            checker: &self.checker,
+            paths: self.paths,
+            file,
+            read,
+        })
     }
 
     /// Entity lookups in this snapshot.
@@ -109,11 +175,7 @@ impl Snapshot {
                 t1.elapsed()
             )
         });
-        Snapshot {
-            checker,
-            corpus,
-            read_problems,
-        }
+        self.next(corpus, checker, read_problems)
     }
 
     /// The snapshot with the gazetteer caught up (see [`Corpus::caught_up`]) and the files that
@@ -128,14 +190,12 @@ impl Snapshot {
                 .iter()
                 .fold(self.checker.clone(), |ch, rel| ch.updated(&corpus, rel))
         };
-        Some((
-            Snapshot {
-                corpus,
-                checker,
-                read_problems: self.read_problems.clone(),
-            },
-            redone,
-        ))
+        let mut next = self.next(corpus, checker, self.read_problems.clone());
+        // Many re-analysed files: index them afresh rather than read them on every hover.
+        if redone.len() > 64 {
+            next.quantities = Arc::new(QuantityIndex::build(&next.corpus.files));
+        }
+        Some((next, redone))
     }
 
     /// A new snapshot without the file `rel`.
@@ -143,12 +203,15 @@ impl Snapshot {
         let mut read_problems = self.read_problems.clone();
         read_problems.remove(rel);
         let corpus = self.corpus.without_file(rel);
-        Snapshot {
-            checker: self.checker.updated(&corpus, rel),
-            corpus,
-            read_problems,
-        }
+        let checker = self.checker.updated(&corpus, rel);
+        self.next(corpus, checker, read_problems)
     }
+}
+
+/// A new path-set generation (see [`Snapshot`]).
+fn next_paths() -> u64 {
+    static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+    NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
 }
 
 /// One corpus root.

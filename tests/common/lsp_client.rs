@@ -233,11 +233,12 @@ impl LspClient {
 
     /// Sends a request and returns its result (panics on an error response).
     pub fn result(&mut self, method: &str, params: Value) -> Value {
-        let resp = self.request(method, params);
+        let mut resp = self.request(method, params);
         if let Some(e) = resp.get("error") {
             panic!("{method} failed: {e}");
         }
-        resp["result"].clone()
+        // Taken, not cloned: a deep copy of a 50,000-location answer would be timed too.
+        resp["result"].take()
     }
 
     /// Waits for a notification matching `pred` and takes the oldest such from the queue
@@ -256,6 +257,12 @@ impl LspClient {
             seen = self.notifications.len();
             self.recv(deadline)?;
         }
+    }
+
+    /// Drops the notifications queued so far (as an editor that has handled them: a bulk
+    /// publish of thousands of files would otherwise be searched again on every wait).
+    pub fn forget_notifications(&mut self) {
+        self.notifications.clear();
     }
 
     /// Waits for `publishDiagnostics` of `uri` (with `version` when given).
