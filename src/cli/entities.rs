@@ -39,6 +39,12 @@ pub fn entity_object(corpus: &Corpus, id: EntityId) -> Value {
 
 /// Writes every entity; human output is a table followed by the ambiguous short forms.
 pub fn write(out: &mut dyn Write, corpus: &Corpus, format: OutputFormat) -> std::io::Result<()> {
+    let written = write_all(out, corpus, format);
+    crate::corpus::cache::trace::lap("output");
+    written
+}
+
+fn write_all(out: &mut dyn Write, corpus: &Corpus, format: OutputFormat) -> std::io::Result<()> {
     let ids = ranked(corpus);
     if format == OutputFormat::Json {
         for id in ids {

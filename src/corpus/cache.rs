@@ -3,9 +3,16 @@
 //!
 //! One file per corpus root under `$XDG_CACHE_HOME/corpus-ls/` (else `$HOME/.cache/corpus-ls/`),
 //! named by a hash of the canonical root; never inside the corpus. An entry is keyed by a BLAKE3
-//! hash of everything the analysis reads: the decoded text, the relative path (format sniffing,
-//! CoNLL), the note-by-path flag and the gazetteer's name set (the user's entities, and for
-//! lowercase dumps the names the cased files taught). The file as a whole carries the build's
+//! hash of the decoded text, the relative path (format sniffing, CoNLL) and the note-by-path
+//! flag, and holds two parts, each stamped with the rest of what it was made from:
+//! - the detection analysis, stamped with the gazetteer's name set (the user's entities, and
+//!   for lowercase dumps the names the cased files taught); its format byte alone (a
+//!   function of path and text) tells a warm load which pass a file belongs to, unsniffed;
+//! - the name facts and gazetteer offers derived from it ([`names`]), stamped with what they
+//!   read besides the analysis: the config's `ignore` list, the brat `.ann` text and whether
+//!   gold annotations are read.
+//!
+//! A stamp that differs makes that part (and what derives from it) a miss. The file as a whole carries the build's
 //! fingerprint (crate version and the identity of the running executable, which holds the
 //! compiled-in models and lexicons) and a hash of its body: a foreign, stale, truncated or
 //! corrupt file is ignored and the corpus analysed as if there were none.
@@ -14,6 +21,12 @@
 //! the file never outgrows the corpus). `CORPUS_LS_CACHE=off` (or the CLI's `--no-cache`)
 //! turns it off; `CORPUS_LS_TRACE` says on stderr how many files came from it.
 
+pub mod names;
+pub mod trace;
+
+use super::doc_names::DocName;
+use super::gazetteer::Offered;
+use super::{Annotations, SourceFile};
 use crate::analysis::DocAnalysis;
 use crate::format::{DocKind, Format, Metadata};
 use crate::intern::{intern, IList, IStr};
@@ -29,7 +42,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 pub type Key = [u8; 32];
 
 /// First bytes of every cache file; the last byte is the layout version.
-const MAGIC: &[u8; 16] = b"corpus-ls cache\x01";
+const MAGIC: &[u8; 16] = b"corpus-ls cache\x02";
 /// Corpora smaller than this load in well under a second: no cache is read or written for
 /// them (so test suites and small folders leave nothing behind). `CORPUS_LS_CACHE_MIN_BYTES`
 /// overrides it.
@@ -61,9 +74,7 @@ fn is_off(v: &str) -> bool {
 }
 
 fn trace(msg: impl FnOnce() -> String) {
-    if std::env::var_os("CORPUS_LS_TRACE").is_some() {
-        eprintln!("corpus-ls: cache: {}", msg());
-    }
+    trace::say("cache", msg);
 }
 
 /// The cache folder: `$XDG_CACHE_HOME/corpus-ls`, else `$HOME/.cache/corpus-ls`.
@@ -131,16 +142,45 @@ pub fn names_fingerprint(names: &[(String, EntityType)]) -> Key {
     *h.finalize().as_bytes()
 }
 
-/// The key of one file's analysis: everything the analysis reads besides the build.
-pub fn key(rel: &str, is_note_by_path: bool, names: &Key, text: &str) -> Key {
+/// The key of one file's entry: its text and path, and whether its path makes it a note.
+pub fn key(rel: &str, is_note_by_path: bool, text: &str) -> Key {
     let mut h = blake3::Hasher::new();
     h.update(b"corpus-ls doc\0");
     h.update(&(rel.len() as u64).to_le_bytes());
     h.update(rel.as_bytes());
     h.update(&[is_note_by_path as u8]);
-    h.update(names);
     h.update(&(text.len() as u64).to_le_bytes());
     h.update(text.as_bytes());
+    *h.finalize().as_bytes()
+}
+
+/// The part of the name facts' stamp a whole load shares: the config's `ignore` list and
+/// whether gold annotations are read.
+pub fn facts_base(ignore: &[String], ignore_gold: bool) -> Key {
+    let mut h = blake3::Hasher::new();
+    h.update(b"corpus-ls facts\0");
+    h.update(&[ignore_gold as u8]);
+    h.update(&(ignore.len() as u64).to_le_bytes());
+    for s in ignore {
+        h.update(&(s.len() as u64).to_le_bytes());
+        h.update(s.as_bytes());
+    }
+    *h.finalize().as_bytes()
+}
+
+/// The stamp of a file's name facts: [`facts_base`] and its annotations (a CoNLL file's are
+/// its text, already in the key; a brat file's are the `.ann` text).
+pub fn facts_stamp(base: &Key, ann: &Annotations) -> Key {
+    let mut h = blake3::Hasher::new();
+    h.update(base);
+    match ann {
+        Annotations::None => h.update(&[0]),
+        Annotations::Brat(t) => h
+            .update(&[1])
+            .update(&(t.len() as u64).to_le_bytes())
+            .update(t.as_bytes()),
+        Annotations::Conll(_) => h.update(&[2]),
+    };
     *h.finalize().as_bytes()
 }
 
@@ -156,8 +196,106 @@ pub type Keyed = (Key, Entry);
 pub enum Entry {
     /// A hit: the payload's range in the old file.
     Old(std::ops::Range<usize>),
-    /// A miss: the new analysis, encoded.
+    /// A miss (of either part): the new entry, encoded.
     New(Vec<u8>),
+}
+
+/// One entry of the cache file, split into its parts (see the module comment).
+#[derive(Clone, Copy)]
+pub struct Cached<'a> {
+    range: &'a std::ops::Range<usize>,
+    names_fp: &'a [u8],
+    analysis: &'a [u8],
+    facts_stamp: &'a [u8],
+    facts: &'a [u8],
+}
+
+impl<'a> Cached<'a> {
+    fn parse(payload: &'a [u8], range: &'a std::ops::Range<usize>) -> Option<Cached<'a>> {
+        let mut r = Reader { b: payload, p: 0 };
+        let names_fp = r.take(32)?;
+        let n = r.usize()?;
+        let analysis = r.take(n)?;
+        let facts_stamp = r.take(32)?;
+        Some(Cached {
+            range,
+            names_fp,
+            analysis,
+            facts_stamp,
+            facts: &payload[r.p..],
+        })
+    }
+
+    /// True when the file was sniffed a lowercase dump (which depends on path and text only).
+    pub fn is_dump(&self) -> Option<bool> {
+        Some(format_of(*self.analysis.first()?)? == Format::Lowercase)
+    }
+}
+
+/// Encodes an entry from its parts.
+fn encode_entry(names_fp: &Key, analysis: &[u8], facts_stamp: &Key, facts: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(80 + analysis.len() + facts.len());
+    out.extend_from_slice(names_fp);
+    put_uint(&mut out, analysis.len() as u64);
+    out.extend_from_slice(analysis);
+    out.extend_from_slice(facts_stamp);
+    out.extend_from_slice(facts);
+    out
+}
+
+/// What a load keeps of one file for the cache file it writes.
+pub struct Kept {
+    /// The entry, under its key.
+    pub keyed: Keyed,
+    /// True when the analysis came from the cache.
+    pub hit: bool,
+}
+
+/// A file of a load, through the cache: its analysis (stamped `names_fp`) and name facts
+/// (stamped `facts_stamp`) from the entry under `key` where the stamps agree, else from
+/// `detect` and from `finish` deriving them; `finish` makes the file from the analysis and
+/// the cached name facts, if any.
+pub fn through(
+    store: &Store,
+    key: Key,
+    stamps: (&Key, &Key),
+    text: &str,
+    detect: impl FnOnce() -> DocAnalysis,
+    finish: impl FnOnce(DocAnalysis, Option<(Vec<DocName>, Vec<Offered>)>) -> SourceFile,
+) -> (SourceFile, Kept) {
+    let (names_fp, facts_stamp) = stamps;
+    let cached = store.entry(&key);
+    let analysed = cached.and_then(|c| {
+        let a = (c.names_fp == names_fp).then(|| decode(c.analysis, text))??;
+        Some((c, a))
+    });
+    let Some((c, analysis)) = analysed else {
+        let a = detect();
+        let bytes = encode(&a);
+        let sf = finish(a, None);
+        let facts = names::encode(&sf.names, &sf.offered);
+        let entry = encode_entry(names_fp, &bytes, facts_stamp, &facts);
+        let keyed = (key, Entry::New(entry));
+        return (sf, Kept { keyed, hit: false });
+    };
+    let named = (c.facts_stamp == facts_stamp)
+        .then(|| names::decode(c.facts, text))
+        .flatten();
+    let fresh = named.is_none();
+    let sf = finish(analysis, named);
+    let entry = if fresh {
+        let facts = names::encode(&sf.names, &sf.offered);
+        Entry::New(encode_entry(names_fp, c.analysis, facts_stamp, &facts))
+    } else {
+        Entry::Old(c.range.clone())
+    };
+    (
+        sf,
+        Kept {
+            keyed: (key, entry),
+            hit: true,
+        },
+    )
 }
 
 /// The cache of one corpus root, as read at the start of a load.
@@ -235,12 +373,10 @@ impl Store {
         self.index.is_empty()
     }
 
-    /// The cached analysis of `text` under `key`, and its place in the old file; `None` when
-    /// absent or when it does not fit the text.
-    pub fn get(&self, key: &Key, text: &str) -> Option<(DocAnalysis, Entry)> {
-        let range = self.index.get(key)?.clone();
-        let a = decode(&self.old[range.clone()], text)?;
-        Some((a, Entry::Old(range)))
+    /// The entry under `key`, split into its parts; `None` when absent or malformed.
+    pub fn entry(&self, key: &Key) -> Option<Cached<'_>> {
+        let range = self.index.get(key)?;
+        Cached::parse(&self.old[range.clone()], range)
     }
 
     /// Writes the cache file with exactly `entries` (temp file and rename), unless it would

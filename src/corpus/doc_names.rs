@@ -54,6 +54,11 @@ pub fn facts_bytes() -> usize {
     facts_table().bytes(|_| 16 + std::mem::size_of::<NameFacts>())
 }
 
+/// The shared copy of `facts` (the one every equal [`DocName`] points to).
+pub fn shared_facts(facts: NameFacts) -> Arc<NameFacts> {
+    facts_table().get(&facts, || Arc::new(facts.clone()))
+}
+
 /// One entity mention of a document, with what the registry needs to know about it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct DocName {
@@ -69,7 +74,21 @@ pub struct DocName {
 impl DocName {
     /// A mention at `span` saying `facts` (made shared with every equal one).
     pub fn new(span: Span, facts: NameFacts, appositive: Option<(IStr, Span)>) -> DocName {
-        let facts = facts_table().get(&facts, || Arc::new(facts.clone()));
+        let facts = shared_facts(facts);
+        DocName {
+            span,
+            facts,
+            appositive: appositive.map(Box::new),
+        }
+    }
+
+    /// A mention at `span` saying facts already made shared by [`shared_facts`] (the
+    /// warm-start cache makes each distinct facts of a file once).
+    pub fn with_shared(
+        span: Span,
+        facts: Arc<NameFacts>,
+        appositive: Option<(IStr, Span)>,
+    ) -> DocName {
         DocName {
             span,
             facts,

@@ -177,10 +177,12 @@ impl SourceFile {
             config,
             opts,
             analysis,
+            None,
         )
     }
 
-    /// [`SourceFile::build`] from the detection analysis already made (or read from the cache).
+    /// [`SourceFile::build`] from the detection analysis already made (or read from the cache),
+    /// and the name facts and gazetteer offers when the cache has them too.
     #[allow(clippy::too_many_arguments)]
     fn from_detected(
         root: &Path,
@@ -191,6 +193,7 @@ impl SourceFile {
         config: &Config,
         opts: LoadOptions,
         mut analysis: DocAnalysis,
+        named: Option<(Vec<DocName>, Vec<Offered>)>,
     ) -> Self {
         let read_problems = problems.clone();
         let mut gold = false;
@@ -223,19 +226,20 @@ impl SourceFile {
                 gold = true;
             }
         }
-        let ignored: HashSet<String> = config
-            .ignore
-            .iter()
-            .map(|s| aliases::plain_key(s))
-            .collect();
-        let cased = analysis.format != Format::Lowercase;
-        let names = {
+        let (names, offered) = named.unwrap_or_else(|| {
+            let ignored: HashSet<String> = config
+                .ignore
+                .iter()
+                .map(|s| aliases::plain_key(s))
+                .collect();
+            let cased = analysis.format != Format::Lowercase;
             let display = |s: Span| display_text(&text, &annotations, s).into_owned();
-            doc_names::doc_names(&text, &analysis.entities, &display, cased, &|k| {
+            let names = doc_names::doc_names(&text, &analysis.entities, &display, cased, &|k| {
                 ignored.contains(k)
-            })
-        };
-        let offered = gazetteer::offered(&names, cased);
+            });
+            let offered = gazetteer::offered(&names, cased);
+            (names, offered)
+        });
         // Kept for the life of the snapshot: no spare capacity.
         analysis.sentences.shrink_to_fit();
         analysis.paragraphs.shrink_to_fit();
@@ -299,9 +303,20 @@ fn ann_target(rel: &str) -> Option<String> {
 
 /// True when a file is a lowercase dump that detection must read with the corpus gazetteer.
 fn needs_gazetteer(rel: &str, text: &str, ann: &Annotations, opts: LoadOptions) -> bool {
+    reads_gazetteer(ann, opts, || sniffs_as_dump(rel, text, ann))
+}
+
+/// [`needs_gazetteer`] with the sniffing left to `dump` (which a warm load knows unsniffed).
+fn reads_gazetteer(ann: &Annotations, opts: LoadOptions, dump: impl FnOnce() -> bool) -> bool {
     if !opts.ignore_gold && !matches!(ann, Annotations::None) {
         return false;
     }
+    dump()
+}
+
+/// True when the format sniffer calls the file a lowercase dump (the detection analysis then
+/// has format [`Format::Lowercase`]: it sniffs the same text the same way).
+fn sniffs_as_dump(rel: &str, text: &str, ann: &Annotations) -> bool {
     match ann {
         Annotations::Conll(c) => {
             let (t, _) = c.synthetic_text(text);
@@ -309,6 +324,16 @@ fn needs_gazetteer(rel: &str, text: &str, ann: &Annotations, opts: LoadOptions) 
         }
         _ => format::sniff(Path::new(rel), text) == Format::Lowercase,
     }
+}
+
+/// A file of a load between reading and analysis.
+struct Prepared {
+    file: scan::ScannedFile,
+    annotations: Annotations,
+    /// True for the second pass (a lowercase dump read with the corpus gazetteer).
+    later: bool,
+    /// Its warm-start cache key, when there is a cache.
+    key: Option<cache::Key>,
 }
 
 fn display_text<'a>(text: &'a str, ann: &Annotations, span: Span) -> Cow<'a, str> {
@@ -450,14 +475,19 @@ impl Corpus {
         progress: &(dyn Fn(usize, usize) + Sync),
         store: Option<cache::Store>,
     ) -> (Corpus, usize) {
+        cache::trace::start();
         let scanned = scan::scan_with(root, config);
+        cache::trace::lap("walk and read");
         let bytes: u64 = scanned.files.iter().map(|f| f.text.len() as u64).sum();
         let store = store.filter(|s| s.worth_it(bytes));
         let total = scanned.files.len();
         let done = AtomicUsize::new(0);
         let base_names = gazetteer::name_set(&config.entities, std::iter::empty());
         let base = Arc::new(gazetteer::gazetteer(&base_names));
-        let prepared: Vec<(scan::ScannedFile, Annotations, bool)> = scanned
+        // With a cache, each file's entry is found by its text alone, and says which pass the
+        // file belongs to without sniffing it again.
+        let facts_base = cache::facts_base(&config.ignore, opts.ignore_gold);
+        let prepared: Vec<Prepared> = scanned
             .files
             .into_par_iter()
             .map(|f| {
@@ -466,65 +496,104 @@ impl Corpus {
                 } else {
                     sibling_ann(root, &f.abs).map_or(Annotations::None, Annotations::Brat)
                 };
-                let later = needs_gazetteer(&f.rel, &f.text, &annotations, opts);
-                (f, annotations, later)
+                let key = store
+                    .as_ref()
+                    .map(|_| cache::key(&f.rel, is_note_by_path(&f.rel, config), &f.text));
+                let dump = store
+                    .as_ref()
+                    .zip(key.as_ref())
+                    .and_then(|(s, k)| s.entry(k)?.is_dump());
+                let later = reads_gazetteer(&annotations, opts, || {
+                    dump.unwrap_or_else(|| sniffs_as_dump(&f.rel, &f.text, &annotations))
+                });
+                Prepared {
+                    file: f,
+                    annotations,
+                    later,
+                    key,
+                }
             })
             .collect();
-        let (later, first): (Vec<_>, Vec<_>) = prepared.into_iter().partition(|p| p.2);
-        let analyse = |batch: Vec<(scan::ScannedFile, Annotations, bool)>,
-                       gaz: &Gazetteer,
-                       names: &[(String, EntityType)]| {
+        let (later, first): (Vec<_>, Vec<_>) = prepared.into_iter().partition(|p| p.later);
+        cache::trace::lap("annotations and sniffing");
+        let analyse = |batch: Vec<Prepared>, gaz: &Gazetteer, names: &[(String, EntityType)]| {
             let names_fp = store.as_ref().map(|_| cache::names_fingerprint(names));
             batch
                 .into_par_iter()
-                .map(|(f, ann, _)| {
-                    let mut entry = None;
-                    let mut analysis = None;
-                    if let (Some(store), Some(fp)) = (&store, &names_fp) {
-                        let note = is_note_by_path(&f.rel, config);
-                        let key = cache::key(&f.rel, note, fp, &f.text);
-                        let (a, e) = store.get(&key, &f.text).unwrap_or_else(|| {
-                            let a = detect(&f.rel, &f.text, &ann, gaz, config);
-                            let bytes = cache::encode(&a);
-                            (a, cache::Entry::New(bytes))
-                        });
-                        analysis = Some(a);
-                        entry = Some((key, e));
-                    }
+                .map(|p| {
+                    let Prepared {
+                        file: f,
+                        annotations: ann,
+                        key,
+                        ..
+                    } = p;
                     let text: Arc<str> = f.text.into();
-                    let analysis =
-                        analysis.unwrap_or_else(|| detect(&f.rel, &text, &ann, gaz, config));
-                    let sf = SourceFile::from_detected(
-                        root, f.rel, text, f.problems, ann, config, opts, analysis,
-                    );
+                    let detect = || detect(&f.rel, &text, &ann, gaz, config);
+                    let (sf, kept) = match (&store, &names_fp, key) {
+                        (Some(store), Some(fp), Some(key)) => {
+                            let stamp = cache::facts_stamp(&facts_base, &ann);
+                            let (sf, kept) = cache::through(
+                                store,
+                                key,
+                                (fp, &stamp),
+                                &text,
+                                detect,
+                                |analysis, named| {
+                                    SourceFile::from_detected(
+                                        root,
+                                        f.rel.clone(),
+                                        text.clone(),
+                                        f.problems.clone(),
+                                        ann.clone(),
+                                        config,
+                                        opts,
+                                        analysis,
+                                        named,
+                                    )
+                                },
+                            );
+                            (sf, Some(kept))
+                        }
+                        _ => {
+                            let analysis = detect();
+                            let sf = SourceFile::from_detected(
+                                root, f.rel, text, f.problems, ann, config, opts, analysis, None,
+                            );
+                            (sf, None)
+                        }
+                    };
                     progress(done.fetch_add(1, Ordering::Relaxed) + 1, total);
-                    (Arc::new(sf), entry)
+                    (Arc::new(sf), kept)
                 })
                 .collect::<Vec<_>>()
         };
         let mut entries = Vec::new();
-        let mut split = |batch: Vec<(Arc<SourceFile>, Option<cache::Keyed>)>| {
+        let mut hits = 0;
+        let mut split = |batch: Vec<(Arc<SourceFile>, Option<cache::Kept>)>| {
             let (files, got): (Vec<_>, Vec<_>) = batch.into_iter().unzip();
-            entries.extend(got.into_iter().flatten());
+            for k in got.into_iter().flatten() {
+                hits += usize::from(k.hit);
+                entries.push(k.keyed);
+            }
             files
         };
         // Pass 1: cased and annotated files, with the user's names only.
         let mut files = split(analyse(first, &base, &base_names));
+        cache::trace::lap("pass 1 (cased and annotated files)");
         let names =
             gazetteer::name_set(&config.entities, files.iter().map(|f| f.offered.as_slice()));
         let gaz = Arc::new(gazetteer::gazetteer(&names));
+        cache::trace::lap("corpus gazetteer");
         // Pass 2: the lowercase dumps, with what the cased files taught.
         files.extend(split(analyse(later, &gaz, &names)));
-        let hits = entries
-            .iter()
-            .filter(|(_, e)| matches!(e, cache::Entry::Old(_)))
-            .count();
+        cache::trace::lap("pass 2 (lowercase dumps)");
         if let Some(store) = &store {
             cache::note_hits(store, hits, entries.len());
             store.save(&entries);
         }
         drop(entries);
         drop(store);
+        cache::trace::lap("cache write");
         files.sort_by(|a, b| a.rel.cmp(&b.rel));
         let mut c = Corpus {
             root: root.to_path_buf(),
@@ -541,6 +610,7 @@ impl Corpus {
         // The cold load builds the registry now (in parallel with nothing else): the first
         // request must not pay for it.
         c.registry();
+        cache::trace::lap("registry");
         (c, hits)
     }
 

@@ -142,6 +142,102 @@ fn every_analysis_survives_the_codec() {
 }
 
 #[test]
+fn every_files_name_facts_survive_the_codec() {
+    let dir = write_corpus(FILES);
+    let c = cold(dir.path());
+    let mut seen = (0, 0, 0, 0);
+    for f in &c.files {
+        let bytes = names::encode(&f.names, &f.offered);
+        let (n, o) =
+            names::decode(&bytes, &f.text).unwrap_or_else(|| panic!("{} did not decode", f.rel));
+        assert_eq!(format!("{n:?}"), format!("{:?}", f.names), "{}", f.rel);
+        assert_eq!(o, f.offered, "{}", f.rel);
+        // Equal facts come back as the one shared copy a cold load makes.
+        for (x, y) in n.iter().zip(&f.names) {
+            assert!(std::ptr::eq(x.facts(), y.facts()), "{}", f.rel);
+        }
+        seen.0 += n.len();
+        seen.1 += n.iter().filter(|d| d.appositive.is_some()).count();
+        seen.2 += n.iter().filter(|d| d.title.is_some()).count();
+        seen.3 += n
+            .iter()
+            .filter(|d| !matches!(d.link, crate::corpus::doc_names::InDocLink::Open))
+            .count();
+    }
+    assert!(
+        seen.0 > 20 && seen.1 > 0 && seen.2 > 0 && seen.3 > 0,
+        "fixture too thin: {seen:?}"
+    );
+}
+
+#[test]
+fn name_facts_decoding_never_panics_on_cut_or_mutated_payloads() {
+    let dir = write_corpus(FILES);
+    let c = cold(dir.path());
+    for f in &c.files {
+        let bytes = names::encode(&f.names, &f.offered);
+        for cut in 0..bytes.len() {
+            assert!(
+                names::decode(&bytes[..cut], &f.text).is_none(),
+                "{} cut {cut}",
+                f.rel
+            );
+        }
+        for i in 0..bytes.len() {
+            for flip in [0x01u8, 0x80, 0xff] {
+                let mut m = bytes.clone();
+                m[i] ^= flip;
+                // May decode to something else; must not panic, and what decodes fits the text.
+                if let Some((n, _)) = names::decode(&m, &f.text) {
+                    for d in &n {
+                        let _ = d.span.slice(&f.text);
+                    }
+                }
+            }
+        }
+        if !f.names.is_empty() {
+            assert!(names::decode(&bytes, "").is_none(), "{}", f.rel);
+        }
+    }
+}
+
+#[test]
+fn what_the_name_facts_read_besides_the_text_keys_them() {
+    let dir = write_corpus(FILES);
+    let cache = tempfile::tempdir().unwrap();
+    load(dir.path(), cache.path());
+    // The config's `ignore` list: every file's name facts are made again, and equal a cold
+    // load's; the analyses of cased files stand (the dump's do not: the names the cased files
+    // teach the gazetteer changed).
+    fs::write(
+        dir.path().join("corpus-ls.toml"),
+        "ignore = [\"Tallinn\", \"Lumora Rail\"]\n",
+    )
+    .unwrap();
+    let (warm, hits) = load(dir.path(), cache.path());
+    let cased = warm.files.iter().filter(|f| !f.is_lowercase()).count();
+    assert_eq!(hits, cased);
+    assert_same(&cold(dir.path()), &warm);
+    assert!(warm
+        .files
+        .iter()
+        .all(|f| f.names.iter().all(|d| d.key.as_str() != "tallinn")));
+    let (again, hits) = load(dir.path(), cache.path());
+    assert_eq!(hits, again.files.len());
+    assert_same(&cold(dir.path()), &again);
+    // A brat file's `.ann`: its gold mentions make the name facts.
+    fs::write(
+        dir.path().join("gold/annotated.ann"),
+        "T1\tORG 0 15\tOdile Marchetti\nT3\tLOC 34 41\tTallinn\n",
+    )
+    .unwrap();
+    let (warm, _) = load(dir.path(), cache.path());
+    assert_same(&cold(dir.path()), &warm);
+    let gold = warm.file("gold/annotated.txt").unwrap();
+    assert_eq!(gold.names[0].ty, EntityType::Org);
+}
+
+#[test]
 fn warm_load_equals_cold_and_hits_every_file() {
     let dir = write_corpus(FILES);
     let cache = tempfile::tempdir().unwrap();
@@ -316,13 +412,30 @@ fn the_switch_and_the_key() {
     for v in ["on", "", "1", "yes"] {
         assert!(!is_off(v), "{v}");
     }
+    let k = key("a.md", false, "text");
+    assert_eq!(k, key("a.md", false, "text"));
+    assert_ne!(k, key("a.md", true, "text"));
+    assert_ne!(k, key("a.txt", false, "text"));
+    assert_ne!(k, key("a.md", false, "text!"));
     let none = names_fingerprint(&[]);
-    let k = key("a.md", false, &none, "text");
-    assert_eq!(k, key("a.md", false, &none, "text"));
-    assert_ne!(k, key("a.md", true, &none, "text"));
-    assert_ne!(k, key("a.txt", false, &none, "text"));
-    assert_ne!(k, key("a.md", false, &none, "text!"));
     let one = names_fingerprint(&[("x".into(), EntityType::Per)]);
-    assert_ne!(k, key("a.md", false, &one, "text"));
+    assert_ne!(none, one);
     assert_ne!(one, names_fingerprint(&[("x".into(), EntityType::Loc)]));
+    // The name facts' stamp: the ignore list, the gold switch, the annotations.
+    let base = facts_base(&[], false);
+    assert_eq!(base, facts_base(&[], false));
+    assert_ne!(base, facts_base(&[], true));
+    assert_ne!(base, facts_base(&["Share".into()], false));
+    assert_ne!(
+        facts_base(&["ab".into(), "c".into()], false),
+        facts_base(&["a".into(), "bc".into()], false)
+    );
+    let none = facts_stamp(&base, &Annotations::None);
+    let brat = |t: &str| facts_stamp(&base, &Annotations::Brat(t.into()));
+    assert_ne!(none, brat(""));
+    assert_ne!(brat("T1\tPER 0 3\tAnn\n"), brat("T1\tORG 0 3\tAnn\n"));
+    assert_ne!(
+        none,
+        facts_stamp(&facts_base(&[], true), &Annotations::None)
+    );
 }
