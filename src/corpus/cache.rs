@@ -26,7 +26,7 @@ pub mod trace;
 
 use super::doc_names::DocName;
 use super::gazetteer::Offered;
-use super::{Annotations, SourceFile};
+use super::{Annotations, Corpus, Registry, SourceFile, UserEntity};
 use crate::analysis::DocAnalysis;
 use crate::format::{DocKind, Format, Metadata};
 use crate::intern::{intern, IList, IStr};
@@ -37,6 +37,7 @@ use rustc_hash::FxHashMap;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
 
 /// A cache key or fingerprint: 32 bytes of BLAKE3.
 pub type Key = [u8; 32];
@@ -249,6 +250,80 @@ pub struct Kept {
     pub keyed: Keyed,
     /// True when the analysis came from the cache.
     pub hit: bool,
+    /// What the file's name facts were made from: its key and both stamps, hashed.
+    pub ident: Key,
+}
+
+/// [`Kept::ident`] of a file.
+fn ident(key: &Key, names_fp: &Key, facts_stamp: &Key) -> Key {
+    let mut h = blake3::Hasher::new();
+    h.update(key).update(names_fp).update(facts_stamp);
+    *h.finalize().as_bytes()
+}
+
+/// The key of the registry's entry: the user's entities, every file's [`Kept::ident`] in path
+/// order, and corpus order (the registry is a function of the name facts, the user's
+/// entities and the order; the file keys hold the paths).
+pub fn registry_key(user: &[UserEntity], idents: &[Key], order: &[u32]) -> Key {
+    let mut h = blake3::Hasher::new();
+    h.update(b"corpus-ls registry\0");
+    let put = |h: &mut blake3::Hasher, s: &str| {
+        h.update(&(s.len() as u64).to_le_bytes())
+            .update(s.as_bytes());
+    };
+    h.update(&(user.len() as u64).to_le_bytes());
+    for u in user {
+        put(&mut h, &u.name);
+        put(&mut h, u.ty.map_or("", |t| t.as_str()));
+        h.update(&(u.aliases.len() as u64).to_le_bytes());
+        for a in &u.aliases {
+            put(&mut h, a);
+        }
+    }
+    h.update(&(idents.len() as u64).to_le_bytes());
+    for k in idents {
+        h.update(k);
+    }
+    for o in order {
+        h.update(&o.to_le_bytes());
+    }
+    *h.finalize().as_bytes()
+}
+
+/// Gives `corpus` its registry from the cache when the entry for exactly these files is
+/// there, else builds it; either way adds the registry's entry to `entries`. `idents` are
+/// the files' [`Kept::ident`]s in path order (`None` for a file without an entry: nothing is
+/// read or kept then).
+pub fn registry_through(
+    store: &Store,
+    corpus: &Corpus,
+    idents: &[Option<Key>],
+    entries: &mut Vec<Keyed>,
+) {
+    let Some(idents) = idents.iter().copied().collect::<Option<Vec<Key>>>() else {
+        return;
+    };
+    let key = registry_key(&corpus.config.entities, &idents, corpus.order());
+    let docs: Vec<&[DocName]> = corpus.files.iter().map(|f| f.names.as_slice()).collect();
+    let fits = |file: u32, s: Span| {
+        corpus.files.get(file as usize).is_some_and(|f| {
+            s.end() <= f.text.len()
+                && f.text.is_char_boundary(s.start())
+                && f.text.is_char_boundary(s.end())
+        })
+    };
+    if let Some(range) = store.index.get(&key) {
+        let bytes = &store.old[range.clone()];
+        if let Some(reg) = Registry::decode(bytes, corpus.order(), &docs, &fits) {
+            trace(|| "registry from the cache".into());
+            let _ = corpus.registry.set(Arc::new(reg));
+            entries.push((key, Entry::Old(range.clone())));
+            return;
+        }
+    }
+    if let Some(bytes) = corpus.registry().encode(&docs) {
+        entries.push((key, Entry::New(bytes)));
+    }
 }
 
 /// A file of a load, through the cache: its analysis (stamped `names_fp`) and name facts
@@ -276,7 +351,15 @@ pub fn through(
         let facts = names::encode(&sf.names, &sf.offered);
         let entry = encode_entry(names_fp, &bytes, facts_stamp, &facts);
         let keyed = (key, Entry::New(entry));
-        return (sf, Kept { keyed, hit: false });
+        let ident = ident(&key, names_fp, facts_stamp);
+        return (
+            sf,
+            Kept {
+                keyed,
+                hit: false,
+                ident,
+            },
+        );
     };
     let named = (c.facts_stamp == facts_stamp)
         .then(|| names::decode(c.facts, text))
@@ -294,6 +377,7 @@ pub fn through(
         Kept {
             keyed: (key, entry),
             hit: true,
+            ident: ident(&key, names_fp, facts_stamp),
         },
     )
 }
@@ -523,7 +607,7 @@ fn parse_index(bytes: &[u8], build: &Key) -> Option<FxHashMap<Key, std::ops::Ran
 
 // ---- The codec: little-endian varints, spans as delta-coded starts and lengths. ----
 
-fn put_uint(out: &mut Vec<u8>, mut v: u64) {
+pub(crate) fn put_uint(out: &mut Vec<u8>, mut v: u64) {
     while v >= 0x80 {
         out.push((v as u8) | 0x80);
         v >>= 7;
@@ -531,16 +615,16 @@ fn put_uint(out: &mut Vec<u8>, mut v: u64) {
     out.push(v as u8);
 }
 
-fn put_int(out: &mut Vec<u8>, v: i64) {
+pub(crate) fn put_int(out: &mut Vec<u8>, v: i64) {
     put_uint(out, ((v << 1) ^ (v >> 63)) as u64);
 }
 
-fn put_str(out: &mut Vec<u8>, s: &str) {
+pub(crate) fn put_str(out: &mut Vec<u8>, s: &str) {
     put_uint(out, s.len() as u64);
     out.extend_from_slice(s.as_bytes());
 }
 
-fn put_span(out: &mut Vec<u8>, s: Span) {
+pub(crate) fn put_span(out: &mut Vec<u8>, s: Span) {
     put_uint(out, s.start() as u64);
     put_uint(out, s.end().saturating_sub(s.start()) as u64);
 }
@@ -619,7 +703,7 @@ fn kind_tag(k: DocKind) -> u8 {
     }
 }
 
-fn entity_type_tag(t: EntityType) -> u8 {
+pub(crate) fn entity_type_tag(t: EntityType) -> u8 {
     match t {
         EntityType::Per => 0,
         EntityType::Org => 1,
@@ -628,7 +712,19 @@ fn entity_type_tag(t: EntityType) -> u8 {
     }
 }
 
-fn source_tag(s: MentionSource) -> u8 {
+/// The type an [`entity_type_tag`] stands for.
+pub(crate) fn entity_type_of(t: u8) -> Option<EntityType> {
+    [
+        EntityType::Per,
+        EntityType::Org,
+        EntityType::Loc,
+        EntityType::Misc,
+    ]
+    .get(t as usize)
+    .copied()
+}
+
+pub(crate) fn source_tag(s: MentionSource) -> u8 {
     match s {
         MentionSource::Detected => 0,
         MentionSource::Gold => 1,
@@ -770,24 +866,32 @@ pub fn encode(a: &DocAnalysis) -> Vec<u8> {
 }
 
 /// Reads the codec; every method is `None` on running out of bytes or a bad value.
-struct Reader<'a> {
+pub(crate) struct Reader<'a> {
     b: &'a [u8],
     p: usize,
 }
 
 impl<'a> Reader<'a> {
-    fn take(&mut self, n: usize) -> Option<&'a [u8]> {
+    /// A reader at the start of `b`.
+    pub(crate) fn new(b: &'a [u8]) -> Self {
+        Reader { b, p: 0 }
+    }
+    /// True when every byte was read.
+    pub(crate) fn done(&self) -> bool {
+        self.p == self.b.len()
+    }
+    pub(crate) fn take(&mut self, n: usize) -> Option<&'a [u8]> {
         let end = self.p.checked_add(n)?;
         let s = self.b.get(self.p..end)?;
         self.p = end;
         Some(s)
     }
-    fn byte(&mut self) -> Option<u8> {
+    pub(crate) fn byte(&mut self) -> Option<u8> {
         let b = *self.b.get(self.p)?;
         self.p += 1;
         Some(b)
     }
-    fn uint(&mut self) -> Option<u64> {
+    pub(crate) fn uint(&mut self) -> Option<u64> {
         let mut v = 0u64;
         for shift in (0..64).step_by(7) {
             let b = self.byte()?;
@@ -798,19 +902,19 @@ impl<'a> Reader<'a> {
         }
         None
     }
-    fn int(&mut self) -> Option<i64> {
+    pub(crate) fn int(&mut self) -> Option<i64> {
         let u = self.uint()?;
         Some((u >> 1) as i64 ^ -((u & 1) as i64))
     }
-    fn usize(&mut self) -> Option<usize> {
+    pub(crate) fn usize(&mut self) -> Option<usize> {
         usize::try_from(self.uint()?).ok()
     }
     /// A count of items each at least one byte long: never more than the bytes left.
-    fn count(&mut self) -> Option<usize> {
+    pub(crate) fn count(&mut self) -> Option<usize> {
         let n = self.usize()?;
         (n <= self.b.len() - self.p).then_some(n)
     }
-    fn str(&mut self) -> Option<&'a str> {
+    pub(crate) fn str(&mut self) -> Option<&'a str> {
         let n = self.usize()?;
         std::str::from_utf8(self.take(n)?).ok()
     }
@@ -821,7 +925,7 @@ impl<'a> Reader<'a> {
             _ => None,
         }
     }
-    fn span(&mut self) -> Option<Span> {
+    pub(crate) fn span(&mut self) -> Option<Span> {
         let start = self.usize()?;
         let end = start.checked_add(self.usize()?)?;
         Some(Span::new(start, end))
@@ -833,7 +937,7 @@ impl<'a> Reader<'a> {
             _ => None,
         }
     }
-    fn delta_start(&mut self, prev: &mut i64) -> Option<usize> {
+    pub(crate) fn delta_start(&mut self, prev: &mut i64) -> Option<usize> {
         let s = prev.checked_add(self.int()?)?;
         *prev = s;
         usize::try_from(s).ok()
@@ -929,13 +1033,7 @@ pub fn decode(bytes: &[u8], text: &str) -> Option<DocAnalysis> {
         let span = Span::new(start, start.checked_add(r.usize()?)?);
         let name_start = usize::try_from((start as i64).checked_add(r.int()?)?).ok()?;
         let name = Span::new(name_start, name_start.checked_add(r.usize()?)?);
-        let ty = *[
-            EntityType::Per,
-            EntityType::Org,
-            EntityType::Loc,
-            EntityType::Misc,
-        ]
-        .get(r.byte()? as usize)?;
+        let ty = entity_type_of(r.byte()?)?;
         let source = *[
             MentionSource::Detected,
             MentionSource::Gold,

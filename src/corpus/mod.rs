@@ -516,7 +516,10 @@ impl Corpus {
             .collect();
         let (later, first): (Vec<_>, Vec<_>) = prepared.into_iter().partition(|p| p.later);
         cache::trace::lap("annotations and sniffing");
-        let analyse = |batch: Vec<Prepared>, gaz: &Gazetteer, names: &[(String, EntityType)]| {
+        // `gaz` gives the gazetteer when a file must be analysed (not when the cache has it).
+        let analyse = |batch: Vec<Prepared>,
+                       gaz: &(dyn Fn() -> Arc<Gazetteer> + Sync),
+                       names: &[(String, EntityType)]| {
             let names_fp = store.as_ref().map(|_| cache::names_fingerprint(names));
             batch
                 .into_par_iter()
@@ -528,7 +531,7 @@ impl Corpus {
                         ..
                     } = p;
                     let text: Arc<str> = f.text.into();
-                    let detect = || detect(&f.rel, &text, &ann, gaz, config);
+                    let detect = || detect(&f.rel, &text, &ann, &gaz(), config);
                     let (sf, kept) = match (&store, &names_fp, key) {
                         (Some(store), Some(fp), Some(key)) => {
                             let stamp = cache::facts_stamp(&facts_base, &ann);
@@ -569,32 +572,40 @@ impl Corpus {
         };
         let mut entries = Vec::new();
         let mut hits = 0;
+        // Each file with the identity of its cache entry (to key the registry's).
         let mut split = |batch: Vec<(Arc<SourceFile>, Option<cache::Kept>)>| {
-            let (files, got): (Vec<_>, Vec<_>) = batch.into_iter().unzip();
-            for k in got.into_iter().flatten() {
-                hits += usize::from(k.hit);
-                entries.push(k.keyed);
+            let mut files = Vec::with_capacity(batch.len());
+            for (f, k) in batch {
+                let ident = k.map(|k| {
+                    hits += usize::from(k.hit);
+                    entries.push(k.keyed);
+                    k.ident
+                });
+                files.push((f, ident));
             }
             files
         };
         // Pass 1: cased and annotated files, with the user's names only.
-        let mut files = split(analyse(first, &base, &base_names));
+        let mut files = split(analyse(first, &|| base.clone(), &base_names));
         cache::trace::lap("pass 1 (cased and annotated files)");
-        let names =
-            gazetteer::name_set(&config.entities, files.iter().map(|f| f.offered.as_slice()));
-        let gaz = Arc::new(gazetteer::gazetteer(&names));
-        cache::trace::lap("corpus gazetteer");
-        // Pass 2: the lowercase dumps, with what the cased files taught.
-        files.extend(split(analyse(later, &gaz, &names)));
-        cache::trace::lap("pass 2 (lowercase dumps)");
-        if let Some(store) = &store {
-            cache::note_hits(store, hits, entries.len());
-            store.save(&entries);
-        }
-        drop(entries);
-        drop(store);
-        cache::trace::lap("cache write");
-        files.sort_by(|a, b| a.rel.cmp(&b.rel));
+        let names = gazetteer::name_set(
+            &config.entities,
+            files.iter().map(|f| f.0.offered.as_slice()),
+        );
+        // Pass 2: the lowercase dumps, with what the cased files taught. The gazetteer is built
+        // beside it: a dump the cache holds does not wait for it (one that must be analysed
+        // does).
+        let gaz_cell: OnceLock<Arc<Gazetteer>> = OnceLock::new();
+        let gaz = || {
+            gaz_cell
+                .get_or_init(|| Arc::new(gazetteer::gazetteer(&names)))
+                .clone()
+        };
+        let (gaz, dumps) = rayon::join(gaz, || analyse(later, &gaz, &names));
+        files.extend(split(dumps));
+        cache::trace::lap("corpus gazetteer and pass 2 (lowercase dumps)");
+        files.sort_by(|a, b| a.0.rel.cmp(&b.0.rel));
+        let (files, idents): (Vec<_>, Vec<_>) = files.into_iter().unzip();
         let mut c = Corpus {
             root: root.to_path_buf(),
             files,
@@ -607,6 +618,15 @@ impl Corpus {
             ..Corpus::default()
         };
         c.finish();
+        if let Some(store) = &store {
+            cache::note_hits(store, hits, c.files.len());
+            cache::registry_through(store, &c, &idents, &mut entries);
+            cache::trace::lap("registry through the cache");
+            store.save(&entries);
+            cache::trace::lap("cache write");
+        }
+        drop(entries);
+        drop(store);
         // The cold load builds the registry now (in parallel with nothing else): the first
         // request must not pay for it.
         c.registry();

@@ -6,11 +6,11 @@
 //! its distinct name facts once (indices into the strings), then each mention as a
 //! delta-coded span and an index into the facts.
 
-use super::{entity_type_tag, put_int, put_str, put_uint, source_tag, Reader};
+use super::{entity_type_of, entity_type_tag, put_int, put_str, put_uint, source_tag, Reader};
 use crate::corpus::doc_names::{shared_facts, DocName, InDocLink, NameFacts};
 use crate::corpus::gazetteer::Offered;
 use crate::intern::{intern, IStr};
-use crate::model::{EntityType, MentionSource, Span};
+use crate::model::{MentionSource, Span};
 use rustc_hash::FxHashMap;
 use std::sync::Arc;
 
@@ -126,17 +126,6 @@ pub fn encode<'a>(names: &'a [DocName], offered: &'a [Offered]) -> Vec<u8> {
     out
 }
 
-fn entity_type(t: u8) -> Option<EntityType> {
-    [
-        EntityType::Per,
-        EntityType::Org,
-        EntityType::Loc,
-        EntityType::Misc,
-    ]
-    .get(t as usize)
-    .copied()
-}
-
 fn flag(b: u8) -> Option<bool> {
     match b {
         0 => Some(false),
@@ -148,7 +137,7 @@ fn flag(b: u8) -> Option<bool> {
 /// Decodes a file's name facts and offers; `None` when the bytes are not that, or a span does
 /// not fall on `text`'s char boundaries.
 pub fn decode(bytes: &[u8], text: &str) -> Option<(Vec<DocName>, Vec<Offered>)> {
-    let mut r = Reader { b: bytes, p: 0 };
+    let mut r = Reader::new(bytes);
     let n = r.count()?;
     let mut strings: Vec<IStr> = Vec::with_capacity(n);
     for _ in 0..n {
@@ -158,7 +147,7 @@ pub fn decode(bytes: &[u8], text: &str) -> Option<(Vec<DocName>, Vec<Offered>)> 
     let n = r.count()?;
     let mut facts: Vec<Arc<NameFacts>> = Vec::with_capacity(n);
     for _ in 0..n {
-        let ty = entity_type(r.byte()?)?;
+        let ty = entity_type_of(r.byte()?)?;
         let source = *[
             MentionSource::Detected,
             MentionSource::Gold,
@@ -229,10 +218,10 @@ pub fn decode(bytes: &[u8], text: &str) -> Option<(Vec<DocName>, Vec<Offered>)> 
     for _ in 0..n {
         offered.push(Offered {
             key: string(&mut r)?,
-            ty: entity_type(r.byte()?)?,
+            ty: entity_type_of(r.byte()?)?,
             strong: flag(r.byte()?)?,
             count: u32::try_from(r.uint()?).ok()?,
         });
     }
-    (r.p == bytes.len()).then_some((names, offered))
+    r.done().then_some((names, offered))
 }

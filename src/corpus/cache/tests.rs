@@ -108,6 +108,61 @@ fn assert_same(a: &Corpus, b: &Corpus) {
     );
 }
 
+/// The registry as far as its public face shows it: entities, ambiguities, each file's
+/// mentions, and what every name and alias resolves to.
+fn registry_dump(c: &Corpus) -> String {
+    let r = c.registry();
+    let mut out = format!("{:?}\n{:?}\n", r.entities(), r.ambiguities());
+    for i in 0..c.files.len() as u32 {
+        out += &format!("{:?}\n", r.file_mentions(i));
+    }
+    for e in r.entities() {
+        for n in std::iter::once(&e.name).chain(&e.aliases) {
+            out += &format!("{n} {:?}\n", c.resolve(n));
+        }
+    }
+    for a in r.ambiguities() {
+        out += &format!("{} {:?}\n", a.key, c.resolve(&a.key));
+    }
+    out
+}
+
+#[test]
+fn the_registry_is_cached_for_exactly_these_files_and_user_entities() {
+    let dir = write_corpus(FILES);
+    let cache = tempfile::tempdir().unwrap();
+    let (first, _) = load(dir.path(), cache.path());
+    let n = first.files.len();
+    let entries = |c: &Path| Store::open_in(c, dir.path()).unwrap().len();
+    // One entry a file and one for the registry.
+    assert_eq!(entries(cache.path()), n + 1);
+    let (warm, hits) = load(dir.path(), cache.path());
+    assert_eq!(hits, n);
+    assert_eq!(registry_dump(&warm), registry_dump(&cold(dir.path())));
+    // A user entity: the registry is joined again (the files' entries stand), and the
+    // replaced registry entry is pruned.
+    fs::write(
+        dir.path().join("corpus-ls.toml"),
+        "[entities]\n\"Tarmo Kask\" = { type = \"PER\", aliases = [\"the chief\"] }\n",
+    )
+    .unwrap();
+    let reference = cold(dir.path());
+    let (warm, _) = load(dir.path(), cache.path());
+    assert_eq!(registry_dump(&warm), registry_dump(&reference));
+    assert!(warm.entities().iter().any(|e| e.user));
+    assert_eq!(entries(cache.path()), n + 1);
+    let (again, _) = load(dir.path(), cache.path());
+    assert_eq!(registry_dump(&again), registry_dump(&reference));
+    // A note's text: that file's entry and the registry's are made again.
+    let note = dir.path().join("notes/claims.md");
+    let text = fs::read_to_string(&note).unwrap() + "\nMr. Kask met Odile Marchetti.\n";
+    fs::write(&note, text).unwrap();
+    let (warm, hits) = load(dir.path(), cache.path());
+    assert_eq!(hits, n - 1);
+    assert_eq!(registry_dump(&warm), registry_dump(&cold(dir.path())));
+    assert_eq!(entries(cache.path()), n + 1);
+}
+
 fn cache_files(dir: &Path) -> Vec<PathBuf> {
     fs::read_dir(dir)
         .map(|rd| rd.flatten().map(|e| e.path()).collect())
@@ -290,7 +345,8 @@ fn an_edit_misses_only_that_file_and_pruning_drops_removed_files() {
     let path = cache_files(cache.path()).pop().unwrap();
     let bytes = fs::read(&path).unwrap();
     let store = Store::open_in(cache.path(), dir.path()).unwrap();
-    assert_eq!(store.len(), n - 1, "{} bytes", bytes.len());
+    // The files left, and the registry.
+    assert_eq!(store.len(), n, "{} bytes", bytes.len());
 }
 
 #[test]
