@@ -234,9 +234,9 @@ impl SourceFile {
                 .collect();
             let cased = analysis.format != Format::Lowercase;
             let display = |s: Span| display_text(&text, &annotations, s).into_owned();
-            let names = doc_names::doc_names(&text, &analysis.entities, &display, cased, &|k| {
-                ignored.contains(k)
-            });
+            let ignores = |k: &str| ignored.contains(k);
+            let ignores = (!ignored.is_empty()).then_some(&ignores as &dyn Fn(&str) -> bool);
+            let names = doc_names::doc_names(&text, &analysis.entities, &display, cased, ignores);
             let offered = gazetteer::offered(&names, cased);
             (names, offered)
         });
