@@ -474,29 +474,43 @@ impl Store {
             }
             return;
         }
-        let mut body = Vec::new();
-        put_uint(&mut body, entries.len() as u64);
-        for (k, e) in entries {
-            let payload: &[u8] = match e {
-                Entry::Old(r) => &self.old[r.clone()],
-                Entry::New(v) => v,
+        // Streamed to the file, hashed on the way (the hash trails the body): a large corpus's
+        // cache is never built in memory a second time.
+        let mut written = 0;
+        let stream = |f: &mut dyn Write| -> std::io::Result<()> {
+            let mut w = std::io::BufWriter::with_capacity(1 << 16, f);
+            let mut h = blake3::Hasher::new();
+            let mut put = |bytes: &[u8]| {
+                h.update(bytes);
+                written += bytes.len();
+                w.write_all(bytes)
             };
-            body.extend_from_slice(k);
-            put_uint(&mut body, payload.len() as u64);
-            body.extend_from_slice(payload);
-        }
-        let mut out = Vec::with_capacity(body.len() + 80);
-        out.extend_from_slice(MAGIC);
-        out.extend_from_slice(&self.build);
-        out.extend_from_slice(blake3::hash(&body).as_bytes());
-        out.extend_from_slice(&body);
-        match self.write_atomically(&out) {
+            let mut n = Vec::with_capacity(10);
+            put_uint(&mut n, entries.len() as u64);
+            put(MAGIC)?;
+            put(&self.build)?;
+            put(&n)?;
+            for (k, e) in entries {
+                let payload: &[u8] = match e {
+                    Entry::Old(r) => &self.old[r.clone()],
+                    Entry::New(v) => v,
+                };
+                n.clear();
+                put_uint(&mut n, payload.len() as u64);
+                put(k)?;
+                put(&n)?;
+                put(payload)?;
+            }
+            w.write_all(h.finalize().as_bytes())?;
+            w.flush()
+        };
+        match self.write_atomically(stream) {
             Ok(()) => trace(|| {
                 format!(
                     "wrote {} ({} entries, {} bytes)",
                     self.path.display(),
                     entries.len(),
-                    out.len()
+                    written + 32
                 )
             }),
             Err(e) => trace(|| format!("cannot write {}: {e}", self.path.display())),
@@ -506,7 +520,11 @@ impl Store {
         }
     }
 
-    fn write_atomically(&self, bytes: &[u8]) -> std::io::Result<()> {
+    /// Writes what `stream` writes to a temp file renamed over the cache file.
+    fn write_atomically(
+        &self,
+        stream: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+    ) -> std::io::Result<()> {
         let dir = self.path.parent().unwrap_or(Path::new("."));
         create_private_dir(dir)?;
         let nanos = std::time::SystemTime::now()
@@ -525,7 +543,7 @@ impl Store {
             #[cfg(unix)]
             std::os::unix::fs::OpenOptionsExt::mode(&mut opts, 0o600);
             let mut f = opts.open(&tmp)?;
-            f.write_all(bytes)?;
+            stream(&mut f)?;
             f.sync_data()?;
             std::fs::rename(&tmp, &self.path)
         })();
@@ -579,18 +597,21 @@ fn prune_old_files(dir: &Path, keep: &Path) {
 }
 
 /// The entries of a cache file made by this build; `None` when it is not one, or damaged.
+///
+/// Layout: the magic, the build's fingerprint, the entries, then a hash of all that.
 fn parse_index(bytes: &[u8], build: &Key) -> Option<FxHashMap<Key, std::ops::Range<usize>>> {
-    let head = MAGIC.len() + 64;
-    if bytes.len() < head || &bytes[..MAGIC.len()] != MAGIC {
+    let head = MAGIC.len() + 32;
+    if bytes.len() < head + 32 || &bytes[..MAGIC.len()] != MAGIC {
         return None;
     }
-    if &bytes[MAGIC.len()..MAGIC.len() + 32] != build {
+    if &bytes[MAGIC.len()..head] != build {
         return None;
     }
-    let body = &bytes[head..];
-    if blake3::hash(body).as_bytes()[..] != bytes[MAGIC.len() + 32..head] {
+    let (hashed, trailer) = bytes.split_at(bytes.len() - 32);
+    if blake3::hash(hashed).as_bytes()[..] != *trailer {
         return None;
     }
+    let body = &hashed[head..];
     let mut r = Reader { b: body, p: 0 };
     let n = r.uint()?;
     let mut index = FxHashMap::default();
