@@ -745,6 +745,17 @@ pub(crate) fn entity_type_of(t: u8) -> Option<EntityType> {
     .copied()
 }
 
+/// The source a [`source_tag`] stands for.
+pub(crate) fn source_of(t: u8) -> Option<MentionSource> {
+    [
+        MentionSource::Detected,
+        MentionSource::Gold,
+        MentionSource::User,
+    ]
+    .get(t as usize)
+    .copied()
+}
+
 pub(crate) fn source_tag(s: MentionSource) -> u8 {
     match s {
         MentionSource::Detected => 0,
@@ -1055,12 +1066,7 @@ pub fn decode(bytes: &[u8], text: &str) -> Option<DocAnalysis> {
         let name_start = usize::try_from((start as i64).checked_add(r.int()?)?).ok()?;
         let name = Span::new(name_start, name_start.checked_add(r.usize()?)?);
         let ty = entity_type_of(r.byte()?)?;
-        let source = *[
-            MentionSource::Detected,
-            MentionSource::Gold,
-            MentionSource::User,
-        ]
-        .get(r.byte()? as usize)?;
+        let source = source_of(r.byte()?)?;
         let cue: Option<IStr> = r.opt_str()?.map(intern);
         entities.push(EntityMention {
             span,

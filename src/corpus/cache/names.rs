@@ -6,11 +6,13 @@
 //! its distinct name facts once (indices into the strings), then each mention as a
 //! delta-coded span and an index into the facts.
 
-use super::{entity_type_of, entity_type_tag, put_int, put_str, put_uint, source_tag, Reader};
+use super::{
+    entity_type_of, entity_type_tag, put_int, put_str, put_uint, source_of, source_tag, Reader,
+};
 use crate::corpus::doc_names::{shared_facts, DocName, InDocLink, NameFacts};
 use crate::corpus::gazetteer::Offered;
 use crate::intern::{intern, IStr};
-use crate::model::{MentionSource, Span};
+use crate::model::Span;
 use rustc_hash::FxHashMap;
 use std::sync::Arc;
 
@@ -148,12 +150,7 @@ pub fn decode(bytes: &[u8], text: &str) -> Option<(Vec<DocName>, Vec<Offered>)> 
     let mut facts: Vec<Arc<NameFacts>> = Vec::with_capacity(n);
     for _ in 0..n {
         let ty = entity_type_of(r.byte()?)?;
-        let source = *[
-            MentionSource::Detected,
-            MentionSource::Gold,
-            MentionSource::User,
-        ]
-        .get(r.byte()? as usize)?;
+        let source = source_of(r.byte()?)?;
         let short = flag(r.byte()?)?;
         let surface = string(&mut r)?;
         let name = string(&mut r)?;

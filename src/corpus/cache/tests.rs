@@ -163,6 +163,28 @@ fn the_registry_is_cached_for_exactly_these_files_and_user_entities() {
     assert_eq!(entries(cache.path()), n + 1);
 }
 
+/// Every cut of `bytes` fails to decode; every flipped byte decodes to nothing or to something
+/// `check` can read (what decodes must fit the text: no panic later).
+fn cut_and_flipped<T>(
+    what: &str,
+    bytes: &[u8],
+    decode: impl Fn(&[u8]) -> Option<T>,
+    check: impl Fn(T),
+) {
+    for cut in 0..bytes.len() {
+        assert!(decode(&bytes[..cut]).is_none(), "{what} cut {cut}");
+    }
+    for i in 0..bytes.len() {
+        for flip in [0x01u8, 0x80, 0xff] {
+            let mut m = bytes.to_vec();
+            m[i] ^= flip;
+            if let Some(x) = decode(&m) {
+                check(x);
+            }
+        }
+    }
+}
+
 fn cache_files(dir: &Path) -> Vec<PathBuf> {
     fs::read_dir(dir)
         .map(|rd| rd.flatten().map(|e| e.path()).collect())
@@ -231,25 +253,16 @@ fn name_facts_decoding_never_panics_on_cut_or_mutated_payloads() {
     let c = cold(dir.path());
     for f in &c.files {
         let bytes = names::encode(&f.names, &f.offered);
-        for cut in 0..bytes.len() {
-            assert!(
-                names::decode(&bytes[..cut], &f.text).is_none(),
-                "{} cut {cut}",
-                f.rel
-            );
-        }
-        for i in 0..bytes.len() {
-            for flip in [0x01u8, 0x80, 0xff] {
-                let mut m = bytes.clone();
-                m[i] ^= flip;
-                // May decode to something else; must not panic, and what decodes fits the text.
-                if let Some((n, _)) = names::decode(&m, &f.text) {
-                    for d in &n {
-                        let _ = d.span.slice(&f.text);
-                    }
+        cut_and_flipped(
+            &f.rel,
+            &bytes,
+            |b| names::decode(b, &f.text),
+            |(n, _)| {
+                for d in &n {
+                    let _ = d.span.slice(&f.text);
                 }
-            }
-        }
+            },
+        );
         if !f.names.is_empty() {
             assert!(names::decode(&bytes, "").is_none(), "{}", f.rel);
         }
@@ -421,25 +434,16 @@ fn decoding_never_panics_on_cut_or_mutated_payloads() {
     let c = cold(dir.path());
     for f in &c.files {
         let bytes = encode(&f.analysis);
-        for cut in 0..bytes.len() {
-            assert!(
-                decode(&bytes[..cut], &f.text).is_none(),
-                "{} cut {cut}",
-                f.rel
-            );
-        }
-        for i in 0..bytes.len() {
-            for flip in [0x01u8, 0x80, 0xff] {
-                let mut m = bytes.clone();
-                m[i] ^= flip;
-                // May decode to something else; must not panic, and what decodes fits the text.
-                if let Some(a) = decode(&m, &f.text) {
-                    for e in &a.entities {
-                        let _ = e.span.slice(&f.text);
-                    }
+        cut_and_flipped(
+            &f.rel,
+            &bytes,
+            |b| decode(b, &f.text),
+            |a| {
+                for e in &a.entities {
+                    let _ = e.span.slice(&f.text);
                 }
-            }
-        }
+            },
+        );
         // Spans must fit the text they are read against.
         if !f.analysis.sentences.is_empty() {
             assert!(decode(&bytes, "").is_none(), "{}", f.rel);
