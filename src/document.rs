@@ -217,6 +217,15 @@ impl LineIndex {
             character: (o - self.starts.get(line).copied().unwrap_or(0)) as u32,
         })
     }
+    /// True when `offset` is inside the text and on an all-ASCII line (its end included), so it
+    /// falls on a character boundary whatever the text: no need to read it.
+    pub fn is_ascii_boundary(&self, offset: usize) -> bool {
+        let line = self
+            .starts
+            .partition_point(|&s| s <= offset)
+            .saturating_sub(1);
+        offset <= self.text_len && self.is_ascii_line(line)
+    }
     /// [`LineIndex::range`] without the text, when it needs none (both ends as in
     /// [`LineIndex::position_ascii`]).
     pub fn range_ascii(&self, start: usize, end: usize) -> Option<(Position, Position)> {

@@ -2,7 +2,7 @@
 
 use super::OutputFormat;
 use crate::corpus::{Corpus, EntityId};
-use serde_json::{json, Value};
+use serde::Serialize;
 use std::io::Write;
 
 /// Entity ids, most mentioned first, then by name.
@@ -19,30 +19,52 @@ pub fn ranked(corpus: &Corpus) -> Vec<EntityId> {
     ids
 }
 
-/// One entity as a JSON object of the contract (`files` lists paths in corpus order).
-pub fn entity_object(corpus: &Corpus, id: EntityId) -> Value {
+/// One entity as a JSON object of the contract (`files` lists paths in corpus order), written
+/// straight from the registry. Fields are in alphabetical order: the order a `serde_json`
+/// object (a sorted map) prints, which the output kept when it was built as one.
+#[derive(Debug, Serialize)]
+pub struct EntityLine<'a> {
+    aliases: &'a [String],
+    description: Option<&'a str>,
+    entity: &'a str,
+    files: Vec<&'a str>,
+    mentions: usize,
+    #[serde(rename = "type")]
+    ty: &'static str,
+}
+
+/// The JSON line of one entity.
+pub fn entity_line(corpus: &Corpus, id: EntityId) -> EntityLine<'_> {
     let e = corpus.entity(id);
-    let files: Vec<&str> = e
-        .files
-        .iter()
-        .map(|&f| corpus.files[f as usize].rel.as_str())
-        .collect();
-    json!({
-        "entity": e.name,
-        "type": e.ty.as_str(),
-        "aliases": e.aliases,
-        "mentions": e.mentions.len(),
-        "files": files,
-        "description": e.description.as_ref().map(|d| d.text.as_str()),
-    })
+    EntityLine {
+        aliases: &e.aliases,
+        description: e.description.as_ref().map(|d| d.text.as_str()),
+        entity: &e.name,
+        files: e
+            .files
+            .iter()
+            .map(|&f| corpus.files[f as usize].rel.as_str())
+            .collect(),
+        mentions: e.mentions.len(),
+        ty: e.ty.as_str(),
+    }
 }
 
 /// Writes every entity; human output is a table followed by the ambiguous short forms.
 pub fn write(out: &mut dyn Write, corpus: &Corpus, format: OutputFormat) -> std::io::Result<()> {
+    // Stdout is line-buffered: one write a line is a system call a line.
+    let mut out = std::io::BufWriter::with_capacity(1 << 16, out);
+    let written = write_all(&mut out, corpus, format).and_then(|()| out.flush());
+    crate::corpus::cache::trace::lap("output");
+    written
+}
+
+fn write_all(out: &mut dyn Write, corpus: &Corpus, format: OutputFormat) -> std::io::Result<()> {
     let ids = ranked(corpus);
     if format == OutputFormat::Json {
         for id in ids {
-            writeln!(out, "{}", entity_object(corpus, id))?;
+            serde_json::to_writer(&mut *out, &entity_line(corpus, id))?;
+            out.write_all(b"\n")?;
         }
         return Ok(());
     }
@@ -126,4 +148,29 @@ pub fn write(out: &mut dyn Write, corpus: &Corpus, format: OutputFormat) -> std:
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::path::Path;
+
+    #[test]
+    fn entity_lines_print_as_the_sorted_json_objects_they_were() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/corpus");
+        let corpus = Corpus::load(&root);
+        let ids = ranked(&corpus);
+        assert!(ids.len() > 10, "{} entities", ids.len());
+        for id in ids {
+            let line = serde_json::to_string(&entity_line(&corpus, id)).unwrap();
+            // A `Value` object keeps its keys sorted: printing it again gives the same bytes
+            // only when the line's fields were in that order.
+            let value: serde_json::Value = serde_json::from_str(&line).unwrap();
+            assert_eq!(value.to_string(), line);
+            let e = corpus.entity(id);
+            assert_eq!(value["entity"], e.name.as_str());
+            assert_eq!(value["mentions"], e.mentions.len());
+            assert_eq!(value["files"].as_array().unwrap().len(), e.files.len());
+        }
+    }
 }

@@ -57,6 +57,8 @@ pub fn write(
         Resolution::Ambiguous(ids) => return Ok(Err(NotFound::Ambiguous(ids))),
         Resolution::None => return Ok(Err(NotFound::Unknown)),
     };
+    // Stdout is line-buffered: one write a line is a system call a line.
+    let mut out = std::io::BufWriter::with_capacity(1 << 16, out);
     match format {
         OutputFormat::Json => {
             for o in mention_objects(corpus, id) {
@@ -86,5 +88,6 @@ pub fn write(
             }
         }
     }
+    out.flush()?;
     Ok(Ok(()))
 }

@@ -73,6 +73,8 @@ pub fn write_in(
     file: &SourceFile,
     format: OutputFormat,
 ) -> std::io::Result<()> {
+    // Stdout is line-buffered: one write a line is a system call a line.
+    let mut out = std::io::BufWriter::with_capacity(1 << 16, out);
     for (start, obj) in span_objects_in(corpus, file) {
         match format {
             OutputFormat::Json => writeln!(out, "{obj}")?,
@@ -97,5 +99,5 @@ pub fn write_in(
             }
         }
     }
-    Ok(())
+    out.flush()
 }

@@ -3,9 +3,16 @@
 //!
 //! One file per corpus root under `$XDG_CACHE_HOME/corpus-ls/` (else `$HOME/.cache/corpus-ls/`),
 //! named by a hash of the canonical root; never inside the corpus. An entry is keyed by a BLAKE3
-//! hash of everything the analysis reads: the decoded text, the relative path (format sniffing,
-//! CoNLL), the note-by-path flag and the gazetteer's name set (the user's entities, and for
-//! lowercase dumps the names the cased files taught). The file as a whole carries the build's
+//! hash of the decoded text, the relative path (format sniffing, CoNLL) and the note-by-path
+//! flag, and holds two parts, each stamped with the rest of what it was made from:
+//! - the detection analysis, stamped with the gazetteer's name set (the user's entities, and
+//!   for lowercase dumps the names the cased files taught); its format byte alone (a
+//!   function of path and text) tells a warm load which pass a file belongs to, unsniffed;
+//! - the name facts and gazetteer offers derived from it ([`names`]), stamped with what they
+//!   read besides the analysis: the config's `ignore` list, the brat `.ann` text and whether
+//!   gold annotations are read.
+//!
+//! A stamp that differs makes that part (and what derives from it) a miss. The file as a whole carries the build's
 //! fingerprint (crate version and the identity of the running executable, which holds the
 //! compiled-in models and lexicons) and a hash of its body: a foreign, stale, truncated or
 //! corrupt file is ignored and the corpus analysed as if there were none.
@@ -14,6 +21,12 @@
 //! the file never outgrows the corpus). `CORPUS_LS_CACHE=off` (or the CLI's `--no-cache`)
 //! turns it off; `CORPUS_LS_TRACE` says on stderr how many files came from it.
 
+pub mod names;
+pub mod trace;
+
+use super::doc_names::DocName;
+use super::gazetteer::Offered;
+use super::{Annotations, Corpus, Registry, SourceFile, UserEntity};
 use crate::analysis::DocAnalysis;
 use crate::format::{DocKind, Format, Metadata};
 use crate::intern::{intern, IList, IStr};
@@ -24,12 +37,13 @@ use rustc_hash::FxHashMap;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
 
 /// A cache key or fingerprint: 32 bytes of BLAKE3.
 pub type Key = [u8; 32];
 
 /// First bytes of every cache file; the last byte is the layout version.
-const MAGIC: &[u8; 16] = b"corpus-ls cache\x01";
+const MAGIC: &[u8; 16] = b"corpus-ls cache\x02";
 /// Corpora smaller than this load in well under a second: no cache is read or written for
 /// them (so test suites and small folders leave nothing behind). `CORPUS_LS_CACHE_MIN_BYTES`
 /// overrides it.
@@ -61,9 +75,7 @@ fn is_off(v: &str) -> bool {
 }
 
 fn trace(msg: impl FnOnce() -> String) {
-    if std::env::var_os("CORPUS_LS_TRACE").is_some() {
-        eprintln!("corpus-ls: cache: {}", msg());
-    }
+    trace::say("cache", msg);
 }
 
 /// The cache folder: `$XDG_CACHE_HOME/corpus-ls`, else `$HOME/.cache/corpus-ls`.
@@ -131,16 +143,45 @@ pub fn names_fingerprint(names: &[(String, EntityType)]) -> Key {
     *h.finalize().as_bytes()
 }
 
-/// The key of one file's analysis: everything the analysis reads besides the build.
-pub fn key(rel: &str, is_note_by_path: bool, names: &Key, text: &str) -> Key {
+/// The key of one file's entry: its text and path, and whether its path makes it a note.
+pub fn key(rel: &str, is_note_by_path: bool, text: &str) -> Key {
     let mut h = blake3::Hasher::new();
     h.update(b"corpus-ls doc\0");
     h.update(&(rel.len() as u64).to_le_bytes());
     h.update(rel.as_bytes());
     h.update(&[is_note_by_path as u8]);
-    h.update(names);
     h.update(&(text.len() as u64).to_le_bytes());
     h.update(text.as_bytes());
+    *h.finalize().as_bytes()
+}
+
+/// The part of the name facts' stamp a whole load shares: the config's `ignore` list and
+/// whether gold annotations are read.
+pub fn facts_base(ignore: &[String], ignore_gold: bool) -> Key {
+    let mut h = blake3::Hasher::new();
+    h.update(b"corpus-ls facts\0");
+    h.update(&[ignore_gold as u8]);
+    h.update(&(ignore.len() as u64).to_le_bytes());
+    for s in ignore {
+        h.update(&(s.len() as u64).to_le_bytes());
+        h.update(s.as_bytes());
+    }
+    *h.finalize().as_bytes()
+}
+
+/// The stamp of a file's name facts: [`facts_base`] and its annotations (a CoNLL file's are
+/// its text, already in the key; a brat file's are the `.ann` text).
+pub fn facts_stamp(base: &Key, ann: &Annotations) -> Key {
+    let mut h = blake3::Hasher::new();
+    h.update(base);
+    match ann {
+        Annotations::None => h.update(&[0]),
+        Annotations::Brat(t) => h
+            .update(&[1])
+            .update(&(t.len() as u64).to_le_bytes())
+            .update(t.as_bytes()),
+        Annotations::Conll(_) => h.update(&[2]),
+    };
     *h.finalize().as_bytes()
 }
 
@@ -156,8 +197,183 @@ pub type Keyed = (Key, Entry);
 pub enum Entry {
     /// A hit: the payload's range in the old file.
     Old(std::ops::Range<usize>),
-    /// A miss: the new analysis, encoded.
+    /// A miss (of either part): the new entry, encoded.
     New(Vec<u8>),
+}
+
+/// One entry of the cache file, split into its parts (see the module comment).
+#[derive(Clone, Copy)]
+pub struct Cached<'a> {
+    range: &'a std::ops::Range<usize>,
+    names_fp: &'a [u8],
+    analysis: &'a [u8],
+    facts_stamp: &'a [u8],
+    facts: &'a [u8],
+}
+
+impl<'a> Cached<'a> {
+    fn parse(payload: &'a [u8], range: &'a std::ops::Range<usize>) -> Option<Cached<'a>> {
+        let mut r = Reader { b: payload, p: 0 };
+        let names_fp = r.take(32)?;
+        let n = r.usize()?;
+        let analysis = r.take(n)?;
+        let facts_stamp = r.take(32)?;
+        Some(Cached {
+            range,
+            names_fp,
+            analysis,
+            facts_stamp,
+            facts: &payload[r.p..],
+        })
+    }
+
+    /// True when the file was sniffed a lowercase dump (which depends on path and text only).
+    pub fn is_dump(&self) -> Option<bool> {
+        Some(format_of(*self.analysis.first()?)? == Format::Lowercase)
+    }
+}
+
+/// Encodes an entry from its parts.
+fn encode_entry(names_fp: &Key, analysis: &[u8], facts_stamp: &Key, facts: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(80 + analysis.len() + facts.len());
+    out.extend_from_slice(names_fp);
+    put_uint(&mut out, analysis.len() as u64);
+    out.extend_from_slice(analysis);
+    out.extend_from_slice(facts_stamp);
+    out.extend_from_slice(facts);
+    out
+}
+
+/// What a load keeps of one file for the cache file it writes.
+pub struct Kept {
+    /// The entry, under its key.
+    pub keyed: Keyed,
+    /// True when the analysis came from the cache.
+    pub hit: bool,
+    /// What the file's name facts were made from: its key and both stamps, hashed.
+    pub ident: Key,
+}
+
+/// [`Kept::ident`] of a file.
+fn ident(key: &Key, names_fp: &Key, facts_stamp: &Key) -> Key {
+    let mut h = blake3::Hasher::new();
+    h.update(key).update(names_fp).update(facts_stamp);
+    *h.finalize().as_bytes()
+}
+
+/// The key of the registry's entry: the user's entities, every file's [`Kept::ident`] in path
+/// order, and corpus order (the registry is a function of the name facts, the user's
+/// entities and the order; the file keys hold the paths).
+pub fn registry_key(user: &[UserEntity], idents: &[Key], order: &[u32]) -> Key {
+    let mut h = blake3::Hasher::new();
+    h.update(b"corpus-ls registry\0");
+    let put = |h: &mut blake3::Hasher, s: &str| {
+        h.update(&(s.len() as u64).to_le_bytes())
+            .update(s.as_bytes());
+    };
+    h.update(&(user.len() as u64).to_le_bytes());
+    for u in user {
+        put(&mut h, &u.name);
+        put(&mut h, u.ty.map_or("", |t| t.as_str()));
+        h.update(&(u.aliases.len() as u64).to_le_bytes());
+        for a in &u.aliases {
+            put(&mut h, a);
+        }
+    }
+    h.update(&(idents.len() as u64).to_le_bytes());
+    for k in idents {
+        h.update(k);
+    }
+    for o in order {
+        h.update(&o.to_le_bytes());
+    }
+    *h.finalize().as_bytes()
+}
+
+/// Gives `corpus` its registry from the cache when the entry for exactly these files is
+/// there, else builds it; either way adds the registry's entry to `entries`. `idents` are
+/// the files' [`Kept::ident`]s in path order (`None` for a file without an entry: nothing is
+/// read or kept then).
+pub fn registry_through(
+    store: &Store,
+    corpus: &Corpus,
+    idents: &[Option<Key>],
+    entries: &mut Vec<Keyed>,
+) {
+    let Some(idents) = idents.iter().copied().collect::<Option<Vec<Key>>>() else {
+        return;
+    };
+    let key = registry_key(&corpus.config.entities, &idents, corpus.order());
+    let docs: Vec<&[DocName]> = corpus.files.iter().map(|f| f.names.as_slice()).collect();
+    let fits = |file: u32, s: Span| corpus.files.get(file as usize).is_some_and(|f| f.fits(s));
+    if let Some(range) = store.index.get(&key) {
+        let bytes = &store.old[range.clone()];
+        if let Some(reg) = Registry::decode(bytes, corpus.order(), &docs, &fits) {
+            trace(|| "registry from the cache".into());
+            let _ = corpus.registry.set(Arc::new(reg));
+            entries.push((key, Entry::Old(range.clone())));
+            return;
+        }
+    }
+    if let Some(bytes) = corpus.registry().encode(&docs) {
+        entries.push((key, Entry::New(bytes)));
+    }
+}
+
+/// A file of a load, through the cache: its analysis (stamped `names_fp`) and name facts
+/// (stamped `facts_stamp`) from the entry under `key` where the stamps agree, else from
+/// `detect` and from `finish` deriving them; `finish` makes the file from the analysis and
+/// the cached name facts, if any.
+pub fn through(
+    store: &Store,
+    key: Key,
+    stamps: (&Key, &Key),
+    text: &str,
+    detect: impl FnOnce() -> DocAnalysis,
+    finish: impl FnOnce(DocAnalysis, Option<(Vec<DocName>, Vec<Offered>)>) -> SourceFile,
+) -> (SourceFile, Kept) {
+    let (names_fp, facts_stamp) = stamps;
+    let cached = store.entry(&key);
+    let analysed = cached.and_then(|c| {
+        let a = (c.names_fp == names_fp).then(|| decode(c.analysis, text))??;
+        Some((c, a))
+    });
+    let Some((c, analysis)) = analysed else {
+        let a = detect();
+        let bytes = encode(&a);
+        let sf = finish(a, None);
+        let facts = names::encode(&sf.names, &sf.offered);
+        let entry = encode_entry(names_fp, &bytes, facts_stamp, &facts);
+        let keyed = (key, Entry::New(entry));
+        let ident = ident(&key, names_fp, facts_stamp);
+        return (
+            sf,
+            Kept {
+                keyed,
+                hit: false,
+                ident,
+            },
+        );
+    };
+    let named = (c.facts_stamp == facts_stamp)
+        .then(|| names::decode(c.facts, text))
+        .flatten();
+    let fresh = named.is_none();
+    let sf = finish(analysis, named);
+    let entry = if fresh {
+        let facts = names::encode(&sf.names, &sf.offered);
+        Entry::New(encode_entry(names_fp, c.analysis, facts_stamp, &facts))
+    } else {
+        Entry::Old(c.range.clone())
+    };
+    (
+        sf,
+        Kept {
+            keyed: (key, entry),
+            hit: true,
+            ident: ident(&key, names_fp, facts_stamp),
+        },
+    )
 }
 
 /// The cache of one corpus root, as read at the start of a load.
@@ -235,12 +451,10 @@ impl Store {
         self.index.is_empty()
     }
 
-    /// The cached analysis of `text` under `key`, and its place in the old file; `None` when
-    /// absent or when it does not fit the text.
-    pub fn get(&self, key: &Key, text: &str) -> Option<(DocAnalysis, Entry)> {
-        let range = self.index.get(key)?.clone();
-        let a = decode(&self.old[range.clone()], text)?;
-        Some((a, Entry::Old(range)))
+    /// The entry under `key`, split into its parts; `None` when absent or malformed.
+    pub fn entry(&self, key: &Key) -> Option<Cached<'_>> {
+        let range = self.index.get(key)?;
+        Cached::parse(&self.old[range.clone()], range)
     }
 
     /// Writes the cache file with exactly `entries` (temp file and rename), unless it would
@@ -254,29 +468,43 @@ impl Store {
             }
             return;
         }
-        let mut body = Vec::new();
-        put_uint(&mut body, entries.len() as u64);
-        for (k, e) in entries {
-            let payload: &[u8] = match e {
-                Entry::Old(r) => &self.old[r.clone()],
-                Entry::New(v) => v,
+        // Streamed to the file, hashed on the way (the hash trails the body): a large corpus's
+        // cache is never built in memory a second time.
+        let mut written = 0;
+        let stream = |f: &mut dyn Write| -> std::io::Result<()> {
+            let mut w = std::io::BufWriter::with_capacity(1 << 16, f);
+            let mut h = blake3::Hasher::new();
+            let mut put = |bytes: &[u8]| {
+                h.update(bytes);
+                written += bytes.len();
+                w.write_all(bytes)
             };
-            body.extend_from_slice(k);
-            put_uint(&mut body, payload.len() as u64);
-            body.extend_from_slice(payload);
-        }
-        let mut out = Vec::with_capacity(body.len() + 80);
-        out.extend_from_slice(MAGIC);
-        out.extend_from_slice(&self.build);
-        out.extend_from_slice(blake3::hash(&body).as_bytes());
-        out.extend_from_slice(&body);
-        match self.write_atomically(&out) {
+            let mut n = Vec::with_capacity(10);
+            put_uint(&mut n, entries.len() as u64);
+            put(MAGIC)?;
+            put(&self.build)?;
+            put(&n)?;
+            for (k, e) in entries {
+                let payload: &[u8] = match e {
+                    Entry::Old(r) => &self.old[r.clone()],
+                    Entry::New(v) => v,
+                };
+                n.clear();
+                put_uint(&mut n, payload.len() as u64);
+                put(k)?;
+                put(&n)?;
+                put(payload)?;
+            }
+            w.write_all(h.finalize().as_bytes())?;
+            w.flush()
+        };
+        match self.write_atomically(stream) {
             Ok(()) => trace(|| {
                 format!(
                     "wrote {} ({} entries, {} bytes)",
                     self.path.display(),
                     entries.len(),
-                    out.len()
+                    written + 32
                 )
             }),
             Err(e) => trace(|| format!("cannot write {}: {e}", self.path.display())),
@@ -286,7 +514,11 @@ impl Store {
         }
     }
 
-    fn write_atomically(&self, bytes: &[u8]) -> std::io::Result<()> {
+    /// Writes what `stream` writes to a temp file renamed over the cache file.
+    fn write_atomically(
+        &self,
+        stream: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+    ) -> std::io::Result<()> {
         let dir = self.path.parent().unwrap_or(Path::new("."));
         create_private_dir(dir)?;
         let nanos = std::time::SystemTime::now()
@@ -305,7 +537,7 @@ impl Store {
             #[cfg(unix)]
             std::os::unix::fs::OpenOptionsExt::mode(&mut opts, 0o600);
             let mut f = opts.open(&tmp)?;
-            f.write_all(bytes)?;
+            stream(&mut f)?;
             f.sync_data()?;
             std::fs::rename(&tmp, &self.path)
         })();
@@ -359,18 +591,21 @@ fn prune_old_files(dir: &Path, keep: &Path) {
 }
 
 /// The entries of a cache file made by this build; `None` when it is not one, or damaged.
+///
+/// Layout: the magic, the build's fingerprint, the entries, then a hash of all that.
 fn parse_index(bytes: &[u8], build: &Key) -> Option<FxHashMap<Key, std::ops::Range<usize>>> {
-    let head = MAGIC.len() + 64;
-    if bytes.len() < head || &bytes[..MAGIC.len()] != MAGIC {
+    let head = MAGIC.len() + 32;
+    if bytes.len() < head + 32 || &bytes[..MAGIC.len()] != MAGIC {
         return None;
     }
-    if &bytes[MAGIC.len()..MAGIC.len() + 32] != build {
+    if &bytes[MAGIC.len()..head] != build {
         return None;
     }
-    let body = &bytes[head..];
-    if blake3::hash(body).as_bytes()[..] != bytes[MAGIC.len() + 32..head] {
+    let (hashed, trailer) = bytes.split_at(bytes.len() - 32);
+    if blake3::hash(hashed).as_bytes()[..] != *trailer {
         return None;
     }
+    let body = &hashed[head..];
     let mut r = Reader { b: body, p: 0 };
     let n = r.uint()?;
     let mut index = FxHashMap::default();
@@ -387,7 +622,7 @@ fn parse_index(bytes: &[u8], build: &Key) -> Option<FxHashMap<Key, std::ops::Ran
 
 // ---- The codec: little-endian varints, spans as delta-coded starts and lengths. ----
 
-fn put_uint(out: &mut Vec<u8>, mut v: u64) {
+pub(crate) fn put_uint(out: &mut Vec<u8>, mut v: u64) {
     while v >= 0x80 {
         out.push((v as u8) | 0x80);
         v >>= 7;
@@ -395,16 +630,16 @@ fn put_uint(out: &mut Vec<u8>, mut v: u64) {
     out.push(v as u8);
 }
 
-fn put_int(out: &mut Vec<u8>, v: i64) {
+pub(crate) fn put_int(out: &mut Vec<u8>, v: i64) {
     put_uint(out, ((v << 1) ^ (v >> 63)) as u64);
 }
 
-fn put_str(out: &mut Vec<u8>, s: &str) {
+pub(crate) fn put_str(out: &mut Vec<u8>, s: &str) {
     put_uint(out, s.len() as u64);
     out.extend_from_slice(s.as_bytes());
 }
 
-fn put_span(out: &mut Vec<u8>, s: Span) {
+pub(crate) fn put_span(out: &mut Vec<u8>, s: Span) {
     put_uint(out, s.start() as u64);
     put_uint(out, s.end().saturating_sub(s.start()) as u64);
 }
@@ -483,7 +718,7 @@ fn kind_tag(k: DocKind) -> u8 {
     }
 }
 
-fn entity_type_tag(t: EntityType) -> u8 {
+pub(crate) fn entity_type_tag(t: EntityType) -> u8 {
     match t {
         EntityType::Per => 0,
         EntityType::Org => 1,
@@ -492,7 +727,30 @@ fn entity_type_tag(t: EntityType) -> u8 {
     }
 }
 
-fn source_tag(s: MentionSource) -> u8 {
+/// The type an [`entity_type_tag`] stands for.
+pub(crate) fn entity_type_of(t: u8) -> Option<EntityType> {
+    [
+        EntityType::Per,
+        EntityType::Org,
+        EntityType::Loc,
+        EntityType::Misc,
+    ]
+    .get(t as usize)
+    .copied()
+}
+
+/// The source a [`source_tag`] stands for.
+pub(crate) fn source_of(t: u8) -> Option<MentionSource> {
+    [
+        MentionSource::Detected,
+        MentionSource::Gold,
+        MentionSource::User,
+    ]
+    .get(t as usize)
+    .copied()
+}
+
+pub(crate) fn source_tag(s: MentionSource) -> u8 {
     match s {
         MentionSource::Detected => 0,
         MentionSource::Gold => 1,
@@ -634,24 +892,32 @@ pub fn encode(a: &DocAnalysis) -> Vec<u8> {
 }
 
 /// Reads the codec; every method is `None` on running out of bytes or a bad value.
-struct Reader<'a> {
+pub(crate) struct Reader<'a> {
     b: &'a [u8],
     p: usize,
 }
 
 impl<'a> Reader<'a> {
-    fn take(&mut self, n: usize) -> Option<&'a [u8]> {
+    /// A reader at the start of `b`.
+    pub(crate) fn new(b: &'a [u8]) -> Self {
+        Reader { b, p: 0 }
+    }
+    /// True when every byte was read.
+    pub(crate) fn done(&self) -> bool {
+        self.p == self.b.len()
+    }
+    pub(crate) fn take(&mut self, n: usize) -> Option<&'a [u8]> {
         let end = self.p.checked_add(n)?;
         let s = self.b.get(self.p..end)?;
         self.p = end;
         Some(s)
     }
-    fn byte(&mut self) -> Option<u8> {
+    pub(crate) fn byte(&mut self) -> Option<u8> {
         let b = *self.b.get(self.p)?;
         self.p += 1;
         Some(b)
     }
-    fn uint(&mut self) -> Option<u64> {
+    pub(crate) fn uint(&mut self) -> Option<u64> {
         let mut v = 0u64;
         for shift in (0..64).step_by(7) {
             let b = self.byte()?;
@@ -662,19 +928,19 @@ impl<'a> Reader<'a> {
         }
         None
     }
-    fn int(&mut self) -> Option<i64> {
+    pub(crate) fn int(&mut self) -> Option<i64> {
         let u = self.uint()?;
         Some((u >> 1) as i64 ^ -((u & 1) as i64))
     }
-    fn usize(&mut self) -> Option<usize> {
+    pub(crate) fn usize(&mut self) -> Option<usize> {
         usize::try_from(self.uint()?).ok()
     }
     /// A count of items each at least one byte long: never more than the bytes left.
-    fn count(&mut self) -> Option<usize> {
+    pub(crate) fn count(&mut self) -> Option<usize> {
         let n = self.usize()?;
         (n <= self.b.len() - self.p).then_some(n)
     }
-    fn str(&mut self) -> Option<&'a str> {
+    pub(crate) fn str(&mut self) -> Option<&'a str> {
         let n = self.usize()?;
         std::str::from_utf8(self.take(n)?).ok()
     }
@@ -685,7 +951,7 @@ impl<'a> Reader<'a> {
             _ => None,
         }
     }
-    fn span(&mut self) -> Option<Span> {
+    pub(crate) fn span(&mut self) -> Option<Span> {
         let start = self.usize()?;
         let end = start.checked_add(self.usize()?)?;
         Some(Span::new(start, end))
@@ -697,7 +963,7 @@ impl<'a> Reader<'a> {
             _ => None,
         }
     }
-    fn delta_start(&mut self, prev: &mut i64) -> Option<usize> {
+    pub(crate) fn delta_start(&mut self, prev: &mut i64) -> Option<usize> {
         let s = prev.checked_add(self.int()?)?;
         *prev = s;
         usize::try_from(s).ok()
@@ -793,19 +1059,8 @@ pub fn decode(bytes: &[u8], text: &str) -> Option<DocAnalysis> {
         let span = Span::new(start, start.checked_add(r.usize()?)?);
         let name_start = usize::try_from((start as i64).checked_add(r.int()?)?).ok()?;
         let name = Span::new(name_start, name_start.checked_add(r.usize()?)?);
-        let ty = *[
-            EntityType::Per,
-            EntityType::Org,
-            EntityType::Loc,
-            EntityType::Misc,
-        ]
-        .get(r.byte()? as usize)?;
-        let source = *[
-            MentionSource::Detected,
-            MentionSource::Gold,
-            MentionSource::User,
-        ]
-        .get(r.byte()? as usize)?;
+        let ty = entity_type_of(r.byte()?)?;
+        let source = source_of(r.byte()?)?;
         let cue: Option<IStr> = r.opt_str()?.map(intern);
         entities.push(EntityMention {
             span,

@@ -54,6 +54,11 @@ pub fn facts_bytes() -> usize {
     facts_table().bytes(|_| 16 + std::mem::size_of::<NameFacts>())
 }
 
+/// The shared copy of `facts` (the one every equal [`DocName`] points to).
+pub fn shared_facts(facts: NameFacts) -> Arc<NameFacts> {
+    facts_table().get(&facts, || Arc::new(facts.clone()))
+}
+
 /// One entity mention of a document, with what the registry needs to know about it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct DocName {
@@ -69,7 +74,21 @@ pub struct DocName {
 impl DocName {
     /// A mention at `span` saying `facts` (made shared with every equal one).
     pub fn new(span: Span, facts: NameFacts, appositive: Option<(IStr, Span)>) -> DocName {
-        let facts = facts_table().get(&facts, || Arc::new(facts.clone()));
+        let facts = shared_facts(facts);
+        DocName {
+            span,
+            facts,
+            appositive: appositive.map(Box::new),
+        }
+    }
+
+    /// A mention at `span` saying facts already made shared by [`shared_facts`] (the
+    /// warm-start cache makes each distinct facts of a file once).
+    pub fn with_shared(
+        span: Span,
+        facts: Arc<NameFacts>,
+        appositive: Option<(IStr, Span)>,
+    ) -> DocName {
         DocName {
             span,
             facts,
@@ -93,13 +112,14 @@ impl std::ops::Deref for DocName {
 /// Builds the name facts of one document from its mentions (in order).
 ///
 /// `display` gives the text a span stands for (a slice, or the words of a CoNLL span); `cased`
-/// allows appositives, which need punctuation; `ignored` holds plain keys the user says are no names.
+/// allows appositives, which need punctuation; `ignored` holds plain keys the user says are no
+/// names (`None` when the user ignores nothing: no plain key is made then).
 pub fn doc_names(
     text: &str,
     mentions: &[EntityMention],
     display: &dyn Fn(Span) -> String,
     cased: bool,
-    ignored: &dyn Fn(&str) -> bool,
+    ignored: Option<&dyn Fn(&str) -> bool>,
 ) -> Vec<DocName> {
     let mut out = Vec::with_capacity(mentions.len());
     let mut fulls: Vec<String> = Vec::new();
@@ -107,8 +127,10 @@ pub fn doc_names(
     for m in mentions {
         let surface = display(m.span);
         let name_text = display(m.name);
-        if ignored(&aliases::plain_key(&surface)) || ignored(&aliases::plain_key(&name_text)) {
-            continue;
+        if let Some(ignored) = ignored {
+            if ignored(&aliases::plain_key(&surface)) || ignored(&aliases::plain_key(&name_text)) {
+                continue;
+            }
         }
         let name = if m.ty == EntityType::Per {
             aliases::strip_title_prefix(&name_text).to_string()
@@ -316,7 +338,7 @@ mod tests {
             ms,
             &|s: Span| s.slice(text).to_string(),
             true,
-            &|k: &str| k == "share",
+            Some(&|k: &str| k == "share"),
         )
     }
 

@@ -12,7 +12,8 @@ use crate::config::UserEntity;
 use crate::extract::entities::Gazetteer;
 use crate::intern::{intern, IStr};
 use crate::model::{EntityType, MentionSource};
-use std::collections::{BTreeSet, HashMap};
+use rustc_hash::{FxHashMap, FxHashSet};
+use std::collections::BTreeSet;
 
 /// A name one file offers the gazetteer: plain key, type, and whether it enters on its own.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -80,20 +81,22 @@ pub fn name_set<'a>(
             }
         }
     }
-    let mut weak: HashMap<(&str, EntityType), u32> = HashMap::new();
+    // Borrowed keys while counting: a corpus offers each name many times, and only the
+    // distinct ones are copied into the set.
+    let mut strong: FxHashSet<(&str, EntityType)> = FxHashSet::default();
+    let mut weak: FxHashMap<(&str, EntityType), u32> = FxHashMap::default();
     for offers in files {
         for o in offers {
             if o.strong {
-                set.insert((o.key.to_string(), o.ty));
+                strong.insert((o.key.as_str(), o.ty));
             } else {
                 *weak.entry((o.key.as_str(), o.ty)).or_default() += o.count;
             }
         }
     }
-    for ((k, ty), n) in weak {
-        if n >= 2 {
-            set.insert((k.to_string(), ty));
-        }
+    let weak = weak.into_iter().filter(|(_, n)| *n >= 2).map(|(k, _)| k);
+    for (k, ty) in strong.into_iter().chain(weak) {
+        set.insert((k.to_string(), ty));
     }
     set.into_iter().collect()
 }

@@ -191,13 +191,24 @@ impl SourceFile {
     ) -> Self {
         let plain = text.get();
         let analysis = detect(&rel, &plain, &annotations, gazetteer, config);
-        let parts = Self::derive(&rel, &plain, problems, &annotations, config, opts, analysis);
+        let parts = Self::derive(
+            &rel,
+            &plain,
+            problems,
+            &annotations,
+            config,
+            opts,
+            analysis,
+            None,
+        );
         drop(plain);
         parts.into_file(rel, text, annotations)
     }
 
     /// What a file derives from its text and detection analysis (made now, or read from the
-    /// cache): gold entities, name facts, gazetteer offers, line index.
+    /// cache): gold entities, name facts, gazetteer offers (read from the cache when `named`
+    /// holds them), line index.
+    #[allow(clippy::too_many_arguments)]
     fn derive(
         rel: &str,
         text: &str,
@@ -206,6 +217,7 @@ impl SourceFile {
         config: &Config,
         opts: LoadOptions,
         mut analysis: DocAnalysis,
+        named: Option<(Vec<DocName>, Vec<Offered>)>,
     ) -> Derived {
         let read_problems = problems.clone();
         let mut gold = false;
@@ -238,19 +250,20 @@ impl SourceFile {
                 gold = true;
             }
         }
-        let ignored: HashSet<String> = config
-            .ignore
-            .iter()
-            .map(|s| aliases::plain_key(s))
-            .collect();
-        let cased = analysis.format != Format::Lowercase;
-        let names = {
+        let (names, offered) = named.unwrap_or_else(|| {
+            let ignored: HashSet<String> = config
+                .ignore
+                .iter()
+                .map(|s| aliases::plain_key(s))
+                .collect();
+            let cased = analysis.format != Format::Lowercase;
             let display = |s: Span| display_text(text, annotations, s).into_owned();
-            doc_names::doc_names(text, &analysis.entities, &display, cased, &|k| {
-                ignored.contains(k)
-            })
-        };
-        let offered = gazetteer::offered(&names, cased);
+            let ignores = |k: &str| ignored.contains(k);
+            let ignores = (!ignored.is_empty()).then_some(&ignores as &dyn Fn(&str) -> bool);
+            let names = doc_names::doc_names(text, &analysis.entities, &display, cased, ignores);
+            let offered = gazetteer::offered(&names, cased);
+            (names, offered)
+        });
         // Kept for the life of the snapshot: no spare capacity.
         analysis.sentences.shrink_to_fit();
         analysis.paragraphs.shrink_to_fit();
@@ -299,6 +312,20 @@ impl SourceFile {
             .unwrap_or_else(|| self.lines.range(&self.text(), a, b, enc))
     }
 
+    /// True when `span` lies inside the text on character boundaries (the text is read only
+    /// off ASCII lines).
+    pub fn fits(&self, span: Span) -> bool {
+        let (a, b) = (span.start(), span.end());
+        if b > self.text_len() {
+            return false;
+        }
+        if self.lines.is_ascii_boundary(a) && self.lines.is_ascii_boundary(b) {
+            return true;
+        }
+        let t = self.text();
+        t.is_char_boundary(a) && t.is_char_boundary(b)
+    }
+
     /// The text a span stands for: a slice, or for CoNLL files the words in it joined by spaces.
     pub fn span_text(&self, span: Span) -> Cow<'_, str> {
         match self.text() {
@@ -345,9 +372,20 @@ fn ann_target(rel: &str) -> Option<String> {
 
 /// True when a file is a lowercase dump that detection must read with the corpus gazetteer.
 fn needs_gazetteer(rel: &str, text: &str, ann: &Annotations, opts: LoadOptions) -> bool {
+    reads_gazetteer(ann, opts, || sniffs_as_dump(rel, text, ann))
+}
+
+/// [`needs_gazetteer`] with the sniffing left to `dump` (which a warm load knows unsniffed).
+fn reads_gazetteer(ann: &Annotations, opts: LoadOptions, dump: impl FnOnce() -> bool) -> bool {
     if !opts.ignore_gold && !matches!(ann, Annotations::None) {
         return false;
     }
+    dump()
+}
+
+/// True when the format sniffer calls the file a lowercase dump (the detection analysis then
+/// has format [`Format::Lowercase`]: it sniffs the same text the same way).
+fn sniffs_as_dump(rel: &str, text: &str, ann: &Annotations) -> bool {
     match ann {
         Annotations::Conll(c) => {
             let (t, _) = c.synthetic_text(text);
@@ -355,6 +393,16 @@ fn needs_gazetteer(rel: &str, text: &str, ann: &Annotations, opts: LoadOptions) 
         }
         _ => format::sniff(Path::new(rel), text) == Format::Lowercase,
     }
+}
+
+/// A file of a load between reading and analysis.
+struct Prepared {
+    file: scan::ScannedFile,
+    annotations: Annotations,
+    /// True for the second pass (a lowercase dump read with the corpus gazetteer).
+    later: bool,
+    /// Its warm-start cache key, when there is a cache.
+    key: Option<cache::Key>,
 }
 
 fn display_text<'a>(text: &'a str, ann: &Annotations, span: Span) -> Cow<'a, str> {
@@ -496,14 +544,19 @@ impl Corpus {
         progress: &(dyn Fn(usize, usize) + Sync),
         store: Option<cache::Store>,
     ) -> (Corpus, usize) {
+        cache::trace::start();
         let scanned = scan::scan_with(root, config);
+        cache::trace::lap("walk and read");
         let bytes: u64 = scanned.files.iter().map(|f| f.text.len() as u64).sum();
         let store = store.filter(|s| s.worth_it(bytes));
         let total = scanned.files.len();
         let done = AtomicUsize::new(0);
         let base_names = gazetteer::name_set(&config.entities, std::iter::empty());
         let base = Arc::new(gazetteer::gazetteer(&base_names));
-        let prepared: Vec<(scan::ScannedFile, Annotations, bool)> = scanned
+        // With a cache, each file's entry is found by its text alone, and says which pass the
+        // file belongs to without sniffing it again.
+        let facts_base = cache::facts_base(&config.ignore, opts.ignore_gold);
+        let prepared: Vec<Prepared> = scanned
             .files
             .into_par_iter()
             .map(|f| {
@@ -512,68 +565,127 @@ impl Corpus {
                 } else {
                     sibling_ann(root, &f.abs).map_or(Annotations::None, Annotations::Brat)
                 };
-                let later = needs_gazetteer(&f.rel, &f.text, &annotations, opts);
-                (f, annotations, later)
+                let key = store
+                    .as_ref()
+                    .map(|_| cache::key(&f.rel, is_note_by_path(&f.rel, config), &f.text));
+                let dump = store
+                    .as_ref()
+                    .zip(key.as_ref())
+                    .and_then(|(s, k)| s.entry(k)?.is_dump());
+                let later = reads_gazetteer(&annotations, opts, || {
+                    dump.unwrap_or_else(|| sniffs_as_dump(&f.rel, &f.text, &annotations))
+                });
+                Prepared {
+                    file: f,
+                    annotations,
+                    later,
+                    key,
+                }
             })
             .collect();
-        let (later, first): (Vec<_>, Vec<_>) = prepared.into_iter().partition(|p| p.2);
-        let analyse = |batch: Vec<(scan::ScannedFile, Annotations, bool)>,
-                       gaz: &Gazetteer,
+        let (later, first): (Vec<_>, Vec<_>) = prepared.into_iter().partition(|p| p.later);
+        cache::trace::lap("annotations and sniffing");
+        // `gaz` gives the gazetteer when a file must be analysed (not when the cache has it).
+        let analyse = |batch: Vec<Prepared>,
+                       gaz: &(dyn Fn() -> Arc<Gazetteer> + Sync),
                        names: &[(String, EntityType)]| {
             let names_fp = store.as_ref().map(|_| cache::names_fingerprint(names));
             batch
                 .into_par_iter()
-                .map(|(f, ann, _)| {
-                    let mut entry = None;
-                    let mut analysis = None;
-                    if let (Some(store), Some(fp)) = (&store, &names_fp) {
-                        let note = is_note_by_path(&f.rel, config);
-                        let key = cache::key(&f.rel, note, fp, &f.text);
-                        let (a, e) = store.get(&key, &f.text).unwrap_or_else(|| {
-                            let a = detect(&f.rel, &f.text, &ann, gaz, config);
-                            let bytes = cache::encode(&a);
-                            (a, cache::Entry::New(bytes))
-                        });
-                        analysis = Some(a);
-                        entry = Some((key, e));
-                    }
-                    let analysis =
-                        analysis.unwrap_or_else(|| detect(&f.rel, &f.text, &ann, gaz, config));
-                    let parts = SourceFile::derive(
-                        &f.rel, &f.text, f.problems, &ann, config, opts, analysis,
-                    );
-                    // Files loaded from disk are kept packed (an editor's buffer replaces a file
-                    // through `with_file`, which keeps it plain).
-                    let sf = parts.into_file(f.rel, FileText::packed(&f.text), ann);
+                .map(|p| {
+                    let Prepared {
+                        file: f,
+                        annotations: ann,
+                        key,
+                        ..
+                    } = p;
+                    let text = f.text;
+                    let detect = || detect(&f.rel, &text, &ann, &gaz(), config);
+                    let (sf, kept) = match (&store, &names_fp, key) {
+                        (Some(store), Some(fp), Some(key)) => {
+                            let stamp = cache::facts_stamp(&facts_base, &ann);
+                            let (sf, kept) = cache::through(
+                                store,
+                                key,
+                                (fp, &stamp),
+                                &text,
+                                detect,
+                                |analysis, named| {
+                                    SourceFile::derive(
+                                        &f.rel,
+                                        &text,
+                                        f.problems.clone(),
+                                        &ann,
+                                        config,
+                                        opts,
+                                        analysis,
+                                        named,
+                                    )
+                                    // Files loaded from disk are kept packed (an editor's
+                                    // buffer replaces a file through `with_file`, plain).
+                                    .into_file(
+                                        f.rel.clone(),
+                                        FileText::packed(&text),
+                                        ann.clone(),
+                                    )
+                                },
+                            );
+                            (sf, Some(kept))
+                        }
+                        _ => {
+                            let analysis = detect();
+                            let sf = SourceFile::derive(
+                                &f.rel, &text, f.problems, &ann, config, opts, analysis, None,
+                            )
+                            .into_file(
+                                f.rel,
+                                FileText::packed(&text),
+                                ann,
+                            );
+                            (sf, None)
+                        }
+                    };
                     progress(done.fetch_add(1, Ordering::Relaxed) + 1, total);
-                    (Arc::new(sf), entry)
+                    (Arc::new(sf), kept)
                 })
                 .collect::<Vec<_>>()
         };
         let mut entries = Vec::new();
-        let mut split = |batch: Vec<(Arc<SourceFile>, Option<cache::Keyed>)>| {
-            let (files, got): (Vec<_>, Vec<_>) = batch.into_iter().unzip();
-            entries.extend(got.into_iter().flatten());
+        let mut hits = 0;
+        // Each file with the identity of its cache entry (to key the registry's).
+        let mut split = |batch: Vec<(Arc<SourceFile>, Option<cache::Kept>)>| {
+            let mut files = Vec::with_capacity(batch.len());
+            for (f, k) in batch {
+                let ident = k.map(|k| {
+                    hits += usize::from(k.hit);
+                    entries.push(k.keyed);
+                    k.ident
+                });
+                files.push((f, ident));
+            }
             files
         };
         // Pass 1: cased and annotated files, with the user's names only.
-        let mut files = split(analyse(first, &base, &base_names));
-        let names =
-            gazetteer::name_set(&config.entities, files.iter().map(|f| f.offered.as_slice()));
-        let gaz = Arc::new(gazetteer::gazetteer(&names));
-        // Pass 2: the lowercase dumps, with what the cased files taught.
-        files.extend(split(analyse(later, &gaz, &names)));
-        let hits = entries
-            .iter()
-            .filter(|(_, e)| matches!(e, cache::Entry::Old(_)))
-            .count();
-        if let Some(store) = &store {
-            cache::note_hits(store, hits, entries.len());
-            store.save(&entries);
-        }
-        drop(entries);
-        drop(store);
-        files.sort_by(|a, b| a.rel.cmp(&b.rel));
+        let mut files = split(analyse(first, &|| base.clone(), &base_names));
+        cache::trace::lap("pass 1 (cased and annotated files)");
+        let names = gazetteer::name_set(
+            &config.entities,
+            files.iter().map(|f| f.0.offered.as_slice()),
+        );
+        // Pass 2: the lowercase dumps, with what the cased files taught. The gazetteer is built
+        // beside it: a dump the cache holds does not wait for it (one that must be analysed
+        // does).
+        let gaz_cell: OnceLock<Arc<Gazetteer>> = OnceLock::new();
+        let gaz = || {
+            gaz_cell
+                .get_or_init(|| Arc::new(gazetteer::gazetteer(&names)))
+                .clone()
+        };
+        let (gaz, dumps) = rayon::join(gaz, || analyse(later, &gaz, &names));
+        files.extend(split(dumps));
+        cache::trace::lap("corpus gazetteer and pass 2 (lowercase dumps)");
+        files.sort_by(|a, b| a.0.rel.cmp(&b.0.rel));
+        let (files, idents): (Vec<_>, Vec<_>) = files.into_iter().unzip();
         let mut c = Corpus {
             root: root.to_path_buf(),
             files,
@@ -586,9 +698,19 @@ impl Corpus {
             ..Corpus::default()
         };
         c.finish();
+        if let Some(store) = &store {
+            cache::note_hits(store, hits, c.files.len());
+            cache::registry_through(store, &c, &idents, &mut entries);
+            cache::trace::lap("registry through the cache");
+            store.save(&entries);
+            cache::trace::lap("cache write");
+        }
+        drop(entries);
+        drop(store);
         // The cold load builds the registry now (in parallel with nothing else): the first
         // request must not pay for it.
         c.registry();
+        cache::trace::lap("registry");
         (c, hits)
     }
 

@@ -21,6 +21,9 @@ use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use serde::Serialize;
 use std::sync::Arc;
 
+// The warm-start cache's codec of a built registry (`Registry::encode`, `Registry::decode`).
+mod codec;
+
 /// Where a description was read.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Description {

@@ -315,7 +315,7 @@ fn names_of(text: &str, ms: &[(&str, usize, EntityType, Option<&str>)]) -> Vec<D
         })
         .collect();
     let display = |s: Span| text[s.start()..s.end()].to_string();
-    doc_names::doc_names(text, &mentions, &display, true, &|_| false)
+    doc_names::doc_names(text, &mentions, &display, true, None)
 }
 
 #[test]

@@ -55,18 +55,54 @@ fn looks_like_markdown(text: &str) -> bool {
 
 /// True for a long, all-lowercase, punctuation-poor text (an NLP dump).
 fn looks_like_dump(text: &str) -> bool {
-    let s = sample(text);
-    let (mut letters, mut upper, mut punct) = (0usize, 0usize, 0usize);
-    for c in s.chars() {
-        if c.is_alphabetic() {
-            letters += 1;
-            upper += usize::from(c.is_uppercase());
-        } else if matches!(c, '.' | ',' | ';' | ':' | '!' | '?' | '"' | '“' | '”') {
-            punct += 1;
+    let c = Counts::of(sample(text));
+    c.words >= MIN_DUMP_WORDS && c.upper * 200 <= c.letters && c.punct * 50 <= c.words
+}
+
+/// What [`looks_like_dump`] weighs: letters, capitals, sentence punctuation and words.
+#[derive(Debug, Default, PartialEq, Eq)]
+struct Counts {
+    letters: usize,
+    upper: usize,
+    punct: usize,
+    words: usize,
+}
+
+impl Counts {
+    /// One pass over the bytes, ASCII without decoding (every file is sniffed on every load).
+    fn of(s: &str) -> Counts {
+        let mut c = Counts::default();
+        let mut in_word = false;
+        let b = s.as_bytes();
+        let mut i = 0;
+        while i < b.len() {
+            let space = if b[i] < 0x80 {
+                let x = b[i];
+                i += 1;
+                if x.is_ascii_alphabetic() {
+                    c.letters += 1;
+                    c.upper += usize::from(x.is_ascii_uppercase());
+                } else if matches!(x, b'.' | b',' | b';' | b':' | b'!' | b'?' | b'"') {
+                    c.punct += 1;
+                }
+                // `char::is_whitespace` in ASCII: tab to carriage return, and space.
+                matches!(x, b'\t'..=b'\r' | b' ')
+            } else {
+                let ch = s[i..].chars().next().unwrap_or(' ');
+                i += ch.len_utf8();
+                if ch.is_alphabetic() {
+                    c.letters += 1;
+                    c.upper += usize::from(ch.is_uppercase());
+                } else if matches!(ch, '“' | '”') {
+                    c.punct += 1;
+                }
+                ch.is_whitespace()
+            };
+            c.words += usize::from(!space && !in_word);
+            in_word = !space;
         }
+        c
     }
-    let words = s.split_whitespace().count();
-    words >= MIN_DUMP_WORDS && upper * 200 <= letters && punct * 50 <= words
 }
 
 /// Guesses the format from the path and the content (a `.txt` holding Markdown is Markdown).
@@ -122,6 +158,35 @@ mod tests {
             s("a.txt", "Talks End\n\nBy Ann Lee\n\nThe talks ended."),
             Format::Plain
         );
+    }
+
+    /// The counts as `chars` and `split_whitespace` make them (what [`Counts::of`] replaced).
+    fn counts_by_chars(s: &str) -> Counts {
+        let mut c = Counts::default();
+        for ch in s.chars() {
+            if ch.is_alphabetic() {
+                c.letters += 1;
+                c.upper += usize::from(ch.is_uppercase());
+            } else if matches!(ch, '.' | ',' | ';' | ':' | '!' | '?' | '"' | '“' | '”') {
+                c.punct += 1;
+            }
+        }
+        c.words = s.split_whitespace().count();
+        c
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn counts_equal_the_char_by_char_counts(s in "(?s).{0,200}") {
+            proptest::prop_assert_eq!(Counts::of(&s), counts_by_chars(&s));
+        }
+
+        #[test]
+        fn counts_equal_on_text_like_input(
+            s in "([a-zA-Zé“”.,;:!?\"ÄΩ \t\n\u{0b}\u{0c}\r\u{85}\u{a0}\u{2003}\u{3000}]{0,40})"
+        ) {
+            proptest::prop_assert_eq!(Counts::of(&s), counts_by_chars(&s));
+        }
     }
 
     #[test]

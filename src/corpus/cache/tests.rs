@@ -108,6 +108,84 @@ fn assert_same(a: &Corpus, b: &Corpus) {
     );
 }
 
+/// The registry as far as its public face shows it: entities, ambiguities, each file's
+/// mentions, and what every name and alias resolves to.
+fn registry_dump(c: &Corpus) -> String {
+    let r = c.registry();
+    let mut out = format!("{:?}\n{:?}\n", r.entities(), r.ambiguities());
+    for (i, f) in c.files.iter().enumerate() {
+        let m: Vec<_> = r.file_mentions(i as u32, &f.names).collect();
+        out += &format!("{m:?}\n");
+    }
+    for e in r.entities() {
+        for n in std::iter::once(&e.name).chain(&e.aliases) {
+            out += &format!("{n} {:?}\n", c.resolve(n));
+        }
+    }
+    for a in r.ambiguities() {
+        out += &format!("{} {:?}\n", a.key, c.resolve(&a.key));
+    }
+    out
+}
+
+#[test]
+fn the_registry_is_cached_for_exactly_these_files_and_user_entities() {
+    let dir = write_corpus(FILES);
+    let cache = tempfile::tempdir().unwrap();
+    let (first, _) = load(dir.path(), cache.path());
+    let n = first.files.len();
+    let entries = |c: &Path| Store::open_in(c, dir.path()).unwrap().len();
+    // One entry a file and one for the registry.
+    assert_eq!(entries(cache.path()), n + 1);
+    let (warm, hits) = load(dir.path(), cache.path());
+    assert_eq!(hits, n);
+    assert_eq!(registry_dump(&warm), registry_dump(&cold(dir.path())));
+    // A user entity: the registry is joined again (the files' entries stand), and the
+    // replaced registry entry is pruned.
+    fs::write(
+        dir.path().join("corpus-ls.toml"),
+        "[entities]\n\"Tarmo Kask\" = { type = \"PER\", aliases = [\"the chief\"] }\n",
+    )
+    .unwrap();
+    let reference = cold(dir.path());
+    let (warm, _) = load(dir.path(), cache.path());
+    assert_eq!(registry_dump(&warm), registry_dump(&reference));
+    assert!(warm.entities().iter().any(|e| e.user));
+    assert_eq!(entries(cache.path()), n + 1);
+    let (again, _) = load(dir.path(), cache.path());
+    assert_eq!(registry_dump(&again), registry_dump(&reference));
+    // A note's text: that file's entry and the registry's are made again.
+    let note = dir.path().join("notes/claims.md");
+    let text = fs::read_to_string(&note).unwrap() + "\nMr. Kask met Odile Marchetti.\n";
+    fs::write(&note, text).unwrap();
+    let (warm, hits) = load(dir.path(), cache.path());
+    assert_eq!(hits, n - 1);
+    assert_eq!(registry_dump(&warm), registry_dump(&cold(dir.path())));
+    assert_eq!(entries(cache.path()), n + 1);
+}
+
+/// Every cut of `bytes` fails to decode; every flipped byte decodes to nothing or to something
+/// `check` can read (what decodes must fit the text: no panic later).
+fn cut_and_flipped<T>(
+    what: &str,
+    bytes: &[u8],
+    decode: impl Fn(&[u8]) -> Option<T>,
+    check: impl Fn(T),
+) {
+    for cut in 0..bytes.len() {
+        assert!(decode(&bytes[..cut]).is_none(), "{what} cut {cut}");
+    }
+    for i in 0..bytes.len() {
+        for flip in [0x01u8, 0x80, 0xff] {
+            let mut m = bytes.to_vec();
+            m[i] ^= flip;
+            if let Some(x) = decode(&m) {
+                check(x);
+            }
+        }
+    }
+}
+
 fn cache_files(dir: &Path) -> Vec<PathBuf> {
     fs::read_dir(dir)
         .map(|rd| rd.flatten().map(|e| e.path()).collect())
@@ -139,6 +217,94 @@ fn every_analysis_survives_the_codec() {
     );
     assert!(c.files.iter().any(|f| f.is_lowercase()));
     assert!(c.files.iter().any(|f| f.gold));
+}
+
+#[test]
+fn every_files_name_facts_survive_the_codec() {
+    let dir = write_corpus(FILES);
+    let c = cold(dir.path());
+    let mut seen = (0, 0, 0, 0);
+    for f in &c.files {
+        let bytes = names::encode(&f.names, &f.offered);
+        let (n, o) =
+            names::decode(&bytes, &f.text()).unwrap_or_else(|| panic!("{} did not decode", f.rel));
+        assert_eq!(format!("{n:?}"), format!("{:?}", f.names), "{}", f.rel);
+        assert_eq!(o, f.offered, "{}", f.rel);
+        // Equal facts come back as the one shared copy a cold load makes.
+        for (x, y) in n.iter().zip(&f.names) {
+            assert!(std::ptr::eq(x.facts(), y.facts()), "{}", f.rel);
+        }
+        seen.0 += n.len();
+        seen.1 += n.iter().filter(|d| d.appositive.is_some()).count();
+        seen.2 += n.iter().filter(|d| d.title.is_some()).count();
+        seen.3 += n
+            .iter()
+            .filter(|d| !matches!(d.link, crate::corpus::doc_names::InDocLink::Open))
+            .count();
+    }
+    assert!(
+        seen.0 > 20 && seen.1 > 0 && seen.2 > 0 && seen.3 > 0,
+        "fixture too thin: {seen:?}"
+    );
+}
+
+#[test]
+fn name_facts_decoding_never_panics_on_cut_or_mutated_payloads() {
+    let dir = write_corpus(FILES);
+    let c = cold(dir.path());
+    for f in &c.files {
+        let bytes = names::encode(&f.names, &f.offered);
+        let text = f.text();
+        cut_and_flipped(
+            &f.rel,
+            &bytes,
+            |b| names::decode(b, &text),
+            |(n, _)| {
+                for d in &n {
+                    let _ = d.span.slice(&text);
+                }
+            },
+        );
+        if !f.names.is_empty() {
+            assert!(names::decode(&bytes, "").is_none(), "{}", f.rel);
+        }
+    }
+}
+
+#[test]
+fn what_the_name_facts_read_besides_the_text_keys_them() {
+    let dir = write_corpus(FILES);
+    let cache = tempfile::tempdir().unwrap();
+    load(dir.path(), cache.path());
+    // The config's `ignore` list: every file's name facts are made again, and equal a cold
+    // load's; the analyses of cased files stand (the dump's do not: the names the cased files
+    // teach the gazetteer changed).
+    fs::write(
+        dir.path().join("corpus-ls.toml"),
+        "ignore = [\"Tallinn\", \"Lumora Rail\"]\n",
+    )
+    .unwrap();
+    let (warm, hits) = load(dir.path(), cache.path());
+    let cased = warm.files.iter().filter(|f| !f.is_lowercase()).count();
+    assert_eq!(hits, cased);
+    assert_same(&cold(dir.path()), &warm);
+    assert!(warm
+        .files
+        .iter()
+        .all(|f| f.names.iter().all(|d| d.key.as_str() != "tallinn")));
+    let (again, hits) = load(dir.path(), cache.path());
+    assert_eq!(hits, again.files.len());
+    assert_same(&cold(dir.path()), &again);
+    // A brat file's `.ann`: its gold mentions make the name facts.
+    fs::write(
+        dir.path().join("gold/annotated.ann"),
+        "T1\tORG 0 15\tOdile Marchetti\nT3\tLOC 34 41\tTallinn\n",
+    )
+    .unwrap();
+    let (warm, _) = load(dir.path(), cache.path());
+    assert_same(&cold(dir.path()), &warm);
+    let gold = warm.file("gold/annotated.txt").unwrap();
+    assert_eq!(gold.names[0].ty, EntityType::Org);
 }
 
 #[test]
@@ -194,7 +360,8 @@ fn an_edit_misses_only_that_file_and_pruning_drops_removed_files() {
     let path = cache_files(cache.path()).pop().unwrap();
     let bytes = fs::read(&path).unwrap();
     let store = Store::open_in(cache.path(), dir.path()).unwrap();
-    assert_eq!(store.len(), n - 1, "{} bytes", bytes.len());
+    // The files left, and the registry.
+    assert_eq!(store.len(), n, "{} bytes", bytes.len());
 }
 
 #[test]
@@ -236,7 +403,8 @@ fn garbage_truncated_and_foreign_cache_files_are_ignored() {
         ),
         ("empty", Vec::new()),
         ("truncated", good[..good.len() / 2].to_vec()),
-        ("header only", good[..MAGIC.len() + 64].to_vec()),
+        ("header only", good[..MAGIC.len() + 32].to_vec()),
+        ("hash missing", good[..good.len() - 32].to_vec()),
         ("one byte short", good[..good.len() - 1].to_vec()),
         ("flipped byte", flipped),
         ("foreign build", foreign),
@@ -268,25 +436,16 @@ fn decoding_never_panics_on_cut_or_mutated_payloads() {
     let c = cold(dir.path());
     for f in &c.files {
         let bytes = encode(&f.analysis);
-        for cut in 0..bytes.len() {
-            assert!(
-                decode(&bytes[..cut], &f.text()).is_none(),
-                "{} cut {cut}",
-                f.rel
-            );
-        }
-        for i in 0..bytes.len() {
-            for flip in [0x01u8, 0x80, 0xff] {
-                let mut m = bytes.clone();
-                m[i] ^= flip;
-                // May decode to something else; must not panic, and what decodes fits the text.
-                if let Some(a) = decode(&m, &f.text()) {
-                    for e in &a.entities {
-                        let _ = e.span.slice(&f.text());
-                    }
+        cut_and_flipped(
+            &f.rel,
+            &bytes,
+            |b| decode(b, &f.text()),
+            |a| {
+                for e in &a.entities {
+                    let _ = e.span.slice(&f.text());
                 }
-            }
-        }
+            },
+        );
         // Spans must fit the text they are read against.
         if !f.analysis.sentences.is_empty() {
             assert!(decode(&bytes, "").is_none(), "{}", f.rel);
@@ -316,13 +475,30 @@ fn the_switch_and_the_key() {
     for v in ["on", "", "1", "yes"] {
         assert!(!is_off(v), "{v}");
     }
+    let k = key("a.md", false, "text");
+    assert_eq!(k, key("a.md", false, "text"));
+    assert_ne!(k, key("a.md", true, "text"));
+    assert_ne!(k, key("a.txt", false, "text"));
+    assert_ne!(k, key("a.md", false, "text!"));
     let none = names_fingerprint(&[]);
-    let k = key("a.md", false, &none, "text");
-    assert_eq!(k, key("a.md", false, &none, "text"));
-    assert_ne!(k, key("a.md", true, &none, "text"));
-    assert_ne!(k, key("a.txt", false, &none, "text"));
-    assert_ne!(k, key("a.md", false, &none, "text!"));
     let one = names_fingerprint(&[("x".into(), EntityType::Per)]);
-    assert_ne!(k, key("a.md", false, &one, "text"));
+    assert_ne!(none, one);
     assert_ne!(one, names_fingerprint(&[("x".into(), EntityType::Loc)]));
+    // The name facts' stamp: the ignore list, the gold switch, the annotations.
+    let base = facts_base(&[], false);
+    assert_eq!(base, facts_base(&[], false));
+    assert_ne!(base, facts_base(&[], true));
+    assert_ne!(base, facts_base(&["Share".into()], false));
+    assert_ne!(
+        facts_base(&["ab".into(), "c".into()], false),
+        facts_base(&["a".into(), "bc".into()], false)
+    );
+    let none = facts_stamp(&base, &Annotations::None);
+    let brat = |t: &str| facts_stamp(&base, &Annotations::Brat(t.into()));
+    assert_ne!(none, brat(""));
+    assert_ne!(brat("T1\tPER 0 3\tAnn\n"), brat("T1\tORG 0 3\tAnn\n"));
+    assert_ne!(
+        none,
+        facts_stamp(&facts_base(&[], true), &Annotations::None)
+    );
 }
