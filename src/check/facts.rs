@@ -1463,3 +1463,62 @@ fn for_each_common<T, K: Ord>(
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The last [`WINDOW`] words of a walk over the whole range that `skip` keeps, nearest
+    /// first (what [`words_before`] must give).
+    fn words_before_plain(text: &str, range: Span, skip: impl Fn(Span) -> bool) -> Vec<Span> {
+        let mut all = words::content_words(text, range);
+        all.retain(|w| !skip(w.span));
+        all.iter().rev().take(WINDOW).map(|w| w.span).collect()
+    }
+
+    fn assert_words_before_equal_plain(text: &str, a: usize, b: usize) {
+        let range = words::clamp(text, Span::new(a.min(b), b));
+        // Skip words holding a digit, as a figure's words are skipped.
+        let skip = |s: Span| s.slice(text).bytes().any(|c| c.is_ascii_digit());
+        let want = words_before_plain(text, range, skip);
+        let got: Vec<Span> = words::with_tokens(|t| words_before(t, text, range, skip))
+            .into_iter()
+            .map(|(s, ..)| s)
+            .collect();
+        assert_eq!(got, want, "{text:?} {range:?}");
+    }
+
+    #[test]
+    fn words_before_a_figure_equal_a_walk_of_the_whole_clause() {
+        let long = "Exports of the high-tech co-op's 3rd unit rose. ".repeat(40);
+        for (t, a, b) in [
+            (long.as_str(), 0, long.len()),
+            (long.as_str(), 5, long.len() - 7),
+            (long.as_str(), 1500, 1510),
+            ("short clause here", 0, 17),
+            ("", 0, 0),
+            ("word-by-word--and'so’on x.y.z", 3, 29),
+        ] {
+            assert_words_before_equal_plain(t, a, b);
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn words_before_equal_a_walk_of_the_whole_range(
+            parts in proptest::collection::vec(
+                proptest::sample::select(vec![
+                    "the", "ZTE's", "tariffs", "high-tech", "  ", " ", "\n", "$5", "2018",
+                    "'", "-", ".", "x.y", "é", "Word", "70,000-employee", "and", "\t",
+                ]),
+                0..600,
+            ),
+            a in 0usize..4000,
+            b in 0usize..4000,
+        ) {
+            let text = parts.concat();
+            let n = text.len();
+            assert_words_before_equal_plain(&text, a.min(n), b.min(n));
+        }
+    }
+}
