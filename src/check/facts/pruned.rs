@@ -132,42 +132,39 @@ impl FactIndex {
             .then(|| self.base.norms[id.0 as usize][id.1 as usize])
     }
 
-    /// Part of [`FactIndex::matches`] over every article (`only` = `None`), in its order: at
-    /// least its first match, every match scoring `floor` or more, and every match whose value
-    /// is [`same_value`] as `fact`'s; others may be left out. Candidates whose score bound
-    /// (see the module) stays below `floor` are never scored unless the best one is needed.
-    pub fn matches_pruned(&self, fact: &Fact, floor: f32, values: &ValueIndex) -> Vec<Match> {
+    /// `fact`'s candidates over every article with their score bounds (see the module), and
+    /// which of them hold its very value; `Err` with every match when the plain way answers
+    /// (a fact of an indexed article could meet itself among the candidates, and a fact with
+    /// no weighted context scores nothing anywhere: both rare).
+    fn bounded(&self, fact: &Fact, values: &ValueIndex) -> Result<Bounded, Vec<Match>> {
         let (na, mass) = (self.norm(fact), self.mass(fact));
-        // A fact of an indexed article could meet itself among the candidates, and a fact with
-        // no weighted context scores nothing anywhere: both the plain way (rare).
         if self.file_index(&fact.rel).is_some() || na <= 0.0 || mass <= 0.0 {
-            return self.matches(fact, None);
+            return Err(self.matches(fact, None));
         }
         let ids = self.candidates_upto(fact, None, ENOUGH);
         let n = ids.len();
-        if n == 0 {
-            return Vec::new();
-        }
         debug_assert!(ids.windows(2).all(|w| w[0] < w[1]));
         let bp = self.base.by_key.get(&fact.key);
         let op = self.over.by_key.get(&fact.key);
         let (mut cov, mut sq) = (vec![0f32; n], vec![0f32; n]);
         let (mut all_cov, mut all_sq) = (0f32, 0f32);
         let cap = (4 * n).max(4096);
-        for (i, l) in self.word_lists(fact, bp, op) {
-            let w = &fact.context[i];
-            let idf = self.idf_of(w.hash);
-            let (c, s) = (w.weight * idf * idf, (w.weight * idf).powi(2));
-            if l.0 > cap {
-                all_cov += c;
-                all_sq += s;
-                continue;
-            }
-            for list in [l.1, l.2].into_iter().flatten() {
-                each_common(&ids, list, |k| {
-                    cov[k] += c;
-                    sq[k] += s;
-                });
+        if n > 0 {
+            for (i, l) in self.word_lists(fact, bp, op) {
+                let w = &fact.context[i];
+                let idf = self.idf_of(w.hash);
+                let (c, s) = (w.weight * idf * idf, (w.weight * idf).powi(2));
+                if l.0 > cap {
+                    all_cov += c;
+                    all_sq += s;
+                    continue;
+                }
+                for list in [l.1, l.2].into_iter().flatten() {
+                    each_common(&ids, list, |k| {
+                        cov[k] += c;
+                        sq[k] += s;
+                    });
+                }
             }
         }
         let bound = |k: usize| {
@@ -179,15 +176,39 @@ impl FactIndex {
             0.5 * (cosine.min(1.0) + d / mass)
         };
         let bound: Vec<f32> = (0..n).map(bound).collect();
-        let mut want: Vec<bool> = (0..n).map(|k| loose(bound[k]) >= floor).collect();
-        for id in values.same(self, fact) {
-            if let Ok(k) = ids.binary_search(&id) {
-                want[k] = true;
+        let mut same = vec![false; n];
+        if n > 0 {
+            for id in values.same(self, fact) {
+                if let Ok(k) = ids.binary_search(&id) {
+                    same[k] = true;
+                }
             }
         }
+        Ok(Bounded {
+            ids,
+            bound,
+            same,
+            na,
+            mass,
+        })
+    }
+
+    /// Part of [`FactIndex::matches`] over every article (`only` = `None`), in its order: at
+    /// least its first match, every match scoring `floor` or more, and every match whose value
+    /// is [`same_value`] as `fact`'s; others may be left out. Candidates whose score bound
+    /// (see the module) stays below `floor` are never scored unless the best one is needed.
+    pub fn matches_pruned(&self, fact: &Fact, floor: f32, values: &ValueIndex) -> Vec<Match> {
+        let b = match self.bounded(fact, values) {
+            Ok(b) => b,
+            Err(all) => return all,
+        };
+        let n = b.ids.len();
+        let want: Vec<bool> = (0..n)
+            .map(|k| b.same[k] || loose(b.bound[k]) >= floor)
+            .collect();
         let mut out: Vec<Match> = (0..n)
             .filter(|&k| want[k])
-            .map(|k| self.match_of(fact, na, mass, ids[k]))
+            .map(|k| self.match_of(fact, b.na, b.mass, b.ids[k]))
             .collect();
         // The best match, even below the floor: the rest from the highest bound down, while
         // one could still reach (or tie) the best so far.
@@ -197,21 +218,99 @@ impl FactIndex {
             .fold(f32::NEG_INFINITY, f32::max);
         if best < floor {
             let mut rest: Vec<usize> = (0..n).filter(|&k| !want[k]).collect();
-            rest.sort_by(|&a, &b| bound[b].total_cmp(&bound[a]));
+            rest.sort_by(|&x, &y| b.bound[y].total_cmp(&b.bound[x]));
             for k in rest {
-                if best > 0.0 && loose(bound[k]) < best {
+                if best > 0.0 && loose(b.bound[k]) < best {
                     break;
                 }
-                let m = self.match_of(fact, na, mass, ids[k]);
+                let m = self.match_of(fact, b.na, b.mass, b.ids[k]);
                 best = best.max(m.score);
                 out.push(m);
             }
         }
+        self.sort_matches(&mut out);
+        out
+    }
+
+    /// The part of [`FactIndex::matches_pruned`] (same `floor`) that tells whether a note
+    /// figure is supported: its first match, every one with the very value, and every one
+    /// scoring at least `floor` and `share` of the best, in its order. Candidates are scored
+    /// from the highest bound down while one could still reach that share of the best so far:
+    /// a figure a source states outright has a best match far above the floor, so most of its
+    /// candidates are never scored.
+    pub fn matches_top(
+        &self,
+        fact: &Fact,
+        share: f32,
+        floor: f32,
+        values: &ValueIndex,
+    ) -> Vec<Match> {
+        let (mut out, same): (Vec<Match>, Vec<bool>) = match self.bounded(fact, values) {
+            Err(all) => {
+                let same = all
+                    .iter()
+                    .map(|m| {
+                        same_value(
+                            fact.figure.value.as_f64(),
+                            self.fact(m.id).figure.value.as_f64(),
+                        )
+                    })
+                    .collect();
+                (all, same)
+            }
+            Ok(b) => {
+                let n = b.ids.len();
+                let mut order: Vec<usize> = (0..n).filter(|&k| !b.same[k]).collect();
+                order.sort_by(|&x, &y| b.bound[y].total_cmp(&b.bound[x]));
+                let mut out: Vec<Match> = (0..n)
+                    .filter(|&k| b.same[k])
+                    .map(|k| self.match_of(fact, b.na, b.mass, b.ids[k]))
+                    .collect();
+                let mut best = out
+                    .iter()
+                    .map(|m| m.score)
+                    .fold(f32::NEG_INFINITY, f32::max);
+                for k in order {
+                    if best > 0.0 && loose(b.bound[k]) < share * best {
+                        break;
+                    }
+                    let m = self.match_of(fact, b.na, b.mass, b.ids[k]);
+                    best = best.max(m.score);
+                    out.push(m);
+                }
+                self.sort_matches(&mut out);
+                let same = out
+                    .iter()
+                    .map(|m| b.same[b.ids.binary_search(&m.id).unwrap_or(0)])
+                    .collect();
+                (out, same)
+            }
+        };
+        let best = out.first().map_or(0.0, |m| m.score);
+        let mut k = 0;
+        out.retain(|m| {
+            k += 1;
+            k == 1 || same[k - 1] || (m.score >= floor && m.score >= share * best)
+        });
+        out
+    }
+
+    /// Sorts matches best first, ties in id order as a fresh index numbers them.
+    fn sort_matches(&self, out: &mut [Match]) {
         out.sort_by(|a, b| {
             b.score
                 .total_cmp(&a.score)
                 .then_with(|| self.id_cmp(a.id, b.id))
         });
-        out
     }
+}
+
+/// A note fact's candidates with their score bounds (from [`FactIndex::bounded`]).
+struct Bounded {
+    ids: Vec<FactId>,
+    bound: Vec<f32>,
+    /// Whether each candidate holds the fact's very value.
+    same: Vec<bool>,
+    na: f32,
+    mass: f32,
 }
