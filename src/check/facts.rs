@@ -479,8 +479,31 @@ fn count_terms(df: &mut FxHashMap<u64, i64>, ff: &FileFacts, sign: i64) {
     }
 }
 
-/// A word's postings for retrieval: its current length, the base's ids, the overlay's ids.
-type Lists<'a> = (usize, Option<&'a Vec<FactId>>, Option<&'a Vec<FactId>>);
+/// A word's postings for retrieval: its current length, the base's, the overlay's.
+type Lists<'a> = (usize, Option<&'a Posting>, Option<&'a Posting>);
+
+/// The facts of one kind that hold one context word, in id order, each with its weight for
+/// the word rounded up to 255ths: a score bound reads the pair's real product of weights
+/// instead of assuming the other side's weight is 1, which bounded all but a few candidates
+/// far too loosely to skip them.
+#[derive(Debug, Clone, Default, PartialEq)]
+struct Posting {
+    ids: Vec<FactId>,
+    weights: Vec<u8>,
+}
+
+impl Posting {
+    fn push(&mut self, id: FactId, weight: f32) {
+        self.ids.push(id);
+        self.weights
+            .push((weight.clamp(0.0, 1.0) * 255.0).ceil() as u8);
+    }
+
+    /// The weight bound of the fact at position `j`.
+    fn weight(&self, j: usize) -> f32 {
+        f32::from(self.weights[j]) / 255.0
+    }
+}
 
 /// What scoring a pair of facts gives.
 #[derive(Debug, Clone, Copy)]
@@ -499,7 +522,7 @@ pub type FactId = (u32, u32);
 struct KeyPostings {
     all: Vec<FactId>,
     /// By context key hash (hashes, not strings: the index is queried for every fact).
-    words: FxHashMap<u64, Vec<FactId>>,
+    words: FxHashMap<u64, Posting>,
 }
 
 /// Changed articles past this many make an edit re-assemble the whole index (the overlay is
@@ -685,7 +708,7 @@ impl FactIndex {
                 let p = o.by_key.entry(fact.key.clone()).or_default();
                 p.all.push(id);
                 for w in &fact.context {
-                    p.words.entry(w.hash).or_default().push(id);
+                    p.words.entry(w.hash).or_default().push(id, w.weight);
                 }
             }
         }
@@ -719,7 +742,7 @@ impl FactIndex {
                 let p = b.by_key.entry(fact.key.clone()).or_default();
                 p.all.push(id);
                 for w in &fact.context {
-                    p.words.entry(w.hash).or_default().push(id);
+                    p.words.entry(w.hash).or_default().push(id, w.weight);
                     *b.df.entry(w.hash).or_default() += 1;
                 }
                 b.n += 1;
@@ -942,7 +965,7 @@ impl FactIndex {
                 if b.is_none() && o.is_none() {
                     return None;
                 }
-                let len = b.map_or(0, |l| l.len() as i64)
+                let len = b.map_or(0, |l| l.ids.len() as i64)
                     + adj.and_then(|a| a.get(&w.hash)).copied().unwrap_or(0);
                 Some((i, (len.max(0) as usize, b, o)))
             })
@@ -957,13 +980,13 @@ impl FactIndex {
         let dead = &self.over.dead;
         if let Some(b) = l.1 {
             if dead.is_empty() {
-                ids.extend_from_slice(b);
+                ids.extend_from_slice(&b.ids);
             } else {
-                ids.extend(b.iter().filter(|id| !dead.contains(&id.0)));
+                ids.extend(b.ids.iter().filter(|id| !dead.contains(&id.0)));
             }
         }
         if let Some(o) = l.2 {
-            ids.extend_from_slice(o);
+            ids.extend_from_slice(&o.ids);
         }
     }
 

@@ -103,14 +103,12 @@ pub fn pair(
     note: &[Fact],
     sources: &[String],
 ) -> Vec<Outcome> {
-    pair_with(
-        ix,
-        note,
-        sources,
-        |f| ix.matches_pruned(f, WEAK, values),
-        // What support reads (see [`support`]): a supported figure needs nothing more.
-        |f| ix.matches_top(f, RUNNER_UP_SHARE, WEAK, values),
-    )
+    pair_with(ix, note, sources, |f| {
+        let ms = ix.note_matches(f, values);
+        // What support reads (see [`support`]); a figure it leaves unsupported reads more.
+        let top = ms.top(RUNNER_UP_SHARE, VALUE_SHARE, WEAK);
+        (top, Box::new(move || ms.pruned(WEAK)))
+    })
 }
 
 /// A runner-up below this share of the best never keeps the best from being clear
@@ -120,22 +118,23 @@ const RUNNER_UP_SHARE: f32 = 0.5;
 /// [`pair`] with every candidate of every figure scored (what the pruned pairing must equal).
 #[cfg(test)]
 pub fn pair_plain(ix: &FactIndex, note: &[Fact], sources: &[String]) -> Vec<Outcome> {
-    pair_with(
-        ix,
-        note,
-        sources,
-        |f| ix.matches(f, None),
-        |f| ix.matches(f, None),
-    )
+    pair_with(ix, note, sources, |f| {
+        (ix.matches(f, None), Box::new(move || ix.matches(f, None)))
+    })
 }
+
+/// A figure's matches over every article as far as [`support`] reads them, and all of them
+/// when asked.
+type Everywhere<'a> = (Vec<Match>, Box<dyn FnOnce() -> Vec<Match> + 'a>);
 
 /// The match of a source figure that supports note figure `f`, from `ms` (its matches, best
 /// first; `sole`: they come from the note's named sources, see [`same_quantity`]).
 ///
-/// Reads only the best match, those with `f`'s very value, and those scoring at least
-/// [`RUNNER_UP_SHARE`] of the best: an agreeing partner scores [`AGREE_SHARE`] of the best, a
-/// value partner has the value, and the best's runner-up matters to [`same_quantity`] only
-/// from `1 / MARGIN` of it. So any list holding those, in order, gives the same answer.
+/// Reads only the best match, those scoring at least [`RUNNER_UP_SHARE`] of the best, and
+/// those with `f`'s very value scoring at least [`VALUE_SHARE`] of it: an agreeing partner
+/// scores [`AGREE_SHARE`] of the best, a value partner that share, and the best's runner-up
+/// matters to [`same_quantity`] only from `1 / MARGIN` of it. So any part of the matches
+/// holding those, in order, gives the same answer.
 fn support(ix: &FactIndex, f: &Fact, ms: &[Match], sole: bool) -> Option<Match> {
     let meets = |m: &Match| f.meets(ix.fact(m.id));
     let best = ms.first()?.score;
@@ -156,26 +155,29 @@ fn support(ix: &FactIndex, f: &Fact, ms: &[Match], sole: bool) -> Option<Match> 
         .map(|(_, m)| ix.with_shared(f, m.clone()))
 }
 
-/// [`pair`], with `everywhere` giving a figure's matches over every article and `top` the part
-/// of them that [`support`] reads.
-fn pair_with(
+/// [`pair`], with `everywhere` giving a figure's matches over every article.
+fn pair_with<'a>(
     ix: &FactIndex,
-    note: &[Fact],
+    note: &'a [Fact],
     sources: &[String],
-    everywhere: impl Fn(&Fact) -> Vec<Match>,
-    top: impl Fn(&Fact) -> Vec<Match>,
+    everywhere: impl Fn(&'a Fact) -> Everywhere<'a>,
 ) -> Vec<Outcome> {
-    // (candidates, whether they come from the note's named sources, whether they are all)
-    let mut found: Vec<(Vec<Match>, bool, bool)> = note
+    // (candidates, whether they come from the note's named sources, the rest if any)
+    let mut found: Vec<(
+        Vec<Match>,
+        bool,
+        Option<Box<dyn FnOnce() -> Vec<Match> + 'a>>,
+    )> = note
         .iter()
         .map(|f| {
             if !sources.is_empty() {
                 let m = ix.matches(f, Some(sources));
                 if !m.is_empty() && same_quantity(f, &m, 0, true) {
-                    return (m, true, true);
+                    return (m, true, None);
                 }
             }
-            (top(f), false, false)
+            let (top, rest) = everywhere(f);
+            (top, false, Some(rest))
         })
         .collect();
     let supported: Vec<Option<Match>> = note
@@ -184,9 +186,11 @@ fn pair_with(
         .map(|(f, (ms, sole, _))| support(ix, f, ms, *sole))
         .collect();
     // Figures no source supports read all their matches.
-    for ((f, s), (ms, _, whole)) in note.iter().zip(&supported).zip(&mut found) {
-        if s.is_none() && !*whole {
-            *ms = everywhere(f);
+    for (s, (ms, _, rest)) in supported.iter().zip(&mut found) {
+        if let Some(rest) = rest.take() {
+            if s.is_none() {
+                *ms = rest();
+            }
         }
     }
     let all: Vec<&Vec<Match>> = found.iter().map(|(m, _, _)| m).collect();
