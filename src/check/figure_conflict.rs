@@ -125,7 +125,10 @@ pub fn pair_plain(ix: &FactIndex, note: &[Fact], sources: &[String]) -> Vec<Outc
 
 /// A figure's matches over every article as far as [`support`] reads them, and all of them
 /// when asked.
-type Everywhere<'a> = (Vec<Match>, Box<dyn FnOnce() -> Vec<Match> + 'a>);
+type Everywhere<'a> = (Vec<Match>, Rest<'a>);
+
+/// The rest of a figure's matches, scored when asked.
+type Rest<'a> = Box<dyn FnOnce() -> Vec<Match> + 'a>;
 
 /// The match of a source figure that supports note figure `f`, from `ms` (its matches, best
 /// first; `sole`: they come from the note's named sources, see [`same_quantity`]).
@@ -163,11 +166,7 @@ fn pair_with<'a>(
     everywhere: impl Fn(&'a Fact) -> Everywhere<'a>,
 ) -> Vec<Outcome> {
     // (candidates, whether they come from the note's named sources, the rest if any)
-    let mut found: Vec<(
-        Vec<Match>,
-        bool,
-        Option<Box<dyn FnOnce() -> Vec<Match> + 'a>>,
-    )> = note
+    let mut found: Vec<(Vec<Match>, bool, Option<Rest<'a>>)> = note
         .iter()
         .map(|f| {
             if !sources.is_empty() {
