@@ -5,15 +5,17 @@
 //! note's figure touches only figures of the same kind that share a word with it.
 
 use super::quantity::{interval_of, key_of, Interval, QuantityKey};
-use super::words::{self, Word};
-use crate::corpus::{Corpus, SourceFile};
+use super::words;
+use crate::corpus::{Corpus, FileText, SourceFile};
 use crate::document::Encoding;
 use crate::format::DocKind;
+use crate::intern::IStr;
 use crate::model::{EntityType, Figure, Span};
 use rayon::prelude::*;
 use rustc_hash::{FxHashMap, FxHashSet};
 use std::collections::{HashMap, HashSet};
-use std::sync::Arc;
+use std::ops::ControlFlow;
+use std::sync::{Arc, OnceLock};
 
 mod pruned;
 pub use pruned::{same_value, ValueIndex};
@@ -25,16 +27,16 @@ const WINDOW: usize = 10;
 #[derive(Debug, Clone, PartialEq)]
 pub struct ContextWord {
     /// Matching key.
-    pub key: String,
+    pub key: IStr,
     /// Hash of `key`: contexts are sorted and merged by it, since string compares dominated.
     pub hash: u64,
     /// Surface form, for messages.
-    pub surface: String,
+    pub surface: IStr,
     /// Weight in `0..=1`.
     pub weight: f32,
     /// True for part of a name (an entity mention, or capitalised away from a sentence start).
     pub is_name: bool,
-    /// Source offset of its first occurrence (`usize::MAX` for the extractor's subject words).
+    /// Source offset of its first occurrence (`u32::MAX` for the extractor's subject words).
     pub at: usize,
 }
 
@@ -50,20 +52,21 @@ pub struct Fact {
     /// The values it allows.
     pub interval: Interval,
     /// The figure as written.
-    pub written: String,
+    pub written: Box<str>,
     /// 1-based line of its start.
     pub line: usize,
     /// The sentence it stands in (source bytes).
     pub sentence: Span,
-    /// Context words, unique by key, sorted by key.
-    pub context: Vec<ContextWord>,
-    /// Name tokens (keys) of the organisations named close to it (`ZTE`, `Huawei`).
-    pub entities: Vec<String>,
-    /// Keys of the extractor's measure words (`employee`, `tariff`).
-    pub measures: Vec<String>,
+    /// Context words, unique by key, sorted by key hash.
+    pub context: Box<[ContextWord]>,
+    /// Key hashes of the name tokens of the organisations named close to it (`ZTE`, `Huawei`),
+    /// sorted.
+    pub entities: Box<[u64]>,
+    /// Key hashes of the extractor's measure words (`employee`, `tariff`), sorted.
+    pub measures: Box<[u64]>,
     /// Hashes of its close context words that are not names, sorted: two facts can only have a
     /// close shared word (see [`Match::close_word`]) when these meet, a cheap first test.
-    pub close: Vec<u64>,
+    pub close: Box<[u64]>,
 }
 
 impl Fact {
@@ -229,6 +232,48 @@ impl ByStart {
 
 /// The facts of one file, in figure order.
 pub fn facts_of(file: &SourceFile) -> Vec<Fact> {
+    words::with_tokens(|tokens| facts_with(tokens, file))
+}
+
+/// Up to [`WINDOW`] content words of `range` that `skip` does not take, nearest its end first,
+/// as (span, key, hash, written surface). The walk starts shortly before the end, at a space
+/// (no token crosses one, so the tail's tokens are those of a walk from `range`'s start), and
+/// reaches further back only while it finds too few: a clause can be 600 bytes long.
+fn words_before(
+    tokens: &mut words::Tokens,
+    text: &str,
+    range: Span,
+    skip: impl Fn(Span) -> bool,
+) -> Vec<(Span, IStr, u64, IStr)> {
+    let range = words::clamp(text, range);
+    let mut back = 160;
+    loop {
+        let from = if range.end() - range.start() <= back {
+            range.start()
+        } else {
+            text.as_bytes()[range.start()..range.end() - back]
+                .iter()
+                .rposition(u8::is_ascii_whitespace)
+                .map_or(range.start(), |i| range.start() + i)
+        };
+        let mut found: Vec<(Span, IStr, u64, IStr)> = Vec::new();
+        tokens.walk(text, Span::new(from, range.end()), |span, w| {
+            if !skip(span) {
+                found.push((span, w.key.clone(), w.hash, w.written.clone()));
+            }
+            ControlFlow::Continue(())
+        });
+        if found.len() >= WINDOW || from == range.start() {
+            found.reverse();
+            found.truncate(WINDOW);
+            return found;
+        }
+        back *= 4;
+    }
+}
+
+/// [`facts_of`] with the thread's token cache.
+fn facts_with(tokens: &mut words::Tokens, file: &SourceFile) -> Vec<Fact> {
     let rel: Arc<str> = Arc::from(file.rel.as_str());
     let text = file.text();
     let text: &str = &text;
@@ -238,124 +283,117 @@ pub fn facts_of(file: &SourceFile) -> Vec<Fact> {
     let fig_spans = ByStart::new(figs.iter().map(|f| f.span));
     let ents = &file.analysis.entities;
     let ent_spans = ByStart::new(ents.iter().map(|e| e.span));
-    let in_figure = |w: &Word| {
-        fig_spans
-            .near(w.span)
-            .any(|i| figs[i].span.overlaps(&w.span))
-    };
+    let in_figure = |w: Span| fig_spans.near(w).any(|i| figs[i].span.overlaps(&w));
     let mut out = Vec::new();
     for f in figs {
         let Some(key) = key_of(f) else { continue };
         let span = words::clamp(text, f.span);
         let sentence = clause_of(text, sentence_of(file, span), span);
-        let before = words::content_words(
-            text,
-            Span::new(sentence.start().min(span.start()), span.start()),
-        );
-        let after =
-            words::content_words(text, Span::new(span.end(), sentence.end().max(span.end())));
-        let mut ctx: HashMap<String, ContextWord> = HashMap::new();
-        let names = |w: &Word| -> bool {
-            if ent_spans
-                .near(w.span)
-                .any(|i| ents[i].span.overlaps(&w.span))
-            {
+        let names = |w: Span| -> bool {
+            if ent_spans.near(w).any(|i| ents[i].span.overlaps(&w)) {
                 return true;
             }
-            let Some(t) = text.get(w.span.start()..w.span.end()) else {
+            let Some(t) = text.get(w.start()..w.end()) else {
                 return false;
             };
-            let before = text[..w.span.start()].trim_end_matches([' ', '*', '_', '"', '\'', '(']);
+            let before = text[..w.start()].trim_end_matches([' ', '*', '_', '"', '\'', '(']);
             // Acronyms (`ZTE`) are names anywhere; other capitals only away from a sentence start.
             if t.len() >= 2 && t.chars().all(|c| c.is_uppercase() || !c.is_alphabetic()) {
                 return true;
             }
             t.chars().next().is_some_and(char::is_uppercase)
-                && w.span.start() > sentence.start()
+                && w.start() > sentence.start()
                 && !before.ends_with(['.', '!', '?', ':', '\n', '#', '-', '>'])
                 && !before.is_empty()
         };
-        let mut add = |w: &Word, weight: f32| {
-            // Built only for a word's first occurrence (names and surfaces cost a look-around).
-            let e = ctx.entry(w.key.clone()).or_insert_with(|| ContextWord {
-                key: w.key.clone(),
-                hash: key_hash(&w.key),
-                // Case as written (`ZTE`), for messages; subject words have no place in the text.
-                // A possessive (`Kovaria's`) keeps the case of its stem.
-                surface: text
-                    .get(w.span.start()..w.span.end())
-                    .and_then(|t| t.get(..w.surface.len()))
-                    .filter(|t| t.to_lowercase() == w.surface)
-                    .unwrap_or(&w.surface)
-                    .to_string(),
-                weight: 0.0,
-                is_name: names(w),
-                at: w.span.start(),
+        // Unique by key; a word's first occurrence gives its surface and name flag.
+        let mut context: Vec<ContextWord> = Vec::with_capacity(2 * WINDOW);
+        let mut add = |span: Span, key: &IStr, hash: u64, surface: &IStr, weight: f32| {
+            if let Some(e) = context.iter_mut().find(|c| c.hash == hash && c.key == *key) {
+                e.weight = e.weight.max(weight);
+                e.at = e.at.min(span.start());
+                return;
+            }
+            context.push(ContextWord {
+                key: key.clone(),
+                hash,
+                surface: surface.clone(),
+                weight,
+                is_name: names(span),
+                at: span.start(),
             });
-            e.weight = e.weight.max(weight);
-            e.at = e.at.min(w.span.start());
         };
-        let before: Vec<&Word> = before.iter().filter(|w| !in_figure(w)).collect();
-        let after: Vec<&Word> = after.iter().filter(|w| !in_figure(w)).collect();
         let mut lo = span.start();
         let mut hi = span.end();
         // Distance counts every word in between, stop words included: `loss of $2.4 billion`
         // is closer than `$2.4 billion in the first half, with cash`.
-        for w in before.iter().rev().take(WINDOW) {
-            add(
-                w,
-                proximity(words_between(text, w.span.end(), span.start())),
-            );
-            lo = lo.min(w.span.start());
+        let before = Span::new(sentence.start().min(span.start()), span.start());
+        for (w, key, hash, surface) in words_before(tokens, text, before, in_figure) {
+            let d = words_between(text, w.end(), span.start());
+            add(w, &key, hash, &surface, proximity(d));
+            lo = lo.min(w.start());
         }
-        for w in after.iter().take(WINDOW) {
-            add(
-                w,
-                proximity(words_between(text, span.end(), w.span.start())),
-            );
-            hi = hi.max(w.span.end());
-        }
-        for s in &f.subject {
-            for mut w in words::content_words(s, Span::new(0, s.len())) {
-                // Spans of subject words point into the word itself, not the text.
-                w.span = Span::new(usize::MAX, usize::MAX);
-                add(&w, 1.0);
+        let after = words::clamp(text, Span::new(span.end(), sentence.end().max(span.end())));
+        let mut taken = 0;
+        tokens.walk(text, after, |w, tw| {
+            if in_figure(w) {
+                return ControlFlow::Continue(());
             }
+            let d = words_between(text, span.end(), w.start());
+            add(w, &tw.key, tw.hash, &tw.written, proximity(d));
+            hi = hi.max(w.end());
+            taken += 1;
+            if taken < WINDOW {
+                ControlFlow::Continue(())
+            } else {
+                ControlFlow::Break(())
+            }
+        });
+        for s in &f.subject {
+            // Subject words have no place in the text: their case is the extractor's.
+            tokens.walk(s, Span::new(0, s.len()), |_, tw| {
+                let nowhere = Span::new(usize::MAX, usize::MAX);
+                add(nowhere, &tw.key, tw.hash, &tw.surface, 1.0);
+                ControlFlow::Continue(())
+            });
         }
-        let mut context: Vec<ContextWord> = ctx.into_values().collect();
         context.sort_by_key(|w| w.hash);
         let window = Span::new(lo, hi);
-        let mut entities: Vec<String> = ent_spans
-            .near(window)
-            .map(|i| &ents[i])
-            .filter(|e| e.ty == EntityType::Org && e.span.overlaps(&window))
+        let mut entities: Vec<u64> = Vec::new();
+        for e in ent_spans.near(window).map(|i| &ents[i]) {
+            if e.ty != EntityType::Org || !e.span.overlaps(&window) {
+                continue;
+            }
             // Close means within a few words: `Huawei employs 180,000`, `ZTE, a 70,000-employee`.
-            .filter(|e| {
-                let d = if e.span.end() <= span.start() {
-                    words_between(text, e.span.end(), span.start())
-                } else {
-                    words_between(text, span.end(), e.span.start())
-                };
-                d <= ORG_REACH
-            })
-            .flat_map(|e| {
-                let n = words::clamp(text, e.name);
-                words::content_words(text, n).into_iter().map(|w| w.key)
-            })
-            .collect();
-        entities.sort();
+            let d = if e.span.end() <= span.start() {
+                words_between(text, e.span.end(), span.start())
+            } else {
+                words_between(text, span.end(), e.span.start())
+            };
+            if d <= ORG_REACH {
+                tokens.walk(text, words::clamp(text, e.name), |_, w| {
+                    entities.push(w.hash);
+                    ControlFlow::Continue(())
+                });
+            }
+        }
+        entities.sort_unstable();
         entities.dedup();
-        let mut measures: Vec<String> = f
+        let mut measures: Vec<u64> = f
             .subject
             .iter()
-            .map(|s| words::key(&s.to_lowercase()))
+            .map(|s| key_hash(&words::key(&s.to_lowercase())))
             .collect();
         if f.ty == crate::model::FigureType::Count {
-            measures.extend(f.unit.iter().map(|u| words::key(&u.to_lowercase())));
+            measures.extend(
+                f.unit
+                    .iter()
+                    .map(|u| key_hash(&words::key(&u.to_lowercase()))),
+            );
         }
-        measures.sort();
+        measures.sort_unstable();
         measures.dedup();
-        let close: Vec<u64> = context
+        let close: Box<[u64]> = context
             .iter()
             .filter(|w| !w.is_name && w.weight >= CLOSE)
             .map(|w| w.hash)
@@ -364,12 +402,12 @@ pub fn facts_of(file: &SourceFile) -> Vec<Fact> {
             rel: rel.clone(),
             interval: interval_of(f),
             key,
-            written: span.slice(text).to_string(),
+            written: span.slice(text).into(),
             line: file.lines.position(text, span.start(), Encoding::Utf8).line as usize + 1,
             sentence,
-            context,
-            entities,
-            measures,
+            context: context.into_boxed_slice(),
+            entities: entities.into_boxed_slice(),
+            measures: measures.into_boxed_slice(),
             close,
             figure: f.clone(),
         });
@@ -378,37 +416,95 @@ pub fn facts_of(file: &SourceFile) -> Vec<Fact> {
 }
 
 /// The facts of one article.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
 pub struct FileFacts {
     /// Root-relative path.
     pub rel: String,
     /// Its facts.
     pub facts: Vec<Fact>,
-    /// Its content-word key hashes with log-scaled counts, sorted by hash (what the article is
-    /// about; hashes, not strings, since an article has hundreds).
-    pub terms: Vec<(u64, f32)>,
+    /// Its text, whose terms are read when first needed: only a candidate disagreement
+    /// needs them (most whole-corpus runs never do), and they were a tenth of `check`'s time
+    /// and a fifth of the index's memory.
+    text: FileText,
+    terms: OnceLock<Box<[(u64, f32)]>>,
+}
+
+impl PartialEq for FileFacts {
+    fn eq(&self, other: &FileFacts) -> bool {
+        self.rel == other.rel && self.facts == other.facts && self.text == other.text
+    }
 }
 
 impl FileFacts {
-    /// The facts and terms of one article.
+    /// The facts of one article.
     pub fn of(f: &SourceFile) -> FileFacts {
-        let mut counts: FxHashMap<u64, u32> = FxHashMap::default();
-        words::for_each_key_hash(&f.text(), |h| *counts.entry(h).or_default() += 1);
-        let mut terms: Vec<(u64, f32)> = counts
-            .into_iter()
-            .map(|(k, n)| (k, 1.0 + (n as f32).ln()))
-            .collect();
-        terms.sort_by_key(|t| t.0);
         FileFacts {
             rel: f.rel.clone(),
             facts: facts_of(f),
-            terms,
+            text: f.stored_text().clone(),
+            terms: OnceLock::new(),
+        }
+    }
+
+    /// Its content-word key hashes with log-scaled counts, sorted by hash (what the article is
+    /// about; hashes, not strings, since an article has hundreds).
+    pub fn terms(&self) -> &[(u64, f32)] {
+        self.terms.get_or_init(|| terms_of(&self.text.get()))
+    }
+
+    /// [`FileFacts::terms`] without keeping them when they are not kept yet.
+    fn terms_once(&self) -> std::borrow::Cow<'_, [(u64, f32)]> {
+        match self.terms.get() {
+            Some(t) => std::borrow::Cow::Borrowed(t),
+            None => std::borrow::Cow::Owned(terms_of(&self.text.get()).into_vec()),
         }
     }
 }
 
-/// A word's postings for retrieval: its current length, the base's ids, the overlay's ids.
-type Lists<'a> = (usize, Option<&'a Vec<FactId>>, Option<&'a Vec<FactId>>);
+/// The terms of a text (see [`FileFacts::terms`]).
+fn terms_of(text: &str) -> Box<[(u64, f32)]> {
+    let mut counts: FxHashMap<u64, u32> = FxHashMap::default();
+    words::for_each_key_hash(text, |h| *counts.entry(h).or_default() += 1);
+    let mut terms: Box<[(u64, f32)]> = counts
+        .into_iter()
+        .map(|(k, n)| (k, 1.0 + (n as f32).ln()))
+        .collect();
+    terms.sort_by_key(|t| t.0);
+    terms
+}
+
+/// Adds `sign` to the article frequency of each term of `ff`.
+fn count_terms(df: &mut FxHashMap<u64, i64>, ff: &FileFacts, sign: i64) {
+    for (k, _) in ff.terms() {
+        *df.entry(*k).or_default() += sign;
+    }
+}
+
+/// A word's postings for retrieval: its current length, the base's, the overlay's.
+type Lists<'a> = (usize, Option<&'a Posting>, Option<&'a Posting>);
+
+/// The facts of one kind that hold one context word, in id order, each with its weight for
+/// the word rounded up to 255ths: a score bound reads the pair's real product of weights
+/// instead of assuming the other side's weight is 1, which bounded all but a few candidates
+/// far too loosely to skip them.
+#[derive(Debug, Clone, Default, PartialEq)]
+struct Posting {
+    ids: Vec<FactId>,
+    weights: Vec<u8>,
+}
+
+impl Posting {
+    fn push(&mut self, id: FactId, weight: f32) {
+        self.ids.push(id);
+        self.weights
+            .push((weight.clamp(0.0, 1.0) * 255.0).ceil() as u8);
+    }
+
+    /// The weight bound of the fact at position `j`.
+    fn weight(&self, j: usize) -> f32 {
+        f32::from(self.weights[j]) / 255.0
+    }
+}
 
 /// What scoring a pair of facts gives.
 #[derive(Debug, Clone, Copy)]
@@ -427,7 +523,7 @@ pub type FactId = (u32, u32);
 struct KeyPostings {
     all: Vec<FactId>,
     /// By context key hash (hashes, not strings: the index is queried for every fact).
-    words: FxHashMap<u64, Vec<FactId>>,
+    words: FxHashMap<u64, Posting>,
 }
 
 /// Changed articles past this many make an edit re-assemble the whole index (the overlay is
@@ -446,8 +542,8 @@ struct Base {
     norms: Vec<Vec<f32>>,
     /// Per file, a bit per close word (hash mod 64) of each fact: the first test of a pair.
     sigs: Vec<Vec<u64>>,
-    /// In how many articles each term (key hash) occurs.
-    doc_df: FxHashMap<u64, u32>,
+    /// In how many articles each term (key hash) occurs (counted when first needed).
+    doc_df: OnceLock<FxHashMap<u64, u32>>,
 }
 
 /// Articles changed since the base was assembled: their old facts are masked (`dead`), the new
@@ -541,6 +637,7 @@ impl FactIndex {
             added.insert(at, f);
         }
         if dead.len() + added.len() > COMPACT_AFTER {
+            let added_now = added.clone();
             let mut files: Vec<Arc<FileFacts>> = self
                 .base
                 .files
@@ -551,7 +648,28 @@ impl FactIndex {
                 .chain(added)
                 .collect();
             files.sort_by(|a, b| a.rel.cmp(&b.rel));
-            return FactIndex::assemble(files);
+            let ix = FactIndex::assemble(files);
+            // Article frequencies already counted carry over, corrected by the changes.
+            if let Some(old) = self.base.doc_df.get() {
+                let mut change: FxHashMap<u64, i64> = FxHashMap::default();
+                for &i in &dead {
+                    count_terms(&mut change, &self.base.files[i as usize], -1);
+                }
+                for ff in &added_now {
+                    count_terms(&mut change, ff, 1);
+                }
+                let mut df = old.clone();
+                for (k, d) in change {
+                    let n = i64::from(df.get(&k).copied().unwrap_or(0)) + d;
+                    if n > 0 {
+                        df.insert(k, n as u32);
+                    } else {
+                        df.remove(&k);
+                    }
+                }
+                let _ = ix.base.doc_df.set(df);
+            }
+            return ix;
         }
         self.with_overlay(dead, added)
     }
@@ -574,9 +692,7 @@ impl FactIndex {
                 }
                 n += sign;
             }
-            for (k, _) in &ff.terms {
-                *o.doc_df_adj.entry(*k).or_default() += sign;
-            }
+            count_terms(&mut o.doc_df_adj, ff, sign);
         };
         let mut dead_slots: Vec<u32> = o.dead.iter().copied().collect();
         dead_slots.sort_unstable();
@@ -593,7 +709,7 @@ impl FactIndex {
                 let p = o.by_key.entry(fact.key.clone()).or_default();
                 p.all.push(id);
                 for w in &fact.context {
-                    p.words.entry(w.hash).or_default().push(id);
+                    p.words.entry(w.hash).or_default().push(id, w.weight);
                 }
             }
         }
@@ -627,13 +743,10 @@ impl FactIndex {
                 let p = b.by_key.entry(fact.key.clone()).or_default();
                 p.all.push(id);
                 for w in &fact.context {
-                    p.words.entry(w.hash).or_default().push(id);
+                    p.words.entry(w.hash).or_default().push(id, w.weight);
                     *b.df.entry(w.hash).or_default() += 1;
                 }
                 b.n += 1;
-            }
-            for (k, _) in &ff.terms {
-                *b.doc_df.entry(*k).or_default() += 1;
             }
         }
         b.sigs = files
@@ -853,7 +966,7 @@ impl FactIndex {
                 if b.is_none() && o.is_none() {
                     return None;
                 }
-                let len = b.map_or(0, |l| l.len() as i64)
+                let len = b.map_or(0, |l| l.ids.len() as i64)
                     + adj.and_then(|a| a.get(&w.hash)).copied().unwrap_or(0);
                 Some((i, (len.max(0) as usize, b, o)))
             })
@@ -868,13 +981,13 @@ impl FactIndex {
         let dead = &self.over.dead;
         if let Some(b) = l.1 {
             if dead.is_empty() {
-                ids.extend_from_slice(b);
+                ids.extend_from_slice(&b.ids);
             } else {
-                ids.extend(b.iter().filter(|id| !dead.contains(&id.0)));
+                ids.extend(b.ids.iter().filter(|id| !dead.contains(&id.0)));
             }
         }
         if let Some(o) = l.2 {
-            ids.extend_from_slice(o);
+            ids.extend_from_slice(&o.ids);
         }
     }
 
@@ -1004,11 +1117,8 @@ impl FactIndex {
         };
         // An organisation of one side anywhere in the other's context keeps them comparable
         // (`ZTE` a few words further off while `Commerce Department` stands closer).
-        let mentions = |f: &Fact, e: &String| {
-            f.entities.contains(e)
-                || f.context
-                    .binary_search_by_key(&key_hash(e), |c| c.hash)
-                    .is_ok()
+        let mentions = |f: &Fact, e: &u64| {
+            f.entities.contains(e) || f.context.binary_search_by_key(e, |c| c.hash).is_ok()
         };
         if !a.entities.is_empty()
             && !b.entities.is_empty()
@@ -1064,7 +1174,7 @@ impl FactIndex {
         });
         shared
             .into_iter()
-            .map(|(_, i)| a.context[i].surface.clone())
+            .map(|(_, i)| a.context[i].surface.to_string())
             .collect()
     }
 
@@ -1205,11 +1315,12 @@ impl FactIndex {
     /// asked: only a candidate disagreement needs it).
     fn doc_vec(&self, ff: &FileFacts) -> Vec<(u64, f32)> {
         let nd = self.article_count() as f32;
+        let doc_df = self.doc_df();
         let mut v: Vec<(u64, f32)> = ff
-            .terms
+            .terms()
             .iter()
             .map(|&(k, tf)| {
-                let df = i64::from(self.base.doc_df.get(&k).copied().unwrap_or(0))
+                let df = i64::from(doc_df.get(&k).copied().unwrap_or(0))
                     + self.over.doc_df_adj.get(&k).copied().unwrap_or(0);
                 let df = if df > 0 { df as f32 } else { 1.0 };
                 (k, tf * (((nd + 1.0) / df).ln()))
@@ -1220,6 +1331,28 @@ impl FactIndex {
             v.iter_mut().for_each(|(_, w)| *w /= n);
         }
         v
+    }
+
+    /// In how many of the base's articles each term occurs, counted at the first call.
+    fn doc_df(&self) -> &FxHashMap<u64, u32> {
+        self.base.doc_df.get_or_init(|| {
+            self.base
+                .files
+                .par_iter()
+                .fold(FxHashMap::default, |mut df: FxHashMap<u64, u32>, ff| {
+                    for (k, _) in ff.terms_once().iter() {
+                        *df.entry(*k).or_default() += 1;
+                    }
+                    df
+                })
+                .reduce(FxHashMap::default, |a, b| {
+                    let (mut big, small) = if a.len() >= b.len() { (a, b) } else { (b, a) };
+                    for (k, n) in small {
+                        *big.entry(k).or_default() += n;
+                    }
+                    big
+                })
+        })
     }
 
     /// How much two indexed articles are about the same story (cosine of their TF-IDF term
@@ -1351,6 +1484,65 @@ fn for_each_common<T, K: Ord>(
                 i += 1;
                 j += 1;
             }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The last [`WINDOW`] words of a walk over the whole range that `skip` keeps, nearest
+    /// first (what [`words_before`] must give).
+    fn words_before_plain(text: &str, range: Span, skip: impl Fn(Span) -> bool) -> Vec<Span> {
+        let mut all = words::content_words(text, range);
+        all.retain(|w| !skip(w.span));
+        all.iter().rev().take(WINDOW).map(|w| w.span).collect()
+    }
+
+    fn assert_words_before_equal_plain(text: &str, a: usize, b: usize) {
+        let range = words::clamp(text, Span::new(a.min(b), b));
+        // Skip words holding a digit, as a figure's words are skipped.
+        let skip = |s: Span| s.slice(text).bytes().any(|c| c.is_ascii_digit());
+        let want = words_before_plain(text, range, skip);
+        let got: Vec<Span> = words::with_tokens(|t| words_before(t, text, range, skip))
+            .into_iter()
+            .map(|(s, ..)| s)
+            .collect();
+        assert_eq!(got, want, "{text:?} {range:?}");
+    }
+
+    #[test]
+    fn words_before_a_figure_equal_a_walk_of_the_whole_clause() {
+        let long = "Exports of the high-tech co-op's 3rd unit rose. ".repeat(40);
+        for (t, a, b) in [
+            (long.as_str(), 0, long.len()),
+            (long.as_str(), 5, long.len() - 7),
+            (long.as_str(), 1500, 1510),
+            ("short clause here", 0, 17),
+            ("", 0, 0),
+            ("word-by-word--and'so’on x.y.z", 3, 29),
+        ] {
+            assert_words_before_equal_plain(t, a, b);
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn words_before_equal_a_walk_of_the_whole_range(
+            parts in proptest::collection::vec(
+                proptest::sample::select(vec![
+                    "the", "ZTE's", "tariffs", "high-tech", "  ", " ", "\n", "$5", "2018",
+                    "'", "-", ".", "x.y", "é", "Word", "70,000-employee", "and", "\t",
+                ]),
+                0..600,
+            ),
+            a in 0usize..4000,
+            b in 0usize..4000,
+        ) {
+            let text = parts.concat();
+            let n = text.len();
+            assert_words_before_equal_plain(&text, a.min(n), b.min(n));
         }
     }
 }

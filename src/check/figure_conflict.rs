@@ -103,37 +103,97 @@ pub fn pair(
     note: &[Fact],
     sources: &[String],
 ) -> Vec<Outcome> {
-    pair_with(ix, note, sources, |f| ix.matches_pruned(f, WEAK, values))
+    pair_with(ix, note, sources, |f| {
+        let ms = ix.note_matches(f, values);
+        // What support reads (see [`support`]); a figure it leaves unsupported reads more.
+        let top = ms.top(RUNNER_UP_SHARE, VALUE_SHARE, WEAK);
+        (top, Box::new(move || ms.pruned(WEAK)))
+    })
 }
+
+/// A runner-up below this share of the best never keeps the best from being clear
+/// (`1 / MARGIN`), and agreeing partners score above it ([`AGREE_SHARE`]).
+const RUNNER_UP_SHARE: f32 = 0.5;
 
 /// [`pair`] with every candidate of every figure scored (what the pruned pairing must equal).
 #[cfg(test)]
 pub fn pair_plain(ix: &FactIndex, note: &[Fact], sources: &[String]) -> Vec<Outcome> {
-    pair_with(ix, note, sources, |f| ix.matches(f, None))
+    pair_with(ix, note, sources, |f| {
+        (ix.matches(f, None), Box::new(move || ix.matches(f, None)))
+    })
+}
+
+/// A figure's matches over every article as far as [`support`] reads them, and all of them
+/// when asked.
+type Everywhere<'a> = (Vec<Match>, Rest<'a>);
+
+/// The rest of a figure's matches, scored when asked.
+type Rest<'a> = Box<dyn FnOnce() -> Vec<Match> + 'a>;
+
+/// The match of a source figure that supports note figure `f`, from `ms` (its matches, best
+/// first; `sole`: they come from the note's named sources, see [`same_quantity`]).
+///
+/// Reads only the best match, those scoring at least [`RUNNER_UP_SHARE`] of the best, and
+/// those with `f`'s very value scoring at least [`VALUE_SHARE`] of it: an agreeing partner
+/// scores [`AGREE_SHARE`] of the best, a value partner that share, and the best's runner-up
+/// matters to [`same_quantity`] only from `1 / MARGIN` of it. So any part of the matches
+/// holding those, in order, gives the same answer.
+fn support(ix: &FactIndex, f: &Fact, ms: &[Match], sole: bool) -> Option<Match> {
+    let meets = |m: &Match| f.meets(ix.fact(m.id));
+    let best = ms.first()?.score;
+    let ok = |k: usize, m: &Match, share: f32| {
+        m.score >= best * share && same_quantity(f, ms, k, sole) && meets(m)
+    };
+    let direct = ms.iter().enumerate().find(|(k, m)| ok(*k, m, AGREE_SHARE));
+    let by_value = || {
+        ms.iter().enumerate().find(|(_, m)| {
+            same_value(f.figure.value.as_f64(), ix.fact(m.id).figure.value.as_f64())
+                && m.close_word
+                && m.score >= best * VALUE_SHARE
+                && meets(m)
+        })
+    };
+    direct
+        .or_else(by_value)
+        .map(|(_, m)| ix.with_shared(f, m.clone()))
 }
 
 /// [`pair`], with `everywhere` giving a figure's matches over every article.
-fn pair_with(
+fn pair_with<'a>(
     ix: &FactIndex,
-    note: &[Fact],
+    note: &'a [Fact],
     sources: &[String],
-    everywhere: impl Fn(&Fact) -> Vec<Match>,
+    everywhere: impl Fn(&'a Fact) -> Everywhere<'a>,
 ) -> Vec<Outcome> {
-    // (candidates, whether they come from the note's named sources)
-    let found: Vec<(Vec<Match>, bool)> = note
+    // (candidates, whether they come from the note's named sources, the rest if any)
+    let mut found: Vec<(Vec<Match>, bool, Option<Rest<'a>>)> = note
         .iter()
         .map(|f| {
             if !sources.is_empty() {
                 let m = ix.matches(f, Some(sources));
                 if !m.is_empty() && same_quantity(f, &m, 0, true) {
-                    return (m, true);
+                    return (m, true, None);
                 }
             }
-            (everywhere(f), false)
+            let (top, rest) = everywhere(f);
+            (top, false, Some(rest))
         })
         .collect();
-    let all: Vec<&Vec<Match>> = found.iter().map(|(m, _)| m).collect();
-    let sole: Vec<bool> = found.iter().map(|(_, s)| *s).collect();
+    let supported: Vec<Option<Match>> = note
+        .iter()
+        .zip(&found)
+        .map(|(f, (ms, sole, _))| support(ix, f, ms, *sole))
+        .collect();
+    // Figures no source supports read all their matches.
+    for (s, (ms, _, rest)) in supported.iter().zip(&mut found) {
+        if let Some(rest) = rest.take() {
+            if s.is_none() {
+                *ms = rest();
+            }
+        }
+    }
+    let all: Vec<&Vec<Match>> = found.iter().map(|(m, _, _)| m).collect();
+    let sole: Vec<bool> = found.iter().map(|(_, s, _)| *s).collect();
     let meets = |f: &Fact, m: &Match| f.meets(ix.fact(m.id));
     // A source figure with the very same value and a close shared word is the note figure's
     // partner even when another figure's context is closer (`a loss of $2.4 billion, with cash
@@ -141,26 +201,6 @@ fn pair_with(
     let same_value = |f: &Fact, m: &Match| {
         same_value(f.figure.value.as_f64(), ix.fact(m.id).figure.value.as_f64())
     };
-    let support = |i: usize| -> Option<Match> {
-        let f = &note[i];
-        let best = all[i].first()?.score;
-        let ok = |k: usize, m: &Match, share: f32| {
-            m.score >= best * share && same_quantity(f, all[i], k, sole[i]) && meets(f, m)
-        };
-        let direct = all[i]
-            .iter()
-            .enumerate()
-            .find(|(k, m)| ok(*k, m, AGREE_SHARE));
-        let by_value = || {
-            all[i].iter().enumerate().find(|(_, m)| {
-                same_value(f, m) && m.close_word && m.score >= best * VALUE_SHARE && meets(f, m)
-            })
-        };
-        direct
-            .or_else(by_value)
-            .map(|(_, m)| ix.with_shared(f, m.clone()))
-    };
-    let supported: Vec<Option<Match>> = (0..note.len()).map(support).collect();
     // Source figures that confirm some figure of a note sentence are that figure's partner.
     let mut claimed: HashMap<Span, Vec<(usize, FactId)>> = HashMap::new();
     for (i, s) in supported.iter().enumerate() {

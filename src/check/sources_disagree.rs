@@ -74,16 +74,22 @@ pub fn check(
         }
         let other = ix.fact(best.id);
         let best = ix.with_shared(fact, best.clone());
-        let story = ix.doc_similarity(&file.rel, &other.rel);
-        if std::env::var_os("CORPUS_LS_DEBUG_CHECK").is_some() {
+        // A handful of articles is a folder about one story, and its term statistics too thin
+        // to tell stories apart: the gate only applies to larger corpora (and only then are
+        // the articles' terms read).
+        let gated = ix.article_count() >= STORY_MIN_ARTICLES;
+        let debug = std::env::var_os("CORPUS_LS_DEBUG_CHECK").is_some();
+        let story = (gated || debug).then(|| ix.doc_similarity(&file.rel, &other.rel));
+        if debug {
             eprintln!(
-                "SD {} {} story={story:.3} score={:.3}",
-                file.rel, other.rel, best.score
+                "SD {} {} story={:.3} score={:.3}",
+                file.rel,
+                other.rel,
+                story.unwrap_or(0.0),
+                best.score
             );
         }
-        // A handful of articles is a folder about one story, and its term statistics too thin
-        // to tell stories apart: the gate only applies to larger corpora.
-        if ix.article_count() >= STORY_MIN_ARTICLES && story < SAME_STORY {
+        if gated && story.is_some_and(|s| s < SAME_STORY) {
             continue;
         }
         if once_per_pair && *other.rel > *file.rel {

@@ -301,6 +301,18 @@ fn assert_incremental_equals_fresh(files: &[(String, String)], edits: &[Edit]) {
             fresh.check_corpus(&c),
             "step {step}: {rel}"
         );
+        // Article frequencies: counted on the first base, then carried over (the first call
+        // here counts them, so a later compaction carries them).
+        let rels: Vec<&str> = c.files.iter().map(|f| f.rel.as_str()).collect();
+        for a in [*rel, rels[0]] {
+            for b in &rels {
+                assert_eq!(
+                    ck.facts.doc_similarity(a, b).to_bits(),
+                    fresh.facts.doc_similarity(a, b).to_bits(),
+                    "step {step}: story of {a} and {b}"
+                );
+            }
+        }
         // Whole-corpus runs report a disagreement once; a file's own run reports both sides.
         for f in c
             .files

@@ -18,6 +18,10 @@ const MONTH: &str = r"(january|february|march|april|may|june|july|august|septemb
 struct Patterns {
     before: Regex,
     after: Regex,
+    /// Any weekday word: both patterns hold one, so only the stretches of text around these
+    /// are searched with them (their Unicode `\b` and captures made the regex engine crawl
+    /// through every text).
+    any_weekday: Regex,
 }
 
 fn patterns() -> &'static Patterns {
@@ -34,6 +38,7 @@ fn patterns() -> &'static Patterns {
                 r"(?i)\b{date}(?:\s*\(\s*{WEEKDAY}\s*\)|,\s+(?:a|which\s+was\s+a)\s+{WEEKDAY})"
             ))
             .expect("valid regex"),
+            any_weekday: Regex::new(&format!("(?i){WEEKDAY}")).expect("valid regex"),
         }
     })
 }
@@ -88,7 +93,48 @@ struct Mention {
     year: Option<i32>,
 }
 
+/// True for a byte that no mention can hold (ASCII, not a word character, not whitespace,
+/// not `*,.()`): mentions lie between two of them, and since each is a non-word character,
+/// `\b` reads the same at a stretch's edges as in the whole text.
+fn splits(b: u8) -> bool {
+    b.is_ascii_punctuation() && !matches!(b, b'*' | b'_' | b',' | b'.' | b'(' | b')')
+}
+
 fn mentions(text: &str) -> Vec<Mention> {
+    let mut out = Vec::new();
+    let bytes = text.as_bytes();
+    let mut done = 0;
+    for w in patterns().any_weekday.find_iter(text) {
+        if w.start() < done {
+            continue;
+        }
+        // The stretch between two splitting bytes that holds this weekday word.
+        let a = bytes[..w.start()]
+            .iter()
+            .rposition(|&b| splits(b))
+            .map_or(0, |i| i + 1);
+        let b = bytes[w.end()..]
+            .iter()
+            .position(|&b| splits(b))
+            .map_or(text.len(), |i| w.end() + i);
+        out.extend(
+            mentions_of_every_text(&text[a..b])
+                .into_iter()
+                .map(|mut m| {
+                    m.whole = Span::new(m.whole.start() + a, m.whole.end() + a);
+                    m.weekday = Span::new(m.weekday.start() + a, m.weekday.end() + a);
+                    m.date = Span::new(m.date.start() + a, m.date.end() + a);
+                    m
+                }),
+        );
+        done = b;
+    }
+    out
+}
+
+/// The mentions of a whole text, found by the two patterns alone (what [`mentions`] must
+/// equal), in start order.
+fn mentions_of_every_text(text: &str) -> Vec<Mention> {
     let p = patterns();
     let mut out = Vec::new();
     // Capture groups: before = weekday, month, day, day, month, year; after = month, day, day,
@@ -254,6 +300,46 @@ mod tests {
         assert_eq!(ms[3].day, Weekday::Fri);
         assert_eq!((ms[3].month, ms[3].dom), (6, 7));
         assert_eq!(ms[2].day, Weekday::Sun);
+    }
+
+    /// Searching only around weekday words finds what searching the whole text finds.
+    fn assert_prefilter_keeps_mentions(t: &str) {
+        assert_eq!(mentions(t), mentions_of_every_text(t), "{t:?}");
+    }
+
+    #[test]
+    fn texts_without_a_weekday_word_have_no_mention() {
+        for t in [
+            "On Monday, June 5, 2018 we met.",
+            "June 3, 2018 (SUNDAY) and 7 June 2019, a Fri.",
+            "The ſunday, May 5 edition; Thurs. 4 July",
+            "\"Monday, June 5\" - qMonday, June 6; (Tuesday), June 7: June 8 (Wed.)!",
+            "Friday,\n\n  the 3rd of May, 2019 and 4 May, a Saturday; May 5, which was a Sunday",
+            "no weekday here: June 5, 2018",
+            "",
+        ] {
+            assert_prefilter_keeps_mentions(t);
+        }
+        assert!(mentions("no weekday here: June 5, 2018").is_empty());
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn the_weekday_test_keeps_every_mention(
+            parts in proptest::collection::vec(
+                proptest::sample::select(vec![
+                    "Monday", "tue.", "Thurs.", "SUNDAY", "ſunday", "sat", "June", "jun.", "of",
+                    "the", "5", "21st", "2018", ",", " ", "  ", "(", ")", "**", "a", "which was a",
+                    "é", "\u{a0}", "day", "May", "Mayor", "\"", ";", "-", ":", "\n", ".", "x",
+                    "Monday, June 5", "June 5, 2018 (Monday)", "7 June, a Friday", "Fri. 7 June",
+                    "3rd of May, which was a Sunday", "sat, may 4", "x,", "_",
+                ]),
+                0..16,
+            )
+        ) {
+            assert_prefilter_keeps_mentions(&parts.join(" "));
+            assert_prefilter_keeps_mentions(&parts.concat());
+        }
     }
 
     #[test]

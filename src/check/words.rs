@@ -3,8 +3,10 @@
 //! Notes restate articles in other words; matching on stems and a handful of synonyms
 //! (`workers` ~ `employees`, `gap` ~ `deficit`) lets the same quantity meet across wordings.
 
+use crate::intern::{intern, IStr};
 use crate::model::Span;
 use rustc_hash::{FxHashMap, FxHashSet};
+use std::ops::ControlFlow;
 use std::sync::OnceLock;
 
 /// One content word: its matching key and where it stands in the text.
@@ -465,12 +467,15 @@ pub fn key(lower: &str) -> String {
 pub fn content_words(text: &str, range: Span) -> Vec<Word> {
     let range = clamp(text, range);
     let mut out = Vec::new();
-    with_tokens(text, range, |s, words| {
-        out.extend(words.iter().map(|w| Word {
-            key: w.key.to_string(),
-            surface: w.surface.to_string(),
-            span: Span::new(s + w.start, s + w.end),
-        }));
+    with_tokens(|tokens| {
+        tokens.walk(text, range, |span, w| {
+            out.push(Word {
+                key: w.key.to_string(),
+                surface: w.surface.to_string(),
+                span,
+            });
+            ControlFlow::Continue(())
+        })
     });
     out
 }
@@ -478,78 +483,186 @@ pub fn content_words(text: &str, range: Span) -> Vec<Word> {
 /// Calls `f` with the key hash of every content word of `text`, in no set order (the words of
 /// [`content_words`] without building them: an article's terms need only their hashes).
 pub fn for_each_key_hash(text: &str, mut f: impl FnMut(u64)) {
-    with_tokens(text, Span::new(0, text.len()), |_, words| {
-        words.iter().for_each(|w| f(w.hash));
+    with_tokens(|tokens| {
+        for_each_token(text, |s, e| {
+            let t = tokens.entry(&text[s..e]);
+            // Most tokens have one word, whose hash the entry holds.
+            match t.len {
+                0 => {}
+                1 => f(t.hash),
+                _ => tokens.words[t.at()].iter().for_each(|w| f(w.hash)),
+            }
+            ControlFlow::Continue(())
+        });
     });
 }
 
-/// One content word of a token, as cached: key, surface and bytes relative to the token.
-struct TokenWord {
-    key: Box<str>,
+/// One content word of a token, as cached: its key, surfaces and bytes within the token.
+#[derive(Debug)]
+pub struct TokenWord {
+    /// The normalised key (stemmed, synonyms folded).
+    pub key: IStr,
+    /// Hash of `key` ([`crate::check::facts::key_hash`]).
+    pub hash: u64,
+    /// The surface form, lowercased.
+    pub surface: IStr,
+    /// The surface in the case written (`ZTE`; a possessive keeps its stem's case), else
+    /// `surface`: what messages show.
+    pub written: IStr,
+    start: u32,
+    end: u32,
+}
+
+/// Where a token's words are in [`Tokens::words`], and the first one's hash.
+#[derive(Debug, Clone, Copy)]
+struct Entry {
     hash: u64,
-    surface: Box<str>,
-    start: usize,
-    end: usize,
+    start: u32,
+    len: u32,
+}
+
+impl Entry {
+    fn at(&self) -> std::ops::Range<usize> {
+        self.start as usize..(self.start + self.len) as usize
+    }
+}
+
+/// A thread's cache of token words. Tokens of up to 16 bytes (nearly all) are keyed inline
+/// as a `u128` (no pointer to follow and compare: that was a tenth of `check`); tokens never
+/// hold a NUL byte, so zero padding is unambiguous.
+#[derive(Default)]
+pub struct Tokens {
+    short: FxHashMap<u128, Entry>,
+    long: FxHashMap<Box<str>, Entry>,
+    words: Vec<TokenWord>,
 }
 
 /// Distinct tokens a thread keeps before its cache starts afresh (bounds a server's memory).
 const TOKEN_CACHE_MAX: usize = 200_000;
 
 thread_local! {
-    static TOKENS: std::cell::RefCell<FxHashMap<Box<str>, Box<[TokenWord]>>> =
-        std::cell::RefCell::new(FxHashMap::default());
+    static TOKENS: std::cell::RefCell<Tokens> = std::cell::RefCell::new(Tokens::default());
 }
 
-/// Walks the tokens of `text[range]` (already clamped) in order, calling `f(start, words)` with
-/// each token's source offset and its content words (cached per thread; `f` must not walk).
-fn with_tokens(text: &str, range: Span, mut f: impl FnMut(usize, &[TokenWord])) {
-    let slice = &text[range.start()..range.end()];
+/// Runs `f` with this thread's token cache (`f` must not call back into this module's walks;
+/// the cache is emptied before `f` when it has grown past its bound, never during `f`).
+pub fn with_tokens<R>(f: impl FnOnce(&mut Tokens) -> R) -> R {
     TOKENS.with(|cache| {
         let mut cache = cache.borrow_mut();
-        let mut token = |s: usize, e: usize| {
-            let raw = &slice[s..e];
-            if let Some(ws) = cache.get(raw) {
-                f(range.start() + s, ws);
+        if cache.short.len() + cache.long.len() >= TOKEN_CACHE_MAX {
+            *cache = Tokens::default();
+        }
+        f(&mut cache)
+    })
+}
+
+/// A token of up to 16 bytes as one number.
+fn short_key(raw: &str) -> Option<u128> {
+    let b = raw.as_bytes();
+    (b.len() <= 16).then(|| {
+        let mut k = [0u8; 16];
+        k[..b.len()].copy_from_slice(b);
+        u128::from_le_bytes(k)
+    })
+}
+
+impl Tokens {
+    /// The cached words of one token, computed at its first sight.
+    fn entry(&mut self, raw: &str) -> Entry {
+        let short = short_key(raw);
+        let found = match short {
+            Some(k) => self.short.get(&k),
+            None => self.long.get(raw),
+        };
+        if let Some(e) = found {
+            return *e;
+        }
+        let start = self.words.len() as u32;
+        self.words.extend(token_words(raw));
+        let len = self.words.len() as u32 - start;
+        let e = Entry {
+            hash: self.words.get(start as usize).map_or(0, |w| w.hash),
+            start,
+            len,
+        };
+        match short {
+            Some(k) => self.short.insert(k, e),
+            None => self.long.insert(raw.into(), e),
+        };
+        e
+    }
+
+    /// Calls `f(span, word)` for every content word of `text[range]` in order, until `f`
+    /// breaks. `range` must lie on char boundaries.
+    pub fn walk(
+        &mut self,
+        text: &str,
+        range: Span,
+        mut f: impl FnMut(Span, &TokenWord) -> ControlFlow<()>,
+    ) {
+        let (a, b) = (range.start(), range.end());
+        for_each_token(&text[a..b], |s, e| {
+            let t = self.entry(&text[a + s..a + e]);
+            for w in &self.words[t.at()] {
+                let span = Span::new(a + s + w.start as usize, a + s + w.end as usize);
+                f(span, w)?;
+            }
+            ControlFlow::Continue(())
+        });
+    }
+}
+
+/// Calls `f(start, end)` with the bytes of every token of `text` in order, until `f` breaks.
+fn for_each_token(text: &str, mut f: impl FnMut(usize, usize) -> ControlFlow<()>) {
+    let mut start: Option<usize> = None;
+    let mut it = text.char_indices().peekable();
+    while let Some((off, c)) = it.next() {
+        // Inner apostrophes and hyphens keep a word together (`China's`, `high-tech`).
+        let inner = (c == '\'' || c == '’' || c == '-' || c == '.')
+            && start.is_some()
+            && it.peek().is_some_and(|(_, d)| d.is_alphanumeric());
+        if c.is_alphanumeric() || inner {
+            if start.is_none() {
+                start = Some(off);
+            }
+        } else if let Some(s) = start.take() {
+            if f(s, off).is_break() {
                 return;
             }
-            let ws: Box<[TokenWord]> = token_words(raw).into_boxed_slice();
-            f(range.start() + s, &ws);
-            if cache.len() >= TOKEN_CACHE_MAX {
-                cache.clear();
-            }
-            cache.insert(raw.into(), ws);
-        };
-        let mut start: Option<usize> = None;
-        let mut it = slice.char_indices().peekable();
-        while let Some((off, c)) = it.next() {
-            // Inner apostrophes and hyphens keep a word together (`China's`, `high-tech`).
-            let inner = (c == '\'' || c == '’' || c == '-' || c == '.')
-                && start.is_some()
-                && it.peek().is_some_and(|(_, d)| d.is_alphanumeric());
-            if c.is_alphanumeric() || inner {
-                if start.is_none() {
-                    start = Some(off);
-                }
-            } else if let Some(s) = start.take() {
-                token(s, off);
-            }
         }
-        if let Some(s) = start {
-            token(s, slice.len());
-        }
-    });
+    }
+    if let Some(s) = start {
+        let _ = f(s, text.len());
+    }
+}
+
+/// The case-as-written surface of a word whose lowercase surface is `lower` and whose bytes
+/// are `raw` (a possessive keeps the case of its stem), else `lower`.
+fn written_of<'a>(raw: &'a str, lower: &'a str) -> &'a str {
+    raw.get(..lower.len())
+        .filter(|t| t.to_lowercase() == lower)
+        .unwrap_or(lower)
 }
 
 /// The content words of one token (what the uncached walk gives for it alone).
 fn token_words(raw: &str) -> Vec<TokenWord> {
     uncached_content_words(raw, Span::new(0, raw.len()))
         .into_iter()
-        .map(|w| TokenWord {
-            hash: super::facts::key_hash(&w.key),
-            key: w.key.into_boxed_str(),
-            surface: w.surface.into_boxed_str(),
-            start: w.span.start(),
-            end: w.span.end(),
+        .map(|w| {
+            let surface = intern(&w.surface);
+            let written = written_of(w.span.slice(raw), &w.surface);
+            TokenWord {
+                hash: super::facts::key_hash(&w.key),
+                key: intern(&w.key),
+                written: if written == w.surface {
+                    surface.clone()
+                } else {
+                    intern(written)
+                },
+                surface,
+                start: w.span.start() as u32,
+                end: w.span.end() as u32,
+            }
         })
         .collect()
 }

@@ -82,8 +82,9 @@ impl ValueIndex {
     }
 }
 
-/// Calls `f` with the position in `ids` of every id both sorted lists hold.
-fn each_common(ids: &[FactId], list: &[FactId], mut f: impl FnMut(usize)) {
+/// Calls `f(i, j)` for every id both sorted lists hold (`i` its position in `ids`, `j` in
+/// `list`).
+fn each_common(ids: &[FactId], list: &[FactId], mut f: impl FnMut(usize, usize)) {
     let (mut i, mut j) = (0, 0);
     // A posting far longer than the candidates is searched, not walked.
     let gallop = list.len() > 16 * ids.len();
@@ -91,7 +92,7 @@ fn each_common(ids: &[FactId], list: &[FactId], mut f: impl FnMut(usize)) {
         if gallop {
             j += list[j..].partition_point(|x| *x < ids[i]);
             if j < list.len() && list[j] == ids[i] {
-                f(i);
+                f(i, j);
                 j += 1;
             }
             i += 1;
@@ -101,7 +102,7 @@ fn each_common(ids: &[FactId], list: &[FactId], mut f: impl FnMut(usize)) {
             Ordering::Less => i += 1,
             Ordering::Greater => j += 1,
             Ordering::Equal => {
-                f(i);
+                f(i, j);
                 i += 1;
                 j += 1;
             }
@@ -132,46 +133,46 @@ impl FactIndex {
             .then(|| self.base.norms[id.0 as usize][id.1 as usize])
     }
 
-    /// Part of [`FactIndex::matches`] over every article (`only` = `None`), in its order: at
-    /// least its first match, every match scoring `floor` or more, and every match whose value
-    /// is [`same_value`] as `fact`'s; others may be left out. Candidates whose score bound
-    /// (see the module) stays below `floor` are never scored unless the best one is needed.
-    pub fn matches_pruned(&self, fact: &Fact, floor: f32, values: &ValueIndex) -> Vec<Match> {
+    /// `fact`'s candidates over every article with their score bounds (see the module), and
+    /// which of them hold its very value; `Err` with every match when the plain way answers
+    /// (a fact of an indexed article could meet itself among the candidates, and a fact with
+    /// no weighted context scores nothing anywhere: both rare).
+    fn bounded(&self, fact: &Fact, values: &ValueIndex) -> Result<Bounded, Vec<Match>> {
         let (na, mass) = (self.norm(fact), self.mass(fact));
-        // A fact of an indexed article could meet itself among the candidates, and a fact with
-        // no weighted context scores nothing anywhere: both the plain way (rare).
         if self.file_index(&fact.rel).is_some() || na <= 0.0 || mass <= 0.0 {
-            return self.matches(fact, None);
+            return Err(self.matches(fact, None));
         }
         let ids = self.candidates_upto(fact, None, ENOUGH);
         let n = ids.len();
-        if n == 0 {
-            return Vec::new();
-        }
         debug_assert!(ids.windows(2).all(|w| w[0] < w[1]));
         let bp = self.base.by_key.get(&fact.key);
         let op = self.over.by_key.get(&fact.key);
-        let (mut cov, mut sq) = (vec![0f32; n], vec![0f32; n]);
-        let (mut all_cov, mut all_sq) = (0f32, 0f32);
+        // Per candidate: the dot product over the words it shares (read from the postings,
+        // with its own weights), and the squared norm of `fact`'s part of those words.
+        let (mut dot, mut sq) = (vec![0f32; n], vec![0f32; n]);
+        let (mut all_dot, mut all_sq) = (0f32, 0f32);
         let cap = (4 * n).max(4096);
-        for (i, l) in self.word_lists(fact, bp, op) {
-            let w = &fact.context[i];
-            let idf = self.idf_of(w.hash);
-            let (c, s) = (w.weight * idf * idf, (w.weight * idf).powi(2));
-            if l.0 > cap {
-                all_cov += c;
-                all_sq += s;
-                continue;
-            }
-            for list in [l.1, l.2].into_iter().flatten() {
-                each_common(&ids, list, |k| {
-                    cov[k] += c;
-                    sq[k] += s;
-                });
+        if n > 0 {
+            for (i, l) in self.word_lists(fact, bp, op) {
+                let w = &fact.context[i];
+                let idf = self.idf_of(w.hash);
+                let (c, s) = (w.weight * idf * idf, (w.weight * idf).powi(2));
+                // A long posting is taken as shared by all, at full weight.
+                if l.0 > cap {
+                    all_dot += c;
+                    all_sq += s;
+                    continue;
+                }
+                for p in [l.1, l.2].into_iter().flatten() {
+                    each_common(&ids, &p.ids, |k, j| {
+                        dot[k] += c * p.weight(j);
+                        sq[k] += s;
+                    });
+                }
             }
         }
         let bound = |k: usize| {
-            let d = cov[k] + all_cov;
+            let d = dot[k] + all_dot;
             let mut cosine = (sq[k] + all_sq).sqrt() / na;
             if let Some(nb) = self.stored_norm(ids[k]).filter(|nb| *nb > 0.0) {
                 cosine = cosine.min(d / (na * nb));
@@ -179,15 +180,83 @@ impl FactIndex {
             0.5 * (cosine.min(1.0) + d / mass)
         };
         let bound: Vec<f32> = (0..n).map(bound).collect();
-        let mut want: Vec<bool> = (0..n).map(|k| loose(bound[k]) >= floor).collect();
-        for id in values.same(self, fact) {
-            if let Ok(k) = ids.binary_search(&id) {
-                want[k] = true;
+        let mut same = vec![false; n];
+        if n > 0 {
+            for id in values.same(self, fact) {
+                if let Ok(k) = ids.binary_search(&id) {
+                    same[k] = true;
+                }
             }
         }
+        Ok(Bounded {
+            ids,
+            bound,
+            same,
+            na,
+            mass,
+        })
+    }
+
+    /// `fact`'s matches over every article, to be scored as far as a caller needs.
+    pub fn note_matches<'a>(&'a self, fact: &'a Fact, values: &ValueIndex) -> NoteMatches<'a> {
+        NoteMatches {
+            ix: self,
+            fact,
+            bounded: self.bounded(fact, values),
+        }
+    }
+
+    /// Part of [`FactIndex::matches`] over every article (`only` = `None`), in its order: at
+    /// least its first match, every match scoring `floor` or more, and every match whose value
+    /// is [`same_value`] as `fact`'s; others may be left out. Candidates whose score bound
+    /// (see the module) stays below `floor` are never scored unless the best one is needed.
+    pub fn matches_pruned(&self, fact: &Fact, floor: f32, values: &ValueIndex) -> Vec<Match> {
+        self.note_matches(fact, values).pruned(floor)
+    }
+
+    /// Sorts matches best first, ties in id order as a fresh index numbers them.
+    fn sort_matches(&self, out: &mut [Match]) {
+        out.sort_by(|a, b| {
+            b.score
+                .total_cmp(&a.score)
+                .then_with(|| self.id_cmp(a.id, b.id))
+        });
+    }
+}
+
+/// A note fact's candidates with their score bounds (from [`FactIndex::bounded`]).
+struct Bounded {
+    ids: Vec<FactId>,
+    bound: Vec<f32>,
+    /// Whether each candidate holds the fact's very value.
+    same: Vec<bool>,
+    na: f32,
+    mass: f32,
+}
+
+/// A note fact's matches over every article ([`FactIndex::note_matches`]): its candidates are
+/// retrieved and bounded once, then scored only as far as each question needs.
+pub struct NoteMatches<'a> {
+    ix: &'a FactIndex,
+    fact: &'a Fact,
+    bounded: Result<Bounded, Vec<Match>>,
+}
+
+impl NoteMatches<'_> {
+    /// [`FactIndex::matches_pruned`].
+    pub fn pruned(&self, floor: f32) -> Vec<Match> {
+        let (ix, fact) = (self.ix, self.fact);
+        let b = match &self.bounded {
+            Ok(b) => b,
+            Err(all) => return all.clone(),
+        };
+        let n = b.ids.len();
+        let want: Vec<bool> = (0..n)
+            .map(|k| b.same[k] || loose(b.bound[k]) >= floor)
+            .collect();
         let mut out: Vec<Match> = (0..n)
             .filter(|&k| want[k])
-            .map(|k| self.match_of(fact, na, mass, ids[k]))
+            .map(|k| ix.match_of(fact, b.na, b.mass, b.ids[k]))
             .collect();
         // The best match, even below the floor: the rest from the highest bound down, while
         // one could still reach (or tie) the best so far.
@@ -197,20 +266,80 @@ impl FactIndex {
             .fold(f32::NEG_INFINITY, f32::max);
         if best < floor {
             let mut rest: Vec<usize> = (0..n).filter(|&k| !want[k]).collect();
-            rest.sort_by(|&a, &b| bound[b].total_cmp(&bound[a]));
+            rest.sort_by(|&x, &y| b.bound[y].total_cmp(&b.bound[x]));
             for k in rest {
-                if best > 0.0 && loose(bound[k]) < best {
+                if best > 0.0 && loose(b.bound[k]) < best {
                     break;
                 }
-                let m = self.match_of(fact, na, mass, ids[k]);
+                let m = ix.match_of(fact, b.na, b.mass, b.ids[k]);
                 best = best.max(m.score);
                 out.push(m);
             }
         }
-        out.sort_by(|a, b| {
-            b.score
-                .total_cmp(&a.score)
-                .then_with(|| self.id_cmp(a.id, b.id))
+        ix.sort_matches(&mut out);
+        out
+    }
+
+    /// Part of [`NoteMatches::pruned`] (same `floor`), in its order: its first match, every
+    /// one scoring at least `floor` and `share` of the best, and every one with the very value
+    /// scoring at least `value_share` of the best. Candidates are scored from the highest bound
+    /// down while one could still reach those shares of the best so far: a figure a source
+    /// states outright has a best match far above the floor, so most candidates are never
+    /// scored.
+    pub fn top(&self, share: f32, value_share: f32, floor: f32) -> Vec<Match> {
+        let (ix, fact) = (self.ix, self.fact);
+        let low = share.min(value_share);
+        let (mut out, same): (Vec<Match>, Vec<bool>) = match &self.bounded {
+            Err(all) => {
+                let v = fact.figure.value.as_f64();
+                let same = all
+                    .iter()
+                    .map(|m| same_value(v, ix.fact(m.id).figure.value.as_f64()))
+                    .collect();
+                (all.clone(), same)
+            }
+            Ok(b) => {
+                let n = b.ids.len();
+                let Some(first) = (0..n).max_by(|&x, &y| b.bound[x].total_cmp(&b.bound[y])) else {
+                    return Vec::new();
+                };
+                // The highest bound's score is a floor for the best: candidates bounded below
+                // its share are never needed, so only the others are ordered.
+                let m = ix.match_of(fact, b.na, b.mass, b.ids[first]);
+                let mut best = m.score;
+                let mut scored = vec![(m, b.same[first])];
+                let mut order: Vec<usize> = (0..n)
+                    .filter(|&k| k != first && (best <= 0.0 || loose(b.bound[k]) >= low * best))
+                    .collect();
+                order.sort_by(|&x, &y| b.bound[y].total_cmp(&b.bound[x]));
+                for k in order {
+                    let bound = loose(b.bound[k]);
+                    if best > 0.0 && bound < low * best {
+                        break;
+                    }
+                    let need = if b.same[k] { value_share } else { share };
+                    if best > 0.0 && bound < need * best {
+                        continue;
+                    }
+                    let m = ix.match_of(fact, b.na, b.mass, b.ids[k]);
+                    best = best.max(m.score);
+                    scored.push((m, b.same[k]));
+                }
+                scored.sort_by(|x, y| {
+                    y.0.score
+                        .total_cmp(&x.0.score)
+                        .then_with(|| ix.id_cmp(x.0.id, y.0.id))
+                });
+                scored.into_iter().unzip()
+            }
+        };
+        let best = out.first().map_or(0.0, |m| m.score);
+        let mut k = 0;
+        out.retain(|m| {
+            k += 1;
+            k == 1
+                || (same[k - 1] && m.score >= value_share * best)
+                || (m.score >= floor && m.score >= share * best)
         });
         out
     }
