@@ -1,6 +1,8 @@
 //! The warm-start cache through the real binary: a second run reads every file from the cache
 //! and prints byte for byte what a run without it prints; only the cache folder is written.
 
+#[path = "common/tree.rs"]
+mod tree;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -51,18 +53,6 @@ fn tree(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
     out
 }
 
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for e in std::fs::read_dir(from).unwrap().flatten() {
-        let p = e.path();
-        if p.is_dir() {
-            copy_dir(&p, &to.join(e.file_name()));
-        } else {
-            std::fs::copy(&p, to.join(e.file_name())).unwrap();
-        }
-    }
-}
-
 /// The `N of M files from` count of a traced run.
 fn hits(stderr: &str) -> Option<(usize, usize)> {
     let line = stderr.lines().find(|l| l.contains(" files from "))?;
@@ -78,7 +68,7 @@ fn hits(stderr: &str) -> Option<(usize, usize)> {
 fn second_run_reads_the_cache_and_prints_the_same_bytes() {
     let base = tempfile::tempdir().unwrap();
     let root = base.path().join("corpus");
-    copy_dir(
+    tree::copy_dir(
         &Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/corpus"),
         &root,
     );

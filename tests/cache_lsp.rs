@@ -4,22 +4,12 @@
 #[path = "common/lsp_client.rs"]
 mod lsp_client;
 
+#[path = "common/tree.rs"]
+mod tree;
 use lsp_client::{canon, default_capabilities, LspClient};
 use serde_json::{json, Value};
 use std::path::Path;
 use std::time::{Duration, Instant};
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for e in std::fs::read_dir(from).unwrap().flatten() {
-        let p = e.path();
-        if p.is_dir() {
-            copy_dir(&p, &to.join(e.file_name()));
-        } else {
-            std::fs::copy(&p, to.join(e.file_name())).unwrap();
-        }
-    }
-}
 
 /// Starts a server on `root`, returns the note's diagnostics, the symbols for `Velmora`, and
 /// the server's `files from` trace line.
@@ -47,7 +37,7 @@ fn a_second_server_reads_the_cache_and_answers_the_same() {
     let dir = tempfile::tempdir().unwrap();
     let base = canon(dir.path());
     let root = base.join("corpus");
-    copy_dir(
+    tree::copy_dir(
         &Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/corpus"),
         &root,
     );

@@ -4,6 +4,8 @@
 //!
 //! `cargo test --test check_seeds -- --nocapture` prints the table that EVALUATION.md quotes.
 
+#[path = "common/tree.rs"]
+mod tree;
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -16,18 +18,6 @@ fn seeds_dir() -> Option<PathBuf> {
     ]
     .into_iter()
     .find(|p| p.join("003_cd8938af65b0a9eb.txt").is_file())
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for e in std::fs::read_dir(from).unwrap().flatten() {
-        let p = e.path();
-        if p.is_dir() {
-            copy_dir(&p, &to.join(e.file_name()));
-        } else {
-            std::fs::copy(&p, to.join(e.file_name())).unwrap();
-        }
-    }
 }
 
 fn bin() -> Command {
@@ -74,7 +64,7 @@ fn planted_errors_are_caught_and_restatements_stay_silent() {
             std::fs::copy(e.path(), dir.path().join(e.file_name())).unwrap();
         }
     }
-    copy_dir(&fixture.join("notes"), &dir.path().join("notes"));
+    tree::copy_dir(&fixture.join("notes"), &dir.path().join("notes"));
 
     let spans = bin()
         .args(["spans", "--format", "json", "--root"])

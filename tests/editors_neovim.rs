@@ -6,6 +6,8 @@
 //! picks the positions; the assertions are about what the editor received.
 //! Skips with a printed reason when `nvim` is not installed (CI installs it).
 
+#[path = "common/tree.rs"]
+mod tree;
 use serde_json::Value;
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -28,19 +30,6 @@ fn nvim_version() -> Option<String> {
         .lines()
         .next()
         .map(str::to_owned)
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), &target).unwrap();
-        }
-    }
 }
 
 /// Runs the CLI and parses its JSON Lines.
@@ -123,7 +112,7 @@ fn neovim_hover_references_and_note_diagnostics() {
 
     let tmp = tempfile::tempdir().unwrap();
     let root = tmp.path().canonicalize().unwrap().join("corpus");
-    copy_dir(&example, &root);
+    tree::copy_dir(&example, &root);
     // The plugin finds the corpus root by corpus-ls.toml, else .git; a copy in /tmp has
     // neither when the example ships no config, so mark the root the way a git checkout would.
     if !root.join("corpus-ls.toml").exists() {

@@ -5,27 +5,17 @@
 #[path = "common/lsp_client.rs"]
 mod lsp_client;
 
+#[path = "common/tree.rs"]
+mod tree;
 use lsp_client::{canon, default_capabilities, pos_of, uri, LspClient};
 use serde_json::{json, Value};
 use std::path::{Path, PathBuf};
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for e in std::fs::read_dir(from).unwrap().flatten() {
-        let p = e.path();
-        if p.is_dir() {
-            copy_dir(&p, &to.join(e.file_name()));
-        } else {
-            std::fs::copy(&p, to.join(e.file_name())).unwrap();
-        }
-    }
-}
 
 fn start() -> (tempfile::TempDir, PathBuf, LspClient) {
     let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/corpus");
     let dir = tempfile::tempdir().unwrap();
     let root = canon(dir.path()).join("corpus");
-    copy_dir(&src, &root);
+    tree::copy_dir(&src, &root);
     let (c, _) = LspClient::start(&[&root], Value::Null, default_capabilities());
     (dir, root, c)
 }
@@ -196,7 +186,7 @@ fn nothing_is_answered_or_published_from_a_half_built_index() {
     let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/corpus");
     let dir = tempfile::tempdir().unwrap();
     let root = canon(dir.path()).join("corpus");
-    copy_dir(&src, &root);
+    tree::copy_dir(&src, &root);
     // Open and ask at once, as an editor restoring a session does: no waiting for the index.
     let mut c = LspClient::spawn_with(&["serve"]);
     c.result(
