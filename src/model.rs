@@ -72,6 +72,13 @@ impl Span {
     pub fn shift(&self, delta: usize) -> Span {
         Span::new(self.start() + delta, self.end() + delta)
     }
+    /// True when the span lies inside `text` on character boundaries (so `slice` cannot panic).
+    pub fn fits_in(&self, text: &str) -> bool {
+        self.start() <= self.end()
+            && self.end() <= text.len()
+            && text.is_char_boundary(self.start())
+            && text.is_char_boundary(self.end())
+    }
     /// The slice of `text` this span covers.
     pub fn slice<'a>(&self, text: &'a str) -> &'a str {
         &text[self.range()]

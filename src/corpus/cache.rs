@@ -1123,12 +1123,7 @@ pub fn decode(bytes: &[u8], text: &str) -> Option<DocAnalysis> {
     if r.p != bytes.len() {
         return None;
     }
-    let fits = |s: &Span| {
-        s.start() <= s.end()
-            && s.end() <= text.len()
-            && text.is_char_boundary(s.start())
-            && text.is_char_boundary(s.end())
-    };
+    let fits = |s: &Span| s.fits_in(text);
     let ok = source_spans
         .iter()
         .chain(&sentences)

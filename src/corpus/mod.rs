@@ -316,14 +316,13 @@ impl SourceFile {
     /// off ASCII lines).
     pub fn fits(&self, span: Span) -> bool {
         let (a, b) = (span.start(), span.end());
-        if b > self.text_len() {
+        if a > b || b > self.text_len() {
             return false;
         }
         if self.lines.is_ascii_boundary(a) && self.lines.is_ascii_boundary(b) {
             return true;
         }
-        let t = self.text();
-        t.is_char_boundary(a) && t.is_char_boundary(b)
+        span.fits_in(&self.text())
     }
 
     /// The text a span stands for: a slice, or for CoNLL files the words in it joined by spaces.

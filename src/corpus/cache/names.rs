@@ -183,9 +183,7 @@ pub fn decode(bytes: &[u8], text: &str) -> Option<(Vec<DocName>, Vec<Offered>)> 
             title,
         }));
     }
-    let fits = |s: Span| {
-        s.end() <= text.len() && text.is_char_boundary(s.start()) && text.is_char_boundary(s.end())
-    };
+    let fits = |s: Span| s.fits_in(text);
     let n = r.count()?;
     let mut names = Vec::with_capacity(n);
     let mut prev = 0i64;

@@ -362,10 +362,7 @@ mod tests {
     }
 
     fn fits(c: &Corpus) -> impl Fn(u32, Span) -> bool + '_ {
-        |f, s| {
-            let t = c.files[f as usize].text();
-            s.end() <= t.len() && t.is_char_boundary(s.start()) && t.is_char_boundary(s.end())
-        }
+        |f, s| s.fits_in(&c.files[f as usize].text())
     }
 
     fn sorted(m: &HashMap<String, Vec<EntityId>>) -> Vec<(&String, &Vec<EntityId>)> {
