@@ -18,6 +18,7 @@ use std::ops::ControlFlow;
 use std::sync::{Arc, OnceLock};
 
 mod pruned;
+mod stored;
 pub use pruned::{same_value, ValueIndex};
 
 /// How many content words on each side of a figure count as its context.
@@ -438,9 +439,14 @@ impl PartialEq for FileFacts {
 impl FileFacts {
     /// The facts of one article.
     pub fn of(f: &SourceFile) -> FileFacts {
+        Self::with_facts(f, facts_of(f))
+    }
+
+    /// The article `f` with its facts given (read back from the cache).
+    fn with_facts(f: &SourceFile, facts: Vec<Fact>) -> FileFacts {
         FileFacts {
             rel: f.rel.clone(),
-            facts: facts_of(f),
+            facts,
             text: f.stored_text().clone(),
             terms: OnceLock::new(),
         }
@@ -605,13 +611,7 @@ fn sig_of(f: &Fact) -> u64 {
 impl FactIndex {
     /// Indexes every article of the corpus.
     pub fn build(corpus: &Corpus) -> FactIndex {
-        let files = corpus
-            .files
-            .par_iter()
-            .filter(|f| f.analysis.kind == DocKind::Article)
-            .map(|f| Arc::new(FileFacts::of(f)))
-            .collect();
-        FactIndex::assemble(files)
+        FactIndex::assemble(stored::article_facts(corpus))
     }
 
     /// The index after `rel` changed: that file's facts are recomputed and laid over the
