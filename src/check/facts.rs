@@ -394,11 +394,7 @@ fn facts_with(tokens: &mut words::Tokens, file: &SourceFile) -> Vec<Fact> {
         }
         measures.sort_unstable();
         measures.dedup();
-        let close: Box<[u64]> = context
-            .iter()
-            .filter(|w| !w.is_name && w.weight >= CLOSE)
-            .map(|w| w.hash)
-            .collect();
+        let close = close_of(&context);
         out.push(Fact {
             rel: rel.clone(),
             interval: interval_of(f),
@@ -414,6 +410,15 @@ fn facts_with(tokens: &mut words::Tokens, file: &SourceFile) -> Vec<Fact> {
         });
     }
     out
+}
+
+/// The hashes of a fact's close context words that are not names (see [`Fact::close`]).
+fn close_of(context: &[ContextWord]) -> Box<[u64]> {
+    context
+        .iter()
+        .filter(|w| !w.is_name && w.weight >= CLOSE)
+        .map(|w| w.hash)
+        .collect()
 }
 
 /// The facts of one article.

@@ -10,7 +10,7 @@
 //! and to their figures by position. An entry that does not decode exactly (or a file that is
 //! foreign, stale, cut or damaged) is computed again, and the file rewritten.
 
-use super::{interval_of, key_of, ContextWord, Fact, FileFacts, CLOSE};
+use super::{close_of, interval_of, key_of, ContextWord, Fact, FileFacts};
 use crate::corpus::cache::{self, put_span, put_str, put_uint, Entry, Key, Reader, Store};
 use crate::corpus::{Corpus, SourceFile};
 use crate::format::DocKind;
@@ -201,11 +201,7 @@ fn decode(bytes: &[u8], file: &SourceFile, strings: &[IStr]) -> Option<Vec<Fact>
         let entities = hashes()?;
         let measures = hashes()?;
         // Derived from the context exactly as the walk derives it.
-        let close: Box<[u64]> = context
-            .iter()
-            .filter(|w| !w.is_name && w.weight >= CLOSE)
-            .map(|w| w.hash)
-            .collect();
+        let close = close_of(&context);
         out.push(Fact {
             rel: rel.clone(),
             interval: interval_of(figure),
