@@ -64,6 +64,16 @@ fn hits(stderr: &str) -> Option<(usize, usize)> {
     Some((h, t))
 }
 
+/// The `facts of N of M articles` count of a traced `check`.
+fn fact_hits(stderr: &str) -> Option<(usize, usize)> {
+    let line = stderr.lines().find(|l| l.contains("cache: facts of "))?;
+    let mut w = line.split("facts of ").nth(1)?.split_whitespace();
+    let h = w.next()?.parse().ok()?;
+    w.next();
+    let n = w.next()?.parse().ok()?;
+    Some((h, n))
+}
+
 #[test]
 fn second_run_reads_the_cache_and_prints_the_same_bytes() {
     let base = tempfile::tempdir().unwrap();
@@ -107,16 +117,41 @@ fn second_run_reads_the_cache_and_prints_the_same_bytes() {
         let (h, total) = hits(&second.stderr).expect("no cache trace on the second run");
         assert!(total >= 6, "{total} files");
         assert_eq!(h, total, "second run missed: {}", second.stderr);
+        if args[0] == "check" {
+            // The articles' facts come from the cache too.
+            let (h, n) = fact_hits(&second.stderr).expect("no facts trace");
+            assert!(n >= 3, "{n} articles");
+            assert_eq!(h, n, "second run walked articles: {}", second.stderr);
+        }
     }
-    // One cache file, in the cache folder; the corpus is untouched.
+    // Two cache files (the analysis and check's facts), in the cache folder; the corpus is
+    // untouched.
     let cached = tree(&cache);
-    assert_eq!(
-        cached.len(),
-        1,
-        "{:?}",
-        cached.iter().map(|c| &c.0).collect::<Vec<_>>()
-    );
-    assert!(cached[0].0.starts_with("corpus-ls"));
+    let names: Vec<String> = cached
+        .iter()
+        .map(|c| c.0.to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(cached.len(), 2, "{names:?}");
+    assert!(names.iter().all(|n| n.starts_with("corpus-ls")));
+    let facts_file = cached
+        .iter()
+        .position(|c| c.0.to_string_lossy().ends_with(".facts.bin"))
+        .expect("no facts file");
+    // A damaged facts file is ignored: the same output, every article walked again.
+    std::fs::write(cache.join(&cached[facts_file].0), b"not a cache either").unwrap();
+    let args = &["check", "--format", "json"][..];
+    let reference = run(&root, None, args);
+    let o = run(&root, Some(&cache), args);
+    assert_eq!(o.stdout, reference.stdout);
+    assert_eq!(fact_hits(&o.stderr).map(|h| h.0), Some(0), "{}", o.stderr);
+    let o = run(&root, Some(&cache), args);
+    assert_eq!(o.stdout, reference.stdout);
+    let (h, n) = fact_hits(&o.stderr).expect("no facts trace");
+    assert_eq!(h, n, "the facts file was not rewritten: {}", o.stderr);
+    let cached: Vec<_> = cached
+        .into_iter()
+        .filter(|c| !c.0.to_string_lossy().ends_with(".facts.bin"))
+        .collect();
     assert_eq!(before, tree(&root), "the corpus was written to");
     // `--no-cache` neither reads nor writes it.
     let other = base.path().join("other-cache");

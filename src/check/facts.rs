@@ -18,6 +18,7 @@ use std::ops::ControlFlow;
 use std::sync::{Arc, OnceLock};
 
 mod pruned;
+mod stored;
 pub use pruned::{same_value, ValueIndex};
 
 /// How many content words on each side of a figure count as its context.
@@ -393,11 +394,7 @@ fn facts_with(tokens: &mut words::Tokens, file: &SourceFile) -> Vec<Fact> {
         }
         measures.sort_unstable();
         measures.dedup();
-        let close: Box<[u64]> = context
-            .iter()
-            .filter(|w| !w.is_name && w.weight >= CLOSE)
-            .map(|w| w.hash)
-            .collect();
+        let close = close_of(&context);
         out.push(Fact {
             rel: rel.clone(),
             interval: interval_of(f),
@@ -413,6 +410,15 @@ fn facts_with(tokens: &mut words::Tokens, file: &SourceFile) -> Vec<Fact> {
         });
     }
     out
+}
+
+/// The hashes of a fact's close context words that are not names (see [`Fact::close`]).
+fn close_of(context: &[ContextWord]) -> Box<[u64]> {
+    context
+        .iter()
+        .filter(|w| !w.is_name && w.weight >= CLOSE)
+        .map(|w| w.hash)
+        .collect()
 }
 
 /// The facts of one article.
@@ -438,9 +444,14 @@ impl PartialEq for FileFacts {
 impl FileFacts {
     /// The facts of one article.
     pub fn of(f: &SourceFile) -> FileFacts {
+        Self::with_facts(f, facts_of(f))
+    }
+
+    /// The article `f` with its facts given (read back from the cache).
+    fn with_facts(f: &SourceFile, facts: Vec<Fact>) -> FileFacts {
         FileFacts {
             rel: f.rel.clone(),
-            facts: facts_of(f),
+            facts,
             text: f.stored_text().clone(),
             terms: OnceLock::new(),
         }
@@ -605,13 +616,7 @@ fn sig_of(f: &Fact) -> u64 {
 impl FactIndex {
     /// Indexes every article of the corpus.
     pub fn build(corpus: &Corpus) -> FactIndex {
-        let files = corpus
-            .files
-            .par_iter()
-            .filter(|f| f.analysis.kind == DocKind::Article)
-            .map(|f| Arc::new(FileFacts::of(f)))
-            .collect();
-        FactIndex::assemble(files)
+        FactIndex::assemble(stored::article_facts(corpus))
     }
 
     /// The index after `rel` changed: that file's facts are recomputed and laid over the

@@ -283,6 +283,10 @@ impl Checker {
 
     /// Applies suppressions and severities, and sorts.
     fn finish(&self, file: &SourceFile, raw: Vec<Finding>) -> Vec<Finding> {
+        if raw.is_empty() {
+            // Most files: their text need not be unpacked for directives.
+            return raw;
+        }
         let text = file.text();
         let directives = suppress::Directives::parse(&text);
         let mut out: Vec<Finding> = raw

@@ -3,6 +3,7 @@
 
 use super::location_fields;
 use crate::check::{self, codes, CheckSettings, Checker, Finding, Severity};
+use crate::corpus::cache::trace;
 use crate::corpus::{Corpus, SourceFile};
 use crate::document::Encoding;
 use crate::extract::entities::Gazetteer;
@@ -363,11 +364,18 @@ pub fn run(
     }
     let settings = CheckSettings::from_corpus(&corpus);
     let checker = Checker::new(&corpus, settings.clone());
+    trace::lap("check: fact index");
     let findings = checker.check_corpus(&corpus);
+    trace::lap("check: rules");
     if let Err(e) = write(out, err, &corpus, &findings, &settings, format) {
         let _ = writeln!(err, "corpus-ls: cannot write output: {e}");
         return 2;
     }
     let _ = out.flush();
+    trace::lap("check: output");
+    // The process ends next: freeing the index and the corpus piece by piece took a tenth of
+    // a warm run's time, and the system takes the memory back at once.
+    std::mem::forget(checker);
+    std::mem::forget(corpus);
     u8::from(findings.iter().any(|f| fail_on.reached_by(f.severity)))
 }

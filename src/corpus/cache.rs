@@ -407,14 +407,40 @@ impl Store {
 
     /// [`Store::open`] with the cache folder given (whatever the environment says).
     pub fn open_in(dir: &Path, root: &Path) -> Option<Store> {
+        Self::open_part_in(dir, root, "")
+    }
+
+    /// Another cache file of the root, beside the analysis cache and in its layout, for what
+    /// another module derives from the files (`part` names it; its entries are the caller's):
+    /// opened only when the cache is on.
+    pub fn open_part(root: &Path, part: &str) -> Option<Store> {
+        if !enabled() {
+            return None;
+        }
+        Self::open_part_in(&cache_dir()?, root, part)
+    }
+
+    /// [`Store::open_part`] with the cache folder given; the empty part is the analysis cache.
+    pub fn open_part_in(dir: &Path, root: &Path, part: &str) -> Option<Store> {
         let root = std::fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
         if canonical_prefix(dir).starts_with(&root) {
             trace(|| format!("off: {} is inside the corpus", dir.display()));
             return None;
         }
-        let build = build_fingerprint()?;
+        let mut build = build_fingerprint()?;
         let name = blake3::hash(root.as_os_str().as_encoded_bytes()).to_hex();
-        let path = dir.join(format!("{}.bin", &name[..32]));
+        let path = if part.is_empty() {
+            dir.join(format!("{}.bin", &name[..32]))
+        } else {
+            // A part's file is made by the same build but holds other entries: its name is in
+            // the fingerprint, so one part's file is never read as another's.
+            build = *blake3::Hasher::new()
+                .update(&build)
+                .update(part.as_bytes())
+                .finalize()
+                .as_bytes();
+            dir.join(format!("{}.{part}.bin", &name[..32]))
+        };
         let mut store = Store {
             path,
             min_bytes: 0,
@@ -451,6 +477,18 @@ impl Store {
         self.index.is_empty()
     }
 
+    /// The bytes of the entry under `key` as written (for a part's entries).
+    pub fn get(&self, key: &Key) -> Option<&[u8]> {
+        self.index.get(key).map(|r| &self.old[r.clone()])
+    }
+
+    /// Marks the file used (so it is not pruned as old) without writing it.
+    pub fn touch(&self) {
+        if let Ok(f) = std::fs::File::options().append(true).open(&self.path) {
+            let _ = f.set_modified(std::time::SystemTime::now());
+        }
+    }
+
     /// The entry under `key`, split into its parts; `None` when absent or malformed.
     pub fn entry(&self, key: &Key) -> Option<Cached<'_>> {
         let range = self.index.get(key)?;
@@ -463,9 +501,7 @@ impl Store {
         let fresh = entries.iter().any(|(_, e)| matches!(e, Entry::New(_)));
         if !fresh && entries.len() == self.index.len() {
             // Nothing new, nothing pruned: keep the file, mark it used.
-            if let Ok(f) = std::fs::File::options().append(true).open(&self.path) {
-                let _ = f.set_modified(std::time::SystemTime::now());
-            }
+            self.touch();
             return;
         }
         // Streamed to the file, hashed on the way (the hash trails the body): a large corpus's
@@ -602,7 +638,13 @@ fn parse_index(bytes: &[u8], build: &Key) -> Option<FxHashMap<Key, std::ops::Ran
         return None;
     }
     let (hashed, trailer) = bytes.split_at(bytes.len() - 32);
-    if blake3::hash(hashed).as_bytes()[..] != *trailer {
+    // Tens of megabytes on every warm start: hashed on every core.
+    if blake3::Hasher::new()
+        .update_rayon(hashed)
+        .finalize()
+        .as_bytes()[..]
+        != *trailer
+    {
         return None;
     }
     let body = &hashed[head..];

@@ -95,6 +95,10 @@ pub struct SourceFile {
     pub names: Vec<DocName>,
     /// Names this file offers the corpus gazetteer.
     pub offered: Vec<Offered>,
+    /// What its cached analysis and name facts were made from ([`cache::Kept::ident`]), when it
+    /// came through the warm-start cache: the key other caches of what derives from the file
+    /// keep their entries under.
+    pub cache_ident: Option<cache::Key>,
 }
 
 /// What [`SourceFile::derive`] makes of a text: every field of a [`SourceFile`] but its
@@ -122,6 +126,7 @@ impl Derived {
             gold: self.gold,
             names: self.names,
             offered: self.offered,
+            cache_ident: None,
         }
     }
 }
@@ -600,7 +605,7 @@ impl Corpus {
                     } = p;
                     let text = f.text;
                     let detect = || detect(&f.rel, &text, &ann, &gaz(), config);
-                    let (sf, kept) = match (&store, &names_fp, key) {
+                    let (mut sf, kept) = match (&store, &names_fp, key) {
                         (Some(store), Some(fp), Some(key)) => {
                             let stamp = cache::facts_stamp(&facts_base, &ann);
                             let (sf, kept) = cache::through(
@@ -644,6 +649,7 @@ impl Corpus {
                             (sf, None)
                         }
                     };
+                    sf.cache_ident = kept.as_ref().map(|k| k.ident);
                     progress(done.fetch_add(1, Ordering::Relaxed) + 1, total);
                     (Arc::new(sf), kept)
                 })
