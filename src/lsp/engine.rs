@@ -237,21 +237,25 @@ impl Engine {
         // Opening a file as it is on disk changes nothing: keep the snapshot (and what was
         // computed from it), publish the file alone.
         let same = holds_as_read(&base, &rel, &text, &[]);
-        let new = if same {
-            base
+        let (new, base) = if same {
+            (base, None)
         } else {
-            Arc::new(base.edited(&rel, text, Vec::new()))
+            (Arc::new(base.edited(&rel, text, Vec::new())), Some(base))
         };
         trace(|| format!("{rel} v{version}: new snapshot in {:?}", t0.elapsed()));
-        {
+        let old = {
             let mut st = self.state.lock();
-            if let Some(r) = st.root_mut(&root).filter(|_| !same) {
-                r.snap = new.clone();
-            }
+            let old = st
+                .root_mut(&root)
+                .filter(|_| !same)
+                .map(|r| std::mem::replace(&mut r.snap, new.clone()));
             if let Some(doc) = st.docs.get_mut(uri) {
                 doc.analysed = Some(version);
             }
-        }
+            old
+        };
+        // The old snapshot's last reference is freed off this thread (and outside the lock).
+        super::background::drop_later((old, base));
         // Before the cold index, a note has no sources to agree with: the load publishes
         // every file when it ends, so nothing premature reaches the user.
         let loaded = self
