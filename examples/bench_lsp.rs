@@ -158,9 +158,18 @@ fn main() {
                 .is_some_and(|n| n.to_string_lossy().starts_with("README"))
         })
         .collect();
-    let note = files
+    let notes: Vec<&PathBuf> = files
         .iter()
-        .find(|p| p.components().any(|c| c.as_os_str() == "notes"))
+        .filter(|p| p.components().any(|c| c.as_os_str() == "notes"))
+        .collect();
+    // `article` as the fourth argument types into an article with the last note open (the
+    // note whose re-check a whole-notes publish in path order would reach last).
+    let into_article = args.get(4).is_some_and(|a| a == "article");
+    let watched = notes.last().copied().filter(|_| into_article);
+    let note = notes
+        .first()
+        .copied()
+        .filter(|_| !into_article)
         .or(articles.get(articles.len() / 2).copied())
         .cloned()
         .expect("a file");
@@ -249,6 +258,15 @@ fn main() {
         ),
         None => eprintln!("no diagnostics for the opened file (version 1) within {TIMEOUT:?}"),
     }
+    let watched = watched.map(|w| {
+        let u = c.open_text(w, &std::fs::read_to_string(w).unwrap_or_default(), 1);
+        if c.wait_diagnostics(&u, Some(1)).is_none() {
+            eprintln!("no diagnostics for the open note within {TIMEOUT:?}");
+        }
+        println!("<!-- with {} open -->", w.display());
+        u
+    });
+    let mut watched_times = Vec::new();
     // Versions go on from the last one sent, whatever came back.
     let mut version = 1i64;
     // Typing at the end of the text, as one writes a note.
@@ -275,8 +293,21 @@ fn main() {
             break;
         }
         keys.push(t.elapsed());
+        if let Some(w) = &watched {
+            if c.wait_diagnostics(w, Some(1)).is_none() {
+                eprintln!("no diagnostics for the open note after version {v} within {TIMEOUT:?}");
+                break;
+            }
+            watched_times.push(t.elapsed());
+        }
     }
     report("keystroke → diagnostics", &mut keys);
+    if watched.is_some() {
+        report(
+            "keystroke → the open note's diagnostics",
+            &mut watched_times,
+        );
+    }
     // Typing a sentence with names: keystrokes that add and change names (`Arlo Q`, `Arlo Qu`),
     // which change the registry and the gazetteer's name set.
     let typed0 = typed;

@@ -5,7 +5,7 @@ use super::lookup::Severity;
 use super::state::Snapshot;
 use crate::document::Encoding;
 use crate::format::DocKind;
-use std::collections::{BTreeSet, HashMap};
+use std::collections::HashMap;
 use std::path::Path;
 use tower_lsp_server::ls_types::{
     Diagnostic, DiagnosticRelatedInformation, DiagnosticSeverity, Location, NumberOrString, Uri,
@@ -63,41 +63,47 @@ pub fn of_file(
         .collect()
 }
 
-/// Root-relative paths whose findings may change when `rel` changes: the file itself, every note
-/// when an article changes (notes are checked against articles), and files whose last diagnostics
-/// point at it.
-pub fn affected(
-    new: &Snapshot,
-    rel: &str,
-    pointing_at: impl IntoIterator<Item = String>,
-) -> BTreeSet<String> {
-    let mut out: BTreeSet<String> = BTreeSet::new();
-    out.insert(rel.to_string());
-    let is_article = new
-        .file_index(rel)
-        .map(|i| new.corpus.files[i].analysis.kind == DocKind::Article)
-        .unwrap_or(true);
-    if is_article {
-        out.extend(
-            new.corpus
-                .files
-                .iter()
-                .filter(|f| f.analysis.kind == DocKind::Note)
-                .map(|f| f.rel.clone()),
-        );
-    }
-    out.extend(pointing_at);
-    out
+/// The files whose findings may change when `rel` changes (see [`affected`]).
+#[derive(Debug, PartialEq, Eq)]
+pub struct Affected {
+    /// To publish now, in this order: the file itself, the open notes when it is an article,
+    /// the files whose last diagnostics point at it.
+    pub now: Vec<String>,
+    /// True when every other note may change too (`rel` is, or was, an article: notes are
+    /// checked against articles); they are re-published in the background, since a large
+    /// corpus has thousands.
+    pub notes: bool,
 }
 
-/// True when a diagnostic list points at `uri` in its related information.
-pub fn points_at(diags: &[Diagnostic], uri: &Uri) -> bool {
-    diags.iter().any(|d| {
-        d.related_information
-            .iter()
-            .flatten()
-            .any(|r| &r.location.uri == uri)
-    })
+/// Root-relative paths whose findings may change when `rel` changes; `open` lists the root's
+/// open buffers. Costs the open buffers and `pointing_at`, never the whole corpus.
+pub fn affected<'a>(
+    new: &Snapshot,
+    rel: &str,
+    open: impl IntoIterator<Item = &'a str>,
+    pointing_at: impl IntoIterator<Item = String>,
+) -> Affected {
+    let mut now = vec![rel.to_string()];
+    let kind = |r: &str| new.file_index(r).map(|i| new.corpus.files[i].analysis.kind);
+    // A file gone may have been an article.
+    let notes = kind(rel).is_none_or(|k| k == DocKind::Article);
+    if notes {
+        let mut open: Vec<&str> = open
+            .into_iter()
+            .filter(|&r| r != rel && kind(r) == Some(DocKind::Note))
+            .collect();
+        open.sort_unstable();
+        open.dedup();
+        now.extend(open.into_iter().map(String::from));
+    }
+    let mut pointing: Vec<String> = pointing_at
+        .into_iter()
+        .filter(|p| !now.contains(p))
+        .collect();
+    pointing.sort_unstable();
+    pointing.dedup();
+    now.extend(pointing);
+    Affected { now, notes }
 }
 
 #[cfg(test)]
@@ -108,13 +114,29 @@ mod tests {
     #[test]
     fn an_article_change_affects_the_notes() {
         let snap = Snapshot::new(fixture::liu());
-        let a = affected(&snap, "a.txt", vec!["x.md".to_string()]);
+        let open = ["notes/n.txt", "a.txt", "b.txt"];
+        let a = affected(&snap, "a.txt", open, vec!["x.md".to_string()]);
+        let now = vec!["a.txt", "notes/n.txt", "x.md"];
         assert_eq!(
-            a.into_iter().collect::<Vec<_>>(),
-            vec!["a.txt", "notes/n.txt", "x.md"]
+            a,
+            Affected {
+                now: now.into_iter().map(String::from).collect(),
+                notes: true
+            }
         );
-        let n = affected(&snap, "notes/n.txt", Vec::new());
-        assert_eq!(n.into_iter().collect::<Vec<_>>(), vec!["notes/n.txt"]);
+        // Closed notes are left to the background.
+        let closed = affected(&snap, "a.txt", [], Vec::new());
+        assert_eq!(closed.now, vec!["a.txt"]);
+        assert!(closed.notes);
+        let n = affected(&snap, "notes/n.txt", open, vec!["notes/n.txt".to_string()]);
+        assert_eq!(
+            n,
+            Affected {
+                now: vec!["notes/n.txt".into()],
+                notes: false
+            }
+        );
+        assert!(affected(&snap, "gone.txt", [], Vec::new()).notes);
     }
 
     #[test]

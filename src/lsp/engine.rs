@@ -6,6 +6,7 @@
 
 use super::diagnostics;
 use super::progress;
+use super::published::Published;
 use super::query::Ctx;
 use super::reference_answers::ReferenceAnswers;
 use super::state::{file_uri, Shared, Snapshot};
@@ -52,11 +53,14 @@ pub struct Engine {
     /// The state.
     pub state: Shared,
     out: UnboundedSender<Outbound>,
-    /// Last diagnostics sent, per file.
-    published: Arc<parking_lot::Mutex<HashMap<Uri, Vec<Diagnostic>>>>,
+    /// Last diagnostics sent, per file, and which files they point at.
+    published: Arc<parking_lot::Mutex<Published>>,
     tokens: Arc<AtomicU64>,
     /// Roots whose catch-up worker runs (see [`Engine::catch_up_later`]).
     catching_up: Arc<parking_lot::Mutex<HashSet<PathBuf>>>,
+    /// Roots whose notes are being re-published in the background, and whether an article
+    /// changed again meanwhile (see [`Engine::publish_notes_later`]).
+    notes_due: Arc<parking_lot::Mutex<HashMap<PathBuf, bool>>>,
     /// Held while one file's diagnostics are computed from the current snapshot and queued, so
     /// diagnostics of an older snapshot never follow a newer one's. Never held with a writer
     /// lock, and for one file at a time: an edit's publish waits for at most one file of a
@@ -115,6 +119,7 @@ impl Engine {
                 published: Arc::default(),
                 tokens: Arc::default(),
                 catching_up: Arc::default(),
+                notes_due: Arc::default(),
                 publishing: Arc::default(),
                 inflight: Arc::default(),
                 loads: Arc::default(),
@@ -232,21 +237,25 @@ impl Engine {
         // Opening a file as it is on disk changes nothing: keep the snapshot (and what was
         // computed from it), publish the file alone.
         let same = holds_as_read(&base, &rel, &text, &[]);
-        let new = if same {
-            base
+        let (new, base) = if same {
+            (base, None)
         } else {
-            Arc::new(base.edited(&rel, text, Vec::new()))
+            (Arc::new(base.edited(&rel, text, Vec::new())), Some(base))
         };
         trace(|| format!("{rel} v{version}: new snapshot in {:?}", t0.elapsed()));
-        {
+        let old = {
             let mut st = self.state.lock();
-            if let Some(r) = st.root_mut(&root).filter(|_| !same) {
-                r.snap = new.clone();
-            }
+            let old = st
+                .root_mut(&root)
+                .filter(|_| !same)
+                .map(|r| std::mem::replace(&mut r.snap, new.clone()));
             if let Some(doc) = st.docs.get_mut(uri) {
                 doc.analysed = Some(version);
             }
-        }
+            old
+        };
+        // The old snapshot's last reference is freed off this thread (and outside the lock).
+        super::background::drop_later((old, base));
         // Before the cold index, a note has no sources to agree with: the load publishes
         // every file when it ends, so nothing premature reaches the user.
         let loaded = self
@@ -332,11 +341,16 @@ impl Engine {
                 });
                 if swapped && !redone.is_empty() {
                     let mut rels = BTreeSet::new();
+                    let mut notes = false;
                     for rel in &redone {
-                        let pointing = self.pointing_at(root, rel);
-                        rels.extend(diagnostics::affected(&next, rel, pointing));
+                        let a = self.affected(root, &next, rel);
+                        rels.extend(a.now);
+                        notes |= a.notes;
                     }
                     self.publish(root, rels, false);
+                    if notes {
+                        self.publish_notes_later(root);
+                    }
                 }
                 continue;
             }
@@ -561,11 +575,68 @@ impl Engine {
         self.queue_diagnostics(uri, diags, None);
     }
 
-    /// Publishes the files a change of `rel` affects.
+    /// Publishes the files a change of `rel` affects: the file itself, the open notes and the
+    /// files pointing at it now, every other note in the background.
     fn publish_after_change(&self, root: &Path, snap: &Snapshot, rel: &str) {
+        let a = self.affected(root, snap, rel);
+        self.publish(root, a.now, false);
+        if a.notes {
+            self.publish_notes_later(root);
+        }
+    }
+
+    /// [`diagnostics::affected`] with the root's open buffers and published diagnostics.
+    fn affected(&self, root: &Path, snap: &Snapshot, rel: &str) -> diagnostics::Affected {
+        let open: Vec<String> = {
+            let st = self.state.lock();
+            st.docs
+                .values()
+                .filter_map(|d| d.place.as_ref())
+                .filter(|(r, _)| r == root)
+                .map(|(_, p)| p.clone())
+                .collect()
+        };
         let pointing = self.pointing_at(root, rel);
-        let rels = diagnostics::affected(snap, rel, pointing);
-        self.publish(root, rels, false);
+        diagnostics::affected(snap, rel, open.iter().map(String::as_str), pointing)
+    }
+
+    /// Re-publishes every note of a root on a low-priority thread (an article changed: at
+    /// 100,000 articles there are thousands of notes to check again, seconds of work that no
+    /// keystroke waits for). One worker per root; a change while it runs starts it over from
+    /// the first note with the newest snapshot.
+    fn publish_notes_later(&self, root: &Path) {
+        {
+            let mut due = self.notes_due.lock();
+            if let Some(again) = due.get_mut(root) {
+                *again = true;
+                return;
+            }
+            due.insert(root.to_path_buf(), false);
+        }
+        let (engine, root) = (self.clone(), root.to_path_buf());
+        super::background::spawn_low("corpus-ls-notes", move || loop {
+            let notes: Vec<String> = match engine.current(&root) {
+                Some((snap, _)) => snap
+                    .corpus
+                    .files
+                    .iter()
+                    .filter(|f| f.analysis.kind == crate::format::DocKind::Note)
+                    .map(|f| f.rel.clone())
+                    .collect(),
+                None => Vec::new(),
+            };
+            let again = || engine.notes_due.lock().get(&root) == Some(&true);
+            let t0 = std::time::Instant::now();
+            engine.publish(&root, notes.into_iter().take_while(|_| !again()), true);
+            trace(|| format!("notes re-published in {:?}", t0.elapsed()));
+            let mut due = engine.notes_due.lock();
+            if due.get(&root) == Some(&true) {
+                due.insert(root.clone(), false);
+                continue;
+            }
+            due.remove(&root);
+            return;
+        });
     }
 
     /// The files whose published diagnostics point at `rel` in their related information.
@@ -578,9 +649,8 @@ impl Engine {
             Some(u) => {
                 let published = self.published.lock();
                 published
-                    .iter()
-                    .filter(|(_, d)| diagnostics::points_at(d, u))
-                    .filter_map(|(k, _)| {
+                    .pointing_at(u)
+                    .filter_map(|k| {
                         let p = super::convert::uri_to_path(k)?;
                         p.starts_with(root).then(|| scan::rel_path(root, &p))
                     })

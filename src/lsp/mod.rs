@@ -22,6 +22,7 @@ pub mod locations;
 pub mod lookup;
 pub mod preserialized;
 pub mod progress;
+pub mod published;
 pub mod query;
 pub mod reference_answers;
 pub mod references;
