@@ -1207,4 +1207,4 @@ pub fn decode(bytes: &[u8], text: &str) -> Option<DocAnalysis> {
 }
 
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;

@@ -166,7 +166,7 @@ fn the_registry_is_cached_for_exactly_these_files_and_user_entities() {
 
 /// Every cut of `bytes` fails to decode; every flipped byte decodes to nothing or to something
 /// `check` can read (what decodes must fit the text: no panic later).
-fn cut_and_flipped<T>(
+pub(crate) fn cut_and_flipped<T>(
     what: &str,
     bytes: &[u8],
     decode: impl Fn(&[u8]) -> Option<T>,
