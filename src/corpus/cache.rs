@@ -1010,14 +1010,21 @@ impl<'a> Reader<'a> {
         *prev = s;
         usize::try_from(s).ok()
     }
+    /// A span written as its start's delta from the previous start, then its length.
+    pub(crate) fn delta_span(&mut self, prev: &mut i64) -> Option<Span> {
+        let start = self.delta_start(prev)?;
+        Some(Span::new(start, start.checked_add(self.usize()?)?))
+    }
+    /// An offset written relative to `base` (signed).
+    pub(crate) fn offset_from(&mut self, base: usize) -> Option<usize> {
+        usize::try_from((base as i64).checked_add(self.int()?)?).ok()
+    }
     fn spans(&mut self) -> Option<Vec<Span>> {
         let n = self.count()?;
         let mut v = Vec::with_capacity(n);
         let mut prev = 0i64;
         for _ in 0..n {
-            let start = self.delta_start(&mut prev)?;
-            let end = start.checked_add(self.usize()?)?;
-            v.push(Span::new(start, end));
+            v.push(self.delta_span(&mut prev)?);
         }
         Some(v)
     }
@@ -1097,9 +1104,8 @@ pub fn decode(bytes: &[u8], text: &str) -> Option<DocAnalysis> {
     let mut entities = Vec::with_capacity(n);
     let mut prev = 0i64;
     for _ in 0..n {
-        let start = r.delta_start(&mut prev)?;
-        let span = Span::new(start, start.checked_add(r.usize()?)?);
-        let name_start = usize::try_from((start as i64).checked_add(r.int()?)?).ok()?;
+        let span = r.delta_span(&mut prev)?;
+        let name_start = r.offset_from(span.start())?;
         let name = Span::new(name_start, name_start.checked_add(r.usize()?)?);
         let ty = entity_type_of(r.byte()?)?;
         let source = source_of(r.byte()?)?;
@@ -1116,8 +1122,7 @@ pub fn decode(bytes: &[u8], text: &str) -> Option<DocAnalysis> {
     let mut figures = Vec::with_capacity(n);
     let mut prev = 0i64;
     for _ in 0..n {
-        let start = r.delta_start(&mut prev)?;
-        let span = Span::new(start, start.checked_add(r.usize()?)?);
+        let span = r.delta_span(&mut prev)?;
         let ty = *[
             FigureType::Money,
             FigureType::Percent,

@@ -188,14 +188,13 @@ pub fn decode(bytes: &[u8], text: &str) -> Option<(Vec<DocName>, Vec<Offered>)> 
     let mut names = Vec::with_capacity(n);
     let mut prev = 0i64;
     for _ in 0..n {
-        let start = r.delta_start(&mut prev)?;
-        let span = Span::new(start, start.checked_add(r.usize()?)?);
+        let span = r.delta_span(&mut prev)?;
         let facts = facts.get(r.usize()?)?.clone();
         let appositive = match r.usize()? {
             0 => None,
             i => {
                 let t = strings.get(i - 1)?.clone();
-                let at = usize::try_from((start as i64).checked_add(r.int()?)?).ok()?;
+                let at = r.offset_from(span.start())?;
                 let at = Span::new(at, at.checked_add(r.usize()?)?);
                 if !fits(at) {
                     return None;
