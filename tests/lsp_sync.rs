@@ -1,5 +1,7 @@
-//! The server's text stays the editor's text: hundreds of incremental edits in order, version
-//! gaps and bad edits put a document out of sync until a full text or a save, UTF-8 positions.
+//! The server's text stays the editor's text: hundreds of incremental edits in order, the
+//! version sequences real editors send (Neovim's changedtick, Eglot's batches) kept in sync,
+//! versions that do not increase and bad edits out of sync until a full text or a save, UTF-8
+//! positions.
 
 #[path = "common/lsp_client.rs"]
 mod lsp_client;
@@ -132,26 +134,118 @@ fn hundreds_of_incremental_edits_keep_the_text_utf8() {
     run_edits(true);
 }
 
+/// An article and a note whose figure disagrees with it (the note says 6,500 workers).
+const ARTICLE: &str = "Harrowgate Looms said on Tuesday that it employs 4,800 weavers at its \
+Kelby mill, which opened in 1998.\n";
+const NOTE: &str = "# Mill notes\n\nHarrowgate Looms employs 6,500 weavers at its Kelby mill.\n";
+
+/// The range of the first `needle` in `text`, UTF-16 columns.
+fn range_of(text: &str, needle: &str) -> Value {
+    json!({"start": lsp_client::pos_of(text, needle, 0),
+           "end": lsp_client::pos_of(text, needle, needle.chars().count())})
+}
+
+fn codes(d: &Value) -> Vec<String> {
+    d["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|x| x["code"].as_str().unwrap_or_default().to_string())
+        .collect()
+}
+
+/// Opens the note at `open_version`; returns the client, its URI and the diagnostics' codes.
+fn open_note(open_version: i64) -> (tempfile::TempDir, LspClient, String) {
+    let dir = write_corpus(&[("articles/mill.md", ARTICLE), ("notes/mill.md", NOTE)]);
+    let (mut c, _) = LspClient::start(&[dir.path()], Value::Null, default_capabilities());
+    let uri = c.open_text(&dir.path().join("notes/mill.md"), NOTE, open_version);
+    let d = c
+        .wait_diagnostics(&uri, Some(open_version))
+        .expect("diagnostics on open");
+    assert!(codes(&d).contains(&"figure-conflict".into()), "{d}");
+    (dir, c, uri)
+}
+
 #[test]
-fn a_version_gap_goes_out_of_sync_until_full_text() {
+fn neovim_changedtick_versions_stay_in_sync() {
+    // Neovim sends its buffer's changedtick: 0 on open, the first change at 3 to 6, one more
+    // per change, and an undo adds 2.
+    let (_dir, mut c, uri) = open_note(0);
+    let fixed = NOTE.replace("6,500", "4,800");
+    c.notify(
+        "textDocument/didChange",
+        change(
+            &uri,
+            4,
+            json!([{"range": range_of(NOTE, "6,500"), "text": "4,800"}]),
+        ),
+    );
+    let d = c
+        .wait_diagnostics(&uri, Some(4))
+        .expect("diagnostics of v4");
+    assert!(!codes(&d).contains(&"figure-conflict".into()), "{d}");
+    // The undo.
+    c.notify(
+        "textDocument/didChange",
+        change(
+            &uri,
+            6,
+            json!([{"range": range_of(&fixed, "4,800"), "text": "6,500"}]),
+        ),
+    );
+    let d = c
+        .wait_diagnostics(&uri, Some(6))
+        .expect("diagnostics of v6");
+    assert!(codes(&d).contains(&"figure-conflict".into()), "{d}");
+    let t = c.document_text(&uri);
+    assert_eq!(
+        (&t["text"], &t["version"], &t["inSync"]),
+        (&json!(NOTE), &json!(6), &json!(true))
+    );
+    c.shutdown();
+}
+
+#[test]
+fn eglot_batched_changes_stay_in_sync() {
+    // Eglot counts every buffer change and sends them batched: one didChange, several ranges,
+    // the version of the last.
+    let (_dir, mut c, uri) = open_note(1);
+    let mut text = NOTE.to_string();
+    let mut batch = Vec::new();
+    for (from, to) in [("6", "4"), ("4,500", "4,8"), ("4,8", "4,800")] {
+        batch.push(json!({"range": range_of(&text, from), "text": to}));
+        text = text.replacen(from, to, 1);
+    }
+    assert_eq!(text, NOTE.replace("6,500", "4,800"));
+    c.notify("textDocument/didChange", change(&uri, 4, json!(batch)));
+    let d = c
+        .wait_diagnostics(&uri, Some(4))
+        .expect("diagnostics of v4");
+    assert!(!codes(&d).contains(&"figure-conflict".into()), "{d}");
+    assert_eq!(c.document_text(&uri)["text"], json!(text));
+    c.shutdown();
+}
+
+#[test]
+fn a_version_that_does_not_increase_goes_out_of_sync_until_full_text() {
     let dir = write_corpus(&[("a.md", "One two three.\n")]);
     let (mut c, _) = LspClient::start(&[dir.path()], Value::Null, default_capabilities());
     let uri = c.open_text(&dir.path().join("a.md"), "One two three.\n", 1);
     let at = json!({"start": {"line": 0, "character": 0}, "end": {"line": 0, "character": 0}});
     c.notify(
         "textDocument/didChange",
-        change(&uri, 2, json!([{"range": at, "text": "A "}])),
+        change(&uri, 3, json!([{"range": at, "text": "A "}])),
     );
-    // Version 3 never arrives.
+    // Version 3 again: an edit the server cannot place.
     c.notify(
         "textDocument/didChange",
-        change(&uri, 4, json!([{"range": at, "text": "B "}])),
+        change(&uri, 3, json!([{"range": at, "text": "B "}])),
     );
     let t = c.document_text(&uri);
     assert_eq!(t["inSync"], false);
     assert_eq!(
         t["text"], "A One two three.\n",
-        "the edit after the gap is not applied"
+        "the edit with a repeated version is not applied"
     );
     c.notify(
         "textDocument/didChange",
@@ -160,17 +254,17 @@ fn a_version_gap_goes_out_of_sync_until_full_text() {
     assert_eq!(c.document_text(&uri)["inSync"], false);
     c.notify(
         "textDocument/didChange",
-        change(&uri, 6, json!([{"text": "Fresh text.\n"}])),
+        change(&uri, 9, json!([{"text": "Fresh text.\n"}])),
     );
     let t = c.document_text(&uri);
     assert_eq!(t["inSync"], true);
     assert_eq!(t["text"], "Fresh text.\n");
-    assert_eq!(t["version"], 6);
-    c.wait_diagnostics(&uri, Some(6))
+    assert_eq!(t["version"], 9);
+    c.wait_diagnostics(&uri, Some(9))
         .expect("diagnostics again after the resync");
     c.notify(
         "textDocument/didChange",
-        change(&uri, 7, json!([{"range": at, "text": "Very "}])),
+        change(&uri, 10, json!([{"range": at, "text": "Very "}])),
     );
     assert_eq!(c.document_text(&uri)["text"], "Very Fresh text.\n");
     c.shutdown();

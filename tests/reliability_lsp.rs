@@ -1,4 +1,4 @@
-//! Protocol abuse over stdio: positions far past the end, documents never opened, version gaps
+//! Protocol abuse over stdio: positions far past the end, documents never opened, versions that do not increase
 //! and out-of-range edits, unknown methods, malformed frames, floods of edits, cancellation,
 //! shutdown mid-index. After each, the server still answers a hover correctly, its copy of the
 //! buffer is never silently wrong, and it writes no file of the corpus.
@@ -534,7 +534,7 @@ fn documents_never_opened_and_outside_the_root() {
 }
 
 #[test]
-fn version_gaps_and_bad_edits_go_out_of_sync_and_recover() {
+fn repeated_versions_and_bad_edits_go_out_of_sync_and_recover() {
     if !server_available() {
         return;
     }
@@ -551,15 +551,33 @@ fn version_gaps_and_bad_edits_go_out_of_sync_and_recover() {
     model = model.replacen(line2, &format!("{line2} today"), 1);
     assert_eq!(s.buffer(&u), (model.clone(), 2, true));
 
-    // A gap (3 and 4 never came): the edit cannot be trusted.
+    // A jump (3 and 4 never came) is a valid edit: the specification asks only that versions
+    // increase (Neovim sends its changedtick).
     s.change(
         &u,
         5,
-        json!([{"range": {"start": {"line": 0, "character": 0}, "end": {"line": 0, "character": 0}}, "text": "GAP "}]),
+        json!([{"range": {"start": {"line": 0, "character": 0}, "end": {"line": 0, "character": 0}}, "text": "JUMP "}]),
     );
-    let (_, v, in_sync) = s.buffer(&u);
-    assert!(!in_sync, "a version gap was taken as in sync");
-    assert_eq!(v, 5);
+    model.insert_str(0, "JUMP ");
+    assert_eq!(
+        s.buffer(&u),
+        (model.clone(), 5, true),
+        "a version jump was refused"
+    );
+    // A version that does not increase: the edit cannot be trusted.
+    s.change(
+        &u,
+        5,
+        json!([{"range": {"start": {"line": 0, "character": 0}, "end": {"line": 0, "character": 0}}, "text": "SAME "}]),
+    );
+    let (text, v, in_sync) = s.buffer(&u);
+    assert!(!in_sync, "a repeated version was taken as in sync");
+    assert_eq!(
+        (text.as_str(), v),
+        (model.as_str(), 5),
+        "the untrusted edit was applied"
+    );
+    model = model.replacen("JUMP ", "", 1);
     // The next full text brings it back.
     s.change(&u, 6, json!([{"text": model}]));
     assert_eq!(s.buffer(&u), (model.clone(), 6, true));

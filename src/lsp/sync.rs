@@ -2,10 +2,11 @@
 //! and resync.
 //!
 //! Lines end at `\n`, `\r\n` or a lone `\r`, as in the core's `Document` and `LineIndex`, so edit
-//! positions and answer positions agree. A version that does not follow the last one, or an edit
-//! whose range lies outside the text, puts the document out of sync: its text is no longer
-//! trusted, its diagnostics are held, and the next full text (a change without range, or a save
-//! with text) brings it back.
+//! positions and answer positions agree. The specification asks only that versions increase:
+//! Neovim sends its `changedtick` (an undo adds 2) and Eglot batches changes, so a jump is not a
+//! lost edit. A version that does not increase, or an edit whose range lies outside the text,
+//! puts the document out of sync: its text is no longer trusted, its diagnostics are held, and
+//! the next full text (a change without range, or a save with text) brings it back.
 
 use crate::document::{Document, EditError, Encoding, Position as CorePosition};
 use tower_lsp_server::ls_types::{Position, TextDocumentContentChangeEvent};
@@ -13,10 +14,10 @@ use tower_lsp_server::ls_types::{Position, TextDocumentContentChangeEvent};
 /// Why a document went out of sync.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum SyncError {
-    /// The version did not follow the last one.
-    VersionGap {
-        /// The version expected.
-        expected: i32,
+    /// The version did not increase.
+    NotIncreasing {
+        /// The last version received.
+        last: i32,
         /// The version received.
         got: i32,
     },
@@ -32,8 +33,8 @@ pub enum SyncError {
 impl std::fmt::Display for SyncError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            SyncError::VersionGap { expected, got } => {
-                write!(f, "version {got} where {expected} was expected")
+            SyncError::NotIncreasing { last, got } => {
+                write!(f, "version {got} after version {last}")
             }
             SyncError::OutOfRange { line } => write!(f, "edit at line {line} outside the text"),
             SyncError::StillOutOfSync => write!(f, "edits ignored until the next full text"),
@@ -46,7 +47,7 @@ impl std::fmt::Display for SyncError {
 pub struct BufferText {
     /// The text and the last version received.
     pub doc: Document,
-    /// False from a gap or a bad edit until the next full text.
+    /// False from a version that did not increase or a bad edit until the next full text.
     pub in_sync: bool,
 }
 
@@ -76,11 +77,8 @@ impl BufferText {
         changes: &[TextDocumentContentChangeEvent],
         enc: Encoding,
     ) -> Result<(), SyncError> {
-        let expected = self.doc.version.wrapping_add(1);
-        let mut err = (version != expected).then_some(SyncError::VersionGap {
-            expected,
-            got: version,
-        });
+        let last = self.doc.version;
+        let mut err = (version <= last).then_some(SyncError::NotIncreasing { last, got: version });
         let mut trusted = self.in_sync && err.is_none();
         for change in changes {
             match change.range {
@@ -186,26 +184,38 @@ mod tests {
     }
 
     #[test]
-    fn a_version_gap_goes_out_of_sync_until_full_text() {
-        let mut b = BufferText::new("abc", 1);
-        let e = b.apply(3, &[change(0, 0, 0, 0, "x")], Encoding::Utf16);
+    fn versions_that_jump_are_edits_in_sync() {
+        // Neovim's changedtick: open at 0, first change at 4, an undo adds 2.
+        let mut b = BufferText::new("abc", 0);
+        b.apply(4, &[change(0, 3, 0, 3, "d")], Encoding::Utf16)
+            .unwrap();
+        b.apply(5, &[change(0, 3, 0, 4, "")], Encoding::Utf16)
+            .unwrap();
+        b.apply(7, &[change(0, 3, 0, 3, "d")], Encoding::Utf16)
+            .unwrap();
         assert_eq!(
-            e,
-            Err(SyncError::VersionGap {
-                expected: 2,
-                got: 3
-            })
+            (b.text().as_str(), b.version(), b.in_sync),
+            ("abcd", 7, true)
         );
+    }
+
+    #[test]
+    fn a_version_that_does_not_increase_goes_out_of_sync_until_full_text() {
+        let mut b = BufferText::new("abc", 1);
+        b.apply(3, &[change(0, 0, 0, 0, "x")], Encoding::Utf16)
+            .unwrap();
+        let e = b.apply(3, &[change(0, 0, 0, 0, "y")], Encoding::Utf16);
+        assert_eq!(e, Err(SyncError::NotIncreasing { last: 3, got: 3 }));
         assert!(!b.in_sync);
-        assert_eq!(b.text(), "abc");
-        // Still out of sync on the next consecutive edit.
+        assert_eq!(b.text(), "xabc");
+        // Still out of sync on the next, increasing, edit.
         assert!(b
-            .apply(4, &[change(0, 0, 0, 0, "y")], Encoding::Utf16)
+            .apply(4, &[change(0, 0, 0, 0, "z")], Encoding::Utf16)
             .is_err());
         assert!(!b.in_sync);
-        b.apply(5, &[full("fresh")], Encoding::Utf16).unwrap();
+        b.apply(9, &[full("fresh")], Encoding::Utf16).unwrap();
         assert!(b.in_sync);
-        b.apply(6, &[change(0, 5, 0, 5, "!")], Encoding::Utf16)
+        b.apply(12, &[change(0, 5, 0, 5, "!")], Encoding::Utf16)
             .unwrap();
         assert_eq!(b.text(), "fresh!");
     }
@@ -228,11 +238,12 @@ mod tests {
     }
 
     #[test]
-    fn a_stale_version_is_a_gap() {
+    fn an_older_version_is_refused() {
         let mut b = BufferText::new("abc", 5);
-        assert!(b
-            .apply(5, &[change(0, 0, 0, 0, "x")], Encoding::Utf16)
-            .is_err());
+        assert_eq!(
+            b.apply(2, &[change(0, 0, 0, 0, "x")], Encoding::Utf16),
+            Err(SyncError::NotIncreasing { last: 5, got: 2 })
+        );
         assert_eq!(b.text(), "abc");
     }
 }
