@@ -58,6 +58,9 @@ pub struct LoadOptions {
     /// Read and write the warm-start cache ([`cache`]); the CLI and the server set it, library
     /// loads (tests, benchmarks) leave it off.
     pub cache: bool,
+    /// Read only the root folder's own files, at most this many ([`scan::scan_folder`]), instead
+    /// of walking the tree: the server's bounded mode for a loose file's folder.
+    pub folder_files: Option<usize>,
 }
 
 /// Gold annotations a file carries.
@@ -549,7 +552,10 @@ impl Corpus {
         store: Option<cache::Store>,
     ) -> (Corpus, usize) {
         cache::trace::start();
-        let scanned = scan::scan_with(root, config);
+        let scanned = match opts.folder_files {
+            Some(n) => scan::scan_folder(root, config, n),
+            None => scan::scan_with(root, config),
+        };
         cache::trace::lap("walk and read");
         let bytes: u64 = scanned.files.iter().map(|f| f.text.len() as u64).sum();
         let store = store.filter(|s| s.worth_it(bytes));

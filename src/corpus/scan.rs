@@ -187,6 +187,12 @@ pub fn scan_with(root: &Path, config: &Config) -> Scan {
         }
         to_read.push((rel, path.to_path_buf()));
     }
+    read_all(to_read, config, &mut out);
+    out
+}
+
+/// Reads the listed files (on the rayon pool) into `out`, marking notes, sorted by path.
+fn read_all(to_read: Vec<(String, PathBuf)>, config: &Config, out: &mut Scan) {
     let read: Vec<Result<ScannedFile, Skipped>> = to_read
         .into_par_iter()
         .map(|(rel, abs)| match read_text(&abs) {
@@ -208,6 +214,57 @@ pub fn scan_with(root: &Path, config: &Config) -> Scan {
     }
     out.files.sort_by(|a, b| a.rel.cmp(&b.rel));
     out.skipped.sort_by(|a, b| a.rel.cmp(&b.rel));
+}
+
+/// At most this many entries of a loose file's folder are looked at (a temp or download folder
+/// may hold tens of thousands).
+pub const FOLDER_ENTRIES: usize = 4096;
+
+/// Files of a loose folder larger than this are left out.
+pub const FOLDER_FILE_BYTES: u64 = 1024 * 1024;
+
+/// The bounded scan of a loose file's folder: of its first [`FOLDER_ENTRIES`] entries, the
+/// `max_files` most recently modified corpus files (visible, regular, at most
+/// [`FOLDER_FILE_BYTES`], included by the config); no subfolder is entered. The open files are
+/// added by the server whatever this picks.
+pub fn scan_folder(root: &Path, config: &Config, max_files: usize) -> Scan {
+    let mut out = Scan::default();
+    let entries = match std::fs::read_dir(root) {
+        Ok(rd) => rd,
+        Err(e) => {
+            out.skipped.push(Skipped {
+                rel: String::new(),
+                reason: format!("skipped: cannot list the folder: {e}"),
+            });
+            return out;
+        }
+    };
+    let mut found: Vec<(std::time::SystemTime, String, PathBuf)> = entries
+        .take(FOLDER_ENTRIES)
+        .filter_map(Result::ok)
+        .filter_map(|e| {
+            let rel = e.file_name().to_str()?.to_string();
+            let path = e.path();
+            // `DirEntry::metadata` does not follow links: a link is never read here.
+            let meta = e.metadata().ok()?;
+            let wanted = meta.is_file()
+                && !rel.starts_with('.')
+                && is_corpus_file(&path)
+                && meta.len() <= FOLDER_FILE_BYTES
+                && config.is_included(&rel);
+            wanted.then(|| (meta.modified().unwrap_or(std::time::UNIX_EPOCH), rel, path))
+        })
+        .collect();
+    found.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
+    found.truncate(max_files);
+    read_all(
+        found
+            .into_iter()
+            .map(|(_, rel, path)| (rel, path))
+            .collect(),
+        config,
+        &mut out,
+    );
     out
 }
 
@@ -462,5 +519,36 @@ mod tests {
     fn missing_root_is_not_a_panic() {
         let s = scan(Path::new("/nonexistent/corpus-ls-root"));
         assert!(s.files.is_empty());
+    }
+
+    #[test]
+    fn a_loose_folder_is_read_bounded_and_flat() {
+        let d = tempfile::tempdir().unwrap();
+        let r = d.path();
+        for (i, name) in ["old.md", "mid.txt", "new.md"].iter().enumerate() {
+            write(r, name, b"Text.");
+            let t =
+                std::time::UNIX_EPOCH + std::time::Duration::from_secs(1_000_000 * (i as u64 + 1));
+            std::fs::File::options()
+                .write(true)
+                .open(r.join(name))
+                .unwrap()
+                .set_modified(t)
+                .unwrap();
+        }
+        write(r, "sub/deep.md", b"Deep.");
+        write(r, ".hidden.md", b"Hidden.");
+        write(r, "data.json", b"{}");
+        write(r, "huge.md", &vec![b'a'; FOLDER_FILE_BYTES as usize + 1]);
+        let s = scan_folder(r, &Config::default(), 2);
+        assert_eq!(
+            names(&s),
+            ["mid.txt", "new.md"],
+            "the two newest, no subfolder"
+        );
+        assert_eq!(scan_folder(r, &Config::default(), 10).files.len(), 3);
+        assert!(scan_folder(&r.join("missing"), &Config::default(), 5)
+            .files
+            .is_empty());
     }
 }

@@ -9,6 +9,7 @@ use super::progress;
 use super::published::Published;
 use super::query::Ctx;
 use super::reference_answers::ReferenceAnswers;
+use super::roots::Scope;
 use super::state::{file_uri, Shared, Snapshot};
 use crate::corpus::scan;
 use std::collections::{BTreeSet, HashMap, HashSet};
@@ -373,7 +374,7 @@ impl Engine {
 
     /// Re-reads a file of a root from disk (a watched change, a closed buffer) unless it is open.
     pub fn refresh_disk(&self, path: &Path) {
-        let (root, rel, writer) = {
+        let (root, rel, writer, scope) = {
             let st = self.state.lock();
             let Some(r) = st.root_of(path) else {
                 return;
@@ -382,7 +383,7 @@ impl Engine {
             if st.open_uri(&r.path, &rel).is_some() {
                 return;
             }
-            (r.path.clone(), rel, r.writer.clone())
+            (r.path.clone(), rel, r.writer.clone(), r.scope)
         };
         let _w = writer.lock();
         let base = {
@@ -392,7 +393,10 @@ impl Engine {
                 None => return,
             }
         };
-        let wanted = scan::is_corpus_file(path) && base.corpus.config.is_included(&rel);
+        // A loose folder takes no files but the ones it was loaded with and the open ones.
+        let wanted = scan::is_corpus_file(path)
+            && base.corpus.config.is_included(&rel)
+            && (scope == Scope::Tree || base.file_index(&rel).is_some());
         let new = match scan::read_text(path) {
             Ok((text, problems)) if wanted && holds_as_read(&base, &rel, &text, &problems) => {
                 // A buffer closed unchanged: its diagnostics go on as a closed file's.
@@ -445,8 +449,15 @@ impl Engine {
         self.publish_config_problems(root, &problems, config_text.as_deref());
         let config = Arc::new(config);
         let last = AtomicUsize::new(0);
+        let scope = {
+            let st = self.state.lock();
+            st.roots.iter().find(|r| r.path == root).map(|r| r.scope)
+        };
+        let loose = scope == Some(Scope::Folder);
         let opts = crate::corpus::LoadOptions {
-            cache: true,
+            // A loose folder is small by construction and may be a temp folder: no cache.
+            cache: !loose,
+            folder_files: loose.then_some(super::roots::FOLDER_FILES),
             ..Default::default()
         };
         let corpus = crate::corpus::Corpus::load_opts(root, &config, opts, &|done, total| {
@@ -505,10 +516,15 @@ impl Engine {
         if let Some(t) = &token {
             self.progress(progress::end(t, files, skipped));
         }
+        let how = if loose {
+            "; a loose file's folder, read bounded: add corpus-ls.toml above it to read a corpus"
+        } else {
+            ""
+        };
         self.log(
             MessageType::INFO,
             format!(
-                "indexed {} ({files} files, {skipped} skipped)",
+                "indexed {} ({files} files, {skipped} skipped{how})",
                 root.display()
             ),
         );

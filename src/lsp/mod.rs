@@ -26,6 +26,7 @@ pub mod published;
 pub mod query;
 pub mod reference_answers;
 pub mod references;
+pub mod roots;
 pub mod semantic_tokens;
 pub mod server;
 pub mod state;

@@ -10,6 +10,7 @@ use super::config::{Settings, SECTION};
 use super::convert::{path_to_uri, uri_to_path};
 use super::engine::Engine;
 use super::query::{guarded, Ctx};
+use super::roots::{self, Place};
 use super::semantic_tokens;
 use super::state::{OpenDoc, State};
 use super::sync::BufferText;
@@ -49,7 +50,8 @@ pub struct DocumentTextResult {
     pub text: String,
     /// The last version received.
     pub version: i32,
-    /// False while the buffer waits for a full text after a gap or a bad edit.
+    /// False while the buffer waits for a full text after a version that did not increase or a
+    /// bad edit.
     pub in_sync: bool,
 }
 
@@ -257,22 +259,26 @@ pub fn negotiate_encoding(caps: &ClientCapabilities) -> Encoding {
     }
 }
 
-/// The roots named by the client: workspace folders, else the root URI.
+/// The roots named by the client: workspace folders, else the root URI, as
+/// [`roots::for_client_folder`] takes them (a folder too wide to walk is left out).
 #[allow(deprecated)]
-pub fn initial_roots(params: &InitializeParams) -> Vec<PathBuf> {
-    let mut roots: Vec<PathBuf> = params
+pub fn initial_roots(params: &InitializeParams) -> Vec<Place> {
+    let mut named: Vec<PathBuf> = params
         .workspace_folders
         .iter()
         .flatten()
         .filter_map(|f| uri_to_path(&f.uri))
         .collect();
-    if roots.is_empty() {
-        roots.extend(params.root_uri.as_ref().and_then(uri_to_path));
+    if named.is_empty() {
+        named.extend(params.root_uri.as_ref().and_then(uri_to_path));
     }
-    roots
-        .into_iter()
-        .map(|r| std::fs::canonicalize(&r).unwrap_or(r))
-        .collect()
+    named.into_iter().filter_map(|r| client_root(&r)).collect()
+}
+
+/// The root for a folder the client names, canonical.
+fn client_root(folder: &std::path::Path) -> Option<Place> {
+    let folder = std::fs::canonicalize(folder).unwrap_or_else(|_| folder.to_path_buf());
+    roots::for_client_folder(&folder)
 }
 
 fn capabilities(enc: Encoding, custom_tokens: bool) -> ServerCapabilities {
@@ -566,16 +572,17 @@ impl LanguageServer for Backend {
         let added: Vec<PathBuf> = {
             let mut st = self.engine.state.lock();
             for f in &params.event.removed {
-                if let Some(p) = uri_to_path(&f.uri) {
-                    st.roots.retain(|r| r.path != p);
+                if let Some(p) = uri_to_path(&f.uri).and_then(|p| client_root(&p)) {
+                    st.roots.retain(|r| r.path != p.path);
                 }
             }
             params
                 .event
                 .added
                 .iter()
-                .filter_map(|f| uri_to_path(&f.uri))
+                .filter_map(|f| uri_to_path(&f.uri).and_then(|p| client_root(&p)))
                 .filter(|p| st.add_root(p.clone()))
+                .map(|p| p.path)
                 .collect()
         };
         for r in added {

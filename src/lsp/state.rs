@@ -8,6 +8,7 @@ use super::config::Settings;
 use super::convert::{path_to_uri, uri_to_path};
 use super::file_findings::{FileFindings, Inputs};
 use super::lookup::{Finding, Lookup};
+use super::roots::{self, Place, Scope};
 use super::sync::BufferText;
 use crate::check::{CheckSettings, Checker};
 use crate::config::Config;
@@ -219,6 +220,8 @@ fn next_paths() -> u64 {
 pub struct Root {
     /// Its folder.
     pub path: PathBuf,
+    /// How much of the folder is read.
+    pub scope: Scope,
     /// The current snapshot.
     pub snap: Arc<Snapshot>,
     /// True once the cold index has finished.
@@ -231,12 +234,14 @@ pub struct Root {
 
 impl Root {
     /// A root not yet indexed.
-    pub fn new(path: PathBuf) -> Root {
+    pub fn new(place: Place) -> Root {
+        let Place { path, scope } = place;
         let mut empty = Corpus::default();
         empty.root = path.clone();
         let snap = Arc::new(Snapshot::new(empty));
         Root {
             path,
+            scope,
             snap,
             loaded: false,
             writer: Arc::new(Mutex::new(())),
@@ -289,7 +294,9 @@ pub struct State {
 impl State {
     /// The root holding `path` (the deepest one).
     pub fn root_of(&self, path: &Path) -> Option<&Root> {
-        self.roots.iter().find(|r| path.starts_with(&r.path))
+        self.roots
+            .iter()
+            .find(|r| roots::holds(&r.path, r.scope, path))
     }
 
     /// The root at exactly `path`.
@@ -298,11 +305,11 @@ impl State {
     }
 
     /// Adds a root unless present; true when added.
-    pub fn add_root(&mut self, path: PathBuf) -> bool {
-        if self.roots.iter().any(|r| r.path == path) {
+    pub fn add_root(&mut self, place: Place) -> bool {
+        if self.roots.iter().any(|r| r.path == place.path) {
             return false;
         }
-        self.roots.push(Root::new(path));
+        self.roots.push(Root::new(place));
         self.roots
             .sort_by_key(|r| std::cmp::Reverse(r.path.as_os_str().len()));
         true
@@ -320,8 +327,9 @@ impl State {
         let root = match self.root_of(&path) {
             Some(r) => r.path.clone(),
             None => {
-                let r = discover_root(&path);
-                added = self.add_root(r.clone());
+                let place = roots::for_file(&path);
+                let r = place.path.clone();
+                added = self.add_root(place);
                 r
             }
         };
@@ -348,16 +356,6 @@ impl State {
     }
 }
 
-/// The root of a file outside every workspace folder: the nearest ancestor holding
-/// `corpus-ls.toml` or `.git`, else the file's folder.
-pub fn discover_root(file: &Path) -> PathBuf {
-    let dir = file.parent().unwrap_or(Path::new("/"));
-    dir.ancestors()
-        .find(|d| d.join("corpus-ls.toml").is_file() || d.join(".git").exists())
-        .unwrap_or(dir)
-        .to_path_buf()
-}
-
 /// The URI of a file of a root: the open buffer's own URI when open, else built from the path.
 pub fn file_uri(state: &State, root: &Path, rel: &str) -> Option<Uri> {
     state
@@ -374,21 +372,28 @@ mod tests {
     use super::*;
 
     #[test]
-    fn roots_are_found_by_marker_or_folder() {
-        let dir = tempfile::tempdir().unwrap();
-        let sub = dir.path().join("a/b");
-        std::fs::create_dir_all(&sub).unwrap();
-        assert_eq!(discover_root(&sub.join("x.md")), sub);
-        std::fs::write(dir.path().join("a/corpus-ls.toml"), "").unwrap();
-        assert_eq!(discover_root(&sub.join("x.md")), dir.path().join("a"));
-    }
-
-    #[test]
     fn the_deepest_root_holds_a_file() {
         let mut s = State::default();
-        s.add_root(PathBuf::from("/w"));
-        s.add_root(PathBuf::from("/w/inner"));
-        assert!(!s.add_root(PathBuf::from("/w")));
+        let tree = |p: &str| Place {
+            path: PathBuf::from(p),
+            scope: Scope::Tree,
+        };
+        s.add_root(tree("/w"));
+        s.add_root(tree("/w/inner"));
+        assert!(!s.add_root(tree("/w")));
+        s.add_root(Place {
+            path: PathBuf::from("/w/loose"),
+            scope: Scope::Folder,
+        });
+        assert_eq!(
+            s.root_of(Path::new("/w/loose/x.md")).unwrap().path,
+            PathBuf::from("/w/loose")
+        );
+        assert_eq!(
+            s.root_of(Path::new("/w/loose/sub/x.md")).unwrap().path,
+            PathBuf::from("/w"),
+            "a loose folder holds only its own files"
+        );
         assert_eq!(
             s.root_of(Path::new("/w/inner/x.md")).unwrap().path,
             PathBuf::from("/w/inner")
