@@ -1,8 +1,10 @@
 //! Neovim's own LSP client against the real `corpus-ls` binary on a copy of `examples/corpus`.
 //!
 //! Headless Neovim (0.7 or later) loads our plugin (`editors/neovim`), opens the note that the
-//! CLI says has a `figure-conflict`, and runs `editors/neovim/test/probe.lua`: the note's
-//! diagnostics, then hover and references on an entity mentioned in several files. The CLI
+//! CLI says has a `figure-conflict` in a copy without corpus-ls.toml or .git, and runs
+//! `editors/neovim/test/probe.lua`: the note's diagnostics, the conflicting figure fixed in the
+//! buffer (its warning goes without a save) and undone (it comes back), then hover and
+//! references on an entity mentioned in several files. The CLI
 //! picks the positions; the assertions are about what the editor received.
 //! Skips with a printed reason when `nvim` is not installed (CI installs it).
 
@@ -113,21 +115,37 @@ fn neovim_hover_references_and_note_diagnostics() {
     let tmp = tempfile::tempdir().unwrap();
     let root = tmp.path().canonicalize().unwrap().join("corpus");
     tree::copy_dir(&example, &root);
-    // The plugin finds the corpus root by corpus-ls.toml, else .git; a copy in /tmp has
-    // neither when the example ships no config, so mark the root the way a git checkout would.
-    if !root.join("corpus-ls.toml").exists() {
-        std::fs::create_dir(root.join(".git")).unwrap();
-    }
+    // The seed-style layout as a new user has it: articles beside a `notes/` folder, no
+    // corpus-ls.toml, no .git. The plugin and the server must still keep the corpus together.
+    let _ = std::fs::remove_file(root.join("corpus-ls.toml"));
+    assert!(!root.join(".git").exists());
     let root_s = root.to_str().unwrap();
 
-    // The note with a figure conflict, as the CLI sees it.
+    // The note with a figure conflict, as the CLI sees it, on one line.
     let findings = cli_json(&["check", root_s, "--format", "json", "--fail-on", "never"]);
+    let bytes_of = |file: &str, v: &Value| -> String {
+        let text = std::fs::read(root.join(file)).unwrap();
+        let (a, b) = (
+            v["start_byte"].as_u64().unwrap(),
+            v["end_byte"].as_u64().unwrap(),
+        );
+        String::from_utf8_lossy(&text[a as usize..b as usize]).into_owned()
+    };
     let conflict = findings
         .iter()
-        .find(|f| f["code"] == "figure-conflict")
+        .find(|f| {
+            f["code"] == "figure-conflict"
+                && !bytes_of(f["file"].as_str().unwrap(), f).contains('\n')
+                && f["file"].as_str().unwrap().starts_with("notes/")
+        })
         .unwrap_or_else(|| panic!("the example corpus shows no figure-conflict: {findings:?}"));
     let note_rel = conflict["file"].as_str().unwrap();
     let note = root.join(note_rel);
+    // The fix: the source's figure in place of the note's.
+    let fix_from = bytes_of(note_rel, conflict);
+    let source = &conflict["related"][0];
+    let fix_to = bytes_of(source["file"].as_str().unwrap(), source);
+    eprintln!("fix {fix_from:?} -> {fix_to:?}");
 
     // An entity mentioned in several files, preferably one the note mentions too.
     let entities = cli_json(&["entities", root_s, "--format", "json"]);
@@ -165,6 +183,16 @@ fn neovim_hover_references_and_note_diagnostics() {
         ("PROBE_COL", col.to_string()),
         ("PROBE_OUT", out_path.display().to_string()),
         ("PROBE_WAIT_CODE", "figure-conflict".to_owned()),
+        (
+            "PROBE_FIX_LINE",
+            conflict["range"]["start"]["line"].to_string(),
+        ),
+        (
+            "PROBE_FIX_CHAR",
+            conflict["range"]["start"]["character"].to_string(),
+        ),
+        ("PROBE_FIX_FROM", fix_from),
+        ("PROBE_FIX_TO", fix_to),
     ]);
     let text = std::fs::read_to_string(&out_path)
         .unwrap_or_else(|e| panic!("the probe wrote no result ({status}): {e}"));
@@ -172,7 +200,8 @@ fn neovim_hover_references_and_note_diagnostics() {
     assert!(status.success(), "probe failed ({status}): {out:#}");
     assert_eq!(out["errors"], serde_json::json!([]), "{out:#}");
 
-    // Root detection in the plugin found the corpus, not the note's folder.
+    // Root detection in the plugin found the corpus (the folder above `notes/`), not the
+    // note's folder.
     assert_eq!(out["root_dir"], root_s, "{out:#}");
 
     // The note's diagnostics include the conflict, at the place the CLI names.
@@ -200,6 +229,26 @@ fn neovim_hover_references_and_note_diagnostics() {
         !out["note"]["shown"].as_array().unwrap().is_empty(),
         "{out:#}"
     );
+
+    // Fixing the figure in the buffer (no save) takes the warning away, the undo brings it back:
+    // the server follows Neovim's changedtick versions.
+    let fix = &out["fix"];
+    eprintln!("edit and undo: {fix}");
+    assert_eq!(fix["before"], true, "{out:#}");
+    assert_eq!(fix["modified_after_edit"], true, "{out:#}");
+    assert_eq!(
+        fix["gone"], true,
+        "the fixed figure kept its warning: {out:#}"
+    );
+    assert_eq!(
+        fix["back"], true,
+        "the undone fix got no warning back: {out:#}"
+    );
+    assert_eq!(fix["text_restored"], true, "{out:#}");
+    // Within a second on a quiet machine; the bound leaves room for a loaded CI runner.
+    for k in ["gone_ms", "back_ms"] {
+        assert!(fix[k].as_u64().unwrap() < 3000, "{k}: {fix}");
+    }
 
     // Hover on the mention names the entity.
     let hover = &out["hover"]["result"];

@@ -162,6 +162,45 @@ for _, d in ipairs(vim.diagnostic.get(note_buf)) do
   table.insert(out.note.shown, { lnum = d.lnum, col = d.col, severity = d.severity, message = d.message })
 end
 
+-- Fix a figure as a user would, without saving, then undo: PROBE_FIX_LINE/PROBE_FIX_CHAR
+-- (the LSP start of a PROBE_WAIT_CODE diagnostic), PROBE_FIX_FROM (its text on that line) and
+-- PROBE_FIX_TO (the replacement). Records how long the warning takes to go and to come back
+-- (bounded by PROBE_EDIT_WAIT_MS, 5000), and whether the note was saved meanwhile.
+local fix_line = tonumber(env('PROBE_FIX_LINE', ''))
+if fix_line and has_diags then
+  local fix_char = tonumber(env('PROBE_FIX_CHAR', '0'))
+  local from, to = env('PROBE_FIX_FROM', ''), env('PROBE_FIX_TO', '')
+  local edit_wait = tonumber(env('PROBE_EDIT_WAIT_MS', '5000'))
+  local function warned()
+    for _, d in ipairs(out.published[out.note.uri] or {}) do
+      if tostring(d.code) == wait_code and d.range.start.line == fix_line
+        and d.range.start.character == fix_char then
+        return true
+      end
+    end
+    return false
+  end
+  out.fix = { before = warned() }
+  local line = vim.api.nvim_buf_get_lines(note_buf, fix_line, fix_line + 1, true)[1]
+  local col = line:find(from, 1, true)
+  if not col then
+    table.insert(out.errors, 'PROBE_FIX_FROM ' .. from .. ' is not on line ' .. fix_line)
+  else
+    local t0 = uv.now()
+    vim.api.nvim_buf_set_text(note_buf, fix_line, col - 1, fix_line, col - 1 + #from, { to })
+    out.fix.changedtick = vim.api.nvim_buf_get_changedtick(note_buf)
+    out.fix.modified_after_edit = vim.bo[note_buf].modified
+    out.fix.gone = vim.wait(edit_wait, function() return not warned() end, 10)
+    out.fix.gone_ms = uv.now() - t0
+    t0 = uv.now()
+    vim.cmd('silent undo')
+    out.fix.undo_changedtick = vim.api.nvim_buf_get_changedtick(note_buf)
+    out.fix.back = vim.wait(edit_wait, warned, 10)
+    out.fix.back_ms = uv.now() - t0
+    out.fix.text_restored = vim.api.nvim_buf_get_lines(note_buf, fix_line, fix_line + 1, true)[1] == line
+  end
+end
+
 local bufnr = note_buf
 if file ~= note then
   vim.cmd('silent edit ' .. vim.fn.fnameescape(file))

@@ -1,6 +1,6 @@
 -- corpus-ls for Neovim 0.7 and later: starts `corpus-ls serve` for Markdown and text buffers
--- and attaches it, one server per corpus root (vim.lsp.start where it exists, 0.8+;
--- vim.lsp.start_client on 0.7).
+-- and attaches it, one server per corpus root, and one without a root for loose files
+-- (vim.lsp.start where it exists, 0.8+; vim.lsp.start_client on 0.7).
 --
 --   require('corpus_ls').setup({
 --     cmd = { 'corpus-ls', 'serve' },          -- default
@@ -31,24 +31,72 @@ local function exists(path)
   return vim.loop.fs_stat(path) ~= nil
 end
 
---- The corpus root of `path`: the nearest ancestor holding the first marker that exists
---- anywhere above it (corpus-ls.toml wins over .git), else the file's own folder.
-function M.find_root(path)
-  local start = dirname(vim.fn.fnamemodify(path, ':p'))
-  for _, marker in ipairs(config.root_markers) do
-    local dir = start
-    while true do
-      if exists(dir .. '/' .. marker) then
-        return dir
-      end
-      local parent = dirname(dir)
-      if parent == dir then
-        break
-      end
-      dir = parent
+-- Folders never made a root without corpus-ls.toml: the filesystem root, the home folder and
+-- those above it, the temp folders (a loose file there must not start a scan of all of it).
+local function too_wide(dir)
+  if dirname(dir) == dir then
+    return true
+  end
+  local home = vim.loop.os_homedir()
+  if home and (home == dir or vim.startswith(home, dir .. '/')) then
+    return true
+  end
+  for _, t in ipairs({ os.getenv('TMPDIR'), '/tmp', '/var/tmp' }) do
+    if t and vim.fn.fnamemodify(t, ':p'):gsub('/$', '') == dir then
+      return true
     end
   end
-  return start
+  return false
+end
+
+local function root_unless_too_wide(dir)
+  if exists(dir .. '/corpus-ls.toml') or not too_wide(dir) then
+    return dir
+  end
+  return nil
+end
+
+local function is_dir(path)
+  local s = vim.loop.fs_stat(path)
+  return s ~= nil and s.type == 'directory'
+end
+
+--- The corpus root of `path`, by the server's rules: the nearest ancestor holding a root
+--- marker (corpus-ls.toml, .git); else the folder above the file's `notes/` folder, or the
+--- folder holding a `notes/` folder beside the file's; else nil: a loose file, which the
+--- server reads with at most a few files beside it. Never the home, a temp folder or `/`
+--- without a corpus-ls.toml.
+function M.find_root(path)
+  local start = dirname(vim.fn.fnamemodify(path, ':p'))
+  local dir = start
+  while true do
+    for _, marker in ipairs(config.root_markers) do
+      if exists(dir .. '/' .. marker) then
+        local root = root_unless_too_wide(dir)
+        if root then
+          return root
+        end
+      end
+    end
+    local parent = dirname(dir)
+    if parent == dir then
+      break
+    end
+    dir = parent
+  end
+  dir = start
+  while dirname(dir) ~= dir do
+    if vim.fn.fnamemodify(dir, ':t') == 'notes' then
+      return root_unless_too_wide(dirname(dir))
+    end
+    dir = dirname(dir)
+  end
+  for _, d in ipairs({ start, dirname(start) }) do
+    if is_dir(d .. '/notes') then
+      return root_unless_too_wide(d)
+    end
+  end
+  return nil
 end
 
 -- VS Code's language ids, which the server also knows, for Neovim's filetypes.
@@ -59,12 +107,20 @@ local function object(t)
   return next(t) == nil and vim.empty_dict() or t
 end
 
+-- The key of the loose files' server in `clients` (it has no root: the server finds each
+-- file's folder itself).
+local LOOSE = ''
+
 local function client_config(root)
+  local folders = nil
+  if root ~= LOOSE then
+    folders = { { uri = vim.uri_from_fname(root), name = vim.fn.fnamemodify(root, ':t') } }
+  end
   return {
     name = 'corpus-ls',
     cmd = config.cmd,
-    root_dir = root,
-    workspace_folders = { { uri = vim.uri_from_fname(root), name = vim.fn.fnamemodify(root, ':t') } },
+    root_dir = root ~= LOOSE and root or nil,
+    workspace_folders = folders,
     -- initializationOptions carry the corpus-ls.toml-shaped settings; workspace/configuration
     -- answers the same table for the section `corpus-ls` (or `corpusLs`, as VS Code names it);
     -- Neovim's default handler looks the section up in `settings`.
@@ -88,7 +144,7 @@ function M.attach(bufnr)
   if name == '' or vim.bo[bufnr].buftype ~= '' then
     return nil -- scratch and help buffers have no place in a corpus
   end
-  local root = M.find_root(name)
+  local root = M.find_root(name) or LOOSE
   if vim.lsp.start then
     -- 0.8 and later: reuses the client of the same name and root, and attaches the buffer.
     local id = vim.lsp.start(client_config(root), { bufnr = bufnr })
