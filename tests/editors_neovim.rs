@@ -8,47 +8,17 @@
 //! picks the positions; the assertions are about what the editor received.
 //! Skips with a printed reason when `nvim` is not installed (CI installs it).
 
-#[path = "common/tree.rs"]
-mod tree;
+#[path = "common/editor_corpus.rs"]
+mod editor_corpus;
+use editor_corpus::{
+    assert_fix_round_trip, cli_json, repo, run_with_limit, seed_style_copy, version_of, Conflict,
+    BIN,
+};
 use serde_json::Value;
 use std::collections::BTreeSet;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
-
-const BIN: &str = env!("CARGO_BIN_EXE_corpus-ls");
-
-fn repo() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-/// `nvim --version`'s first line, or None when Neovim is not installed.
-fn nvim_version() -> Option<String> {
-    let out = Command::new("nvim").arg("--version").output().ok()?;
-    if !out.status.success() {
-        return None;
-    }
-    String::from_utf8_lossy(&out.stdout)
-        .lines()
-        .next()
-        .map(str::to_owned)
-}
-
-/// Runs the CLI and parses its JSON Lines.
-fn cli_json(args: &[&str]) -> Vec<Value> {
-    let out = Command::new(BIN).args(args).output().unwrap();
-    assert!(
-        out.status.code().is_some_and(|c| c == 0 || c == 1),
-        "corpus-ls {args:?} failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout)
-        .unwrap()
-        .lines()
-        .filter(|l| !l.trim().is_empty())
-        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("bad JSON line {l:?}: {e}")))
-        .collect()
-}
+use std::time::Duration;
 
 /// The text of a hover result, whatever shape it has (MarkupContent, MarkedString, array).
 fn hover_text(contents: &Value) -> String {
@@ -76,7 +46,7 @@ fn uri_of(path: &Path) -> String {
     format!("file://{}", path.display())
 }
 
-/// Runs Neovim with a hard time limit so a hung server cannot hang the test suite.
+/// Runs Neovim on the probe with a hard time limit.
 fn run_nvim(envs: &[(&str, String)]) -> std::process::ExitStatus {
     let probe = repo().join("editors/neovim/test/probe.lua");
     let mut cmd = Command::new("nvim");
@@ -87,65 +57,24 @@ fn run_nvim(envs: &[(&str, String)]) -> std::process::ExitStatus {
     for (k, v) in envs {
         cmd.env(k, v);
     }
-    let mut child = cmd.spawn().expect("start nvim");
-    let start = Instant::now();
-    loop {
-        if let Some(status) = child.try_wait().unwrap() {
-            return status;
-        }
-        if start.elapsed() > Duration::from_secs(120) {
-            let _ = child.kill();
-            let _ = child.wait();
-            panic!("nvim did not finish within 120 s");
-        }
-        std::thread::sleep(Duration::from_millis(50));
-    }
+    run_with_limit(&mut cmd, Duration::from_secs(120))
 }
 
 #[test]
 fn neovim_hover_references_and_note_diagnostics() {
-    let Some(version) = nvim_version() else {
+    let Some(version) = version_of("nvim") else {
         eprintln!("skipping editors_neovim: `nvim` is not installed (apt-get install -y neovim)");
         return;
     };
     eprintln!("using {version}");
-    let example = repo().join("examples/corpus");
-    assert!(example.is_dir(), "examples/corpus is missing");
-
     let tmp = tempfile::tempdir().unwrap();
-    let root = tmp.path().canonicalize().unwrap().join("corpus");
-    tree::copy_dir(&example, &root);
-    // The seed-style layout as a new user has it: articles beside a `notes/` folder, no
-    // corpus-ls.toml, no .git. The plugin and the server must still keep the corpus together.
-    let _ = std::fs::remove_file(root.join("corpus-ls.toml"));
-    assert!(!root.join(".git").exists());
+    let root = seed_style_copy(tmp.path());
     let root_s = root.to_str().unwrap();
-
-    // The note with a figure conflict, as the CLI sees it, on one line.
-    let findings = cli_json(&["check", root_s, "--format", "json", "--fail-on", "never"]);
-    let bytes_of = |file: &str, v: &Value| -> String {
-        let text = std::fs::read(root.join(file)).unwrap();
-        let (a, b) = (
-            v["start_byte"].as_u64().unwrap(),
-            v["end_byte"].as_u64().unwrap(),
-        );
-        String::from_utf8_lossy(&text[a as usize..b as usize]).into_owned()
-    };
-    let conflict = findings
-        .iter()
-        .find(|f| {
-            f["code"] == "figure-conflict"
-                && !bytes_of(f["file"].as_str().unwrap(), f).contains('\n')
-                && f["file"].as_str().unwrap().starts_with("notes/")
-        })
-        .unwrap_or_else(|| panic!("the example corpus shows no figure-conflict: {findings:?}"));
-    let note_rel = conflict["file"].as_str().unwrap();
+    let conflict = Conflict::find(&root);
+    let note_rel = conflict.note_rel.as_str();
     let note = root.join(note_rel);
-    // The fix: the source's figure in place of the note's.
-    let fix_from = bytes_of(note_rel, conflict);
-    let source = &conflict["related"][0];
-    let fix_to = bytes_of(source["file"].as_str().unwrap(), source);
-    eprintln!("fix {fix_from:?} -> {fix_to:?}");
+    eprintln!("fix {:?} -> {:?}", conflict.from, conflict.to);
+    let conflict_start = conflict.finding["range"]["start"].clone();
 
     // An entity mentioned in several files, preferably one the note mentions too.
     let entities = cli_json(&["entities", root_s, "--format", "json"]);
@@ -175,25 +104,16 @@ fn neovim_hover_references_and_note_diagnostics() {
     );
 
     let out_path = tmp.path().join("probe.json");
-    let status = run_nvim(&[
+    let mut envs = vec![
         ("PROBE_BIN", BIN.to_owned()),
         ("PROBE_NOTE", note.display().to_string()),
         ("PROBE_FILE", mention_file.display().to_string()),
         ("PROBE_LINE", line.to_string()),
         ("PROBE_COL", col.to_string()),
         ("PROBE_OUT", out_path.display().to_string()),
-        ("PROBE_WAIT_CODE", "figure-conflict".to_owned()),
-        (
-            "PROBE_FIX_LINE",
-            conflict["range"]["start"]["line"].to_string(),
-        ),
-        (
-            "PROBE_FIX_CHAR",
-            conflict["range"]["start"]["character"].to_string(),
-        ),
-        ("PROBE_FIX_FROM", fix_from),
-        ("PROBE_FIX_TO", fix_to),
-    ]);
+    ];
+    envs.extend(conflict.probe_env());
+    let status = run_nvim(&envs);
     let text = std::fs::read_to_string(&out_path)
         .unwrap_or_else(|e| panic!("the probe wrote no result ({status}): {e}"));
     let out: Value = serde_json::from_str(&text).unwrap();
@@ -214,9 +134,8 @@ fn neovim_hover_references_and_note_diagnostics() {
     assert!(
         conflicts
             .iter()
-            .any(|d| d["range"]["start"] == conflict["range"]["start"]),
-        "conflict not at {}: {conflicts:#?}",
-        conflict["range"]
+            .any(|d| d["range"]["start"] == conflict_start),
+        "conflict not at {conflict_start}: {conflicts:#?}"
     );
     assert!(
         conflicts
@@ -234,21 +153,8 @@ fn neovim_hover_references_and_note_diagnostics() {
     // the server follows Neovim's changedtick versions.
     let fix = &out["fix"];
     eprintln!("edit and undo: {fix}");
-    assert_eq!(fix["before"], true, "{out:#}");
-    assert_eq!(fix["modified_after_edit"], true, "{out:#}");
-    assert_eq!(
-        fix["gone"], true,
-        "the fixed figure kept its warning: {out:#}"
-    );
-    assert_eq!(
-        fix["back"], true,
-        "the undone fix got no warning back: {out:#}"
-    );
+    assert_fix_round_trip(fix);
     assert_eq!(fix["text_restored"], true, "{out:#}");
-    // Within a second on a quiet machine; the bound leaves room for a loaded CI runner.
-    for k in ["gone_ms", "back_ms"] {
-        assert!(fix[k].as_u64().unwrap() < 3000, "{k}: {fix}");
-    }
 
     // Hover on the mention names the entity.
     let hover = &out["hover"]["result"];

@@ -19,6 +19,11 @@ const NOTE: &str =
 
 /// Starts the server with `root` as the only workspace folder, or with no root at all.
 fn start(root: Option<&Path>) -> LspClient {
+    start_with(root, Value::Null)
+}
+
+/// [`start`] with initialization options.
+fn start_with(root: Option<&Path>, init: Value) -> LspClient {
     let mut c = LspClient::spawn_with(&["serve"]);
     let folders = root.map(|r| json!([{"uri": uri(r), "name": "root"}]));
     c.result(
@@ -28,6 +33,7 @@ fn start(root: Option<&Path>) -> LspClient {
             "rootUri": root.map(uri),
             "capabilities": default_capabilities(),
             "workspaceFolders": folders,
+            "initializationOptions": init,
         }),
     );
     c.notify("initialized", json!({}));
@@ -145,5 +151,25 @@ fn a_loose_file_in_a_large_folder_is_read_bounded() {
     );
     c.wait_diagnostics(&deep, Some(1))
         .expect("diagnostics of the deeper file");
+    c.shutdown();
+}
+
+#[test]
+fn a_client_root_said_to_be_a_loose_folder_is_read_bounded() {
+    // Eglot always sends a root; its set-up adds `looseFolder` when it found no corpus.
+    let dir = tempfile::tempdir().unwrap();
+    let folder = canon(dir.path()).join("downloads");
+    std::fs::create_dir_all(folder.join("deeper")).unwrap();
+    for i in 0..100 {
+        std::fs::write(folder.join(format!("item-{i:03}.md")), "Filler.\n").unwrap();
+        std::fs::write(folder.join(format!("deeper/item-{i:03}.md")), "Filler.\n").unwrap();
+    }
+    let mut c = start_with(Some(&folder), json!({"looseFolder": true}));
+    let log = indexed(&mut c);
+    assert!(
+        log.starts_with(&format!("indexed {} (32 files", folder.display()))
+            && log.contains("loose"),
+        "{log}"
+    );
     c.shutdown();
 }

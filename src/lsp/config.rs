@@ -22,6 +22,10 @@ pub struct Settings {
     /// Use the custom semantic token types even when the client does not list them
     /// (`semanticTokens.customTypes`); `None` leaves it to the client's capabilities.
     pub custom_token_types: Option<bool>,
+    /// The client's root is only a loose file's folder (`looseFolder`, default false): read it
+    /// bounded, as the server does for a loose file it finds itself. Eglot always sends a root,
+    /// so its set-up says this when it found no corpus.
+    pub loose_folder: bool,
 }
 
 impl Default for Settings {
@@ -31,6 +35,7 @@ impl Default for Settings {
             inlay_hints: true,
             code_lens: true,
             custom_token_types: None,
+            loose_folder: false,
         }
     }
 }
@@ -53,12 +58,14 @@ impl Settings {
         s.custom_token_types = v
             .pointer("/semanticTokens/customTypes")
             .and_then(Value::as_bool);
+        s.loose_folder = v.get("looseFolder").and_then(Value::as_bool) == Some(true);
         s
     }
 }
 
-/// Keys of the client's settings that only change what the server shows; the core never sees them.
-const DISPLAY_KEYS: [&str; 3] = ["inlayHints", "codeLens", "semanticTokens"];
+/// Keys of the client's settings that only change what the server shows or where it reads; the
+/// core never sees them.
+const DISPLAY_KEYS: [&str; 4] = ["inlayHints", "codeLens", "semanticTokens", "looseFolder"];
 
 /// The config of a root: its `corpus-ls.toml` layered over the client's settings (the file wins
 /// key by key, see [`Config::over`]), or either alone. Returns the problems found (errors and

@@ -372,7 +372,10 @@ impl LanguageServer for Backend {
                 .unwrap_or(false);
             st.caps.configuration = ws.and_then(|w| w.configuration).unwrap_or(false);
             st.caps.token_types = token_types;
-            for r in initial_roots(&params) {
+            for mut r in initial_roots(&params) {
+                if st.settings.loose_folder {
+                    r.scope = roots::Scope::Folder;
+                }
                 st.add_root(r);
             }
         }
