@@ -15,6 +15,25 @@ import { CorpusTokenTypes } from './tokens';
 let client: LanguageClient | undefined;
 let output: vscode.OutputChannel;
 let status: vscode.StatusBarItem;
+/** The `serverPath` value the running (or failed) start used. */
+let usedServerPath: string | undefined;
+/** Starts, stops and restarts run one after another: a setting that changes during a start
+ * must not race it (two clients, or a start with the old value winning). */
+let lifecycle: Promise<void> = Promise.resolve();
+/** Pending retry of a start that found no executable. */
+let retryTimer: NodeJS.Timeout | undefined;
+let retries = 0;
+const RETRY_MS = [1000, 2000, 5000, 10000, 30000];
+
+function queue(step: () => Promise<void>): Promise<void> {
+  lifecycle = lifecycle.then(step, step);
+  return lifecycle;
+}
+
+/** The configured `serverPath`, read fresh (never a configuration object kept from before). */
+function configuredServerPath(): string {
+  return vscode.workspace.getConfiguration(SECTION).get<string>('serverPath') ?? '';
+}
 
 /** Entry point: registers the commands and starts the server. */
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
@@ -40,22 +59,55 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
         void sendSettings();
       }
     }),
+    vscode.workspace.onDidChangeWorkspaceFolders(() => recheck()),
+    { dispose: () => retryTimer && clearTimeout(retryTimer) },
   );
-  await start();
+  await queue(start);
+  // A fresh window may activate the extension before the user's settings (or a remote's) are
+  // read, and no change event follows when they arrive: look again shortly after.
+  for (const ms of [1000, 5000]) {
+    const t = setTimeout(recheck, ms);
+    context.subscriptions.push({ dispose: () => clearTimeout(t) });
+  }
+}
+
+/** Restarts when `serverPath` now says something else than what the last start used. */
+function recheck(): void {
+  const now = configuredServerPath();
+  if (usedServerPath !== undefined && now !== usedServerPath) {
+    output.appendLine(`[client] corpusLs.serverPath is now ${JSON.stringify(now)}; restarting`);
+    void restart();
+  }
 }
 
 /** Stops the server when VS Code unloads the extension. */
 export async function deactivate(): Promise<void> {
-  await stop();
+  await queue(stop);
 }
 
 async function start(): Promise<void> {
+  if (retryTimer) {
+    clearTimeout(retryTimer);
+    retryTimer = undefined;
+  }
   const config = vscode.workspace.getConfiguration(SECTION);
   const folder = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
-  const found = findServer(config.get<string>('serverPath') ?? '', folder);
+  usedServerPath = configuredServerPath();
+  output.appendLine(
+    `[client] corpusLs.serverPath = ${JSON.stringify(usedServerPath)}` +
+      (usedServerPath ? '' : ' (not set: PATH, then ~/.cargo/bin)'),
+  );
+  const found = findServer(usedServerPath, folder);
   if (!found.path) {
     setStatus('$(error) corpus-ls', `corpus-ls not found: ${found.tried.join(', ')}`);
     output.appendLine(`[client] corpus-ls executable not found; tried: ${found.tried.join(', ')}`);
+    // The binary may still be building, or the setting still arriving: try again a few times.
+    if (retries < RETRY_MS.length) {
+      const ms = RETRY_MS[retries++];
+      output.appendLine(`[client] trying again in ${ms / 1000} s`);
+      retryTimer = setTimeout(() => void queue(start), ms);
+    }
+    if (retries > 1) return; // the message below was shown once already
     // Not awaited: activation must not wait for the user to answer.
     void vscode.window
       .showErrorMessage(
@@ -119,6 +171,7 @@ async function start(): Promise<void> {
       setStatus('$(circle-slash) corpus-ls', 'corpus-ls has stopped; run "corpus-ls: Restart server"');
     }
   });
+  retries = 0;
   output.appendLine(`[client] starting ${found.path} ${args.join(' ')}`);
   try {
     await client.start();
@@ -151,10 +204,13 @@ async function stop(): Promise<void> {
   }
 }
 
-async function restart(): Promise<void> {
-  output.appendLine('[client] restarting');
-  await stop();
-  await start();
+function restart(): Promise<void> {
+  return queue(async () => {
+    output.appendLine('[client] restarting');
+    retries = 0;
+    await stop();
+    await start();
+  });
 }
 
 function setStatus(text: string, tooltip: string): void {
