@@ -2,7 +2,9 @@
 // Drives a real VS Code workbench (code-server in headless Chromium, started by
 // scripts/vscode-e2e.sh) with the keyboard, as a user would: opens the note that has a
 // figure conflict, shows the hover of an entity, its references (peek) and the hover of the
-// conflicting figure, opens the Problems panel, saves PNGs and checks what the UI shows.
+// conflicting figure, opens the Problems panel, types the source's figure over the note's
+// (the warning goes, no save) and undoes it (it comes back), saves PNGs and checks what the
+// UI shows.
 //
 //   NODE_PATH=<dir with playwright-core> BIN=<corpus-ls> WORKSPACE=<corpus copy> \
 //   SHOTS=editors/vscode/images OUT=/tmp/e2e.json node scripts/vscode-e2e.js http://127.0.0.1:PORT/?folder=...
@@ -305,6 +307,25 @@ async function main() {
       await page.mouse.up();
     }
     await shot('problems.png');
+
+    // 5. Type the source's figure over the note's (no save): the warning leaves the Problems
+    // panel; Ctrl+Z brings it back.
+    const bytesOf = (v) => fs.readFileSync(path.join(WORKSPACE, v.file)).subarray(v.start_byte, v.end_byte).toString('utf8');
+    const from = bytesOf(t.conflict);
+    const to = bytesOf(t.conflict.related[0]);
+    const listed = async () => ((await problemRows()) || []).some((x) => x.text.includes(t.conflict.message.slice(0, 30)));
+    await gotoPosition(note, t.conflict.range.start);
+    for (let i = 0; i < from.length; i++) await page.keyboard.press('Shift+ArrowRight');
+    let t1 = Date.now();
+    await page.keyboard.type(to);
+    const gone = await until(async () => !(await listed()), 5000, 50);
+    result.edit = { from, to, gone_ms: gone ? Date.now() - t1 : null };
+    check(`typing ${JSON.stringify(to)} over ${JSON.stringify(from)} clears the warning`, gone, result.edit);
+    t1 = Date.now();
+    await page.keyboard.press('Control+Z');
+    const back = await until(listed, 5000, 50);
+    result.edit.back_ms = back ? Date.now() - t1 : null;
+    check('undo brings the warning back', back, result.edit);
   } catch (e) {
     await shot('failure.png').catch(() => {});
     throw e;

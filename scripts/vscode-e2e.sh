@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # End-to-end test of the VS Code extension in real VS Code (code-server, from npm) driven by
 # headless Chromium: builds the release binary and the .vsix, installs the .vsix into a
-# throw-away profile, opens a copy of examples/corpus, hovers over an entity and over the
-# conflicting figure of the note, opens the Problems panel, and saves the screenshots to
+# throw-away profile, opens a copy of examples/corpus (without its corpus-ls.toml), hovers over
+# an entity and over the conflicting figure of the note, opens the Problems panel, types the
+# source's figure over the note's and undoes it, and saves the screenshots to
 # editors/vscode/images/ (hover.png, warning.png, problems.png).
 #
 #   scripts/vscode-e2e.sh            # first run ~5 min (installs tools), then ~1 min
@@ -86,6 +87,8 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 mkdir -p "$WORK/data/User" "$WORK/ext"
 cp -r "${CORPUS:-$REPO/examples/corpus}" "$WORK/corpus"
+# As a new user has it: no corpus-ls.toml (KEEP_CONFIG=1 keeps it), the root is the folder.
+[ "${KEEP_CONFIG:-0}" = 1 ] || rm -f "$WORK/corpus/corpus-ls.toml"
 say "install $VSIX"
 "$CS" --user-data-dir "$WORK/data" --extensions-dir "$WORK/ext" --install-extension "$VSIX" > "$WORK/install.log" 2>&1
 grep -q 'successfully installed' "$WORK/install.log" || { cat "$WORK/install.log" >&2; exit 1; }

@@ -1,7 +1,7 @@
-//! Protocol abuse over stdio: positions far past the end, documents never opened, versions that do not increase
-//! and out-of-range edits, unknown methods, malformed frames, floods of edits, cancellation,
-//! shutdown mid-index. After each, the server still answers a hover correctly, its copy of the
-//! buffer is never silently wrong, and it writes no file of the corpus.
+//! Protocol abuse over stdio: positions far past the end, documents never opened, versions that
+//! do not increase and out-of-range edits, unknown methods, malformed frames, floods of edits,
+//! cancellation, shutdown mid-index. After each, the server still answers a hover correctly, its
+//! copy of the buffer is never silently wrong, and it writes no file of the corpus.
 //!
 //! The JSON-RPC framing here is this file's own (not the server's), so a framing bug on either
 //! side shows.

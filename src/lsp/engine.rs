@@ -528,8 +528,17 @@ impl Engine {
                 root.display()
             ),
         );
-        let rels: Vec<String> = snap.corpus.files.iter().map(|f| f.rel.clone()).collect();
+        // The open files first, at this thread's priority: the user is looking at them, and on a
+        // busy machine the nice-19 publish of the rest may take seconds to reach them.
+        let open: HashSet<&str> = overlay.iter().map(|(_, rel, _, _)| rel.as_str()).collect();
+        let (open, rels): (Vec<String>, Vec<String>) = snap
+            .corpus
+            .files
+            .iter()
+            .map(|f| f.rel.clone())
+            .partition(|rel| open.contains(rel.as_str()));
         drop(snap);
+        self.publish(root, open, false);
         let (engine, root) = (self.clone(), root.to_path_buf());
         super::background::spawn_low("corpus-ls-publish", move || {
             engine.make_answers_ahead(&root);
