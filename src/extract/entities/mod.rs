@@ -5,6 +5,7 @@
 //! serves all-lowercase dumps. Rules on top attach honorifics (`Mr.`, `mr`) to the mention and
 //! titles (`Vice Premier`) as cues, and in lowercase text add names the corpus gazetteer knows.
 
+mod consistency;
 mod cues;
 pub mod emissions;
 pub mod features;
@@ -110,6 +111,7 @@ pub fn extract(text: &str, segments: &Segments, ctx: &EntityContext) -> Vec<Enti
     } else {
         repeat_document_names(text, segments, &doc, &mut spans);
     }
+    consistency::retype_things_as_orgs(text, segments, &doc, &mut spans);
     mentions(text, segments, &doc, &spans, lowercase)
 }
 
@@ -201,6 +203,18 @@ fn merge_known(spans: &mut Vec<TokenSpan>, known: Vec<(TokenSpan, bool)>) {
                 changed = true;
             }
             continue;
+        }
+        if let [j] = overlapping[..] {
+            // The same words as a known non-person name: its type wins over a person, which
+            // lowercase text cannot tell from a firm (a dump's `maserati` takes the type the
+            // corpus's cased files give it). Other types the tagger reads well enough.
+            if spans[j].first == k.first
+                && spans[j].end == k.end
+                && spans[j].ty == EntityType::Per
+            {
+                spans[j].ty = k.ty;
+                continue;
+            }
         }
         let inside = overlapping
             .iter()
@@ -335,6 +349,25 @@ fn mentions(
                 s.end -= 1;
             }
             while s.end > s.first + 1 && toks[s.first].kind == TokenKind::Punct {
+                s.first += 1;
+            }
+            // A word glued to a number is its unit (`bn` of `7bn`), never a name.
+            let glued = |k: usize| {
+                k > 0
+                    && toks[k - 1].span.end() == toks[k].span.start()
+                    && word(k - 1).ends_with(|c: char| c.is_ascii_digit())
+            };
+            if glued(s.first) {
+                i = s.end;
+                taken_until = s.end;
+                continue;
+            }
+            // A common word capitalised only because it opens the sentence (`And Garcia`,
+            // `Both Foxx`) is not part of the name.
+            if s.end > s.first + 1
+                && (sentence_start(s.first)..s.first).all(|k| toks[k].kind == TokenKind::Punct)
+                && cues::is_function_word(&word(s.first).to_lowercase())
+            {
                 s.first += 1;
             }
             // An honorific the tagger put inside the name moves out of it.
