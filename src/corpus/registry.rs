@@ -159,7 +159,9 @@ fn join_acronyms(nodes: &mut Nodes, order: &[u32], docs: &[&[DocName]]) {
             };
             if let Some(i) = aliases::initials(&d.key) {
                 push_unique(by_initials.entry(i).or_default(), n);
-            } else if aliases::looks_like_acronym(&d.name) || !d.name.chars().any(char::is_uppercase) {
+            } else if aliases::looks_like_acronym(&d.name)
+                || !d.name.chars().any(char::is_uppercase)
+            {
                 // Cased text writes an acronym in capitals; a lowercase dump cannot.
                 push_unique(&mut acronyms, n);
             }
@@ -292,8 +294,7 @@ impl Registry {
         let mut abbrev: HashMap<&str, Vec<usize>> = HashMap::default();
         for &fi in order {
             for d in docs[fi as usize].iter() {
-                if let (false, true, InDocLink::To(k)) =
-                    (d.ty == EntityType::Per, d.short, &d.link)
+                if let (false, true, InDocLink::To(k)) = (d.ty == EntityType::Per, d.short, &d.link)
                 {
                     let n = nodes.id(k);
                     push_unique(abbrev.entry(d.key.as_str()).or_default(), n);

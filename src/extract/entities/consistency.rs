@@ -82,3 +82,50 @@ pub fn retype_things_as_orgs(
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::extract::entities::{features, Gazetteer};
+    use crate::format::Format;
+    use crate::text::segment;
+
+    /// Types after the rule of every token span given as (first word, words), all tagged PER.
+    fn retyped(text: &str, names: &[(&str, usize)]) -> Vec<EntityType> {
+        let segs = segment(text, Format::Plain);
+        let doc = features::prepare(text, &segs.tokens, &segs.sentences, &Gazetteer::default());
+        let mut spans: Vec<TokenSpan> = Vec::new();
+        for (i, t) in segs.tokens.iter().enumerate() {
+            for &(w, len) in names {
+                if t.span.slice(text) == w {
+                    spans.push(TokenSpan {
+                        first: i,
+                        end: i + len,
+                        ty: EntityType::Per,
+                    });
+                }
+            }
+        }
+        retype_things_as_orgs(text, &segs, &doc, &mut spans);
+        spans.iter().map(|s| s.ty).collect()
+    }
+
+    #[test]
+    fn a_name_referred_to_as_it_is_an_organisation() {
+        let text = "Halvorsen said it would raise its dividend. Halvorsen shares rose.";
+        assert_eq!(retyped(text, &[("Halvorsen", 1)]), [EntityType::Org; 2]);
+    }
+
+    #[test]
+    fn a_person_written_with_a_first_name_or_honorific_stays_a_person() {
+        let full = "Mara Halvorsen joined the bank. Halvorsen said it would grow.";
+        assert_eq!(
+            retyped(full, &[("Mara", 2), ("Halvorsen", 1)]),
+            [EntityType::Per; 3]
+        );
+        let hon = "Mr Halvorsen said it would grow. Halvorsen left.";
+        assert_eq!(retyped(hon, &[("Halvorsen", 1)]), [EntityType::Per; 2]);
+        let he = "Halvorsen said he would stay.";
+        assert_eq!(retyped(he, &[("Halvorsen", 1)]), [EntityType::Per]);
+    }
+}

@@ -208,9 +208,7 @@ fn merge_known(spans: &mut Vec<TokenSpan>, known: Vec<(TokenSpan, bool)>) {
             // The same words as a known non-person name: its type wins over a person, which
             // lowercase text cannot tell from a firm (a dump's `maserati` takes the type the
             // corpus's cased files give it). Other types the tagger reads well enough.
-            if spans[j].first == k.first
-                && spans[j].end == k.end
-                && spans[j].ty == EntityType::Per
+            if spans[j].first == k.first && spans[j].end == k.end && spans[j].ty == EntityType::Per
             {
                 spans[j].ty = k.ty;
                 continue;
