@@ -108,8 +108,9 @@ pub fn extract(text: &str, segments: &Segments, ctx: &EntityContext) -> Vec<Enti
     let mut spans = model.map(|m| tag(m, &doc)).unwrap_or_default();
     if lowercase {
         add_gazetteer_names(text, segments, &doc, model, ctx.gazetteer, &mut spans);
+        repeat_document_names(text, segments, &doc, model, &mut spans);
     } else {
-        repeat_document_names(text, segments, &doc, &mut spans);
+        repeat_document_names(text, segments, &doc, None, &mut spans);
     }
     consistency::retype_things_as_orgs(text, segments, &doc, &mut spans);
     mentions(text, segments, &doc, &spans, lowercase)
@@ -234,17 +235,30 @@ fn merge_known(spans: &mut Vec<TokenSpan>, known: Vec<(TokenSpan, bool)>) {
     }
 }
 
-/// In cased text, a multi-word name found once in the document is found again wherever it is
-/// written the same way (`trade negotiator Liu He` after `Vice Premier Liu He`).
+/// A name found once in the document is found again wherever it is written the same way
+/// (`trade negotiator Liu He` after `Vice Premier Liu He`). In cased text that is a multi-word
+/// name; in a lowercase dump (`lower` holds its model) also a one-word name or a person's
+/// surname the model never saw in training (`thanou` after `katerina thanou`): a word it knows
+/// may be a common word elsewhere.
 fn repeat_document_names(
     text: &str,
     segments: &Segments,
     doc: &PreparedDoc,
+    lower: Option<&Model>,
     spans: &mut Vec<TokenSpan>,
 ) {
     let toks = &segments.tokens;
     let title_bits =
         (1 << lexicon::Category::Title as u32) | (1 << lexicon::Category::TitleModifier as u32);
+    let unseen_word = |i: usize| {
+        lower.is_some_and(|m| {
+            let w = toks[i].span.slice(text);
+            toks[i].kind == TokenKind::Word
+                && w.chars().count() >= 3
+                && !cues::is_function_word(w)
+                && !m.has_row(features::word_row(doc, i, m.mask()))
+        })
+    };
     let mut names: std::collections::HashMap<&str, EntityType> = std::collections::HashMap::new();
     for s in spans.iter() {
         // The name without a leading title the tagger kept (`Premier Liu He`).
@@ -252,12 +266,22 @@ fn repeat_document_names(
         while s.ty == EntityType::Per && first < s.end && doc.lex(first) & title_bits != 0 {
             first += 1;
         }
-        if s.end < first + 2 {
+        if first >= s.end {
             continue;
         }
-        let n = &text[toks[first].span.start()..toks[s.end - 1].span.end()];
-        if !n.contains('\n') && n.starts_with(char::is_uppercase) {
-            names.entry(n).or_insert(s.ty);
+        let mut add = |a: usize, b: usize, ty: EntityType| {
+            let n = &text[toks[a].span.start()..toks[b - 1].span.end()];
+            if !n.contains('\n') && (lower.is_some() || n.starts_with(char::is_uppercase)) {
+                names.entry(n).or_insert(ty);
+            }
+        };
+        if s.end >= first + 2 {
+            add(first, s.end, s.ty);
+            if s.ty == EntityType::Per && unseen_word(s.end - 1) {
+                add(s.end - 1, s.end, s.ty);
+            }
+        } else if unseen_word(first) {
+            add(first, s.end, s.ty);
         }
     }
     if names.is_empty() {

@@ -254,3 +254,37 @@ fn a_known_non_person_name_retypes_a_person_span_of_the_same_words() {
         vec![span(2, 3, EntityType::Org), span(5, 6, EntityType::Loc)]
     );
 }
+
+#[test]
+fn a_lowercase_name_found_once_is_found_again_in_its_document() {
+    let text =
+        "the sprinter odessa kowalczyk won the race and later kowalczyk said the track was fast";
+    let segs = segment(text, Format::Lowercase);
+    let doc = features::prepare(text, &segs.tokens, &segs.sentences, &Gazetteer::default());
+    let at = |w: &str| {
+        segs.tokens
+            .iter()
+            .position(|t| t.span.slice(text) == w)
+            .expect("word")
+    };
+    let first = at("odessa");
+    let mut spans = vec![TokenSpan {
+        first,
+        end: first + 2,
+        ty: EntityType::Per,
+    }];
+    repeat_document_names(text, &segs, &doc, lower_model(), &mut spans);
+    let later = segs
+        .tokens
+        .iter()
+        .rposition(|t| t.span.slice(text) == "kowalczyk")
+        .expect("later");
+    assert!(
+        spans.contains(&TokenSpan {
+            first: later,
+            end: later + 1,
+            ty: EntityType::Per
+        }),
+        "{spans:?}"
+    );
+}
