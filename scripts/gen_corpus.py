@@ -28,9 +28,29 @@ def bbc_articles(root):
 
 
 def lowercase_dump(text):
+    return lowercase_dump_mapped(text)[0]
+
+
+def lowercase_dump_mapped(text):
+    """The dump of `text` and, for each of its characters, the index of the character of `text`
+    it comes from (so gold spans can follow the text into the dump)."""
+    # Every step but the last keeps one character per character, so the map stays aligned.
+    src = [i for i, c in enumerate(text) for _ in c.lower()]
     t = text.lower().replace("'s ", " s ").replace("$", " ").replace("£", " ")
     t = re.sub(r"[^\w\s]", " ", t)
-    return re.sub(r"\s+", " ", t).strip() + "\n"
+    out, origin = [], []
+    for c, i in zip(t, src):
+        if c.isspace():
+            if out and out[-1] != " ":
+                out.append(" ")
+                origin.append(i)
+            continue
+        out.append(c)
+        origin.append(i)
+    if out and out[-1] == " ":
+        out.pop()
+        origin.pop()
+    return "".join(out) + "\n", origin
 
 
 def main():

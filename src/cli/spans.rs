@@ -16,13 +16,14 @@ pub fn span_objects_in(corpus: Option<&Corpus>, file: &SourceFile) -> Vec<(usize
     let mut out = Vec::new();
     let index = corpus.and_then(|c| Some((c, c.file_index(&file.rel)?)));
     for e in &file.analysis.entities {
-        let mut m = location_fields(file, e.span);
+        // The name without its honorific, as the registry places it (`Botin` of `Mr Botin`).
+        let mut m = location_fields(file, e.name);
         m.insert("kind".into(), json!("entity"));
-        m.insert("text".into(), json!(file.span_text(e.span)));
+        m.insert("text".into(), json!(file.span_text(e.name)));
         m.insert("type".into(), json!(e.ty.as_str()));
         let target = index.and_then(|(c, i)| {
-            let (t, r) = c.target_in(i, e.span.start())?;
-            (r.span == e.span).then_some((c, t))
+            let (t, r) = c.target_in(i, e.name.start())?;
+            (r.span == e.name).then_some((c, t))
         });
         match target {
             Some((c, Target::Entity(id))) => {
@@ -42,7 +43,7 @@ pub fn span_objects_in(corpus: Option<&Corpus>, file: &SourceFile) -> Vec<(usize
                 m.insert("entity".into(), json!(file.span_text(e.name)));
             }
         }
-        out.push((e.span.start(), Value::Object(m)));
+        out.push((e.name.start(), Value::Object(m)));
     }
     for f in &file.analysis.figures {
         let mut m = location_fields(file, f.span);

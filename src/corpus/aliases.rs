@@ -7,11 +7,18 @@ use crate::model::EntityType;
 
 /// Honorifics: cues that say "a person" but describe nothing.
 const HONORIFICS: &[&str] = &[
-    "mr", "mrs", "ms", "miss", "mx", "dr", "prof", "sir", "dame", "madam", "mme", "messrs",
+    "mr", "mrs", "ms", "miss", "mx", "dr", "prof", "madam", "mme", "messrs",
 ];
 
 /// Title heads: a title ends on one of these (`Vice Premier`, `Commerce Secretary`).
 const TITLE_HEADS: &[&str] = &[
+    // Titles of rank describe their bearer (`Sir John Gieve`, `Lord Rennard`).
+    "sir",
+    "dame",
+    "lord",
+    "lady",
+    "baroness",
+    "baron",
     "president",
     "premier",
     "secretary",
@@ -248,6 +255,59 @@ pub fn is_org_short_form(short: &str, long: &str) -> bool {
     !short.is_empty() && rest.split(' ').all(|t| ORG_SUFFIXES.contains(&t))
 }
 
+/// Words an acronym skips (`IMF` of `International Monetary Fund`, `WTO` of `the World Trade
+/// Organization`).
+const ACRONYM_SKIPS: &[&str] = &[
+    "of", "the", "and", "for", "on", "in", "de", "du", "des", "&",
+];
+
+/// The initials of a multi-word key (`international monetary fund` -> `imf`), `None` for one word.
+pub fn initials(key: &str) -> Option<String> {
+    let words: Vec<&str> = key
+        .split(' ')
+        .filter(|w| !w.is_empty() && !ACRONYM_SKIPS.contains(w))
+        .collect();
+    (words.len() >= 2).then(|| words.iter().filter_map(|w| w.chars().next()).collect())
+}
+
+/// True when `short` is written like an acronym: one word of 2 to 8 letters or digits with at
+/// least two capitals and no lowercase letter after the first (`IMF`, `WTO`, `SEGAS`, `E3`).
+pub fn looks_like_acronym(short: &str) -> bool {
+    let n = short.chars().count();
+    (2..=8).contains(&n)
+        && short.chars().all(char::is_alphanumeric)
+        && short.chars().filter(|c| c.is_uppercase()).count() >= 2
+        && !short.chars().skip(1).any(char::is_lowercase)
+}
+
+/// The Schwartz-Hearst test: `short` abbreviates `long` when its letters appear in `long` in
+/// order, right to left, and its first letter starts a word of `long`
+/// (`SEGAS` / `Greek Athletics Federation` is false, `WTO` / `World Trade Organization` true).
+pub fn abbreviates(short: &str, long: &str) -> bool {
+    let s: Vec<char> = short.to_lowercase().chars().collect();
+    let l: Vec<char> = long.to_lowercase().chars().collect();
+    if s.len() < 2 || s.len() >= l.len() {
+        return false;
+    }
+    let mut li = l.len();
+    for (si, &c) in s.iter().enumerate().rev() {
+        if !c.is_alphanumeric() {
+            continue;
+        }
+        loop {
+            if li == 0 {
+                return false;
+            }
+            li -= 1;
+            let at_word_start = li == 0 || !l[li - 1].is_alphanumeric();
+            if l[li] == c && (si > 0 || at_word_start) {
+                break;
+            }
+        }
+    }
+    true
+}
+
 /// The first and last token of a multi-token key, for surname matching.
 pub fn first_last(key: &str) -> Option<(&str, &str)> {
     let (first, _) = key.split_once(' ')?;
@@ -258,6 +318,32 @@ pub fn first_last(key: &str) -> Option<(&str, &str)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn acronyms_match_their_expansions() {
+        assert_eq!(
+            initials("international monetary fund").as_deref(),
+            Some("imf")
+        );
+        assert_eq!(
+            initials("the world trade organization").as_deref(),
+            Some("wto")
+        );
+        assert_eq!(initials("fiat"), None);
+        assert!(looks_like_acronym("IMF") && looks_like_acronym("SEGAS"));
+        assert!(
+            !looks_like_acronym("Fiat")
+                && !looks_like_acronym("I")
+                && !looks_like_acronym("US-led")
+        );
+        assert!(abbreviates("IMF", "International Monetary Fund"));
+        assert!(abbreviates("SAG", "Screen Actors Guild"));
+        assert!(abbreviates("GDC", "Game Developers Conference"));
+        assert!(!abbreviates("SEGAS", "Greek Athletics Federation"));
+        assert!(!abbreviates("EA", "Sony"));
+        // The first letter must start a word: `ba` inside `Alba` is not `BA`.
+        assert!(!abbreviates("BA", "Alba"));
+    }
 
     #[test]
     fn keys_fold_case_dots_and_titles() {

@@ -62,7 +62,7 @@ pub fn shared_facts(facts: NameFacts) -> Arc<NameFacts> {
 /// One entity mention of a document, with what the registry needs to know about it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct DocName {
-    /// The whole mention, honorific included, in source bytes.
+    /// The name in source bytes, without honorific or title (`Liu` of `Mr. Liu`).
     pub span: Span,
     /// Its name facts, shared.
     facts: Arc<NameFacts>,
@@ -144,7 +144,14 @@ pub fn doc_names(
         }
         let mut short = false;
         let mut link = InDocLink::Open;
-        if m.ty == EntityType::Per {
+        let mut ty = m.ty;
+        if let Some(long) = expansion_before(text, out.last(), m, &name) {
+            // `International Monetary Fund (IMF)`: the acronym is the earlier name's short form,
+            // here and wherever the corpus writes it.
+            short = true;
+            ty = long.ty;
+            link = InDocLink::To(long.key.clone());
+        } else if m.ty == EntityType::Per {
             if key.contains(' ') {
                 key = aliases::full_person_key(&key);
                 if !fulls.contains(&key) {
@@ -188,7 +195,7 @@ pub fn doc_names(
             None
         };
         let facts = NameFacts {
-            ty: m.ty,
+            ty,
             source: m.source,
             short,
             surface: intern(&surface),
@@ -198,10 +205,32 @@ pub fn doc_names(
             title: title.map(|t| intern(&t)),
         };
         let appositive = appositive.map(|(t, s)| (intern(&t), s));
-        out.push(DocName::new(m.span, facts, appositive));
+        // Positions follow the name (CoNLL): `Botin` of `Mr Botin`; the honorific stays a cue.
+        out.push(DocName::new(m.name, facts, appositive));
     }
     out.shrink_to_fit();
     out
+}
+
+/// The name an acronym mention spells out when it follows it in brackets (Schwartz-Hearst:
+/// `International Monetary Fund (IMF)`): `prev`, the document's previous name, if it fits.
+fn expansion_before<'a>(
+    text: &str,
+    prev: Option<&'a DocName>,
+    m: &EntityMention,
+    name: &str,
+) -> Option<&'a DocName> {
+    if m.ty == EntityType::Per || !aliases::looks_like_acronym(name) {
+        return None;
+    }
+    prev.filter(|p| {
+        p.ty != EntityType::Per
+            && !p.short
+            && text
+                .get(p.span.end()..m.name.start())
+                .is_some_and(|gap| gap.trim() == "(")
+            && aliases::abbreviates(name, &p.name)
+    })
 }
 
 /// True when two name lists agree in everything the registry joins on, spans aside: an edit

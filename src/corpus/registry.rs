@@ -143,6 +143,38 @@ impl Nodes {
     }
 }
 
+/// Acronyms join the one name of the corpus whose initials they are (`imf` and `international
+/// monetary fund`, `wto` and `the world trade organization`), people's names aside; an acronym
+/// that several names fit joins none of them.
+fn join_acronyms(nodes: &mut Nodes, order: &[u32], docs: &[&[DocName]]) {
+    let mut by_initials: HashMap<String, Vec<usize>> = HashMap::default();
+    let mut acronyms: Vec<usize> = Vec::new();
+    for &fi in order {
+        for d in docs[fi as usize].iter() {
+            if d.ty == EntityType::Per || d.short {
+                continue;
+            }
+            let Some(&n) = nodes.index.get(d.key.as_str()) else {
+                continue;
+            };
+            if let Some(i) = aliases::initials(&d.key) {
+                push_unique(by_initials.entry(i).or_default(), n);
+            } else if aliases::looks_like_acronym(&d.name)
+                || !d.name.chars().any(char::is_uppercase)
+            {
+                // Cased text writes an acronym in capitals; a lowercase dump cannot.
+                push_unique(&mut acronyms, n);
+            }
+        }
+    }
+    for a in acronyms {
+        if let Some([long]) = by_initials.get(&nodes.keys[a]).map(|v| &v[..]) {
+            let long = *long;
+            nodes.union(a, long);
+        }
+    }
+}
+
 /// An ambiguous short form: its key and the roots of its candidates.
 type AmbKey = (String, Vec<usize>);
 
@@ -257,11 +289,13 @@ impl Registry {
                 }
             }
         }
-        // Company short forms the corpus itself shows (`Kestrel` after `Kestrel Shipping Company`).
+        // Short forms the corpus itself shows: a company's (`Kestrel` after `Kestrel Shipping
+        // Company`), an acronym's (`IMF` after `International Monetary Fund (IMF)`).
         let mut abbrev: HashMap<&str, Vec<usize>> = HashMap::default();
         for &fi in order {
             for d in docs[fi as usize].iter() {
-                if let (EntityType::Org, true, InDocLink::To(k)) = (d.ty, d.short, &d.link) {
+                if let (false, true, InDocLink::To(k)) = (d.ty == EntityType::Per, d.short, &d.link)
+                {
                     let n = nodes.id(k);
                     push_unique(abbrev.entry(d.key.as_str()).or_default(), n);
                 }
@@ -278,7 +312,7 @@ impl Registry {
                 if !d.short {
                     match abbrev
                         .get(d.key.as_str())
-                        .filter(|_| d.ty == EntityType::Org)
+                        .filter(|_| d.ty != EntityType::Per)
                     {
                         Some(c) if c.len() == 1 => pending.node(c[0]),
                         Some(c) => pending.ambiguous(&d.key, c.clone()),
@@ -351,6 +385,7 @@ impl Registry {
         for (a, b) in org_unions {
             nodes.union(a, b);
         }
+        join_acronyms(&mut nodes, order, docs);
         Self::assemble(nodes, pending, order, docs, user, &user_node)
     }
 

@@ -362,7 +362,7 @@ mod tests {
     #[test]
     fn entity_actions_write_the_config() {
         let c = ctx(fixture::liu(), "b.txt");
-        let acts = code_actions(&c, &params(&c, pos(&c, "mr liu", 1), vec![]), None);
+        let acts = code_actions(&c, &params(&c, pos(&c, "mr liu", 4), vec![]), None);
         let titles: Vec<String> = acts
             .iter()
             .map(|a| match a {
@@ -372,7 +372,8 @@ mod tests {
             .collect();
         assert_eq!(titles.len(), 2, "{titles:?}");
         assert!(
-            titles[0].contains("\u{201c}mr liu\u{201d} as an alias of Liu He"),
+            // The mention is the name without its honorific.
+            titles[0].contains("\u{201c}liu\u{201d} as an alias of Liu He"),
             "{titles:?}"
         );
         let CodeActionOrCommand::CodeAction(a) = &acts[0] else {

@@ -28,7 +28,7 @@ mod tests {
             loc.uri
         );
         let a = ctx(fixture::liu(), "a.txt");
-        assert_eq!(loc.range.start, pos(&a, "Vice Premier", 0));
+        assert_eq!(loc.range.start, pos(&a, "Liu He", 0));
         assert!(definition(&c, pos(&c, "said", 0)).is_none());
     }
 }

@@ -41,6 +41,10 @@ mod tests {
         let h = highlight(&c, pos(&c, "Mr. Liu", 5)).unwrap();
         assert_eq!(h.len(), 2);
         assert_eq!(h[0].kind, Some(DocumentHighlightKind::WRITE));
-        assert_eq!(h[1].range.start, pos(&c, "Mr. Liu", 0));
+        assert_eq!(
+            h[1].range.start,
+            pos(&c, "Mr. Liu", 4),
+            "the name, without Mr."
+        );
     }
 }

@@ -236,14 +236,18 @@ mod tests {
     #[test]
     fn entity_hover_names_the_canonical_entity_with_counts() {
         let c = ctx(fixture::liu(), "b.txt");
-        let h = hover(&c, pos(&c, "mr liu", 1)).unwrap();
+        let h = hover(&c, pos(&c, "mr liu", 4)).unwrap();
         let t = text_of(&h);
         assert!(t.starts_with("**Liu He** · person"), "{t}");
         assert!(t.contains("5 mentions in 3 files"), "{t}");
         assert!(t.contains("defined at `a.txt:1`"), "{t}");
         assert!(t.contains("mr liu"), "{t}");
         assert!(t.contains("*vice premier* — `a.txt:1`"), "{t}");
-        assert_eq!(h.range.unwrap().start, pos(&c, "mr liu", 0));
+        assert_eq!(
+            h.range.unwrap().start,
+            pos(&c, "mr liu", 3),
+            "the name, without mr"
+        );
     }
 
     #[test]

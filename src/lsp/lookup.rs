@@ -237,7 +237,11 @@ mod tests {
         let b = c.file_index("b.txt").unwrap() as usize;
         let mr = c.files[b].text().find("mr liu").unwrap();
         let (id, span) = l.entity_at(b, mr + 4).unwrap();
-        assert_eq!(span.slice(&c.files[b].text()), "mr liu");
+        assert_eq!(
+            span.slice(&c.files[b].text()),
+            "liu",
+            "the name, without mr"
+        );
         let e = l.entity(id).unwrap();
         assert_eq!(e.name, "Liu He");
         assert_eq!(e.mentions.len(), 5);

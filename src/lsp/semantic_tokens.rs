@@ -144,14 +144,14 @@ mod tests {
         let c = ctx(fixture::liu(), "a.txt");
         let t = tokens(&c, None).data;
         assert_eq!(t.len(), 3);
-        let first = pos(&c, "Vice Premier", 0);
+        let first = pos(&c, "Liu He", 0);
         assert_eq!((t[0].delta_line, t[0].delta_start), (0, first.character));
         assert_eq!(t[0].token_type, 0);
         assert_eq!(t[0].token_modifiers_bitset, 1, "defining mention");
         assert_eq!(t[1].token_modifiers_bitset, 2, "Mr. Liu is an alias");
         assert_eq!(
             t[1].delta_start,
-            pos(&c, "Mr. Liu", 0).character - first.character
+            pos(&c, "Mr. Liu", 4).character - first.character
         );
         assert_eq!(t[2].token_type, 2);
     }

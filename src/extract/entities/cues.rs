@@ -79,7 +79,25 @@ const FUNCTION_WORDS: &[&str] = &[
     "one",
     "two",
     "president",
-    "and",
+    // Sentence openers that get glued onto a following name (`Both Foxx and Swank`).
+    "both",
+    "even",
+    "other",
+    "now",
+    "yet",
+    "still",
+    "meanwhile",
+    "however",
+    "while",
+    "after",
+    "before",
+    "since",
+    "under",
+    "only",
+    "every",
+    "each",
+    "many",
+    "such",
 ];
 
 /// True for a function word (lowercased) that cannot be a name on its own.

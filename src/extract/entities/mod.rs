@@ -5,6 +5,7 @@
 //! serves all-lowercase dumps. Rules on top attach honorifics (`Mr.`, `mr`) to the mention and
 //! titles (`Vice Premier`) as cues, and in lowercase text add names the corpus gazetteer knows.
 
+mod consistency;
 mod cues;
 pub mod emissions;
 pub mod features;
@@ -107,9 +108,11 @@ pub fn extract(text: &str, segments: &Segments, ctx: &EntityContext) -> Vec<Enti
     let mut spans = model.map(|m| tag(m, &doc)).unwrap_or_default();
     if lowercase {
         add_gazetteer_names(text, segments, &doc, model, ctx.gazetteer, &mut spans);
+        repeat_document_names(text, segments, &doc, model, &mut spans);
     } else {
-        repeat_document_names(text, segments, &doc, &mut spans);
+        repeat_document_names(text, segments, &doc, None, &mut spans);
     }
+    consistency::retype_things_as_orgs(text, segments, &doc, &mut spans);
     mentions(text, segments, &doc, &spans, lowercase)
 }
 
@@ -202,6 +205,16 @@ fn merge_known(spans: &mut Vec<TokenSpan>, known: Vec<(TokenSpan, bool)>) {
             }
             continue;
         }
+        if let [j] = overlapping[..] {
+            // The same words as a known non-person name: its type wins over a person, which
+            // lowercase text cannot tell from a firm (a dump's `maserati` takes the type the
+            // corpus's cased files give it). Other types the tagger reads well enough.
+            if spans[j].first == k.first && spans[j].end == k.end && spans[j].ty == EntityType::Per
+            {
+                spans[j].ty = k.ty;
+                continue;
+            }
+        }
         let inside = overlapping
             .iter()
             .all(|&j| spans[j].first >= k.first && spans[j].end <= k.end);
@@ -222,17 +235,30 @@ fn merge_known(spans: &mut Vec<TokenSpan>, known: Vec<(TokenSpan, bool)>) {
     }
 }
 
-/// In cased text, a multi-word name found once in the document is found again wherever it is
-/// written the same way (`trade negotiator Liu He` after `Vice Premier Liu He`).
+/// A name found once in the document is found again wherever it is written the same way
+/// (`trade negotiator Liu He` after `Vice Premier Liu He`). In cased text that is a multi-word
+/// name; in a lowercase dump (`lower` holds its model) also a one-word name or a person's
+/// surname the model never saw in training (`thanou` after `katerina thanou`): a word it knows
+/// may be a common word elsewhere.
 fn repeat_document_names(
     text: &str,
     segments: &Segments,
     doc: &PreparedDoc,
+    lower: Option<&Model>,
     spans: &mut Vec<TokenSpan>,
 ) {
     let toks = &segments.tokens;
     let title_bits =
         (1 << lexicon::Category::Title as u32) | (1 << lexicon::Category::TitleModifier as u32);
+    let unseen_word = |i: usize| {
+        lower.is_some_and(|m| {
+            let w = toks[i].span.slice(text);
+            toks[i].kind == TokenKind::Word
+                && w.chars().count() >= 3
+                && !cues::is_function_word(w)
+                && !m.has_row(features::word_row(doc, i, m.mask()))
+        })
+    };
     let mut names: std::collections::HashMap<&str, EntityType> = std::collections::HashMap::new();
     for s in spans.iter() {
         // The name without a leading title the tagger kept (`Premier Liu He`).
@@ -240,12 +266,22 @@ fn repeat_document_names(
         while s.ty == EntityType::Per && first < s.end && doc.lex(first) & title_bits != 0 {
             first += 1;
         }
-        if s.end < first + 2 {
+        if first >= s.end {
             continue;
         }
-        let n = &text[toks[first].span.start()..toks[s.end - 1].span.end()];
-        if !n.contains('\n') && n.starts_with(char::is_uppercase) {
-            names.entry(n).or_insert(s.ty);
+        let mut add = |a: usize, b: usize, ty: EntityType| {
+            let n = &text[toks[a].span.start()..toks[b - 1].span.end()];
+            if !n.contains('\n') && (lower.is_some() || n.starts_with(char::is_uppercase)) {
+                names.entry(n).or_insert(ty);
+            }
+        };
+        if s.end >= first + 2 {
+            add(first, s.end, s.ty);
+            if s.ty == EntityType::Per && unseen_word(s.end - 1) {
+                add(s.end - 1, s.end, s.ty);
+            }
+        } else if unseen_word(first) {
+            add(first, s.end, s.ty);
         }
     }
     if names.is_empty() {
@@ -335,6 +371,25 @@ fn mentions(
                 s.end -= 1;
             }
             while s.end > s.first + 1 && toks[s.first].kind == TokenKind::Punct {
+                s.first += 1;
+            }
+            // A word glued to a number is its unit (`bn` of `7bn`), never a name.
+            let glued = |k: usize| {
+                k > 0
+                    && toks[k - 1].span.end() == toks[k].span.start()
+                    && word(k - 1).ends_with(|c: char| c.is_ascii_digit())
+            };
+            if glued(s.first) {
+                i = s.end;
+                taken_until = s.end;
+                continue;
+            }
+            // A common word capitalised only because it opens the sentence (`And Garcia`,
+            // `Both Foxx`) is not part of the name.
+            if s.end > s.first + 1
+                && (sentence_start(s.first)..s.first).all(|k| toks[k].kind == TokenKind::Punct)
+                && cues::is_function_word(&word(s.first).to_lowercase())
+            {
                 s.first += 1;
             }
             // An honorific the tagger put inside the name moves out of it.

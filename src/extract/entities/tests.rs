@@ -199,3 +199,92 @@ fn lowercase_title_before_a_name_is_its_cue() {
         "{found:?}"
     );
 }
+
+#[test]
+fn titles_of_rank_are_cues_outside_the_name() {
+    let text = "The museum reopened. Sir Edmund Harrowgate cut the ribbon while Dame Ottilie Brand watched.";
+    let found = mentions_of(text, Format::Plain, &Gazetteer::default());
+    assert!(
+        found
+            .iter()
+            .any(|(_, n, c)| n == "Edmund Harrowgate" && c.as_deref() == Some("sir")),
+        "{found:?}"
+    );
+    assert!(
+        found
+            .iter()
+            .any(|(_, n, c)| n == "Ottilie Brand" && c.as_deref() == Some("dame")),
+        "{found:?}"
+    );
+}
+
+#[test]
+fn a_sentence_opener_is_not_part_of_the_name() {
+    let text = "The vote was close. Even Tamsin Okoro agreed. Both Okoro and Adu left early.";
+    let found = mentions_of(text, Format::Plain, &Gazetteer::default());
+    assert!(
+        found
+            .iter()
+            .all(|(_, n, _)| !n.starts_with("Even") && !n.starts_with("Both")),
+        "{found:?}"
+    );
+}
+
+#[test]
+fn a_unit_glued_to_a_number_is_no_name() {
+    let text = "revenue fell 2 to 86 7bn swiss francs while profit rose to 4 1bn rand and debt fell to 3bn";
+    let found = mentions_of(text, Format::Lowercase, &Gazetteer::default());
+    assert!(found.iter().all(|(_, n, _)| n != "bn"), "{found:?}");
+}
+
+#[test]
+fn a_known_non_person_name_retypes_a_person_span_of_the_same_words() {
+    let span = |first, end, ty| TokenSpan { first, end, ty };
+    let mut spans = vec![span(2, 3, EntityType::Per), span(5, 6, EntityType::Loc)];
+    merge_known(
+        &mut spans,
+        vec![
+            (span(2, 3, EntityType::Org), false),
+            (span(5, 6, EntityType::Org), false),
+        ],
+    );
+    // The person becomes the known firm; a place the tagger read stays a place.
+    assert_eq!(
+        spans,
+        vec![span(2, 3, EntityType::Org), span(5, 6, EntityType::Loc)]
+    );
+}
+
+#[test]
+fn a_lowercase_name_found_once_is_found_again_in_its_document() {
+    let text =
+        "the sprinter odessa kowalczyk won the race and later kowalczyk said the track was fast";
+    let segs = segment(text, Format::Lowercase);
+    let doc = features::prepare(text, &segs.tokens, &segs.sentences, &Gazetteer::default());
+    let at = |w: &str| {
+        segs.tokens
+            .iter()
+            .position(|t| t.span.slice(text) == w)
+            .expect("word")
+    };
+    let first = at("odessa");
+    let mut spans = vec![TokenSpan {
+        first,
+        end: first + 2,
+        ty: EntityType::Per,
+    }];
+    repeat_document_names(text, &segs, &doc, lower_model(), &mut spans);
+    let later = segs
+        .tokens
+        .iter()
+        .rposition(|t| t.span.slice(text) == "kowalczyk")
+        .expect("later");
+    assert!(
+        spans.contains(&TokenSpan {
+            first: later,
+            end: later + 1,
+            ty: EntityType::Per
+        }),
+        "{spans:?}"
+    );
+}
