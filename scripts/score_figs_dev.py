@@ -84,8 +84,9 @@ def run_case(binary, bbc, case, articles, lower, work):
     out = subprocess.run([binary, "check", "--format", "json", "--fail-on", "never", d],
                          capture_output=True, text=True, check=True)
     findings = [json.loads(l) for l in out.stdout.splitlines() if l.strip()]
-    warnings = [f for f in findings if f["file"] == note and f["severity"] in ("warning", "error")]
-    return note, note_text, warnings
+    mine = [f for f in findings if f["file"] == note]
+    warnings = [f for f in mine if f["severity"] in ("warning", "error")]
+    return note, note_text, warnings, [f for f in mine if f not in warnings]
 
 
 def score(binary, bbc, lower, verbose):
@@ -96,7 +97,7 @@ def score(binary, bbc, lower, verbose):
     right = {c: 0 for c in CLASSES}
     with tempfile.TemporaryDirectory() as work:
         for case, articles in cases:
-            note, text, warnings = run_case(binary, bbc, case, articles, lower, work)
+            note, text, warnings, lesser = run_case(binary, bbc, case, articles, lower, work)
             spans = line_spans(text)
             mine = [l for l in labs if l["file"] == note]
             for l in mine:
@@ -109,6 +110,8 @@ def score(binary, bbc, lower, verbose):
                 caught[l["cls"]][1] += 1
                 if verbose and not hit:
                     print(f"  missed {l['cls']}: {note}:{l['line']} `{l['text']}`")
+                    for h in (h for h in lesser if covers(h, l)):
+                        print(f"    {h['code']}: {h['message']}")
             for w in warnings:
                 err = next((l for l in mine if l["label"] == "error" and covers(w, l)), None)
                 if err:
