@@ -313,7 +313,8 @@ const SYNONYMS: &[&[&str]] = &[
         "people",
     ],
     &["subscriber", "customer", "subscription"],
-    &["stake", "holding", "share", "shareholding"],
+    // Not `share`: `shares rose 12%` is a price move, no holding.
+    &["stake", "holding", "shareholding"],
     &["settlement", "deal", "agreement", "payoff", "payout"],
     &["profit", "earnings"],
     &["debt", "borrowing", "borrowings", "indebtedness"],
