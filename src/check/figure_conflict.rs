@@ -7,7 +7,7 @@
 //! another figure of the same sentence.
 
 use super::facts::{same_value, Fact, FactId, FactIndex, Match, ValueIndex};
-use super::quantity::normalised;
+use super::quantity::{normalised, QuantityKey};
 use super::{codes, Finding};
 use crate::corpus::SourceFile;
 use crate::model::Span;
@@ -62,7 +62,7 @@ fn threshold(f: &Fact) -> f32 {
 /// other candidate.
 /// With `sole`, `ms` holds the only figure of a counted unit (`employees`) in the note's named
 /// sources: sharing that unit is enough.
-fn same_quantity(f: &Fact, ms: &[Match], i: usize, sole: bool) -> bool {
+fn same_quantity(ix: &FactIndex, f: &Fact, ms: &[Match], i: usize, sole: bool) -> bool {
     let m = &ms[i];
     if !m.measures_meet {
         return false;
@@ -76,10 +76,13 @@ fn same_quantity(f: &Fact, ms: &[Match], i: usize, sole: bool) -> bool {
     if m.score >= threshold(f) {
         return true;
     }
+    // A candidate that agrees with `ms[i]` is the same quantity reported twice (`$11bn` in two
+    // stories of one fraud), no rival to it.
+    let rival = |o: &Match| !ix.fact(o.id).meets(ix.fact(m.id));
     let runner_up = ms
         .iter()
         .enumerate()
-        .filter(|(j, _)| *j != i)
+        .filter(|(j, o)| *j != i && rival(o))
         .map(|(_, o)| o.score)
         .fold(0.0f32, f32::max);
     f.key.dim != "number"
@@ -142,7 +145,7 @@ fn support(ix: &FactIndex, f: &Fact, ms: &[Match], sole: bool) -> Option<Match> 
     let meets = |m: &Match| f.meets(ix.fact(m.id));
     let best = ms.first()?.score;
     let ok = |k: usize, m: &Match, share: f32| {
-        m.score >= best * share && same_quantity(f, ms, k, sole) && meets(m)
+        m.score >= best * share && same_quantity(ix, f, ms, k, sole) && meets(m)
     };
     let direct = ms.iter().enumerate().find(|(k, m)| ok(*k, m, AGREE_SHARE));
     let by_value = || {
@@ -171,7 +174,7 @@ fn pair_with<'a>(
         .map(|f| {
             if !sources.is_empty() {
                 let m = ix.matches(f, Some(sources));
-                if !m.is_empty() && same_quantity(f, &m, 0, true) {
+                if !m.is_empty() && same_quantity(ix, f, &m, 0, true) {
                     return (m, true, None);
                 }
             }
@@ -221,10 +224,13 @@ fn pair_with<'a>(
                 .collect();
             let free_owned: Vec<Match> = free.iter().map(|m| (*m).clone()).collect();
             let same: Vec<&Match> = (0..free_owned.len())
-                .filter(|&k| same_quantity(f, &free_owned, k, sole[i]))
+                .filter(|&k| same_quantity(ix, f, &free_owned, k, sole[i]))
                 .map(|k| free[k])
                 .collect();
             if let Some((best, rest)) = same.split_first() {
+                if let Some(m) = uncounted_support(ix, f) {
+                    return Outcome::Supported(ix.with_shared(f, m));
+                }
                 return Outcome::Conflict {
                     best: ix.with_shared(f, (*best).clone()),
                     others: rest
@@ -247,6 +253,25 @@ fn pair_with<'a>(
             }
         })
         .collect()
+}
+
+/// A source number with a count's very value and a close shared word confirms the count: the
+/// source left the counted noun unsaid (`sales will grow 16% to 250,000 in 2005` for a note's
+/// `250,000 cars`), so it is no conflict that another count of cars differs.
+fn uncounted_support(ix: &FactIndex, f: &Fact) -> Option<Match> {
+    if f.key.dim != "count" {
+        return None;
+    }
+    let mut bare = f.clone();
+    bare.key = QuantityKey {
+        dim: "number",
+        unit: String::new(),
+    };
+    ix.matches(&bare, None).into_iter().find(|m| {
+        m.close_word
+            && m.score >= WEAK
+            && same_value(f.figure.value.as_f64(), ix.fact(m.id).figure.value.as_f64())
+    })
 }
 
 /// A file name short enough for a message (`003_cd89….txt`).

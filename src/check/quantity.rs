@@ -43,7 +43,10 @@ fn currency(unit: &str) -> String {
 fn count_unit(unit: &str) -> String {
     let lower = unit.trim().to_lowercase();
     match lower.as_str() {
-        "people" | "persons" | "person" => "person".to_string(),
+        // `people` counted in a story about a firm are its staff (`employs 90,000 people`).
+        "people" | "persons" => super::words::key("person"),
+        // Generic counters say nothing of what is counted (`80,600 units` of cars or of output).
+        "unit" | "units" | "item" | "items" => String::new(),
         _ => super::words::key(&lower),
     }
 }
@@ -220,6 +223,9 @@ pub fn normalised(f: &Figure) -> String {
         }
         (FigureType::Percent, Value::Number(n)) if f.unit.as_deref() == Some("pp") => {
             format!("{} percentage points", plain(n))
+        }
+        (FigureType::Percent, Value::Number(n)) if f.unit_inferred => {
+            format!("{}% (inferred)", plain(n))
         }
         (FigureType::Percent, Value::Number(n)) => format!("{}%", plain(n)),
         (FigureType::Fraction, Value::Number(n)) => format!("{}%", plain(n * 100.0)),

@@ -50,6 +50,9 @@ pub struct Lexed<'a> {
     pub lower: String,
     /// The tokens in order.
     pub toks: Vec<Tok>,
+    /// A punctuation-stripped dump (no capitals, no `.`, `,`, `%` or `$`): a space between two
+    /// numbers may stand for a lost thousands separator or decimal point (`95 000`, `2 6`).
+    pub stripped: bool,
 }
 
 impl<'a> Lexed<'a> {
@@ -57,7 +60,15 @@ impl<'a> Lexed<'a> {
     pub fn new(text: &'a str) -> Self {
         let lower = text.to_ascii_lowercase();
         let toks = tokenize(text);
-        Lexed { text, lower, toks }
+        let stripped = !text
+            .bytes()
+            .any(|b| b.is_ascii_uppercase() || matches!(b, b'.' | b',' | b'%' | b'$'));
+        Lexed {
+            text,
+            lower,
+            toks,
+            stripped,
+        }
     }
 
     /// Number of tokens.

@@ -274,7 +274,8 @@ impl<'a> Scan<'a> {
                 (p, unit)
             }
             None => {
-                let p = numbers::parse(lx, i, false)?;
+                // A dump's `£600m` lost its sign: the glued `m` is still a million.
+                let p = numbers::parse(lx, i, lx.stripped)?;
                 (p, None)
             }
         };
@@ -393,6 +394,10 @@ impl<'a> Scan<'a> {
             (None, Some(y)) => a.unit = Some(y.clone()),
             (Some(x), None) => {
                 if b.num.small_word() || b.num.scale != a.num.scale || b.num.spelled {
+                    return None;
+                }
+                // `grow 16% to 250,000`: a change and the level it reaches, not a range.
+                if matches!(x, Unit::Percent(_)) && b.num.value > 100.0 {
                     return None;
                 }
                 b.unit = Some(x.clone());
@@ -575,13 +580,22 @@ impl<'a> Scan<'a> {
         let year_like = p
             .lit
             .is_some_and(|n| n.plain && n.int_digits == 4 && (1000.0..=2100.0).contains(&n.value));
-        if let Some((unit, surface, end)) = counted_noun(lx, &p) {
+        let counted = counted_noun(lx, &p);
+        if self.stripped_percent(&p, year_like, counted.as_ref().map(|c| c.1.as_str())) {
+            let at = self.out.len();
+            let end = self.push_number(q, FigureType::Percent, None, None, floor);
+            self.out[at].figure.unit_inferred = true;
+            return end;
+        }
+        if let Some((unit, surface, end)) = counted {
             if !year_like && self.count_ok(&p) {
                 let q2 = Qty { end, ..q.clone() };
                 return self.push_number(&q2, FigureType::Count, Some(unit), Some(surface), floor);
             }
         }
-        if p.scaled && self.money_context(p.start, p.end) {
+        // A dump's `£3.1bn` is `3 1bn`: a glued scale is how papers write money, not counts.
+        let glued_scale = lx.stripped && p.scaled && lx.glued(p.end - 1);
+        if p.scaled && (glued_scale || self.money_context(p.start, p.end)) {
             let at = self.out.len();
             let end = self.push_number(q, FigureType::Money, Some("USD".into()), None, floor);
             self.out[at].figure.unit_inferred = true;
@@ -592,6 +606,21 @@ impl<'a> Scan<'a> {
             return self.push_number(q, FigureType::Number, None, None, floor);
         }
         p.end
+    }
+
+    /// A bare number a dump's lost `%` belongs to: written in digits, below 1,000, unscaled,
+    /// after a word of change (`revenues slipped 11 during 2004`) or before one (`a 52 rise`),
+    /// and counting nothing else (`rose 32 000 jobs` is a count).
+    fn stripped_percent(&self, p: &NumPhrase, year_like: bool, counted: Option<&str>) -> bool {
+        let lx = &self.lx;
+        if !lx.stripped || p.spelled || p.scaled || year_like || p.value >= 1000.0 {
+            return false;
+        }
+        let noun_of_change = numbers::change_word(lx.word(p.end));
+        if counted.is_some_and(|_| !noun_of_change) || lx.glued(p.end) {
+            return false;
+        }
+        numbers::change_before(lx, p.start) || noun_of_change
     }
 
     fn count_ok(&self, p: &NumPhrase) -> bool {
@@ -732,6 +761,10 @@ impl<'a> Scan<'a> {
     }
 
     /// Inferred currencies take the document's most frequent written currency (else USD).
+    /// Gives bare amounts a currency: the document's commonest explicit one, else (in a dump
+    /// that lost every sign) its home currency from place cues, else dollars. In a dump an
+    /// amount right after another is its conversion (`3 24bn 6 13bn` was `£3.24bn ($6.13bn)`),
+    /// so it takes the next currency of the usual pair instead.
     fn fill_inferred_currency(&mut self) {
         if self.inferred.is_empty() {
             return;
@@ -747,14 +780,46 @@ impl<'a> Scan<'a> {
                 }
             }
         }
-        let best = counts
+        let explicit = counts
             .iter()
             .max_by_key(|(_, n)| *n)
-            .map(|(c, _)| c.to_string())
-            .unwrap_or_else(|| "USD".to_string());
-        for &k in &self.inferred {
-            self.out[k].figure.unit = Some(intern(&best));
+            .map(|(c, _)| c.to_string());
+        let stripped = self.lx.stripped;
+        let best = explicit.unwrap_or_else(|| {
+            if stripped {
+                money::home_currency(&self.lx).to_string()
+            } else {
+                "USD".to_string()
+            }
+        });
+        for i in 0..self.inferred.len() {
+            let k = self.inferred[i];
+            let cur = match (stripped, k.checked_sub(1)) {
+                (true, Some(p)) if self.converts(p, k) => {
+                    let prev = self.out[p].figure.unit.as_deref().unwrap_or("USD");
+                    let before = p
+                        .checked_sub(1)
+                        .filter(|&pp| self.converts(pp, p))
+                        .and_then(|pp| self.out[pp].figure.unit.as_deref());
+                    money::conversion_currency(prev, before).to_string()
+                }
+                _ => best.clone(),
+            };
+            self.out[k].figure.unit = Some(intern(&cur));
         }
+    }
+
+    /// True when money figure `b` directly follows money figure `a` with nothing between them
+    /// but spaces: in a dump, a conversion of `a`.
+    fn converts(&self, a: usize, b: usize) -> bool {
+        let (x, y) = (&self.out[a].figure, &self.out[b].figure);
+        x.ty == FigureType::Money
+            && y.ty == FigureType::Money
+            && self
+                .lx
+                .text
+                .get(x.span.end()..y.span.start())
+                .is_some_and(|t| t.trim().is_empty())
     }
 }
 

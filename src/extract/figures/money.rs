@@ -323,6 +323,40 @@ pub fn suffix(lx: &Lexed, i: usize, value: f64, lowercase: bool) -> Option<Curre
     None
 }
 
+/// The currency a dump that lost its signs most likely counts in, from place cues (British
+/// papers write `£`, American ones `$`): pounds when British cues outnumber American ones.
+pub fn home_currency(lx: &Lexed) -> &'static str {
+    let (mut uk, mut us) = (0, 0);
+    for i in 0..lx.len() {
+        match lx.word(i) {
+            "uk" | "britain" | "british" | "london" | "england" | "scotland" | "wales"
+            | "pence" | "sterling" | "pounds" | "ftse" | "bbc" | "nhs" | "whitehall" | "labour"
+            | "tory" | "tories" | "commons" | "mps" => uk += 1,
+            // Not `us`: in a dump the pronoun and the country look alike.
+            "america" | "american" | "americans" | "washington" | "york" | "wall" => us += 1,
+            _ => {}
+        }
+    }
+    if uk > us {
+        "GBP"
+    } else {
+        "USD"
+    }
+}
+
+/// The currency of a conversion that follows an amount in `prev` (itself after one in
+/// `before`, if a conversion too): papers give dollars first, then pounds.
+pub fn conversion_currency(prev: &str, before: Option<&str>) -> &'static str {
+    let used = |c: &str| prev == c || before == Some(c);
+    if !used("USD") {
+        "USD"
+    } else if !used("GBP") {
+        "GBP"
+    } else {
+        "EUR"
+    }
+}
+
 /// Words that make a bare scaled number (`150 billion`) money.
 pub fn is_money_cue(w: &str) -> bool {
     matches!(

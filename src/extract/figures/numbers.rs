@@ -272,10 +272,161 @@ fn spaced_decimal(lx: &Lexed, k: usize, n: NumLit) -> Option<(f64, f64, usize)> 
     Some((n.value + f.value * place, place, k + 3))
 }
 
+/// In punctuation-stripped dumps (`lowercase_dump` style) `95,000` became `95 000` and `2.6`
+/// became `2 6`. Three-digit groups join as thousands; a one- or two-digit number joins as the
+/// decimals when a scale word or percent word follows (`1 41 million`, `86 7bn`) or a change
+/// word comes before (`rose 2 3 to 80 600`), where a bare pair of numbers is nothing else.
+fn stripped_join(lx: &Lexed, k: usize, n: NumLit) -> Option<(f64, f64, usize)> {
+    if !lx.stripped || !n.plain || n.int_digits > 3 {
+        return None;
+    }
+    let group = |j: usize| {
+        lx.num(j).filter(|g| {
+            g.plain && g.int_digits == 3 && !lx.glued(j) && lx.end(j) - lx.start(j) == 3
+        })
+    };
+    let mut j = k + 1;
+    let mut v = n.value;
+    while let Some(g) = group(j) {
+        v = v * 1000.0 + g.value;
+        j += 1;
+    }
+    if j > k + 1 {
+        return Some((v, place_of(v), j));
+    }
+    let f = lx
+        .num(k + 1)
+        .filter(|f| f.plain && f.int_digits <= 2 && !lx.glued(k + 1))?;
+    let after = lx.word(k + 2);
+    let scaled = (lx.glued(k + 2) && suffix_scale(after, true).is_some())
+        || (!lx.glued(k + 2) && scale_word(after).is_some_and(|s| s >= 1e6))
+        || matches!(after, "percent" | "pct" | "per" | "percentage");
+    if !scaled && !change_before(lx, k) {
+        return None;
+    }
+    let digits = (lx.end(k + 1) - lx.start(k + 1)) as i32;
+    let place = 10f64.powi(-digits);
+    Some((n.value + f.value * place, place, k + 2))
+}
+
+/// True when a word of change comes just before token `k` (`rose 11`, `fell by about 3`,
+/// `a rise of 4`): in a dump that lost its `%`, what such a bare number measures is a percent.
+pub fn change_before(lx: &Lexed, k: usize) -> bool {
+    let mut j = k;
+    for _ in 0..4 {
+        if j == 0 {
+            return false;
+        }
+        j -= 1;
+        let w = lx.word(j);
+        if w == "up" && lx.is(j + 1, "to") {
+            return false; // `up to 80 hours`: a cap, not a change
+        }
+        if change_word(w) {
+            return true;
+        }
+        if !matches!(
+            w,
+            "by" | "of"
+                | "at"
+                | "least"
+                | "about"
+                | "around"
+                | "nearly"
+                | "almost"
+                | "roughly"
+                | "some"
+                | "just"
+                | "only"
+                | "a"
+                | "an"
+                | "as"
+                | "much"
+                | "more"
+                | "than"
+                | "over"
+                | "another"
+                | "further"
+        ) {
+            return false;
+        }
+    }
+    false
+}
+
+/// True for a verb or noun of change (`rose`, `fall`, `increase`).
+pub fn change_word(w: &str) -> bool {
+    CHANGE_WORDS.contains(&w)
+}
+
+/// Verbs and nouns of change that take a percentage in business prose.
+const CHANGE_WORDS: &[&str] = &[
+    "rose",
+    "rise",
+    "rises",
+    "rising",
+    "risen",
+    "fell",
+    "fall",
+    "falls",
+    "falling",
+    "fallen",
+    "dipped",
+    "dip",
+    "dips",
+    "slipped",
+    "slip",
+    "slips",
+    "grew",
+    "grow",
+    "grows",
+    "growing",
+    "grown",
+    "growth",
+    "jumped",
+    "jump",
+    "jumps",
+    "dropped",
+    "drop",
+    "drops",
+    "climbed",
+    "climb",
+    "climbs",
+    "declined",
+    "decline",
+    "declines",
+    "gained",
+    "gain",
+    "gains",
+    "increased",
+    "increase",
+    "increases",
+    "decreased",
+    "decrease",
+    "surged",
+    "soared",
+    "plunged",
+    "slumped",
+    "tumbled",
+    "eased",
+    "edged",
+    "up",
+    "down",
+    "raise",
+    "raised",
+    "lift",
+    "lifted",
+    "boost",
+    "boosted",
+    "shrank",
+    "slid",
+    "sank",
+];
+
 fn digits(lx: &Lexed, k: usize, n: NumLit, allow_m: bool) -> Option<NumPhrase> {
     let mut n = n;
     let mut next = k + 1;
-    if let Some((v, place, e)) = spaced_decimal(lx, k, n) {
+    if let Some((v, place, e)) = spaced_decimal(lx, k, n).or_else(|| stripped_join(lx, k, n)) {
         n = NumLit {
             value: v,
             place,

@@ -445,3 +445,118 @@ fn odd_input_never_panics() {
         let _ = extract(text, &Segments::default(), &c);
     }
 }
+
+/// Dumps that lost `,`, `.` and `%`: spaced groups and decimals join, and a bare number after
+/// a word of change is a percent whose unit is said to be inferred.
+#[test]
+fn stripped_dumps_rejoin_numbers_and_infer_percent() {
+    let c = ctx(None, true);
+    let cases: &[(&str, Option<Want>)] = &[
+        (
+            "the firm sold [nearly 95 000 cars] in asia",
+            Some(("count", "95000", Some("car"), "approx")),
+        ),
+        (
+            "claimants fell 11 000 to [813 200] last month",
+            Some(("number", "813200", None, "exact")),
+        ),
+        (
+            "output reached [1 41 million units]",
+            Some(("count", "1410000", Some("unit"), "exact")),
+        ),
+        (
+            "revenue of [86 7bn swiss francs]",
+            Some(("money", "8.67e10", Some("CHF"), "exact")),
+        ),
+        (
+            "us sales dipped [3 8] in the quarter",
+            Some(("percent", "3.8", None, "exact")),
+        ),
+        (
+            "revenues slipped [11] during the year",
+            Some(("percent", "11", None, "exact")),
+        ),
+        (
+            "posting a [52] rise in profits",
+            Some(("percent", "52", None, "exact")),
+        ),
+    ];
+    for (m, w) in cases {
+        check(m, &c, *w);
+    }
+    // No word of change, no scale: no joined decimal and no percent.
+    for text in [
+        "the two firms own 3 6 plants",
+        "storage for up to 80 hours of shows",
+    ] {
+        let found = extract_detailed(text, &c);
+        assert!(
+            found
+                .iter()
+                .all(|f| f.figure.ty != FigureType::Percent && f.figure.value.as_f64() != 3.6),
+            "{text}: {found:?}"
+        );
+    }
+    let found = extract_detailed("revenues slipped 11 during the year", &c);
+    assert!(found.iter().any(|f| f.figure.unit_inferred));
+    // Cased text keeps its spaces: `95 000` there is no dump artefact.
+    let cased = extract_detailed(
+        "Revenues slipped 11 during 2004, to 95 000.",
+        &ctx(None, false),
+    );
+    assert!(cased.iter().all(|f| f.figure.ty != FigureType::Percent));
+}
+
+/// A dump's bare amounts take the home currency its place cues give, and an amount right after
+/// another is its conversion (`£3.24bn ($6.13bn)` dumped as `3 24bn 6 13bn`).
+#[test]
+fn stripped_dumps_infer_currency_from_the_document() {
+    let c = ctx(None, true);
+    let text = "the london firm saw revenue fall from 3 24bn 6 13bn to 2 89bn and profit of 198m";
+    let found = extract_detailed(text, &c);
+    let money: Vec<(f64, &str)> = found
+        .iter()
+        .filter(|f| f.figure.ty == FigureType::Money)
+        .map(|f| {
+            (
+                f.figure.value.as_f64(),
+                f.figure.unit.as_deref().unwrap_or(""),
+            )
+        })
+        .collect();
+    assert_eq!(
+        money,
+        vec![
+            (3.24e9, "GBP"),
+            (6.13e9, "USD"),
+            (2.89e9, "GBP"),
+            (1.98e8, "GBP")
+        ],
+        "{found:?}"
+    );
+    assert!(found
+        .iter()
+        .all(|f| f.figure.ty != FigureType::Money || f.figure.unit_inferred));
+    // An explicit currency first: its conversions are dollars, then pounds.
+    let found = extract_detailed("sales of 86 7bn swiss francs 74 6bn 39 1bn in the year", &c);
+    let units: Vec<&str> = found
+        .iter()
+        .filter(|f| f.figure.ty == FigureType::Money)
+        .map(|f| f.figure.unit.as_deref().unwrap_or(""))
+        .collect();
+    assert_eq!(units, vec!["CHF", "USD", "GBP"]);
+    // Without British cues a dump counts in dollars.
+    let found = extract_detailed("the wall street firm posted profit of 5bn", &c);
+    assert_eq!(found[0].figure.unit.as_deref(), Some("USD"));
+}
+
+/// `grow 16% to 250,000 cars` is a change and a level, not a range of percentages.
+#[test]
+fn a_percent_is_no_range_with_the_level_it_reaches() {
+    let c = ctx(None, false);
+    check(
+        "Sales should grow [16%] to 250,000 cars in 2005.",
+        &c,
+        Some(("percent", "16", None, "exact")),
+    );
+}

@@ -1,0 +1,166 @@
+//! Figure checks on notes nobody tuned for (issue 17), one class of error a test: measure words
+//! in other words, the same figure reported twice, and lowercase punctuation-stripped dumps
+//! (lost `,` `.` `%` and currency signs). Small corpora of our own run through the binary.
+
+use serde_json::Value;
+use std::path::Path;
+use std::process::Command;
+
+/// Runs `check` over the files given and returns the note's warnings as (flagged text, message).
+fn warnings(files: &[(&str, &str)]) -> Vec<(String, String)> {
+    let dir = tempfile::tempdir().unwrap();
+    for (rel, text) in files {
+        let p = dir.path().join(rel);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, text).unwrap();
+    }
+    let out = Command::new(env!("CARGO_BIN_EXE_corpus-ls"))
+        .args(["check", "--format", "json", "--fail-on", "never"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let note = files.iter().find(|(r, _)| r.starts_with("notes/")).unwrap();
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(|l| serde_json::from_str::<Value>(l).unwrap())
+        .filter(|f| f["file"] == note.0 && f["severity"] == "warning")
+        .map(|f| {
+            let (s, e) = (
+                f["start_byte"].as_u64().unwrap() as usize,
+                f["end_byte"].as_u64().unwrap() as usize,
+            );
+            (
+                note.1[s..e].to_string(),
+                f["message"].as_str().unwrap().into(),
+            )
+        })
+        .collect()
+}
+
+/// The flagged texts.
+fn flagged(files: &[(&str, &str)]) -> Vec<String> {
+    warnings(files).into_iter().map(|w| w.0).collect()
+}
+
+const GROUP: &str = "Brightwater Foods posts record year\n\n\
+Brightwater Foods, a 70,000-employee group based in Leeds, said on Monday that its bakeries \
+had their best year yet.\n";
+
+#[test]
+fn people_staff_and_jobs_are_one_measure() {
+    let wrong = flagged(&[
+        ("group.txt", GROUP),
+        (
+            "notes/n.md",
+            "# Notes\n\nBrightwater Foods employs about 90,000 people.\n",
+        ),
+    ]);
+    assert_eq!(wrong, vec!["about 90,000 people"]);
+    let right = flagged(&[
+        ("group.txt", GROUP),
+        (
+            "notes/n.md",
+            "# Notes\n\nBrightwater Foods has some 70,000 staff.\n",
+        ),
+    ]);
+    assert!(right.is_empty(), "{right:?}");
+}
+
+#[test]
+fn a_figure_two_stories_agree_on_is_no_rival_to_itself() {
+    let a = "Harlow Telecom trial opens\n\n\
+The former chief of Harlow Telecom denies any part in the $11bn accounting fraud that sank it.\n";
+    let b = "Harlow witness speaks\n\n\
+A witness said auditors had approved the books at Harlow Telecom before the $11bn fraud came \
+to light.\n";
+    let ws = warnings(&[
+        ("a.txt", a),
+        ("b.txt", b),
+        (
+            "notes/n.md",
+            "# Notes\n\nThe fraud at Harlow Telecom came to $13bn.\n",
+        ),
+    ]);
+    assert_eq!(ws.len(), 1, "{ws:?}");
+    assert_eq!(ws[0].0, "$13bn");
+    assert!(ws[0].1.contains("$11bn"), "{}", ws[0].1);
+}
+
+/// A dump in the style of the lowercase seed: one line, no punctuation, no signs.
+const DUMP: &str = "weak pound hits northgate media revenues at london publisher northgate \
+media slipped 11 during 2004 the group said sales went from 3 24bn 6 13bn in 2003 to 2 89bn \
+in 2004 while the firm sold nearly 95 000 subscriptions and cut its debt to 160m\n";
+
+#[test]
+fn a_dump_s_stripped_percent_and_decimals_are_read() {
+    let note = "# Notes\n\n\
+- Revenue at Northgate Media fell 13% over 2004.\n\
+- Revenue at Northgate Media dropped 11 per cent in 2004.\n\
+- Northgate Media sold almost 95,000 subscriptions.\n";
+    let ws = warnings(&[("northgate.txt", DUMP), ("notes/n.md", note)]);
+    let texts: Vec<&str> = ws.iter().map(|w| w.0.as_str()).collect();
+    assert_eq!(texts, vec!["13%"], "{ws:?}");
+    assert!(
+        ws[0].1.contains("(inferred)"),
+        "says the unit is inferred: {}",
+        ws[0].1
+    );
+}
+
+#[test]
+fn a_dump_s_bare_amounts_take_the_document_s_currency() {
+    let note = "# Notes\n\n\
+- Northgate Media sales went from £3.24bn in 2003 to £2.98bn in 2004.\n\
+- In 2003 Northgate Media had sales of about $6.1bn.\n\
+- Northgate Media cut its debt to £160m.\n";
+    let texts = flagged(&[("northgate.txt", DUMP), ("notes/n.md", note)]);
+    assert_eq!(texts, vec!["£2.98bn"]);
+}
+
+#[test]
+fn the_bbc_dev_set_meets_its_bar() {
+    let here = Path::new(env!("CARGO_MANIFEST_DIR"));
+    if !here
+        .join("../shared/corpora/bbc-news/business/053.txt")
+        .is_file()
+    {
+        eprintln!("skipped: the BBC corpus (../shared/corpora/bbc-news) is not here");
+        return;
+    }
+    let out = Command::new("python3")
+        .arg(here.join("scripts/score_figs_dev.py"))
+        .args([
+            "--bin",
+            env!("CARGO_BIN_EXE_corpus-ls"),
+            "--gate",
+            "0.5",
+            "0.95",
+        ])
+        .output();
+    let Ok(out) = out else {
+        eprintln!("skipped: python3 is not here");
+        return;
+    };
+    println!("{}", String::from_utf8_lossy(&out.stdout));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+#[test]
+fn a_count_is_confirmed_by_a_number_whose_noun_the_source_left_unsaid() {
+    let article = "Oakridge Motors plans Kenya plant\n\n\
+Oakridge Motors expects its sales in Kenya to grow 12% to 48,000 in 2005. By 2009 the \
+carmaker hopes to sell 90,000 cars a year there.\n";
+    let right = flagged(&[
+        ("oak.txt", article),
+        (
+            "notes/n.md",
+            "# Notes\n\nOakridge Motors expects Kenyan sales of 48,000 cars in 2005.\n",
+        ),
+    ]);
+    assert!(right.is_empty(), "{right:?}");
+}
