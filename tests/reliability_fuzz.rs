@@ -61,6 +61,9 @@ const PROTOCOL_SEEDS: &[&[u8]] = &[
     b"content-length: 2\r\nContent-Length: 30\r\n\r\n{\"jsonrpc\":\"2.0\",\"method\":\"x\"}",
     b"{\"jsonrpc\":\"2.0\",\"method\":\"a\"}\0[]\0{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":1}",
     b"\r\n\r\nX: y\r\nContent-Length: 0\r\n\r\nContent-Length: -1\r\n\r\n",
+    // Duplicate top-level keys and ids past i64::MAX (each once stopped the server).
+    b"{\"jsonrpc\":\"2.0\",\"id\":5,\"id\":\"x\",\"method\":\"m\",\"params\":{}}\0{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"m\",\"params\":{},\"params\":[]}\0{\"jsonrpc\":\"2.0\",\"jsonrpc\":\"2.0\",\"method\":\"m\"}",
+    b"{\"jsonrpc\":\"2.0\",\"id\":9223372036854775808,\"method\":\"m\"}\0{\"jsonrpc\":\"2.0\",\"id\":-9223372036854775809,\"result\":1}\0{\"jsonrpc\":\"2.0\",\"id\":1e400,\"method\":\"m\"}",
     // Open a note, edit it in and out of range, ask at odd places, close, reopen.
     b"\x01\x00\x00\x03\x0c\x01\x0f\x05\x01\x00\x07\x01\x02\x01\x01\x00\x00\x00\x09\x06\x00\x00\x05\x05\x07\xfa\x01\x02\x02\x08\x00\x02\x05\x00\x00\x01",
     b"\x00\x00\x01\x02\x05\x06\x05\x02\x01\x01\x04\x01\x02\x17\x17\x18\x00\x17\x17\x0b\x00\x03\x04\x06\x01\x0a\x00\x01",

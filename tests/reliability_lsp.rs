@@ -710,6 +710,62 @@ fn malformed_frames() {
     s.shutdown();
 }
 
+/// Frames the framework cannot decode (duplicate top-level keys, an id past i64::MAX) once
+/// stopped the server with exit status 0: each is now answered with Invalid Request, echoing
+/// the id when the frame names exactly one, and the server goes on.
+#[test]
+fn duplicate_keys_and_big_ids_are_answered_and_the_server_goes_on() {
+    if !server_available() {
+        return;
+    }
+    let (_c, mut s, u) = session();
+    let pos = utf16_pos(NOTE, "Lindqvist runs", 2);
+    let params = json!({"textDocument": {"uri": u}, "position": pos}).to_string();
+    let frames = [
+        (
+            format!(
+                r#"{{"jsonrpc":"2.0","id":5,"id":"x","method":"textDocument/hover","params":{params}}}"#
+            ),
+            json!(null),
+        ),
+        (
+            format!(
+                r#"{{"jsonrpc":"2.0","id":901,"method":"textDocument/hover","params":{params},"params":{params}}}"#
+            ),
+            json!(901),
+        ),
+        (
+            format!(
+                r#"{{"jsonrpc":"2.0","jsonrpc":"2.0","id":902,"method":"textDocument/hover","params":{params}}}"#
+            ),
+            json!(902),
+        ),
+        (
+            format!(
+                r#"{{"jsonrpc":"2.0","id":9223372036854775808,"method":"textDocument/hover","params":{params}}}"#
+            ),
+            json!(9_223_372_036_854_775_808u64),
+        ),
+    ];
+    for (body, id) in &frames {
+        s.raw(format!("Content-Length: {}\r\n\r\n{body}", body.len()).as_bytes());
+        let deadline = Instant::now() + WAIT;
+        let answer = loop {
+            match s.recv(deadline) {
+                Some(m) if m.get("error").is_some() => break m,
+                Some(m) if m.get("id").is_some() => s.early.push(m),
+                Some(_) => {}
+                None => panic!("no error answer to {body}; stderr:\n{}", s.stderr()),
+            }
+        };
+        assert_eq!(answer["error"]["code"], -32600, "{answer}");
+        assert_eq!(&answer["id"], id, "{answer}");
+        s.hover_still_right(&u, NOTE);
+    }
+    assert!(s.stderr().contains("appears twice"), "{}", s.stderr());
+    s.shutdown();
+}
+
 /// A Content-Length that is wrong by a few bytes: the frame is lost, but the stream must find
 /// the next frame again (the body does not end in a newline, so the next header shares a line
 /// with the leftover bytes).

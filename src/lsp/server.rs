@@ -92,15 +92,19 @@ where
     })
     .custom_method(DOCUMENT_TEXT, Backend::document_text)
     .finish();
-    // Undecodable frames would stop the framework's reader: filter them out first.
+    // Undecodable frames would stop the framework's reader: the guard answers them instead.
     let (reader, writer) = tokio::io::duplex(1 << 16);
-    tokio::spawn(super::transport::filter_frames(input, writer));
+    let (replies, replies_rx) = tokio::sync::mpsc::channel(64);
+    tokio::spawn(super::io::guard::filter_frames(input, writer, replies));
     // Large answers are written as JSON by their handler: swap them in on the way out.
     let (out_writer, out_reader) = tokio::io::duplex(1 << 16);
     let server = Server::new(reader, out_writer, socket)
         .concurrency_level(4)
         .serve(service);
-    tokio::join!(server, super::preserialized::forward(out_reader, output));
+    tokio::join!(
+        server,
+        super::io::writer::forward(out_reader, replies_rx, output)
+    );
 }
 
 fn internal(msg: String) -> Error {
