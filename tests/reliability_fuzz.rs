@@ -33,18 +33,38 @@ const SEEDS: &[&[u8]] = &[
     b"\xf0\x9f\x98\x80\r\n\xe4\xb8\xad\xff\x00\x00\x01\x00\x00\x06\x00\x02\x00\x02\x03\x0f\x00\x00\x00\x04",
 ];
 
+/// Configs once corrupted by the code actions (the first byte picks the form to add).
+const CONFIG_SEEDS: &[&[u8]] = &[
+    b"\x00ignore = \"Section 301\"\n",
+    b"\x01\xef\xbb\xbf# mine\n[entities]\n\"Olga Lind\" = { type = \"PER\", aliases = \"O. L.\" }\n",
+    b"\x02[entities.\"Olga Lind\"]\ntype = \"PER\"\naliases = \"O. L.\"\n",
+    b"\x03entities.\"Olga Lind\".type = \"PER\"\nignore = []\n",
+    b"\x04ignore = [\"a\",]\r\n[entities]\r\nX = { type = \"ORG\" }",
+    b"\x00ignore = 3\nentities = 4\n",
+    b"\x01[[entities]]\nname = 1\n",
+    b"\x02ignore = [\"x\"\n",
+];
+
+#[test]
+fn config_seeds_hold() {
+    for s in CONFIG_SEEDS {
+        checks::config_actions(s);
+    }
+}
+
 /// Inputs a fuzzer once failed on, by target (empty until one does).
 const CRASHES: &[(&str, &[u8])] = &[];
 
 /// A fuzz target: its name and its check.
 type Target = (&'static str, fn(&[u8]));
 
-fn targets() -> [Target; 4] {
+fn targets() -> [Target; 5] {
     [
         ("view", checks::view),
         ("figures", checks::figures),
         ("entities", checks::entities),
         ("positions", checks::positions),
+        ("config_actions", checks::config_actions),
     ]
 }
 

@@ -533,6 +533,53 @@ fn documents_never_opened_and_outside_the_root() {
     s.shutdown();
 }
 
+/// Watched-file events naming a file outside the root by `..` (plain or percent-encoded) or
+/// through an in-root link the scan skipped never get it read or indexed; an event for a real
+/// new file in the root does (the control that the events are handled at all).
+#[test]
+fn watched_file_events_never_reach_outside_the_root() {
+    if !server_available() {
+        return;
+    }
+    let (c, mut s, u) = session();
+    let root_uri = uri(&c.root);
+    std::fs::write(
+        c.root.join("articles/fresh.md"),
+        "# Fresh\n\nQuillon Marchbanks of Ferrovia said 4 trains ran.\n",
+    )
+    .unwrap();
+    let mut changes: Vec<Value> = [
+        format!("{root_uri}/../outside/canary.md"),
+        format!("{root_uri}/%2e%2e/outside/canary.md"),
+        format!("{root_uri}/articles/%2E%2E/../outside/canary.md"),
+        uri(&c.root.join("linked.md")),
+    ]
+    .iter()
+    .flat_map(|u| [json!({"uri": u, "type": 1}), json!({"uri": u, "type": 2})])
+    .collect();
+    changes.push(json!({"uri": uri(&c.root.join("articles/fresh.md")), "type": 1}));
+    s.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({ "changes": changes }),
+    );
+    let deadline = Instant::now() + WAIT;
+    loop {
+        let r = s.request("workspace/symbol", json!({"query": "Marchbanks"}));
+        if r.to_string().contains("Quillon Marchbanks") {
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the in-root event was not handled: {r}"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let r = s.request("workspace/symbol", json!({"query": "Vantablack"}));
+    assert!(!r.to_string().contains("Vantablack"), "{r}");
+    s.hover_still_right(&u, NOTE);
+    s.shutdown();
+}
+
 #[test]
 fn version_gaps_and_bad_edits_go_out_of_sync_and_recover() {
     if !server_available() {
