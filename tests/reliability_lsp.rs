@@ -580,6 +580,34 @@ fn watched_file_events_never_reach_outside_the_root() {
     s.shutdown();
 }
 
+/// A buffer over the 16 MiB file cap is kept (never lost) but not analysed: the document gets a
+/// diagnostic saying so, and the server goes on answering.
+#[test]
+fn an_oversized_buffer_is_kept_and_not_analysed() {
+    if !server_available() {
+        return;
+    }
+    let (c, mut s, u) = session();
+    let line = "Oskar Lindqvist said 12 boats sailed on 3 June.\n";
+    let big = line.repeat(17 * 1024 * 1024 / line.len() + 1);
+    let b = s.open(&c.root.join("notes/huge.md"), &big, 1);
+    let d = s
+        .wait_for(|n| {
+            n["method"] == "textDocument/publishDiagnostics" && n["params"]["uri"] == json!(b)
+        })
+        .unwrap_or_else(|| panic!("no diagnostics for the big buffer; stderr:\n{}", s.stderr()));
+    let diags = d["params"]["diagnostics"].as_array().unwrap();
+    assert_eq!(diags.len(), 1, "{diags:?}");
+    assert!(
+        diags[0]["message"].as_str().unwrap().contains("not analysed"),
+        "{diags:?}"
+    );
+    let (text, version, _) = s.buffer(&b);
+    assert_eq!((text.len(), version), (big.len(), 1));
+    s.hover_still_right(&u, NOTE);
+    s.shutdown();
+}
+
 #[test]
 fn version_gaps_and_bad_edits_go_out_of_sync_and_recover() {
     if !server_available() {
