@@ -77,9 +77,15 @@ fn planted_note_errors_are_diagnostics_that_follow_edits() {
     );
     // The fix travels in `data` too, in the note's notation (its `$`, not the source's `\$`):
     // a client that echoes only `data` (Helix) gets it.
-    assert_eq!(conflict["data"]["replacement"], "$212 billion", "{conflict}");
+    assert_eq!(
+        conflict["data"]["replacement"], "$212 billion",
+        "{conflict}"
+    );
     let mut data_only = conflict.clone();
-    data_only.as_object_mut().unwrap().remove("relatedInformation");
+    data_only
+        .as_object_mut()
+        .unwrap()
+        .remove("relatedInformation");
     let actions = c.result(
         "textDocument/codeAction",
         json!({"textDocument": {"uri": u}, "range": conflict["range"], "context": {"diagnostics": [data_only]}}),

@@ -599,7 +599,10 @@ fn an_oversized_buffer_is_kept_and_not_analysed() {
     let diags = d["params"]["diagnostics"].as_array().unwrap();
     assert_eq!(diags.len(), 1, "{diags:?}");
     assert!(
-        diags[0]["message"].as_str().unwrap().contains("not analysed"),
+        diags[0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("not analysed"),
         "{diags:?}"
     );
     let (text, version, _) = s.buffer(&b);
