@@ -98,7 +98,7 @@ fn main() {
     let (t_value, value) = median(n, || serde_json::to_value(&locs).expect("value"));
     let (t_value_str, text) = median(n, || serde_json::to_string(&value).expect("string"));
     let (t_direct, _) = median(n, || serde_json::to_string(&locs).expect("string"));
-    let (t_pre, pre) = median(n, || corpus_ls::lsp::preserialized::to_json(&locs));
+    let (t_pre, pre) = median(n, || corpus_ls::lsp::io::preserialized::to_json(&locs));
     assert_eq!(
         pre, text,
         "the pre-serialized text is what the Value path writes"

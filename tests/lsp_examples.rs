@@ -75,6 +75,29 @@ fn planted_note_errors_are_diagnostics_that_follow_edits() {
             .any(|t| t.starts_with("Replace with the source's figure")),
         "{titles:?}"
     );
+    // The fix travels in `data` too, in the note's notation (its `$`, not the source's `\$`):
+    // a client that echoes only `data` (Helix) gets it.
+    assert_eq!(
+        conflict["data"]["replacement"], "$212 billion",
+        "{conflict}"
+    );
+    let mut data_only = conflict.clone();
+    data_only
+        .as_object_mut()
+        .unwrap()
+        .remove("relatedInformation");
+    let actions = c.result(
+        "textDocument/codeAction",
+        json!({"textDocument": {"uri": u}, "range": conflict["range"], "context": {"diagnostics": [data_only]}}),
+    );
+    let fix = actions
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["title"] == "Replace with the source's figure: $212 billion")
+        .unwrap_or_else(|| panic!("no fix from data alone: {actions}"));
+    let edits = fix["edit"]["changes"][u.as_str()].as_array().unwrap();
+    assert_eq!(edits[0]["newText"], "$212 billion");
     // Correcting the figure clears that warning in the next version.
     let s = pos_of(&text, "$312 billion", 0);
     let e = pos_of(&text, "$312 billion", 12);

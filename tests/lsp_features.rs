@@ -245,7 +245,19 @@ fn tokens_hints_and_lenses() {
         .iter()
         .filter_map(|l| l["command"]["title"].as_str())
         .collect();
-    assert!(titles.contains(&"5 mentions in 3 files"), "{titles:?}");
+    // Each lens names its entity.
+    assert!(
+        titles
+            .iter()
+            .any(|t| t.ends_with(": 5 mentions in 3 files")),
+        "{titles:?}"
+    );
+    assert!(
+        titles
+            .iter()
+            .all(|t| t.split_once(": ").is_some_and(|(name, _)| !name.is_empty())),
+        "{titles:?}"
+    );
 }
 
 #[test]

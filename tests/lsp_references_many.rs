@@ -1,5 +1,5 @@
 //! References to an entity named hundreds of times, over stdio: long answers are written as
-//! JSON by the handler and swapped in on the way out (`lsp::preserialized`), so this checks what
+//! JSON by the handler and swapped in on the way out (`lsp::io::preserialized`), so this checks what
 //! the client receives: every mention, in corpus order, each range on the name in UTF-16 units
 //! (files with accents and astral characters before it), URIs of awkward file names, and the
 //! same ranges as documentHighlight (which takes the ordinary path).

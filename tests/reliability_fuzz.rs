@@ -33,18 +33,38 @@ const SEEDS: &[&[u8]] = &[
     b"\xf0\x9f\x98\x80\r\n\xe4\xb8\xad\xff\x00\x00\x01\x00\x00\x06\x00\x02\x00\x02\x03\x0f\x00\x00\x00\x04",
 ];
 
+/// Configs once corrupted by the code actions (the first byte picks the form to add).
+const CONFIG_SEEDS: &[&[u8]] = &[
+    b"\x00ignore = \"Section 301\"\n",
+    b"\x01\xef\xbb\xbf# mine\n[entities]\n\"Olga Lind\" = { type = \"PER\", aliases = \"O. L.\" }\n",
+    b"\x02[entities.\"Olga Lind\"]\ntype = \"PER\"\naliases = \"O. L.\"\n",
+    b"\x03entities.\"Olga Lind\".type = \"PER\"\nignore = []\n",
+    b"\x04ignore = [\"a\",]\r\n[entities]\r\nX = { type = \"ORG\" }",
+    b"\x00ignore = 3\nentities = 4\n",
+    b"\x01[[entities]]\nname = 1\n",
+    b"\x02ignore = [\"x\"\n",
+];
+
+#[test]
+fn config_seeds_hold() {
+    for s in CONFIG_SEEDS {
+        checks::config_actions(s);
+    }
+}
+
 /// Inputs a fuzzer once failed on, by target (empty until one does).
 const CRASHES: &[(&str, &[u8])] = &[];
 
 /// A fuzz target: its name and its check.
 type Target = (&'static str, fn(&[u8]));
 
-fn targets() -> [Target; 4] {
+fn targets() -> [Target; 5] {
     [
         ("view", checks::view),
         ("figures", checks::figures),
         ("entities", checks::entities),
         ("positions", checks::positions),
+        ("config_actions", checks::config_actions),
     ]
 }
 
@@ -61,6 +81,9 @@ const PROTOCOL_SEEDS: &[&[u8]] = &[
     b"content-length: 2\r\nContent-Length: 30\r\n\r\n{\"jsonrpc\":\"2.0\",\"method\":\"x\"}",
     b"{\"jsonrpc\":\"2.0\",\"method\":\"a\"}\0[]\0{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":1}",
     b"\r\n\r\nX: y\r\nContent-Length: 0\r\n\r\nContent-Length: -1\r\n\r\n",
+    // Duplicate top-level keys and ids past i64::MAX (each once stopped the server).
+    b"{\"jsonrpc\":\"2.0\",\"id\":5,\"id\":\"x\",\"method\":\"m\",\"params\":{}}\0{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"m\",\"params\":{},\"params\":[]}\0{\"jsonrpc\":\"2.0\",\"jsonrpc\":\"2.0\",\"method\":\"m\"}",
+    b"{\"jsonrpc\":\"2.0\",\"id\":9223372036854775808,\"method\":\"m\"}\0{\"jsonrpc\":\"2.0\",\"id\":-9223372036854775809,\"result\":1}\0{\"jsonrpc\":\"2.0\",\"id\":1e400,\"method\":\"m\"}",
     // Open a note, edit it in and out of range, ask at odd places, close, reopen.
     b"\x01\x00\x00\x03\x0c\x01\x0f\x05\x01\x00\x07\x01\x02\x01\x01\x00\x00\x00\x09\x06\x00\x00\x05\x05\x07\xfa\x01\x02\x02\x08\x00\x02\x05\x00\x00\x01",
     b"\x00\x00\x01\x02\x05\x06\x05\x02\x01\x01\x04\x01\x02\x17\x17\x18\x00\x17\x17\x0b\x00\x03\x04\x06\x01\x0a\x00\x01",

@@ -533,6 +533,84 @@ fn documents_never_opened_and_outside_the_root() {
     s.shutdown();
 }
 
+/// Watched-file events naming a file outside the root by `..` (plain or percent-encoded) or
+/// through an in-root link the scan skipped never get it read or indexed; an event for a real
+/// new file in the root does (the control that the events are handled at all).
+#[test]
+fn watched_file_events_never_reach_outside_the_root() {
+    if !server_available() {
+        return;
+    }
+    let (c, mut s, u) = session();
+    let root_uri = uri(&c.root);
+    std::fs::write(
+        c.root.join("articles/fresh.md"),
+        "# Fresh\n\nQuillon Marchbanks of Ferrovia said 4 trains ran.\n",
+    )
+    .unwrap();
+    let mut changes: Vec<Value> = [
+        format!("{root_uri}/../outside/canary.md"),
+        format!("{root_uri}/%2e%2e/outside/canary.md"),
+        format!("{root_uri}/articles/%2E%2E/../outside/canary.md"),
+        uri(&c.root.join("linked.md")),
+    ]
+    .iter()
+    .flat_map(|u| [json!({"uri": u, "type": 1}), json!({"uri": u, "type": 2})])
+    .collect();
+    changes.push(json!({"uri": uri(&c.root.join("articles/fresh.md")), "type": 1}));
+    s.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({ "changes": changes }),
+    );
+    let deadline = Instant::now() + WAIT;
+    loop {
+        let r = s.request("workspace/symbol", json!({"query": "Marchbanks"}));
+        if r.to_string().contains("Quillon Marchbanks") {
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the in-root event was not handled: {r}"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let r = s.request("workspace/symbol", json!({"query": "Vantablack"}));
+    assert!(!r.to_string().contains("Vantablack"), "{r}");
+    s.hover_still_right(&u, NOTE);
+    s.shutdown();
+}
+
+/// A buffer over the 16 MiB file cap is kept (never lost) but not analysed: the document gets a
+/// diagnostic saying so, and the server goes on answering.
+#[test]
+fn an_oversized_buffer_is_kept_and_not_analysed() {
+    if !server_available() {
+        return;
+    }
+    let (c, mut s, u) = session();
+    let line = "Oskar Lindqvist said 12 boats sailed on 3 June.\n";
+    let big = line.repeat(17 * 1024 * 1024 / line.len() + 1);
+    let b = s.open(&c.root.join("notes/huge.md"), &big, 1);
+    let d = s
+        .wait_for(|n| {
+            n["method"] == "textDocument/publishDiagnostics" && n["params"]["uri"] == json!(b)
+        })
+        .unwrap_or_else(|| panic!("no diagnostics for the big buffer; stderr:\n{}", s.stderr()));
+    let diags = d["params"]["diagnostics"].as_array().unwrap();
+    assert_eq!(diags.len(), 1, "{diags:?}");
+    assert!(
+        diags[0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("not analysed"),
+        "{diags:?}"
+    );
+    let (text, version, _) = s.buffer(&b);
+    assert_eq!((text.len(), version), (big.len(), 1));
+    s.hover_still_right(&u, NOTE);
+    s.shutdown();
+}
+
 #[test]
 fn repeated_versions_and_bad_edits_go_out_of_sync_and_recover() {
     if !server_available() {
@@ -725,6 +803,62 @@ fn malformed_frames() {
     }
     let r = s.response(4242);
     assert!(hover_text(&r["result"]).contains("Oskar Lindqvist"), "{r}");
+    s.shutdown();
+}
+
+/// Frames the framework cannot decode (duplicate top-level keys, an id past i64::MAX) once
+/// stopped the server with exit status 0: each is now answered with Invalid Request, echoing
+/// the id when the frame names exactly one, and the server goes on.
+#[test]
+fn duplicate_keys_and_big_ids_are_answered_and_the_server_goes_on() {
+    if !server_available() {
+        return;
+    }
+    let (_c, mut s, u) = session();
+    let pos = utf16_pos(NOTE, "Lindqvist runs", 2);
+    let params = json!({"textDocument": {"uri": u}, "position": pos}).to_string();
+    let frames = [
+        (
+            format!(
+                r#"{{"jsonrpc":"2.0","id":5,"id":"x","method":"textDocument/hover","params":{params}}}"#
+            ),
+            json!(null),
+        ),
+        (
+            format!(
+                r#"{{"jsonrpc":"2.0","id":901,"method":"textDocument/hover","params":{params},"params":{params}}}"#
+            ),
+            json!(901),
+        ),
+        (
+            format!(
+                r#"{{"jsonrpc":"2.0","jsonrpc":"2.0","id":902,"method":"textDocument/hover","params":{params}}}"#
+            ),
+            json!(902),
+        ),
+        (
+            format!(
+                r#"{{"jsonrpc":"2.0","id":9223372036854775808,"method":"textDocument/hover","params":{params}}}"#
+            ),
+            json!(9_223_372_036_854_775_808u64),
+        ),
+    ];
+    for (body, id) in &frames {
+        s.raw(format!("Content-Length: {}\r\n\r\n{body}", body.len()).as_bytes());
+        let deadline = Instant::now() + WAIT;
+        let answer = loop {
+            match s.recv(deadline) {
+                Some(m) if m.get("error").is_some() => break m,
+                Some(m) if m.get("id").is_some() => s.early.push(m),
+                Some(_) => {}
+                None => panic!("no error answer to {body}; stderr:\n{}", s.stderr()),
+            }
+        };
+        assert_eq!(answer["error"]["code"], -32600, "{answer}");
+        assert_eq!(&answer["id"], id, "{answer}");
+        s.hover_still_right(&u, NOTE);
+    }
+    assert!(s.stderr().contains("appears twice"), "{}", s.stderr());
     s.shutdown();
 }
 

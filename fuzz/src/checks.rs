@@ -265,3 +265,48 @@ fn round_trip(text: &str, doc: &Document) {
         }
     }
 }
+
+/// The config edits behind the code actions, on an arbitrary `corpus-ls.toml` (the first byte
+/// picks the form to add): an edit is planned only into text that stays a config the reader
+/// takes whenever it took the old one, keeps a leading BOM first, and holds the added form.
+pub fn config_actions(data: &[u8]) {
+    use corpus_ls::config::Config;
+    use corpus_ls::lsp::code_action::{plan_alias, plan_ignore};
+    const FORMS: [&str; 5] = [
+        "Section 301",
+        "O. L.",
+        "a \"quoted\" name",
+        "\u{feff}x",
+        "é\\n",
+    ];
+    let Some((&pick, rest)) = data.split_first() else {
+        return;
+    };
+    let form = FORMS[pick as usize % FORMS.len()];
+    let old = String::from_utf8_lossy(&rest[..rest.len().min(MAX_INPUT)]);
+    let was_valid = Config::parse(&old).1.is_none();
+    let check = |new: &str, what: &str| {
+        let (config, problem) = Config::parse(new);
+        if was_valid {
+            assert!(
+                problem.is_none(),
+                "{what} broke the config: {problem:?}\n{new}"
+            );
+            if what == "ignore" {
+                assert!(
+                    config.is_ignored(form),
+                    "{what}: the form is missing\n{new}"
+                );
+            }
+        }
+        if old.starts_with('\u{feff}') {
+            assert!(new.starts_with('\u{feff}'), "{what} moved the BOM");
+        }
+    };
+    if let Some(new) = plan_ignore(Some(&old), form) {
+        check(&new, "ignore");
+    }
+    if let Some(new) = plan_alias(Some(&old), "Olga Lind", "PER", form) {
+        check(&new, "alias");
+    }
+}

@@ -3,7 +3,8 @@
 //!
 //! - `frames`: arbitrary bytes through the transport guard (`filter_frames`): what comes out is a
 //!   sequence of well-formed frames whose bodies pass `check_body` and were in the input; a
-//!   stream of correctly framed bodies comes out as exactly the bodies that pass, in order.
+//!   stream of correctly framed bodies comes out as exactly the bodies that pass, in order, and
+//!   every refused body gets one JSON-RPC error response (or, when skipped, a message).
 //! - `session`: a script read from the bytes (opens, incremental and full edits with odd ranges
 //!   and versions, saves, closes, requests at odd positions, unknown methods, malformed bodies,
 //!   cancellations) sent to the real server running in-process over in-memory pipes. Every
@@ -12,7 +13,8 @@
 //!   and then holds the client's text; afterwards a hover on a probe note names the person.
 
 use corpus_ls::document::{Encoding, LineIndex, Position};
-use corpus_ls::lsp::{server, transport};
+use corpus_ls::lsp::io::guard;
+use corpus_ls::lsp::server;
 use serde_json::{json, Value};
 use std::collections::{BTreeMap, HashSet};
 use std::path::PathBuf;
@@ -63,38 +65,66 @@ fn parse_frames(mut out: &[u8]) -> Vec<&[u8]> {
     bodies
 }
 
-fn filter(input: &[u8]) -> Vec<u8> {
+/// The guard on `input`: what reaches the framework, and the replies to the client.
+fn filter(input: &[u8]) -> (Vec<u8>, Vec<Value>) {
     let mut out = Vec::new();
+    let (tx, mut rx) = tokio::sync::mpsc::channel(1 << 16);
     runtime().block_on(async {
-        tokio::time::timeout(WAIT, transport::filter_frames(input, &mut out))
+        tokio::time::timeout(WAIT, guard::filter_frames(input, &mut out, tx))
             .await
             .expect("the transport guard finishes at the end of its input")
     });
-    out
+    let mut replies = Vec::new();
+    while let Ok(r) = rx.try_recv() {
+        replies.push(serde_json::from_slice(&r).expect("a reply is JSON"));
+    }
+    (out, replies)
+}
+
+/// A reply the guard sends: an error response, or a message shown to the user.
+fn assert_reply(r: &Value) {
+    assert_eq!(r["jsonrpc"], "2.0", "{r}");
+    let error = r["error"]["code"] == -32600 || r["error"]["code"] == -32700;
+    let shown = r["method"] == "window/showMessage";
+    assert!(error || shown, "an odd reply: {r}");
+    if error {
+        assert!(
+            r["id"].is_null() || r["id"].is_string() || r["id"].is_number(),
+            "{r}"
+        );
+    }
 }
 
 /// The transport guard on arbitrary bytes, and on the same bytes cut into framed bodies.
 pub fn frames(data: &[u8]) {
     let data = &data[..data.len().min(1 << 14)];
-    let out = filter(data);
+    let (out, replies) = filter(data);
     for body in parse_frames(&out) {
-        assert!(transport::check_body(body).is_ok(), "a bad body came out");
+        assert!(guard::check_body(body).is_ok(), "a bad body came out");
         assert!(
             data.windows(body.len().max(1)).any(|w| w == body) || body.is_empty(),
             "a body that was not in the input came out"
         );
     }
-    // Bodies separated by NUL bytes, each framed correctly: the good ones pass, in order.
+    replies.iter().for_each(assert_reply);
+    // Bodies separated by NUL bytes, each framed correctly: the good ones pass, in order, and
+    // each bad one is answered.
     let bodies: Vec<&[u8]> = data.split(|&b| b == 0).collect();
     let stream: Vec<u8> = bodies.iter().flat_map(|b| frame(b)).collect();
-    let out = filter(&stream);
+    let (out, replies) = filter(&stream);
     let got = parse_frames(&out);
     let want: Vec<&[u8]> = bodies
         .iter()
         .copied()
-        .filter(|b| transport::check_body(b).is_ok())
+        .filter(|b| guard::check_body(b).is_ok())
         .collect();
     assert_eq!(got, want, "well-framed bodies were lost or changed");
+    assert_eq!(
+        replies.len(),
+        bodies.len() - want.len(),
+        "a refused body went unanswered"
+    );
+    replies.iter().for_each(assert_reply);
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -1,6 +1,7 @@
-//! Code lenses: mention counts at the defining mentions of this file's entities.
+//! Code lenses: the entity and its mention count at the defining mentions of this file's
+//! entities (`Liu He: 7 mentions in 2 files`).
 
-use super::hover::mention_count;
+use super::hover::{display_name, mention_count};
 use super::lookup::EntityId;
 use super::query::Ctx;
 use serde_json::json;
@@ -37,7 +38,7 @@ pub fn code_lenses(ctx: &Ctx) -> Vec<CodeLens> {
             Some(CodeLens {
                 range,
                 command: Some(Command {
-                    title: mention_count(e),
+                    title: format!("{}: {}", display_name(&e.name), mention_count(e)),
                     command: SHOW_REFERENCES.to_string(),
                     arguments: Some(vec![json!(ctx.uri), json!(range.start), json!(locations)]),
                 }),
@@ -64,7 +65,7 @@ mod tests {
         assert_eq!(l[0].range.start, pos(&c, "Liu He", 0));
         assert_eq!(
             l[0].command.as_ref().unwrap().title,
-            "5 mentions in 3 files"
+            "Liu He: 5 mentions in 3 files"
         );
         let n = ctx(fixture::liu(), "notes/n.txt");
         assert!(code_lenses(&n).is_empty());

@@ -87,13 +87,36 @@ impl<'a> TextRef<'a> {
     }
 }
 
-/// The file path of a `file:` URI.
+/// The file path of a `file:` URI, with `.` and `..` resolved lexically (after percent
+/// decoding, so `%2e%2e` is `..` too): `file:///root/../x.md` is `/x.md`, never a path that
+/// looks as if it were below `/root`. `None` for other schemes and relative paths.
 pub fn uri_to_path(uri: &Uri) -> Option<PathBuf> {
     let is_file = uri.scheme().as_str().eq_ignore_ascii_case("file");
     if !is_file {
         return None;
     }
-    uri.to_file_path().map(|p| p.into_owned())
+    normalise(&uri.to_file_path()?)
+}
+
+/// `path` with `.` and `..` components resolved without touching the disk (`..` at the top
+/// stays at the top, as the kernel does); `None` for a relative path.
+fn normalise(path: &Path) -> Option<PathBuf> {
+    use std::path::Component;
+    if !path.is_absolute() {
+        return None;
+    }
+    let mut out = PathBuf::new();
+    for c in path.components() {
+        match c {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                // `pop` keeps the root (and a Windows prefix) in place.
+                out.pop();
+            }
+            other => out.push(other.as_os_str()),
+        }
+    }
+    Some(out)
 }
 
 /// The `file:` URI of a path.
@@ -167,6 +190,27 @@ fn percent_encode_path(path: &str, out: &mut String) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn dot_dot_in_a_uri_never_stays_below_the_root() {
+        let path = |u: &str| uri_to_path(&u.parse().unwrap());
+        for u in [
+            "file:///root/../outside/x.md",
+            "file:///root/%2e%2e/outside/x.md",
+            "file:///root/%2E%2E/outside/./x.md",
+            "file:///root/a/../../outside/x.md",
+        ] {
+            let p = path(u).unwrap();
+            assert_eq!(p, PathBuf::from("/outside/x.md"), "{u}");
+            assert!(!p.starts_with("/root"), "{u}");
+        }
+        assert_eq!(path("file:///../../x.md"), Some(PathBuf::from("/x.md")));
+        assert_eq!(
+            path("file:///root/a/./b.md"),
+            Some(PathBuf::from("/root/a/b.md"))
+        );
+        assert_eq!(path("untitled:Untitled-1"), None);
+    }
 
     fn tr(text: &str) -> (String, LineIndex) {
         (text.to_string(), LineIndex::new(text))

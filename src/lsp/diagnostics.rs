@@ -45,6 +45,17 @@ pub fn of_file(
                     })
                 })
                 .collect();
+            // The quick fix's replacement travels in `data`: some clients echo nothing else.
+            let data = (f.code == "figure-conflict")
+                .then(|| {
+                    let r = f.related.first()?;
+                    let rf = &snap.corpus.files[snap.file_index(&r.rel)?];
+                    let source = rf.text().get(r.span.range())?.to_string();
+                    let note = src.text().get(f.span.range())?.to_string();
+                    let fix = super::code_action::in_notation(&note, &source);
+                    Some(serde_json::json!({ super::code_action::REPLACEMENT: fix }))
+                })
+                .flatten();
             Diagnostic {
                 range: text.range(f.span, enc),
                 severity: Some(match f.severity {
@@ -57,6 +68,7 @@ pub fn of_file(
                 source: Some(SOURCE.to_string()),
                 message: f.message.clone(),
                 related_information: (!related.is_empty()).then_some(related),
+                data,
                 ..Diagnostic::default()
             }
         })

@@ -22,6 +22,21 @@ use tower_lsp_server::ls_types::{
 };
 use tower_lsp_server::Client;
 
+/// The text of an open buffer to analyse, and the problems to show on it: a buffer over the
+/// scan's file cap is not analysed (its text is kept, never lost), as a file that large is
+/// skipped by the scan; the document says so instead.
+fn analysable(buf: &super::sync::BufferText) -> (String, Vec<String>) {
+    let n = buf.doc.rope.len_bytes();
+    if n as u64 > scan::MAX_FILE_BYTES {
+        let why = format!(
+            "not analysed: this document is {n} bytes, over the {} byte limit (its text is kept)",
+            scan::MAX_FILE_BYTES
+        );
+        return (String::new(), vec![why]);
+    }
+    (buf.text(), Vec::new())
+}
+
 /// Prints timings on stderr when `CORPUS_LS_TRACE` is set.
 pub fn trace(msg: impl FnOnce() -> String) {
     static ON: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
@@ -221,7 +236,7 @@ impl Engine {
         };
         let _w = writer.lock();
         // Read the text only now: edits that came while waiting are included.
-        let (text, version, base) = {
+        let (text, problems, version, base) = {
             let st = self.state.lock();
             let Some(doc) = st.docs.get(uri) else {
                 return false;
@@ -232,16 +247,17 @@ impl Engine {
             let Some(r) = st.roots.iter().find(|r| r.path == root) else {
                 return false;
             };
-            (doc.buf.text(), doc.buf.version(), r.snap.clone())
+            let (text, problems) = analysable(&doc.buf);
+            (text, problems, doc.buf.version(), r.snap.clone())
         };
         let t0 = std::time::Instant::now();
         // Opening a file as it is on disk changes nothing: keep the snapshot (and what was
         // computed from it), publish the file alone.
-        let same = holds_as_read(&base, &rel, &text, &[]);
+        let same = holds_as_read(&base, &rel, &text, &problems);
         let (new, base) = if same {
             (base, None)
         } else {
-            (Arc::new(base.edited(&rel, text, Vec::new())), Some(base))
+            (Arc::new(base.edited(&rel, text, problems)), Some(base))
         };
         trace(|| format!("{rel} v{version}: new snapshot in {:?}", t0.elapsed()));
         let old = {
@@ -393,11 +409,27 @@ impl Engine {
                 None => return,
             }
         };
+        // The scan's rules: a corpus file the config includes, and (when it exists) one that
+        // resolves inside the root: a link the scan skipped is not read through an event.
+        let exists = std::fs::symlink_metadata(path).is_ok();
         // A loose folder takes no files but the ones it was loaded with and the open ones.
-        let wanted = scan::is_corpus_file(path)
+        let mut wanted = scan::is_corpus_file(path)
             && base.corpus.config.is_included(&rel)
             && (scope == Scope::Tree || base.file_index(&rel).is_some());
-        let new = match scan::read_text(path) {
+        if wanted && exists && !scan::resolves_inside(&root, path) {
+            self.log(
+                MessageType::WARNING,
+                format!("{rel}: not read: it leads outside the root"),
+            );
+            wanted = false;
+        }
+        // Nothing unwanted is read, only dropped from the index if it was there.
+        let read = if wanted {
+            scan::read_text(path)
+        } else {
+            Ok((String::new(), Vec::new()))
+        };
+        let new = match read {
             Ok((text, problems)) if wanted && holds_as_read(&base, &rel, &text, &problems) => {
                 // A buffer closed unchanged: its diagnostics go on as a closed file's.
                 drop(_w);
@@ -479,20 +511,22 @@ impl Engine {
         let _w = writer.lock();
         let mut snap = Snapshot::new(corpus);
         // Open buffers win over the disk.
-        let overlay: Vec<(Uri, String, String, i32)> = {
+        type Overlay = (Uri, String, (String, Vec<String>), i32);
+        let overlay: Vec<Overlay> = {
             let st = self.state.lock();
             st.docs
                 .iter()
                 .filter(|(_, d)| d.buf.in_sync)
                 .filter_map(|(u, d)| {
                     let (r, rel) = d.place.as_ref()?;
-                    (r == root).then(|| (u.clone(), rel.clone(), d.buf.text(), d.buf.version()))
+                    (r == root)
+                        .then(|| (u.clone(), rel.clone(), analysable(&d.buf), d.buf.version()))
                 })
                 .collect()
         };
-        for (_, rel, text, _) in &overlay {
+        for (_, rel, (text, problems), _) in &overlay {
             if config.is_included(rel) {
-                snap = snap.with_file(rel, text.clone(), Vec::new());
+                snap = snap.with_file(rel, text.clone(), problems.clone());
             }
         }
         let snap = Arc::new(snap);

@@ -17,6 +17,27 @@ pub fn type_name(ty: EntityType) -> &'static str {
     }
 }
 
+/// How an entity's canonical name is shown in the editor: as it is, unless it was only ever
+/// seen lowercased (a dump-only name such as `steven mnuchin`), then with capitals at word
+/// starts (`Steven Mnuchin`). Display only: the name itself, and the CLI's JSON, keep the
+/// canonical form.
+pub fn display_name(name: &str) -> std::borrow::Cow<'_, str> {
+    if name.chars().any(char::is_uppercase) {
+        return name.into();
+    }
+    let mut out = String::with_capacity(name.len());
+    let mut start = true;
+    for c in name.chars() {
+        if start {
+            out.extend(c.to_uppercase());
+        } else {
+            out.push(c);
+        }
+        start = c.is_whitespace() || c == '-';
+    }
+    out.into()
+}
+
 /// `7 mentions in 2 files`.
 pub fn mention_count(e: &Entity) -> String {
     let (m, f) = (e.mentions.len(), e.files.len());
@@ -47,13 +68,45 @@ pub fn number(n: f64) -> String {
     s.trim_end_matches('0').trim_end_matches('.').to_string()
 }
 
+/// A day as people write it: `2018-06-03`, or `14 June` when the text gave no year (the
+/// extractor's year 0).
+fn date_text(d: &crate::model::Date) -> String {
+    use chrono::Datelike;
+    if d.year() == 0 {
+        d.format("%-d %B").to_string()
+    } else {
+        d.format("%Y-%m-%d").to_string()
+    }
+}
+
+/// A duration (normalised to days) in the largest unit it is a whole or half number of:
+/// `7 years`, not `2556.75 days`.
+fn duration_text(days: f64) -> String {
+    const UNITS: [(&str, f64); 4] = [
+        ("year", 365.25),
+        ("month", 365.25 / 12.0),
+        ("week", 7.0),
+        ("day", 1.0),
+    ];
+    for (unit, len) in UNITS {
+        let k = days / len;
+        let halves = k * 2.0;
+        if k.abs() >= 1.0 && (halves - halves.round()).abs() < 1e-6 {
+            let k = halves.round() / 2.0;
+            let s = if k == 1.0 { "" } else { "s" };
+            return format!("{} {unit}{s}", number(k));
+        }
+    }
+    format!("{} days", number(days))
+}
+
 fn value_text(v: &Value, fig: &Figure) -> String {
     match v {
-        Value::Date(d) => d.format("%Y-%m-%d").to_string(),
+        Value::Date(d) => date_text(d),
         Value::Number(n) => match (fig.ty, fig.unit.as_deref()) {
             (FigureType::Percent, Some("pp")) => format!("{} percentage points", number(*n)),
             (FigureType::Percent, _) => format!("{}%", number(*n)),
-            (FigureType::Duration, _) => format!("{} days", number(*n)),
+            (FigureType::Duration, _) => duration_text(*n),
             (_, Some(u)) => format!("{} {u}", number(*n)),
             (_, None) => number(*n),
         },
@@ -75,7 +128,8 @@ pub fn figure_interval(fig: &Figure) -> Option<String> {
         Qualifier::Range => "range",
     };
     let bound = |v: &Value| match v {
-        Value::Date(d) => d.format("%Y-%m-%d").to_string(),
+        Value::Date(d) => date_text(d),
+        Value::Number(n) if fig.ty == FigureType::Duration => duration_text(*n),
         Value::Number(n) => number(*n),
     };
     let b = match (&fig.low, &fig.high) {
@@ -100,7 +154,7 @@ pub fn hover(ctx: &Ctx, pos: Position) -> Option<Hover> {
             .candidates
             .iter()
             .filter_map(|id| ctx.snap.index().entity(*id))
-            .map(|e| format!("**{}** ({})", e.name, type_name(e.ty)))
+            .map(|e| format!("**{}** ({})", display_name(&e.name), type_name(e.ty)))
             .collect();
         let text = format!(
             "Ambiguous: could be {}\n\nAdd an alias in `corpus-ls.toml` to settle it.\n",
@@ -132,7 +186,7 @@ fn code(s: &str) -> String {
 }
 
 fn entity_card(ctx: &Ctx, e: &Entity) -> String {
-    let mut out = format!("**{}** · {}\n\n", e.name, type_name(e.ty));
+    let mut out = format!("**{}** · {}\n\n", display_name(&e.name), type_name(e.ty));
     out.push_str(&mention_count(e));
     if let Some(d) = e.defining {
         out.push_str(&format!(
@@ -223,6 +277,25 @@ fn figure_card(ctx: &Ctx, fig: &Figure) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn durations_dates_and_names_as_people_write_them() {
+        assert_eq!(duration_text(7.0 * 365.25), "7 years");
+        assert_eq!(duration_text(1.5 * 365.25), "1.5 years");
+        assert_eq!(duration_text(3.0 * 365.25 / 12.0), "3 months");
+        assert_eq!(duration_text(14.0), "2 weeks");
+        assert_eq!(duration_text(1.0), "1 day");
+        assert_eq!(duration_text(10.0), "10 days");
+        assert_eq!(duration_text(0.25), "0.25 days");
+        let june14 = crate::model::Date::from_ymd_opt(0, 6, 14).unwrap();
+        assert_eq!(date_text(&june14), "14 June");
+        let d = crate::model::Date::from_ymd_opt(2018, 6, 3).unwrap();
+        assert_eq!(date_text(&d), "2018-06-03");
+        assert_eq!(display_name("steven mnuchin"), "Steven Mnuchin");
+        assert_eq!(display_name("Liu He"), "Liu He");
+        assert_eq!(display_name("ZTE"), "ZTE");
+        assert_eq!(display_name("jean-luc picard"), "Jean-Luc Picard");
+    }
     use crate::lsp::lookup::fixture;
     use crate::lsp::query::testing::{ctx, pos};
 

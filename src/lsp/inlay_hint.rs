@@ -46,7 +46,12 @@ pub fn inlay_hints(ctx: &Ctx, range: Range) -> Vec<InlayHint> {
         }
         out.push((
             span.end(),
-            hint(ctx, span.end(), format!("→ {}", e.name), "canonical entity"),
+            hint(
+                ctx,
+                span.end(),
+                format!("→ {}", super::hover::display_name(&e.name)),
+                "canonical entity",
+            ),
         ));
     }
     for f in &src.analysis.figures {

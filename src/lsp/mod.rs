@@ -18,9 +18,9 @@ pub mod file_findings;
 pub mod highlight;
 pub mod hover;
 pub mod inlay_hint;
+pub mod io;
 pub mod locations;
 pub mod lookup;
-pub mod preserialized;
 pub mod progress;
 pub mod published;
 pub mod query;
@@ -32,7 +32,6 @@ pub mod server;
 pub mod state;
 pub mod symbols;
 pub mod sync;
-pub mod transport;
 pub mod watch;
 pub mod workspace_symbol;
 

@@ -94,7 +94,7 @@ pub struct ReferenceAnswers(Mutex<VecDeque<Entry>>);
 
 impl ReferenceAnswers {
     /// The JSON text of the locations of `mentions` asked in `ctx` (as
-    /// [`super::preserialized::to_json`] writes them), kept or computed now and kept.
+    /// [`super::io::preserialized::to_json`] writes them), kept or computed now and kept.
     pub fn json(&self, ctx: &Ctx, mentions: Vec<Mention>) -> Arc<str> {
         {
             let mut kept = self.0.lock();
@@ -106,7 +106,7 @@ impl ReferenceAnswers {
             }
         }
         let json: Arc<str> =
-            super::preserialized::to_json(&locations(ctx, mentions.iter().copied())).into();
+            super::io::preserialized::to_json(&locations(ctx, mentions.iter().copied())).into();
         if let Some(files) = mentioned_files(ctx, &mentions) {
             let entry = Entry {
                 root: ctx.root.clone(),
@@ -131,7 +131,7 @@ impl ReferenceAnswers {
     pub fn make_ahead(&self, ctx: &Ctx) {
         let mut top: Vec<&Entity> = Vec::with_capacity(AHEAD + 1);
         for e in ctx.snap.index().entities() {
-            if e.mentions.len() < super::preserialized::MIN_LOCATIONS {
+            if e.mentions.len() < super::io::preserialized::MIN_LOCATIONS {
                 continue;
             }
             let at = top.partition_point(|t| t.mentions.len() >= e.mentions.len());
@@ -149,8 +149,8 @@ impl ReferenceAnswers {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::lsp::io::preserialized::to_json;
     use crate::lsp::lookup::fixture;
-    use crate::lsp::preserialized::to_json;
     use crate::lsp::query::testing::ctx;
 
     fn all_mentions(c: &Ctx) -> Vec<Mention> {

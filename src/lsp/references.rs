@@ -1,8 +1,8 @@
 //! References: every mention of the entity in every file, under any of its names.
 
+use super::io::preserialized;
 use super::locations::locations;
 use super::lookup::{self, Mention};
-use super::preserialized;
 use super::query::Ctx;
 use super::reference_answers::ReferenceAnswers;
 use tower_lsp_server::ls_types::{Location, Position};

@@ -94,15 +94,19 @@ where
     })
     .custom_method(DOCUMENT_TEXT, Backend::document_text)
     .finish();
-    // Undecodable frames would stop the framework's reader: filter them out first.
+    // Undecodable frames would stop the framework's reader: the guard answers them instead.
     let (reader, writer) = tokio::io::duplex(1 << 16);
-    tokio::spawn(super::transport::filter_frames(input, writer));
+    let (replies, replies_rx) = tokio::sync::mpsc::channel(64);
+    tokio::spawn(super::io::guard::filter_frames(input, writer, replies));
     // Large answers are written as JSON by their handler: swap them in on the way out.
     let (out_writer, out_reader) = tokio::io::duplex(1 << 16);
     let server = Server::new(reader, out_writer, socket)
         .concurrency_level(4)
         .serve(service);
-    tokio::join!(server, super::preserialized::forward(out_reader, output));
+    tokio::join!(
+        server,
+        super::io::writer::forward(out_reader, replies_rx, output)
+    );
 }
 
 fn internal(msg: String) -> Error {
@@ -235,15 +239,33 @@ impl Backend {
             }))
     }
 
-    /// The current text of a root's `corpus-ls.toml`: the open buffer, else the disk.
-    fn config_text(&self, root: &std::path::Path) -> Option<String> {
+    /// The current text of a root's `corpus-ls.toml`: the open buffer, else the disk; never
+    /// through a link (an editor applying an edit to it would write through the link).
+    fn config_text(&self, root: &std::path::Path) -> ConfigText {
         let path = root.join(CONFIG_FILE);
-        let uri = path_to_uri(&path)?;
-        if let Some(d) = self.engine.state.lock().docs.get(&uri) {
-            return Some(d.buf.text());
+        match std::fs::symlink_metadata(&path) {
+            Err(_) => return ConfigText::Missing,
+            Ok(m) if !m.is_file() => return ConfigText::Linked,
+            Ok(_) => {}
         }
-        std::fs::read_to_string(path).ok()
+        if let Some(d) = path_to_uri(&path)
+            .and_then(|u| self.engine.state.lock().docs.get(&u).map(|d| d.buf.text()))
+        {
+            return ConfigText::Text(d);
+        }
+        match crate::corpus::scan::read_text(&path) {
+            Ok((text, _)) => ConfigText::Text(text),
+            Err(_) => ConfigText::Linked,
+        }
     }
+}
+
+/// A root's `corpus-ls.toml` as code actions see it (owned, to cross into the query).
+enum ConfigText {
+    Missing,
+    Text(String),
+    /// A link, a special file or unreadable: never edited.
+    Linked,
 }
 
 /// UTF-8 when the client offers it, else UTF-16.
@@ -672,10 +694,15 @@ impl LanguageServer for Backend {
             uri_to_path(&params.text_document.uri)
                 .and_then(|p| st.root_of(&p).map(|r| r.path.clone()))
         };
-        let config = root.as_deref().and_then(|r| self.config_text(r));
+        let config = root.as_deref().map(|r| self.config_text(r));
         let uri = params.text_document.uri.clone();
         self.query("codeAction", uri, move |c| {
-            Some(code_action::code_actions(c, &params, config.as_deref()))
+            let config = match &config {
+                Some(ConfigText::Text(t)) => code_action::ConfigFile::Text(t),
+                Some(ConfigText::Missing) => code_action::ConfigFile::Missing,
+                Some(ConfigText::Linked) | None => code_action::ConfigFile::Linked,
+            };
+            Some(code_action::code_actions(c, &params, config))
         })
         .await
     }

@@ -4,7 +4,7 @@
 //! path costs more than finding and converting the mentions.
 //!
 //! The handler stashes the JSON text and answers with one marker location whose URI names the
-//! stash entry; [`forward`], between the framework's writer and the client, swaps a response
+//! stash entry; [`super::writer::forward`], between the framework's writer and the client, swaps a response
 //! holding a marker for the stashed text. The client gets the same bytes it would have got
 //! (keys in the order the `Value` tree writes them: sorted). Lists shorter than
 //! [`MIN_LOCATIONS`] take the ordinary path.
@@ -16,14 +16,13 @@ use std::fmt::Write as _;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
-use tokio::io::{AsyncBufReadExt, AsyncRead, AsyncReadExt, AsyncWrite, BufReader};
 use tower_lsp_server::ls_types::{Location, Position, Range, Uri};
 
 /// Lists at least this long are pre-serialized.
 pub const MIN_LOCATIONS: usize = 256;
 
 /// The URI scheme of a marker location (never a file's: those are `file:`).
-const SCHEME: &str = "corpus-ls-preserialized";
+pub(super) const SCHEME: &str = "corpus-ls-preserialized";
 
 /// Stash entries kept beyond which old ones go: a response the framework never writes (a
 /// cancelled request) leaves its entry behind until newer ones push it out.
@@ -36,7 +35,7 @@ static NEXT: AtomicU64 = AtomicU64::new(1);
 static STASH: Mutex<VecDeque<(u64, Instant, Arc<str>)>> = Mutex::new(VecDeque::new());
 
 /// The answer standing for `json` (a list of locations as [`to_json`] writes it): one marker
-/// location that [`forward`] swaps for the text on the way out.
+/// location that [`super::writer::forward`] swaps for the text on the way out.
 pub fn marker(json: Arc<str>) -> Vec<Location> {
     let key = NEXT.fetch_add(1, Ordering::Relaxed);
     {
@@ -94,7 +93,7 @@ fn push_json_string(out: &mut String, s: &str) {
 /// The stashed text a response body stands for: `None` unless it is a response whose result
 /// is one marker location; then its id and the text, taken out of the stash (`None` when the
 /// entry was pushed out after [`IN_FLIGHT`]).
-fn swap(body: &[u8]) -> Option<(Value, Option<Arc<str>>)> {
+pub(super) fn swap(body: &[u8]) -> Option<(Value, Option<Arc<str>>)> {
     // Responses holding a marker are small; anything larger passes untouched and unparsed.
     const MAX_MARKER_BODY: usize = 512;
     if body.len() > MAX_MARKER_BODY || !contains(body, SCHEME.as_bytes()) {
@@ -124,60 +123,6 @@ fn contains(hay: &[u8], needle: &[u8]) -> bool {
     hay.windows(needle.len()).any(|w| w == needle)
 }
 
-/// Copies LSP frames from `input` (the framework's writer) to `output`, swapping the marker
-/// responses for their stashed text. Returns at the end of `input`.
-pub async fn forward<R, W>(input: R, mut output: W)
-where
-    R: AsyncRead + Unpin,
-    W: AsyncWrite + Unpin,
-{
-    let mut input = BufReader::new(input);
-    loop {
-        // The framework writes `Content-Length: N\r\n\r\n` and the body, nothing else.
-        let mut len: Option<usize> = None;
-        loop {
-            let mut line = Vec::new();
-            match input.read_until(b'\n', &mut line).await {
-                Ok(0) | Err(_) => return,
-                Ok(_) => {}
-            }
-            let text = String::from_utf8_lossy(&line);
-            let text = text.trim_end_matches(['\r', '\n']);
-            if text.is_empty() {
-                if len.is_some() {
-                    break;
-                }
-                continue;
-            }
-            if let Some((k, v)) = text.split_once(':') {
-                if k.trim().eq_ignore_ascii_case("content-length") {
-                    len = v.trim().parse().ok();
-                }
-            }
-        }
-        let n = len.unwrap_or(0);
-        let mut body = vec![0u8; n];
-        if input.read_exact(&mut body).await.is_err() {
-            return;
-        }
-        if let Some((id, json)) = swap(&body) {
-            let id = serde_json::to_string(&id).unwrap_or_else(|_| "null".to_string());
-            body = match json {
-                Some(json) => format!(r#"{{"jsonrpc":"2.0","result":{json},"id":{id}}}"#),
-                // Never hand the client a marker as if it were a location: ContentModified
-                // (-32801) tells it to ask again.
-                None => format!(
-                    r#"{{"jsonrpc":"2.0","error":{{"code":-32801,"message":"corpus-ls: the answer was dropped before it was sent; ask again"}},"id":{id}}}"#
-                ),
-            }
-            .into_bytes();
-        }
-        if !super::transport::write_frame(&mut output, &body).await {
-            return;
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -187,10 +132,6 @@ mod tests {
             uri.parse().unwrap(),
             Range::new(Position::new(l, c), Position::new(l, c + len)),
         )
-    }
-
-    fn frame(body: &str) -> String {
-        format!("Content-Length: {}\r\n\r\n{body}", body.len())
     }
 
     #[test]
@@ -206,42 +147,5 @@ mod tests {
         let mut s = String::new();
         push_json_string(&mut s, "a\"b\\c\n");
         assert_eq!(s, serde_json::to_string("a\"b\\c\n").unwrap());
-    }
-
-    #[tokio::test]
-    async fn markers_are_swapped_and_other_frames_pass_unchanged() {
-        let locs: Vec<Location> = (0..MIN_LOCATIONS as u32 + 7)
-            .map(|i| loc(&format!("file:///c/f{}.txt", i % 13), i, i % 7, 4))
-            .collect();
-        let marker = marker(to_json(&locs).into());
-        assert_eq!(marker.len(), 1);
-        // What tower-lsp-server writes for the handler's answer, between two other frames.
-        let response = format!(
-            r#"{{"jsonrpc":"2.0","result":{},"id":7}}"#,
-            serde_json::to_value(&marker).unwrap()
-        );
-        let other =
-            r#"{"jsonrpc":"2.0","method":"window/logMessage","params":{"type":3,"message":"hi"}}"#;
-        let input = format!("{}{}{}", frame(other), frame(&response), frame(other));
-        let mut out = Vec::new();
-        forward(input.as_bytes(), &mut out).await;
-        let want = format!(
-            r#"{{"jsonrpc":"2.0","result":{},"id":7}}"#,
-            serde_json::to_string(&serde_json::to_value(&locs).unwrap()).unwrap()
-        );
-        assert_eq!(
-            String::from_utf8(out).unwrap(),
-            format!("{}{}{}", frame(other), frame(&want), frame(other))
-        );
-        // The entry is gone: the same marker again becomes an error the client retries, never
-        // a marker location handed out as an answer.
-        let mut again = Vec::new();
-        forward(frame(&response).as_bytes(), &mut again).await;
-        let again = String::from_utf8(again).unwrap();
-        let body: serde_json::Value =
-            serde_json::from_str(again.split("\r\n\r\n").nth(1).unwrap()).unwrap();
-        assert_eq!(body["id"], 7, "{again}");
-        assert_eq!(body["error"]["code"], -32801, "{again}");
-        assert!(!again.contains(SCHEME), "{again}");
     }
 }
