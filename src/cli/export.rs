@@ -133,8 +133,46 @@ fn pretty(v: &serde_json::Value) -> String {
     serde_json::to_string_pretty(v).unwrap_or_default() + "\n"
 }
 
-/// Runs the export; the error is a message for stderr (exit status 2).
+/// A warning when `output` lies inside the corpus, where the next run reads what it wrote
+/// (`.txt` copies and `.conll` files are articles there).
+fn inside_root_warning(corpus: &Corpus, output: &Path) -> Option<String> {
+    let abs = std::path::absolute(output).ok()?;
+    let root = std::fs::canonicalize(&corpus.root).ok()?;
+    let (existing, dir) = abs
+        .ancestors()
+        .find_map(|a| Some((a, std::fs::canonicalize(a).ok()?)))?;
+    let below = dir.strip_prefix(&root).ok()?;
+    let rest = abs.strip_prefix(existing).ok()?;
+    // The scan skips hidden folders, so an output inside one is never read back.
+    let hidden = below
+        .components()
+        .chain(rest.components())
+        .any(|c| c.as_os_str().to_string_lossy().starts_with('.'));
+    if hidden {
+        return None;
+    }
+    Some(format!(
+        "{} lies inside the corpus: the next run reads it as part of the corpus (a folder \
+             outside, or one whose name starts with `.`, is skipped)",
+        output.display()
+    ))
+}
+
+/// Runs the export; the error is a message for stderr (exit status 2). The summary (and any
+/// warning) is for stderr too.
 pub fn run(corpus: &Corpus, opts: &ExportOptions, out: &mut dyn Write) -> Result<String, String> {
+    let summary = export_to(corpus, opts, out)?;
+    match opts
+        .output
+        .as_deref()
+        .and_then(|o| inside_root_warning(corpus, o))
+    {
+        Some(w) => Ok(format!("{summary}\ncorpus-ls: warning: {w}")),
+        None => Ok(summary),
+    }
+}
+
+fn export_to(corpus: &Corpus, opts: &ExportOptions, out: &mut dyn Write) -> Result<String, String> {
     let files = selected(corpus, &opts.files)?;
     if opts.format == ExportFormat::Brat {
         let Some(dir) = &opts.output else {
