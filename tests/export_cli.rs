@@ -7,18 +7,9 @@ use serde_json::Value;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-/// Runs the binary; returns (status, stdout, stderr).
-fn run(args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_corpus-ls"))
-        .args(args)
-        .output()
-        .expect("binary runs");
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
-}
+#[path = "common/cli.rs"]
+mod cli;
+use cli::run;
 
 /// A small corpus in plain text whose words tokenise alike in corpus-ls and spaCy, with
 /// characters of two and four bytes before the names (offsets are characters).
@@ -193,17 +184,11 @@ fn brat_folder_loads_back_as_a_corpus_with_the_same_entities() {
     let dir = corpus();
     let out_dir = tempfile::tempdir().unwrap();
     let out = out_dir.path().join("brat");
-    let (code, _, err) = run(&[
-        "export",
-        dir.path().to_str().unwrap(),
-        "--format",
+    export(
+        dir.path(),
         "brat",
-        "--spans",
-        "entities",
-        "-o",
-        out.to_str().unwrap(),
-    ]);
-    assert_eq!(code, 0, "{err}");
+        &["--spans", "entities", "-o", out.to_str().unwrap()],
+    );
     assert!(out.join("articles/mill.txt").exists() && out.join("articles/mill.ann").exists());
     assert!(out.join("notes/mill.md.txt").exists() && out.join("notes/mill.md.ann").exists());
     assert!(std::fs::read_to_string(out.join("annotation.conf"))
@@ -251,17 +236,11 @@ fn brat_folder_loads_back_as_a_corpus_with_the_same_entities() {
 fn label_studio_regions_quote_the_task_text() {
     let dir = corpus();
     let file = dir.path().join("tasks.json");
-    let (code, _, err) = run(&[
-        "export",
-        dir.path().to_str().unwrap(),
-        "--format",
+    export(
+        dir.path(),
         "label-studio",
-        "--file",
-        "notes/mill.md",
-        "-o",
-        file.to_str().unwrap(),
-    ]);
-    assert_eq!(code, 0, "{err}");
+        &["--file", "notes/mill.md", "-o", file.to_str().unwrap()],
+    );
     let tasks: Value = serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
     assert_eq!(tasks.as_array().unwrap().len(), 1);
     let config = std::fs::read_to_string(dir.path().join("tasks.labeling-config.xml")).unwrap();
