@@ -6,6 +6,7 @@ pub mod cli;
 pub mod config;
 pub mod corpus;
 pub mod document;
+pub mod export;
 pub mod extract;
 pub mod format;
 pub mod intern;

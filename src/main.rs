@@ -93,6 +93,25 @@ enum Command {
         #[arg(long, value_enum, default_value_t = OutputFormat::Human)]
         format: OutputFormat,
     },
+    /// Export entity and figure spans for annotation and NLP tools (brat, CoNLL, spaCy JSONL,
+    /// Label Studio), or the notes' checked figures as W3C Web Annotations.
+    Export {
+        /// Corpus root.
+        #[arg(default_value = ".")]
+        root: PathBuf,
+        /// Output format.
+        #[arg(long, value_enum)]
+        format: cli::export::ExportFormat,
+        /// Only this file (relative to the root); repeat for more. Default: every file.
+        #[arg(long = "file", value_name = "FILE")]
+        files: Vec<String>,
+        /// Which spans.
+        #[arg(long, value_enum, default_value_t = corpus_ls::export::Which::All)]
+        spans: corpus_ls::export::Which,
+        /// A folder for brat (required there); a file for the others (default: stdout).
+        #[arg(short, long)]
+        output: Option<PathBuf>,
+    },
     /// Print every entity of the corpus with its aliases, mention count, files and description.
     Entities {
         /// Corpus root.
@@ -141,6 +160,21 @@ fn main() -> ExitCode {
         }
         Command::Mentions { name, root, format } => run_mentions(&name, &root, format),
         Command::Entities { root, format } => run_entities(&root, format),
+        Command::Export {
+            root,
+            format,
+            files,
+            spans,
+            output,
+        } => {
+            let opts = cli::export::ExportOptions {
+                format,
+                files,
+                which: spans,
+                output,
+            };
+            run_export(&root, &opts)
+        }
     }
 }
 
@@ -231,6 +265,26 @@ fn run_entities(root: &Path, format: OutputFormat) -> ExitCode {
     }
     let _ = out.flush();
     ExitCode::SUCCESS
+}
+
+fn run_export(root: &Path, opts: &cli::export::ExportOptions) -> ExitCode {
+    // Absolute, so the Web Annotations' `file:` URIs name the real files.
+    let root = std::fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
+    let corpus = match load_root(&root) {
+        Ok(c) => c,
+        Err(code) => return code,
+    };
+    let stdout = std::io::stdout();
+    match cli::export::run(&corpus, opts, &mut stdout.lock()) {
+        Ok(summary) => {
+            eprintln!("corpus-ls: {summary}");
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("corpus-ls: {e}");
+            ExitCode::from(2)
+        }
+    }
 }
 
 /// `f` made absolute from `cwd` without resolving links: `.` dropped, `..` taken lexically. A

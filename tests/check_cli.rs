@@ -3,24 +3,14 @@
 
 use serde_json::Value;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 fn fixture() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/check-corpus")
 }
 
-/// Runs the binary; returns (status, stdout, stderr).
-fn run(args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_corpus-ls"))
-        .args(args)
-        .output()
-        .expect("binary runs");
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
-}
+#[path = "common/cli.rs"]
+mod cli;
+use cli::run;
 
 fn root() -> String {
     fixture().to_string_lossy().into_owned()
@@ -125,7 +115,116 @@ fn sarif_log_has_the_2_1_0_shape() {
             assert!(sl <= el);
         }
     }
-    insta::assert_snapshot!("sarif", out);
+    // What code scanning needs beyond the schema (GitHub's rules): documented rules with
+    // names of their own, the invocation, the base the relative paths resolve from, and
+    // fingerprints.
+    for r in driver["rules"].as_array().unwrap() {
+        assert_ne!(r["name"], r["id"]);
+        assert!(r["fullDescription"]["text"].as_str().unwrap().len() > 40);
+        assert!(r["help"]["text"].is_string() && r["help"]["markdown"].is_string());
+        assert!(r["helpUri"].as_str().unwrap().starts_with("https://"));
+    }
+    assert_eq!(runs[0]["invocations"][0]["executionSuccessful"], true);
+    let base = runs[0]["originalUriBaseIds"]["%SRCROOT%"]["uri"]
+        .as_str()
+        .unwrap();
+    assert!(
+        base.starts_with("file:///") && base.ends_with('/'),
+        "{base}"
+    );
+    let prints = fingerprints(&log);
+    assert_eq!(prints.len(), results.len());
+    let distinct: std::collections::HashSet<&String> = prints.iter().collect();
+    assert_eq!(distinct.len(), prints.len(), "{prints:?}");
+    // The root is this machine's; the snapshot holds a placeholder.
+    insta::assert_snapshot!("sarif", out.replace(base, "file:///ROOT/"));
+}
+
+/// Each result's `partialFingerprints`, in order.
+fn fingerprints(log: &Value) -> Vec<String> {
+    log["runs"][0]["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["partialFingerprints"].to_string())
+        .collect()
+}
+
+#[path = "common/tree.rs"]
+mod tree;
+
+#[test]
+fn sarif_fingerprints_survive_moved_lines_and_change_with_the_figure() {
+    let sarif = |root: &Path| -> Value {
+        let (_, out, _) = run(&[
+            "check",
+            &root.to_string_lossy(),
+            "--format",
+            "sarif",
+            "--fail-on",
+            "never",
+        ]);
+        serde_json::from_str(&out).unwrap()
+    };
+    let dir = tempfile::tempdir().unwrap();
+    tree::copy_dir(&fixture(), dir.path());
+    let before = sarif(dir.path());
+    let prints = fingerprints(&before);
+    assert!(!prints.is_empty());
+    // Blank lines and a new paragraph at the top move every finding down: same alerts.
+    let note = dir.path().join("notes/harbor.md");
+    let text = std::fs::read_to_string(&note).unwrap();
+    let (head, body) = text.split_at(text.find("\n\n").unwrap());
+    let moved = format!("{head}\n\nA paragraph added above the rest.\n\n\n{body}");
+    std::fs::write(&note, &moved).unwrap();
+    let after = sarif(dir.path());
+    let lines = |log: &Value| -> Vec<u64> {
+        log["runs"][0]["results"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| {
+                r["locations"][0]["physicalLocation"]["region"]["startLine"]
+                    .as_u64()
+                    .unwrap()
+            })
+            .collect()
+    };
+    assert_ne!(lines(&before), lines(&after), "the findings moved");
+    let mut a = prints.clone();
+    let mut b = fingerprints(&after);
+    a.sort();
+    b.sort();
+    assert_eq!(a, b);
+    // A finding whose words change is a new alert.
+    let in_note: Vec<&Value> = before["runs"][0]["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| {
+            r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == "notes/harbor.md"
+        })
+        .collect();
+    let offset = |r: &Value| {
+        r["locations"][0]["physicalLocation"]["region"]["byteOffset"]
+            .as_u64()
+            .unwrap() as usize
+    };
+    // The first finding in the note's body (below the paragraph added above it).
+    let first = in_note
+        .iter()
+        .find(|r| offset(r) > head.len())
+        .expect("the fixture's note has a finding in its body");
+    let off = offset(first) + (moved.len() - text.len());
+    let mut changed = moved.clone();
+    changed.insert_str(off, "really ");
+    std::fs::write(&note, changed).unwrap();
+    let again = fingerprints(&sarif(dir.path()));
+    assert_eq!(again.len(), prints.len(), "the edit keeps every finding");
+    assert!(
+        !again.contains(&first["partialFingerprints"].to_string()),
+        "{again:?}"
+    );
 }
 
 #[test]

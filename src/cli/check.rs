@@ -2,13 +2,13 @@
 //! line and an exit status for CI.
 
 use super::location_fields;
-use crate::check::{self, codes, CheckSettings, Checker, Finding, Severity};
+use crate::check::{self, CheckSettings, Checker, Finding, Severity};
 use crate::corpus::cache::trace;
 use crate::corpus::{Corpus, SourceFile};
 use crate::document::Encoding;
 use crate::extract::entities::Gazetteer;
 use crate::model::Span;
-use serde_json::{json, Map, Value};
+use serde_json::{json, Value};
 use std::collections::HashMap;
 use std::io::Write;
 use std::path::Path;
@@ -55,13 +55,13 @@ impl FailOn {
 }
 
 /// Files findings point into: the corpus's, plus files outside it (the config) read on demand.
-struct Files<'a> {
+pub(super) struct Files<'a> {
     corpus: &'a Corpus,
     extra: HashMap<String, Arc<SourceFile>>,
 }
 
 impl<'a> Files<'a> {
-    fn new(corpus: &'a Corpus, findings: &[Finding]) -> Self {
+    pub(super) fn new(corpus: &'a Corpus, findings: &[Finding]) -> Self {
         let mut extra = HashMap::new();
         let rels = findings
             .iter()
@@ -84,7 +84,7 @@ impl<'a> Files<'a> {
         Files { corpus, extra }
     }
 
-    fn get(&self, rel: &str) -> &SourceFile {
+    pub(super) fn get(&self, rel: &str) -> &SourceFile {
         self.corpus
             .file(rel)
             .or_else(|| self.extra.get(rel))
@@ -93,7 +93,7 @@ impl<'a> Files<'a> {
 }
 
 /// A span clamped to its file's text.
-fn clamp(file: &SourceFile, span: Span) -> Span {
+pub(super) fn clamp(file: &SourceFile, span: Span) -> Span {
     check::words::clamp(&file.text(), span)
 }
 
@@ -167,123 +167,6 @@ fn write_human(out: &mut dyn Write, files: &Files, f: &Finding) -> std::io::Resu
     writeln!(out)
 }
 
-/// A SARIF physical location of a span.
-fn sarif_location(file: &SourceFile, span: Span) -> Value {
-    let span = clamp(file, span);
-    let (s, e) = (
-        file.position(span.start(), Encoding::Utf16),
-        file.position(span.end(), Encoding::Utf16),
-    );
-    json!({
-        "artifactLocation": {"uri": uri(&file.rel), "uriBaseId": "%SRCROOT%"},
-        "region": {
-            "startLine": s.line + 1,
-            "startColumn": s.character + 1,
-            "endLine": e.line + 1,
-            "endColumn": e.character + 1,
-            "byteOffset": span.start(),
-            "byteLength": span.len(),
-        }
-    })
-}
-
-/// A relative path as a URI reference (spaces and other unsafe bytes percent-encoded).
-fn uri(rel: &str) -> String {
-    let mut out = String::new();
-    for b in rel.bytes() {
-        if b.is_ascii_alphanumeric() || b"/-_.~".contains(&b) {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
-}
-
-/// SARIF level of a severity (SARIF has no hint: it is a note, as information is).
-fn sarif_level(s: Severity) -> &'static str {
-    match s {
-        Severity::Error => "error",
-        Severity::Warning => "warning",
-        Severity::Information | Severity::Hint => "note",
-    }
-}
-
-fn rule_description(code: &str) -> &'static str {
-    match code {
-        codes::FIGURE_CONFLICT => {
-            "A note's figure and a source's figure measure the same thing and disagree"
-        }
-        codes::SOURCES_DISAGREE => "Two articles give different values for the same thing",
-        codes::FIGURE_UNSUPPORTED => "A note's figure that no source states or implies",
-        codes::WEEKDAY_MISMATCH => "A date and a weekday that do not match",
-        codes::SOURCE_MISSING => "A note's source that leaves the root or names no file",
-        codes::CONFIG_ERROR => "corpus-ls.toml cannot be read; defaults apply",
-        _ => "corpus-ls finding",
-    }
-}
-
-/// The whole SARIF 2.1.0 log of a run.
-pub fn sarif_log(corpus: &Corpus, findings: &[Finding], settings: &CheckSettings) -> Value {
-    let files = Files::new(corpus, findings);
-    let rules: Vec<Value> = codes::ALL
-        .iter()
-        .map(|c| {
-            let level = settings.severity(c).map_or("none", sarif_level);
-            json!({
-                "id": c,
-                "name": c,
-                "shortDescription": {"text": rule_description(c)},
-                "defaultConfiguration": {"level": level},
-            })
-        })
-        .collect();
-    let results: Vec<Value> = findings
-        .iter()
-        .map(|f| {
-            let file = files.get(&f.rel);
-            let related: Vec<Value> = f
-                .related
-                .iter()
-                .enumerate()
-                .map(|(i, r)| {
-                    let mut loc = Map::new();
-                    loc.insert("id".into(), json!(i + 1));
-                    loc.insert(
-                        "physicalLocation".into(),
-                        sarif_location(files.get(&r.rel), r.span),
-                    );
-                    loc.insert("message".into(), json!({"text": r.message}));
-                    Value::Object(loc)
-                })
-                .collect();
-            json!({
-                "ruleId": f.code,
-                "ruleIndex": codes::ALL.iter().position(|c| *c == f.code).unwrap_or(0),
-                "level": sarif_level(f.severity),
-                "message": {"text": f.message},
-                "locations": [{"physicalLocation": sarif_location(file, f.span)}],
-                "relatedLocations": related,
-                "properties": {"severity": f.severity.as_str()},
-            })
-        })
-        .collect();
-    json!({
-        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
-        "version": "2.1.0",
-        "runs": [{
-            "tool": {"driver": {
-                "name": "corpus-ls",
-                "version": env!("CARGO_PKG_VERSION"),
-                "informationUri": "https://github.com/corpus-ls/corpus-ls",
-                "rules": rules,
-            }},
-            "columnKind": "utf16CodeUnits",
-            "results": results,
-        }]
-    })
-}
-
 /// `3 findings: 0 errors, 2 warnings, 1 information, 0 hints`.
 pub fn summary(findings: &[Finding]) -> String {
     let [e, w, i, h] = check::count_by_severity(findings);
@@ -321,7 +204,7 @@ pub fn write(
             writeln!(err, "{}", summary(findings))?;
         }
         CheckFormat::Sarif => {
-            let log = sarif_log(corpus, findings, settings);
+            let log = super::sarif::log(corpus, findings, settings);
             writeln!(
                 out,
                 "{}",

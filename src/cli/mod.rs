@@ -2,7 +2,9 @@
 
 pub mod check;
 pub mod entities;
+pub mod export;
 pub mod mentions;
+pub mod sarif;
 pub mod spans;
 
 use crate::corpus::SourceFile;
