@@ -70,13 +70,11 @@ impl<'a> Files<'a> {
             if corpus.file(rel).is_some() || extra.contains_key(rel) {
                 continue;
             }
-            // Only files the checks themselves read (the config) land here.
-            // ... and only below the root: a config linked from outside is never shown.
-            let path = corpus.root.join(rel);
-            let text = if crate::corpus::scan::resolves_inside(&corpus.root, &path) {
-                std::fs::read_to_string(path).unwrap_or_default()
-            } else {
-                String::new()
+            // Only files the checks themselves read (the config) land here, read as the load
+            // read it: a config refused (linked from outside the root) is never shown.
+            let text = match crate::config::Config::read_file(&corpus.root) {
+                crate::config::ConfigFile::Text(t) if rel == crate::config::FILE_NAME => t,
+                _ => String::new(),
             };
             let f = SourceFile::new(rel.clone(), text, Vec::new(), &Gazetteer::default());
             extra.insert(rel.clone(), Arc::new(f));

@@ -393,7 +393,7 @@ impl Engine {
             }
         };
         let wanted = scan::is_corpus_file(path) && base.corpus.config.is_included(&rel);
-        let new = match scan::read_text(path) {
+        let new = match scan::read_text(&root, path) {
             Ok((text, problems)) if wanted && holds_as_read(&base, &rel, &text, &problems) => {
                 // A buffer closed unchanged: its diagnostics go on as a closed file's.
                 drop(_w);

@@ -233,15 +233,41 @@ impl Backend {
             }))
     }
 
-    /// The current text of a root's `corpus-ls.toml`: the open buffer, else the disk.
-    fn config_text(&self, root: &std::path::Path) -> Option<String> {
-        let path = root.join(CONFIG_FILE);
-        let uri = path_to_uri(&path)?;
-        if let Some(d) = self.engine.state.lock().docs.get(&uri) {
-            return Some(d.buf.text());
-        }
-        std::fs::read_to_string(path).ok()
+    /// The current text of a root's `corpus-ls.toml`: the open buffer, else the disk; `Err`
+    /// when the file on disk is refused (a link out of the root, a FIFO, too big): then no
+    /// edit may be planned for it, since an editor would write through it.
+    fn config_text(&self, root: &std::path::Path) -> std::result::Result<Option<String>, ()> {
+        let disk = match crate::config::Config::read_file(root) {
+            crate::config::ConfigFile::Refused(_) => return Err(()),
+            crate::config::ConfigFile::Absent => None,
+            crate::config::ConfigFile::Text(t) => Some(t),
+        };
+        let open = path_to_uri(&root.join(CONFIG_FILE))
+            .and_then(|uri| Some(self.engine.state.lock().docs.get(&uri)?.buf.text()));
+        Ok(open.or(disk))
     }
+}
+
+/// True when a code action's edit touches a file called `name` (in any folder).
+fn edits_file_named(action: &CodeActionOrCommand, name: &str) -> bool {
+    let CodeActionOrCommand::CodeAction(a) = action else {
+        return false;
+    };
+    let Some(edit) = &a.edit else {
+        return false;
+    };
+    let named = |uri: &Uri| uri.as_str().rsplit('/').next() == Some(name);
+    let in_changes = edit.changes.iter().flat_map(|c| c.keys()).any(named);
+    let in_document_changes = match &edit.document_changes {
+        Some(DocumentChanges::Edits(es)) => es.iter().any(|e| named(&e.text_document.uri)),
+        Some(DocumentChanges::Operations(ops)) => ops.iter().any(|op| match op {
+            DocumentChangeOperation::Edit(e) => named(&e.text_document.uri),
+            DocumentChangeOperation::Op(ResourceOp::Create(c)) => named(&c.uri),
+            DocumentChangeOperation::Op(_) => false,
+        }),
+        None => false,
+    };
+    in_changes || in_document_changes
 }
 
 /// UTF-8 when the client offers it, else UTF-16.
@@ -662,10 +688,18 @@ impl LanguageServer for Backend {
             uri_to_path(&params.text_document.uri)
                 .and_then(|p| st.root_of(&p).map(|r| r.path.clone()))
         };
-        let config = root.as_deref().and_then(|r| self.config_text(r));
+        let (config, refused) = match root.as_deref().map(|r| self.config_text(r)) {
+            Some(Ok(text)) => (text, false),
+            Some(Err(())) => (None, true),
+            None => (None, false),
+        };
         let uri = params.text_document.uri.clone();
         self.query("codeAction", uri, move |c| {
-            Some(code_action::code_actions(c, &params, config.as_deref()))
+            let mut actions = code_action::code_actions(c, &params, config.as_deref());
+            if refused {
+                actions.retain(|a| !edits_file_named(a, CONFIG_FILE));
+            }
+            Some(actions)
         })
         .await
     }
