@@ -339,6 +339,11 @@ impl SourceFile {
         }
     }
 
+    /// [`SourceFile::span_text`] in `text`, this file's text already read (for many spans).
+    pub fn span_text_in<'a>(&self, text: &'a str, span: Span) -> Cow<'a, str> {
+        display_text(text, &self.annotations, span)
+    }
+
     /// True for an all-lowercase dump (analysed with the corpus gazetteer).
     pub fn is_lowercase(&self) -> bool {
         self.analysis.format == Format::Lowercase
