@@ -759,6 +759,40 @@ mod tests {
     use super::*;
 
     #[test]
+    fn actions_editing_a_refused_config_are_recognised() {
+        let uri = |s: &str| s.parse::<Uri>().unwrap();
+        let edit_of = |u: &str| {
+            let mut changes = std::collections::HashMap::new();
+            changes.insert(uri(u), vec![]);
+            CodeActionOrCommand::CodeAction(CodeAction {
+                title: "t".into(),
+                edit: Some(WorkspaceEdit::new(changes)),
+                ..CodeAction::default()
+            })
+        };
+        assert!(edits_file_named(
+            &edit_of("file:///r/corpus-ls.toml"),
+            CONFIG_FILE
+        ));
+        assert!(!edits_file_named(&edit_of("file:///r/a.md"), CONFIG_FILE));
+        let create = CodeActionOrCommand::CodeAction(CodeAction {
+            title: "t".into(),
+            edit: Some(WorkspaceEdit {
+                document_changes: Some(DocumentChanges::Operations(vec![
+                    DocumentChangeOperation::Op(ResourceOp::Create(CreateFile {
+                        uri: uri("file:///r/corpus-ls.toml"),
+                        options: None,
+                        annotation_id: None,
+                    })),
+                ])),
+                ..WorkspaceEdit::default()
+            }),
+            ..CodeAction::default()
+        });
+        assert!(edits_file_named(&create, CONFIG_FILE));
+    }
+
+    #[test]
     fn utf8_only_when_offered() {
         let mut caps = ClientCapabilities::default();
         assert_eq!(negotiate_encoding(&caps), Encoding::Utf16);
