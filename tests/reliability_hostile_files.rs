@@ -6,7 +6,6 @@
 mod reliability_support;
 
 #[path = "common/lsp_client.rs"]
-#[allow(dead_code)]
 mod lsp_client;
 
 use reliability_support::{run, run_cmd, Sandbox};
@@ -216,7 +215,7 @@ fn strace_sees_no_open_outside_the_root_in_a_hostile_tree() {
     let sb = Sandbox::new();
     let base = sb.root.parent().unwrap().to_path_buf();
     sb.write("a.md", format!("# A\n\n{PROSE}"));
-    sb.write("sub/b.txt", format!("{PROSE}"));
+    sb.write("sub/b.txt", PROSE);
     std::fs::write(sb.outside.join("ignore-all"), "*.md\n").unwrap();
     sb.link(".gitignore", "../outside/ignore-all");
     sb.link(".ignore", "/dev/zero");
