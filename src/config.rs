@@ -99,6 +99,17 @@ impl fmt::Display for ConfigError {
 
 impl std::error::Error for ConfigError {}
 
+/// What [`Config::read_file`] found at a root.
+#[derive(Debug, Clone)]
+pub enum ConfigFile {
+    /// No config file.
+    Absent,
+    /// Its text.
+    Text(String),
+    /// There, but not read (why, as the error the config reports).
+    Refused(ConfigError),
+}
+
 /// Compiled glob patterns, with the patterns as written.
 #[derive(Debug, Clone)]
 pub struct Globs {
@@ -474,42 +485,46 @@ impl Config {
     /// Reads `corpus-ls.toml` at `root`: the defaults when there is none, the defaults and an
     /// error when it cannot be read or parsed.
     pub fn load(root: &Path) -> (Config, Option<ConfigError>) {
-        let path = root.join(FILE_NAME);
-        // A config that is a link out of the root is not read: nothing outside the root is.
-        if path.exists() && !crate::corpus::scan::resolves_inside(root, &path) {
-            let err = ConfigError {
-                message: format!(
-                    "{FILE_NAME}: a link out of the root; not read; using the defaults"
-                ),
-                span: None,
-                fatal: true,
-            };
-            return (Config::default(), Some(err));
+        match Config::read_file(root) {
+            ConfigFile::Absent => (Config::default(), None),
+            ConfigFile::Text(text) => Config::parse(&text),
+            ConfigFile::Refused(err) => (Config::default(), Some(err)),
         }
-        match std::fs::read(&path) {
+    }
+
+    /// The text of `corpus-ls.toml` at `root`, read through the confined open: a link out of
+    /// the root, a FIFO, a file over [`crate::corpus::confined::CONFIG_CAP`] or invalid UTF-8 is
+    /// refused with the reason (nothing should then be planned from it or written to it).
+    pub fn read_file(root: &Path) -> ConfigFile {
+        use crate::corpus::confined::{self, Refused};
+        let refused = |message: String, span| {
+            ConfigFile::Refused(ConfigError {
+                message,
+                span,
+                fatal: true,
+            })
+        };
+        let path = root.join(FILE_NAME);
+        match confined::read(root, &path, confined::CONFIG_CAP) {
             Ok(bytes) => match String::from_utf8(bytes) {
-                Ok(text) => Config::parse(&text),
+                Ok(text) => ConfigFile::Text(text),
                 Err(e) => {
                     let at = e.utf8_error().valid_up_to();
-                    let err = ConfigError {
-                        message: format!(
-                            "{FILE_NAME}: invalid UTF-8 at byte {at}; using the defaults"
-                        ),
-                        span: Some(Span::new(at, at)),
-                        fatal: true,
-                    };
-                    (Config::default(), Some(err))
+                    refused(
+                        format!("{FILE_NAME}: invalid UTF-8 at byte {at}; using the defaults"),
+                        Some(Span::new(at, at)),
+                    )
                 }
             },
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => (Config::default(), None),
-            Err(e) => {
-                let err = ConfigError {
-                    message: format!("{FILE_NAME}: cannot read: {e}; using the defaults"),
-                    span: None,
-                    fatal: true,
-                };
-                (Config::default(), Some(err))
-            }
+            Err(Refused::Missing) => ConfigFile::Absent,
+            Err(e @ Refused::Outside(_)) => refused(
+                format!("{FILE_NAME}: {e}; not read; using the defaults"),
+                None,
+            ),
+            Err(e) => refused(
+                format!("{FILE_NAME}: not read: {e}; using the defaults"),
+                None,
+            ),
         }
     }
 
@@ -721,6 +736,29 @@ sources-disagree = "Warning"
         std::fs::write(dir.path().join(FILE_NAME), b"ignore = [\"\xff\"]").unwrap();
         let (_, err) = Config::load(dir.path());
         assert!(err.unwrap().message.contains("UTF-8"));
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_config_that_links_out_or_blocks_is_refused() {
+        let out = tempfile::tempdir().unwrap();
+        std::fs::write(out.path().join("x.toml"), "ignore = [\"A\"]\n").unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(FILE_NAME);
+        std::os::unix::fs::symlink(out.path().join("x.toml"), &path).unwrap();
+        let ConfigFile::Refused(err) = Config::read_file(dir.path()) else {
+            panic!("a link out was read")
+        };
+        assert!(err.message.contains("outside the root"), "{}", err.message);
+        std::fs::remove_file(&path).unwrap();
+        let c = std::ffi::CString::new(path.to_str().unwrap()).unwrap();
+        // SAFETY: a NUL-terminated path.
+        assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0);
+        let (c, err) = Config::load(dir.path());
+        assert!(err.unwrap().message.contains("FIFO") && c.ignore.is_empty());
+        std::fs::remove_file(&path).unwrap();
+        std::fs::write(&path, "ignore = [\"A\"]\n").unwrap();
+        assert!(matches!(Config::read_file(dir.path()), ConfigFile::Text(_)));
     }
 
     #[test]

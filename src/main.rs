@@ -2,6 +2,7 @@
 
 use clap::{Parser, Subcommand};
 use corpus_ls::cli::{self, OutputFormat};
+use corpus_ls::corpus::path_text::{printable, shown};
 use corpus_ls::corpus::{scan, Corpus};
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -197,22 +198,22 @@ fn load_root(root: &Path) -> Result<Corpus, ExitCode> {
             // What was not read, or not read as written, is said (stdout stays data).
             for s in &corpus.skipped {
                 if !s.reason.contains(corpus_ls::config::FILE_NAME) {
-                    eprintln!("corpus-ls: {}: {}", s.rel, s.reason);
+                    eprintln!("corpus-ls: {}: {}", s.rel, printable(&s.reason));
                 }
             }
             for f in &corpus.files {
                 for p in &f.problems {
-                    eprintln!("corpus-ls: {}: {p}", f.rel);
+                    eprintln!("corpus-ls: {}: {}", f.rel, printable(p));
                 }
             }
             Ok(corpus)
         }
         Ok(_) => {
-            eprintln!("corpus-ls: {}: not a folder", root.display());
+            eprintln!("corpus-ls: {}: not a folder", shown(root));
             Err(ExitCode::from(2))
         }
         Err(e) => {
-            eprintln!("corpus-ls: {}: {e}", root.display());
+            eprintln!("corpus-ls: {}: {e}", shown(root));
             Err(ExitCode::from(2))
         }
     }
@@ -228,13 +229,20 @@ fn run_mentions(name: &str, root: &Path, format: OutputFormat) -> ExitCode {
     let status = match cli::mentions::write(&mut out, &corpus, name, format) {
         Ok(Ok(())) => ExitCode::SUCCESS,
         Ok(Err(cli::mentions::NotFound::Unknown)) => {
-            eprintln!("corpus-ls: no entity named {name:?} in {}", root.display());
+            eprintln!(
+                "corpus-ls: no entity named \"{}\" in {}",
+                printable(name),
+                shown(root)
+            );
             ExitCode::from(1)
         }
         Ok(Err(cli::mentions::NotFound::Ambiguous(ids))) => {
-            eprintln!("corpus-ls: {name:?} is ambiguous; it could be:");
+            eprintln!(
+                "corpus-ls: \"{}\" is ambiguous; it could be:",
+                printable(name)
+            );
             for id in ids {
-                eprintln!("  {}", cli::mentions::describe(&corpus, id));
+                eprintln!("  {}", printable(&cli::mentions::describe(&corpus, id)));
             }
             ExitCode::from(1)
         }
@@ -336,7 +344,7 @@ fn spans_rel(root: &Path, f: &Path) -> Result<String, String> {
         (Ok(real), Ok(real_root)) if real.starts_with(&real_root) => {
             Ok(scan::rel_path(&real_root, &real))
         }
-        _ => Err(format!("not below the root {}", root.display())),
+        _ => Err(format!("not below the root {}", shown(root))),
     }
 }
 
@@ -357,7 +365,7 @@ fn run_spans(files: &[PathBuf], root: Option<PathBuf>, format: OutputFormat) -> 
         let rel = match spans_rel(&root, f) {
             Ok(r) => r,
             Err(e) => {
-                eprintln!("corpus-ls: {}: {e}", f.display());
+                eprintln!("corpus-ls: {}: {e}", shown(f));
                 status = ExitCode::from(2);
                 continue;
             }
@@ -368,12 +376,12 @@ fn run_spans(files: &[PathBuf], root: Option<PathBuf>, format: OutputFormat) -> 
                 .iter()
                 .find(|s| s.rel == rel)
                 .map_or("not a corpus file", |s| s.reason.as_str());
-            eprintln!("corpus-ls: {}: {why}", f.display());
+            eprintln!("corpus-ls: {}: {}", shown(f), printable(why));
             status = ExitCode::from(2);
             continue;
         };
         for p in &file.problems {
-            eprintln!("corpus-ls: {}: {p}", file.rel);
+            eprintln!("corpus-ls: {}: {}", file.rel, printable(p));
         }
         if let Err(e) = cli::spans::write_in(&mut out, Some(&corpus), file, format) {
             eprintln!("corpus-ls: cannot write output: {e}");

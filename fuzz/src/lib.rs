@@ -1,4 +1,5 @@
-//! The invariants the fuzz targets check (see `checks` and `protocol`).
+//! The invariants the fuzz targets check (see `checks`, `protocol` and `tree`).
 
 pub mod checks;
 pub mod protocol;
+pub mod tree;

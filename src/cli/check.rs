@@ -4,6 +4,7 @@
 use super::location_fields;
 use crate::check::{self, CheckSettings, Checker, Finding, Severity};
 use crate::corpus::cache::trace;
+use crate::corpus::path_text::printable;
 use crate::corpus::{Corpus, SourceFile};
 use crate::document::Encoding;
 use crate::extract::entities::Gazetteer;
@@ -55,7 +56,9 @@ impl FailOn {
 }
 
 /// Files findings point into: the corpus's, plus files outside it (the config) read on demand.
+/// Each file's text is read (decompressed) once for all its findings.
 pub(super) struct Files<'a> {
+    texts: std::cell::RefCell<HashMap<String, std::rc::Rc<str>>>,
     corpus: &'a Corpus,
     extra: HashMap<String, Arc<SourceFile>>,
 }
@@ -70,18 +73,20 @@ impl<'a> Files<'a> {
             if corpus.file(rel).is_some() || extra.contains_key(rel) {
                 continue;
             }
-            // Only files the checks themselves read (the config) land here.
-            // ... and only below the root: a config linked from outside is never shown.
-            let path = corpus.root.join(rel);
-            let text = if crate::corpus::scan::resolves_inside(&corpus.root, &path) {
-                std::fs::read_to_string(path).unwrap_or_default()
-            } else {
-                String::new()
+            // Only files the checks themselves read (the config) land here, read as the load
+            // read it: a config refused (linked from outside the root) is never shown.
+            let text = match crate::config::Config::read_file(&corpus.root) {
+                crate::config::ConfigFile::Text(t) if rel == crate::config::FILE_NAME => t,
+                _ => String::new(),
             };
             let f = SourceFile::new(rel.clone(), text, Vec::new(), &Gazetteer::default());
             extra.insert(rel.clone(), Arc::new(f));
         }
-        Files { corpus, extra }
+        Files {
+            corpus,
+            extra,
+            texts: Default::default(),
+        }
     }
 
     pub(super) fn get(&self, rel: &str) -> &SourceFile {
@@ -90,17 +95,24 @@ impl<'a> Files<'a> {
             .or_else(|| self.extra.get(rel))
             .expect("every finding's file was loaded")
     }
-}
 
-/// A span clamped to its file's text.
-pub(super) fn clamp(file: &SourceFile, span: Span) -> Span {
-    check::words::clamp(&file.text(), span)
+    /// The file and its text.
+    pub(super) fn with_text(&self, rel: &str) -> (&SourceFile, std::rc::Rc<str>) {
+        let file = self.get(rel);
+        let text = self
+            .texts
+            .borrow_mut()
+            .entry(rel.to_string())
+            .or_insert_with(|| file.text().into())
+            .clone();
+        (file, text)
+    }
 }
 
 /// The finding as a JSON object of the contract.
 fn json_object(files: &Files, f: &Finding) -> Value {
-    let file = files.get(&f.rel);
-    let mut m = location_fields(file, clamp(file, f.span));
+    let (file, text) = files.with_text(&f.rel);
+    let mut m = location_fields(file, &text, check::words::clamp(&text, f.span));
     m.insert("severity".into(), json!(f.severity.as_str()));
     m.insert("code".into(), json!(f.code));
     m.insert("message".into(), json!(f.message));
@@ -108,8 +120,8 @@ fn json_object(files: &Files, f: &Finding) -> Value {
         .related
         .iter()
         .map(|r| {
-            let rf = files.get(&r.rel);
-            let mut o = location_fields(rf, clamp(rf, r.span));
+            let (rf, text) = files.with_text(&r.rel);
+            let mut o = location_fields(rf, &text, check::words::clamp(&text, r.span));
             o.insert("message".into(), json!(r.message));
             Value::Object(o)
         })
@@ -119,50 +131,76 @@ fn json_object(files: &Files, f: &Finding) -> Value {
 }
 
 /// 1-based line and column (in characters) of an offset.
-fn line_col(file: &SourceFile, offset: usize) -> (usize, usize) {
-    let text = file.text();
-    let p = file.lines.position(&text, offset, Encoding::Utf8);
-    let start = file.lines.line_start(p.line as usize).unwrap_or(0);
-    let col = text[start..offset.max(start)].chars().count() + 1;
-    (p.line as usize + 1, col)
+fn line_col(file: &SourceFile, text: &str, offset: usize) -> (usize, usize) {
+    let p = file.lines.position(text, offset, Encoding::Utf8);
+    // `char_column` is bounded on long lines (a count from the line's start is not).
+    (
+        p.line as usize + 1,
+        file.lines.char_column(text, offset) + 1,
+    )
 }
 
-/// The text of the line holding `offset`, without its newline.
-fn line_text(t: &str, offset: usize) -> (usize, &str) {
-    let start = t[..offset].rfind('\n').map_or(0, |i| i + 1);
-    let end = t[offset..].find('\n').map_or(t.len(), |i| offset + i);
-    (start, t[start..end].trim_end_matches('\r'))
+/// Bytes of a line shown either side of a finding: a finding on a megabyte-long line shows its
+/// neighbourhood, not the whole line once per finding.
+const CONTEXT: usize = 120;
+
+/// The part of the line holding `span` that is shown (without its newline): its start and
+/// text, and whether the line goes on before and after it.
+fn line_window(t: &str, span: Span) -> (usize, &str, bool, bool) {
+    let floor = |mut i: usize| {
+        while !t.is_char_boundary(i) {
+            i -= 1;
+        }
+        i
+    };
+    let lo = floor(span.start().saturating_sub(CONTEXT));
+    let hi = floor((span.end() + CONTEXT).min(t.len()));
+    let start = t[lo..span.start()].rfind('\n').map_or(lo, |i| lo + i + 1);
+    let end = t[span.start()..hi]
+        .find('\n')
+        .map_or(hi, |i| span.start() + i);
+    let before = start > 0 && t.as_bytes()[start - 1] != b'\n';
+    let after = end < t.len() && t.as_bytes()[end] != b'\n';
+    (start, t[start..end].trim_end_matches('\r'), before, after)
 }
 
 /// One finding the way a compiler prints it: location, level and code, the line, a caret.
 fn write_human(out: &mut dyn Write, files: &Files, f: &Finding) -> std::io::Result<()> {
-    let file = files.get(&f.rel);
-    let span = clamp(file, f.span);
-    let (line, col) = line_col(file, span.start());
+    let (file, whole) = files.with_text(&f.rel);
+    let span = check::words::clamp(&whole, f.span);
+    let (line, col) = line_col(file, &whole, span.start());
     writeln!(
         out,
         "{}:{line}:{col}: {}[{}]: {}",
         f.rel,
         f.severity.as_str(),
         f.code,
-        f.message
+        printable(&f.message)
     )?;
-    let whole = file.text();
-    let (ls, text) = line_text(&whole, span.start());
+    let (ls, text, before, after) = line_window(&whole, span);
     let gutter = " ".repeat(line.to_string().len());
+    let (dots, tail) = (if before { "…" } else { "" }, if after { "…" } else { "" });
     writeln!(out, "{gutter} |")?;
-    writeln!(out, "{line} | {text}")?;
-    let pad: String = whole[ls..span.start()]
-        .chars()
-        .map(|c| if c == '\t' { '\t' } else { ' ' })
+    writeln!(out, "{line} | {dots}{}{tail}", printable(text))?;
+    let pad: String = std::iter::repeat_n(' ', dots.chars().count())
+        .chain(
+            printable(&whole[ls..span.start()])
+                .chars()
+                .map(|c| if c == '\t' { '\t' } else { ' ' }),
+        )
         .collect();
     let end = span.end().min(ls + text.len()).max(span.start());
-    let width = whole[span.start()..end].chars().count().max(1);
+    let width = printable(&whole[span.start()..end]).chars().count().max(1);
     writeln!(out, "{gutter} | {pad}{}", "^".repeat(width))?;
     for r in &f.related {
-        let rf = files.get(&r.rel);
-        let (l, c) = line_col(rf, clamp(rf, r.span).start());
-        writeln!(out, "{gutter} = note: {}:{l}:{c}: {}", r.rel, r.message)?;
+        let (rf, rtext) = files.with_text(&r.rel);
+        let (l, c) = line_col(rf, &rtext, check::words::clamp(&rtext, r.span).start());
+        writeln!(
+            out,
+            "{gutter} = note: {}:{l}:{c}: {}",
+            r.rel,
+            printable(&r.message)
+        )?;
     }
     writeln!(out)
 }
@@ -228,22 +266,30 @@ pub fn run(
     let root = match std::fs::canonicalize(root) {
         Ok(r) if r.is_dir() => r,
         Ok(r) => {
-            let _ = writeln!(err, "corpus-ls: {}: not a folder", r.display());
+            let _ = writeln!(
+                err,
+                "corpus-ls: {}: not a folder",
+                crate::corpus::path_text::shown(&r)
+            );
             return 2;
         }
         Err(e) => {
-            let _ = writeln!(err, "corpus-ls: {}: {e}", root.display());
+            let _ = writeln!(
+                err,
+                "corpus-ls: {}: {e}",
+                crate::corpus::path_text::shown(root)
+            );
             return 2;
         }
     };
     let corpus = Corpus::load_cached(&root);
     for f in &corpus.files {
         for p in &f.problems {
-            let _ = writeln!(err, "corpus-ls: {}: {p}", f.rel);
+            let _ = writeln!(err, "corpus-ls: {}: {}", f.rel, printable(p));
         }
     }
     for s in &corpus.skipped {
-        let _ = writeln!(err, "corpus-ls: {}: {}", s.rel, s.reason);
+        let _ = writeln!(err, "corpus-ls: {}: {}", s.rel, printable(&s.reason));
     }
     let settings = CheckSettings::from_corpus(&corpus);
     let checker = Checker::new(&corpus, settings.clone());

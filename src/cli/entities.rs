@@ -1,6 +1,7 @@
 //! `corpus-ls entities`: every entity of the corpus with its aliases, counts and description.
 
 use super::OutputFormat;
+use crate::corpus::path_text::printable;
 use crate::corpus::{Corpus, EntityId};
 use serde::Serialize;
 use std::io::Write;
@@ -86,12 +87,13 @@ fn write_all(out: &mut dyn Write, corpus: &Corpus, format: OutputFormat) -> std:
                     format!("{last} — {}", d.text)
                 };
             }
+            // Names come from the files: a control character in one would break the table.
             [
-                e.name.clone(),
+                printable(&e.name).into_owned(),
                 e.ty.as_str().to_string(),
                 e.mentions.len().to_string(),
                 e.files.len().to_string(),
-                last,
+                printable(&last).into_owned(),
             ]
         })
         .collect();
@@ -108,21 +110,28 @@ fn write_all(out: &mut dyn Write, corpus: &Corpus, format: OutputFormat) -> std:
             w[i] = w[i].max(c.chars().count());
         }
     }
+    // Padded by hand: `format!` widths stop at 65,535, and a name can be longer.
     let line = |r: [&str; 5]| {
-        format!(
-            "{:<a$}  {:<b$}  {:>c$}  {:>d$}  {}",
-            r[0],
-            r[1],
-            r[2],
-            r[3],
-            r[4],
-            a = w[0],
-            b = w[1],
-            c = w[2],
-            d = w[3]
-        )
-        .trim_end()
-        .to_string()
+        let mut s = String::new();
+        for (i, cell) in r.iter().enumerate() {
+            if i > 0 {
+                s.push_str("  ");
+            }
+            let fill = std::iter::repeat_n(' ', w[i].saturating_sub(cell.chars().count()));
+            // Counts are right-aligned; the last column is not padded.
+            match i {
+                2 | 3 => {
+                    s.extend(fill);
+                    s.push_str(cell);
+                }
+                4 => s.push_str(cell),
+                _ => {
+                    s.push_str(cell);
+                    s.extend(fill);
+                }
+            }
+        }
+        s.trim_end().to_string()
     };
     writeln!(out, "{}", line(head))?;
     for r in &rows {
@@ -140,10 +149,10 @@ fn write_all(out: &mut dyn Write, corpus: &Corpus, format: OutputFormat) -> std:
             writeln!(
                 out,
                 "  {} ({} mention{}): {}",
-                a.surfaces.join(", "),
+                printable(&a.surfaces.join(", ")),
                 a.mentions.len(),
                 if a.mentions.len() == 1 { "" } else { "s" },
-                cands.join(" or ")
+                printable(&cands.join(" or "))
             )?;
         }
     }

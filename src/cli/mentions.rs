@@ -1,7 +1,8 @@
 //! `corpus-ls mentions NAME`: every mention of the entity a name resolves to.
 
 use super::{human_location, location_fields, OutputFormat};
-use crate::corpus::{Corpus, EntityId, Resolution};
+use crate::corpus::path_text::printable;
+use crate::corpus::{Corpus, EntityId, MentionRef, Resolution, SourceFile};
 use serde_json::{json, Value};
 use std::io::Write;
 
@@ -17,18 +18,33 @@ pub enum NotFound {
 /// The mentions of `id` as JSON objects of the contract, in corpus order.
 pub fn mention_objects(corpus: &Corpus, id: EntityId) -> Vec<Value> {
     let e = corpus.entity(id);
-    corpus
-        .mentions(id)
-        .iter()
-        .map(|m| {
-            let f = corpus.file_of(m);
-            let mut o = location_fields(f, m.span);
-            o.insert("text".into(), json!(f.span_text(m.span)));
-            o.insert("entity".into(), json!(e.name));
-            o.insert("type".into(), json!(e.ty.as_str()));
-            Value::Object(o)
-        })
-        .collect()
+    with_texts(corpus, id, |f, text, m| {
+        let mut o = location_fields(f, text, m.span);
+        o.insert("text".into(), json!(f.span_text_in(text, m.span)));
+        o.insert("entity".into(), json!(e.name));
+        o.insert("type".into(), json!(e.ty.as_str()));
+        Value::Object(o)
+    })
+}
+
+/// `each` of the mentions of `id` in corpus order, with its file and text. Mentions of one
+/// file come together, so each file's text is read (decompressed) once, not once a mention.
+fn with_texts<T>(
+    corpus: &Corpus,
+    id: EntityId,
+    mut each: impl FnMut(&SourceFile, &str, &MentionRef) -> T,
+) -> Vec<T> {
+    let mut text: Option<(u32, std::borrow::Cow<'_, str>)> = None;
+    let mut out = Vec::new();
+    for m in corpus.mentions(id) {
+        let f = corpus.file_of(m);
+        if text.as_ref().is_none_or(|(i, _)| *i != m.file) {
+            text = Some((m.file, f.text()));
+        }
+        let t = text.as_ref().map_or("", |(_, t)| t);
+        out.push(each(f, t, m));
+    }
+    out
 }
 
 /// One line naming an entity for people: `Liu He (PER, 7 mentions in 2 files)`.
@@ -66,18 +82,13 @@ pub fn write(
             }
         }
         OutputFormat::Human => {
-            writeln!(out, "{}", describe(corpus, id))?;
-            let rows: Vec<(String, String)> = corpus
-                .mentions(id)
-                .iter()
-                .map(|m| {
-                    let f = corpus.file_of(m);
-                    (
-                        human_location(f, m.span.start()),
-                        f.span_text(m.span).into_owned(),
-                    )
-                })
-                .collect();
+            writeln!(out, "{}", printable(&describe(corpus, id)))?;
+            let rows: Vec<(String, String)> = with_texts(corpus, id, |f, text, m| {
+                (
+                    human_location(f, text, m.span.start()),
+                    printable(&f.span_text_in(text, m.span)).into_owned(),
+                )
+            });
             let w = rows
                 .iter()
                 .map(|(l, _)| l.chars().count())

@@ -21,12 +21,12 @@ pub enum OutputFormat {
     Json,
 }
 
-/// The `file`, `start_byte`, `end_byte` and `range` fields of a span in a file (range in UTF-16).
-pub fn location_fields(file: &SourceFile, span: Span) -> Map<String, Value> {
-    let (start, end) = (
-        file.position(span.start(), Encoding::Utf16),
-        file.position(span.end(), Encoding::Utf16),
-    );
+/// The `file`, `start_byte`, `end_byte` and `range` fields of a span in a file (range in
+/// UTF-16); `text` is the file's text, read once by the caller for all its spans.
+pub fn location_fields(file: &SourceFile, text: &str, span: Span) -> Map<String, Value> {
+    let (start, end) = file
+        .lines
+        .range(text, span.start(), span.end(), Encoding::Utf16);
     let mut m = Map::new();
     m.insert("file".into(), json!(file.rel));
     m.insert("start_byte".into(), json!(span.start()));
@@ -35,11 +35,10 @@ pub fn location_fields(file: &SourceFile, span: Span) -> Map<String, Value> {
     m
 }
 
-/// `path:line:col` (1-based, columns in characters) for human output.
-pub fn human_location(file: &SourceFile, offset: usize) -> String {
-    let text = file.text();
-    let p = file.lines.position(&text, offset, Encoding::Utf16);
+/// `path:line:col` (1-based, columns in characters) for human output; `text` is the file's.
+pub fn human_location(file: &SourceFile, text: &str, offset: usize) -> String {
+    let p = file.lines.position(text, offset, Encoding::Utf16);
     // `char_column` is bounded on long lines (a walk from the line's start is quadratic there).
-    let col = file.lines.char_column(&text, offset) + 1;
+    let col = file.lines.char_column(text, offset) + 1;
     format!("{}:{}:{}", file.rel, p.line + 1, col)
 }

@@ -2,9 +2,9 @@
 //! included): rules documented from `docs/checks.md`, results with fingerprints that survive
 //! line moves, and the invocation with what could not be read.
 
-use super::check::{clamp, Files};
-use crate::check::{codes, CheckSettings, Finding, Severity};
-use crate::corpus::{Corpus, SourceFile};
+use super::check::Files;
+use crate::check::{self, codes, CheckSettings, Finding, Severity};
+use crate::corpus::Corpus;
 use crate::document::Encoding;
 use crate::export::{folder_uri, uri_path};
 use crate::model::Span;
@@ -111,12 +111,12 @@ fn rule(code: &str, settings: &CheckSettings) -> Value {
 }
 
 /// A SARIF physical location of a span.
-fn location(file: &SourceFile, span: Span) -> Value {
-    let span = clamp(file, span);
-    let (s, e) = (
-        file.position(span.start(), Encoding::Utf16),
-        file.position(span.end(), Encoding::Utf16),
-    );
+fn location(files: &Files, rel: &str, span: Span) -> Value {
+    let (file, text) = files.with_text(rel);
+    let span = check::words::clamp(&text, span);
+    let (s, e) = file
+        .lines
+        .range(&text, span.start(), span.end(), Encoding::Utf16);
     json!({
         "artifactLocation": {"uri": uri_path(&file.rel), "uriBaseId": SRCROOT},
         "region": {
@@ -180,9 +180,8 @@ fn fingerprints(files: &Files, findings: &[Finding]) -> Vec<String> {
     findings
         .iter()
         .map(|f| {
-            let file = files.get(&f.rel);
-            let text = file.text();
-            let context = figure_context(&text, clamp(file, f.span));
+            let (_, text) = files.with_text(&f.rel);
+            let context = figure_context(&text, check::words::clamp(&text, f.span));
             let mut h = blake3::Hasher::new();
             for part in [f.code, f.rel.as_str(), context.as_str()] {
                 h.update(&(part.len() as u64).to_le_bytes());
@@ -226,10 +225,7 @@ fn result(files: &Files, f: &Finding, fingerprint: String) -> Value {
         .map(|(i, r)| {
             let mut loc = Map::new();
             loc.insert("id".into(), json!(i + 1));
-            loc.insert(
-                "physicalLocation".into(),
-                location(files.get(&r.rel), r.span),
-            );
+            loc.insert("physicalLocation".into(), location(files, &r.rel, r.span));
             loc.insert("message".into(), json!({"text": r.message}));
             Value::Object(loc)
         })
@@ -239,7 +235,7 @@ fn result(files: &Files, f: &Finding, fingerprint: String) -> Value {
         "ruleIndex": codes::ALL.iter().position(|c| *c == f.code).unwrap_or(0),
         "level": sarif_level(f.severity),
         "message": {"text": f.message},
-        "locations": [{"physicalLocation": location(files.get(&f.rel), f.span)}],
+        "locations": [{"physicalLocation": location(files, &f.rel, f.span)}],
         "relatedLocations": related,
         "partialFingerprints": {FINGERPRINT_KEY: fingerprint},
         "properties": {"severity": f.severity.as_str()},

@@ -448,7 +448,9 @@ impl Store {
             old: Vec::new(),
             index: FxHashMap::default(),
         };
-        match std::fs::read(&store.path) {
+        // Confined to the cache folder and capped: a FIFO or a link to `/dev/zero` put there
+        // is refused, never waited on or read without end.
+        match super::confined::read(dir, &store.path, super::confined::CACHE_CAP) {
             Ok(bytes) => match parse_index(&bytes, &build) {
                 Some(index) => {
                     store.old = bytes;
@@ -456,7 +458,7 @@ impl Store {
                 }
                 None => trace(|| format!("ignored {}: stale or damaged", store.path.display())),
             },
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) if e.is_missing() => {}
             Err(e) => trace(|| format!("cannot read {}: {e}", store.path.display())),
         }
         Some(store)

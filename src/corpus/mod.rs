@@ -19,10 +19,13 @@
 pub mod aliases;
 pub mod annotations;
 pub mod cache;
+pub mod confined;
 pub mod doc_names;
 pub mod file_text;
 pub mod gazetteer;
+pub mod isolate;
 pub mod mentions;
+pub mod path_text;
 pub mod quantities;
 pub mod registry;
 pub mod scan;
@@ -44,6 +47,7 @@ pub use registry::{Ambiguity, Description, Entity, Registry, Resolution};
 
 #[cfg(test)]
 mod tests;
+use parking_lot::Mutex;
 use std::borrow::Cow;
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
@@ -160,10 +164,7 @@ fn sibling_ann(root: &Path, abs: &Path) -> Option<Arc<str>> {
     }
     let ann = abs.with_extension("ann");
     // A `.ann` link out of the root is not read (the walk's rule for every file).
-    if !scan::resolves_inside(root, &ann) {
-        return None;
-    }
-    let (text, _) = scan::read_text(&ann).ok()?;
+    let (text, _) = scan::read_text(root, &ann).ok()?;
     Some(text.into())
 }
 
@@ -341,6 +342,11 @@ impl SourceFile {
         }
     }
 
+    /// [`SourceFile::span_text`] in `text`, this file's text already read (for many spans).
+    pub fn span_text_in<'a>(&self, text: &'a str, span: Span) -> Cow<'a, str> {
+        display_text(text, &self.annotations, span)
+    }
+
     /// True for an all-lowercase dump (analysed with the corpus gazetteer).
     pub fn is_lowercase(&self) -> bool {
         self.analysis.format == Format::Lowercase
@@ -361,6 +367,9 @@ fn detect(
     gazetteer: &Gazetteer,
     config: &Config,
 ) -> DocAnalysis {
+    // A stand-in for an analysis bug, to test that one file's panic stays in that file.
+    #[cfg(test)]
+    assert!(!text.contains(tests::PANIC_MARK), "a test's planted panic");
     let ctx = AnalysisContext {
         gazetteer,
         is_note_by_path: is_note_by_path(rel, config),
@@ -566,31 +575,45 @@ impl Corpus {
         // With a cache, each file's entry is found by its text alone, and says which pass the
         // file belongs to without sniffing it again.
         let facts_base = cache::facts_base(&config.ignore, opts.ignore_gold);
+        // A file whose analysis panics is skipped with the reason; the rest load.
+        let failed = Mutex::new(Vec::new());
+        let fail = |rel: String, msg: String| {
+            failed.lock().push(scan::Skipped {
+                reason: isolate::reason(&msg),
+                rel,
+            })
+        };
+        let prepare = |f: scan::ScannedFile| {
+            let annotations = if is_conll(&f.rel) {
+                Annotations::Conll(Arc::new(annotations::read_conll(&f.text)))
+            } else {
+                sibling_ann(root, &f.abs).map_or(Annotations::None, Annotations::Brat)
+            };
+            let key = store
+                .as_ref()
+                .map(|_| cache::key(&f.rel, is_note_by_path(&f.rel, config), &f.text));
+            let dump = store
+                .as_ref()
+                .zip(key.as_ref())
+                .and_then(|(s, k)| s.entry(k)?.is_dump());
+            let later = reads_gazetteer(&annotations, opts, || {
+                dump.unwrap_or_else(|| sniffs_as_dump(&f.rel, &f.text, &annotations))
+            });
+            Prepared {
+                file: f,
+                annotations,
+                later,
+                key,
+            }
+        };
         let prepared: Vec<Prepared> = scanned
             .files
             .into_par_iter()
-            .map(|f| {
-                let annotations = if is_conll(&f.rel) {
-                    Annotations::Conll(Arc::new(annotations::read_conll(&f.text)))
-                } else {
-                    sibling_ann(root, &f.abs).map_or(Annotations::None, Annotations::Brat)
-                };
-                let key = store
-                    .as_ref()
-                    .map(|_| cache::key(&f.rel, is_note_by_path(&f.rel, config), &f.text));
-                let dump = store
-                    .as_ref()
-                    .zip(key.as_ref())
-                    .and_then(|(s, k)| s.entry(k)?.is_dump());
-                let later = reads_gazetteer(&annotations, opts, || {
-                    dump.unwrap_or_else(|| sniffs_as_dump(&f.rel, &f.text, &annotations))
-                });
-                Prepared {
-                    file: f,
-                    annotations,
-                    later,
-                    key,
-                }
+            .filter_map(|f| {
+                let rel = f.rel.clone();
+                isolate::caught(|| prepare(f))
+                    .map_err(|m| fail(rel, m))
+                    .ok()
             })
             .collect();
         let (later, first): (Vec<_>, Vec<_>) = prepared.into_iter().partition(|p| p.later);
@@ -600,64 +623,64 @@ impl Corpus {
                        gaz: &(dyn Fn() -> Arc<Gazetteer> + Sync),
                        names: &[(String, EntityType)]| {
             let names_fp = store.as_ref().map(|_| cache::names_fingerprint(names));
+            let one = |p: Prepared| {
+                let Prepared {
+                    file: f,
+                    annotations: ann,
+                    key,
+                    ..
+                } = p;
+                let text = f.text;
+                let detect = || detect(&f.rel, &text, &ann, &gaz(), config);
+                let (mut sf, kept) = match (&store, &names_fp, key) {
+                    (Some(store), Some(fp), Some(key)) => {
+                        let stamp = cache::facts_stamp(&facts_base, &ann);
+                        let (sf, kept) = cache::through(
+                            store,
+                            key,
+                            (fp, &stamp),
+                            &text,
+                            detect,
+                            |analysis, named| {
+                                SourceFile::derive(
+                                    &f.rel,
+                                    &text,
+                                    f.problems.clone(),
+                                    &ann,
+                                    config,
+                                    opts,
+                                    analysis,
+                                    named,
+                                )
+                                // Files loaded from disk are kept packed (an editor's
+                                // buffer replaces a file through `with_file`, plain).
+                                .into_file(
+                                    f.rel.clone(),
+                                    FileText::packed(&text),
+                                    ann.clone(),
+                                )
+                            },
+                        );
+                        (sf, Some(kept))
+                    }
+                    _ => {
+                        let analysis = detect();
+                        let sf = SourceFile::derive(
+                            &f.rel, &text, f.problems, &ann, config, opts, analysis, None,
+                        )
+                        .into_file(f.rel, FileText::packed(&text), ann);
+                        (sf, None)
+                    }
+                };
+                sf.cache_ident = kept.as_ref().map(|k| k.ident);
+                progress(done.fetch_add(1, Ordering::Relaxed) + 1, total);
+                (Arc::new(sf), kept)
+            };
             batch
                 .into_par_iter()
-                .map(|p| {
-                    let Prepared {
-                        file: f,
-                        annotations: ann,
-                        key,
-                        ..
-                    } = p;
-                    let text = f.text;
-                    let detect = || detect(&f.rel, &text, &ann, &gaz(), config);
-                    let (mut sf, kept) = match (&store, &names_fp, key) {
-                        (Some(store), Some(fp), Some(key)) => {
-                            let stamp = cache::facts_stamp(&facts_base, &ann);
-                            let (sf, kept) = cache::through(
-                                store,
-                                key,
-                                (fp, &stamp),
-                                &text,
-                                detect,
-                                |analysis, named| {
-                                    SourceFile::derive(
-                                        &f.rel,
-                                        &text,
-                                        f.problems.clone(),
-                                        &ann,
-                                        config,
-                                        opts,
-                                        analysis,
-                                        named,
-                                    )
-                                    // Files loaded from disk are kept packed (an editor's
-                                    // buffer replaces a file through `with_file`, plain).
-                                    .into_file(
-                                        f.rel.clone(),
-                                        FileText::packed(&text),
-                                        ann.clone(),
-                                    )
-                                },
-                            );
-                            (sf, Some(kept))
-                        }
-                        _ => {
-                            let analysis = detect();
-                            let sf = SourceFile::derive(
-                                &f.rel, &text, f.problems, &ann, config, opts, analysis, None,
-                            )
-                            .into_file(
-                                f.rel,
-                                FileText::packed(&text),
-                                ann,
-                            );
-                            (sf, None)
-                        }
-                    };
-                    sf.cache_ident = kept.as_ref().map(|k| k.ident);
-                    progress(done.fetch_add(1, Ordering::Relaxed) + 1, total);
-                    (Arc::new(sf), kept)
+                .filter_map(|p| {
+                    let rel = p.file.rel.clone();
+                    isolate::caught(|| one(p)).map_err(|m| fail(rel, m)).ok()
                 })
                 .collect::<Vec<_>>()
         };
@@ -700,7 +723,12 @@ impl Corpus {
         let mut c = Corpus {
             root: root.to_path_buf(),
             files,
-            skipped: scanned.skipped,
+            skipped: {
+                let mut skipped = scanned.skipped;
+                skipped.extend(failed.into_inner());
+                skipped.sort_by(|a, b| a.rel.cmp(&b.rel));
+                skipped
+            },
             config: Arc::new(config.clone()),
             options: opts,
             base_gazetteer: base,

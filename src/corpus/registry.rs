@@ -506,7 +506,12 @@ impl Registry {
                     .iter()
                     .map(|&(fi, mi)| mref(fi, &docs[fi as usize][mi as usize]))
                     .collect(),
-                candidates: roots.iter().map(|r| comp_id[r]).collect(),
+                // A candidate name whose every mention went elsewhere (itself an ambiguous
+                // short form, or joined to another name) is no entity: it is not offered.
+                candidates: roots
+                    .iter()
+                    .filter_map(|r| comp_id.get(r).copied())
+                    .collect(),
             });
         }
         reg.ambiguities = Arc::new(ambiguities);

@@ -9,11 +9,15 @@
 //! byte for byte, and said so; binary, UTF-16, oversized and unreadable files are skipped with a reason.
 
 use crate::config::Config;
+use ignore::gitignore::{Gitignore, GitignoreBuilder};
+use parking_lot::Mutex;
 use rayon::prelude::*;
+use rustc_hash::FxHashMap as HashMap;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 /// Files larger than this are skipped with a reason.
-pub const MAX_FILE_BYTES: u64 = 16 * 1024 * 1024;
+pub const MAX_FILE_BYTES: u64 = super::confined::TEXT_CAP;
 
 /// Folders never walked, whatever the ignore files say (build output, dependencies).
 const SKIPPED_FOLDERS: &[&str] = &["target", "node_modules"];
@@ -62,14 +66,7 @@ pub fn is_corpus_file(path: &Path) -> bool {
     )
 }
 
-/// `path` relative to `root`, with `/` separators.
-pub fn rel_path(root: &Path, path: &Path) -> String {
-    let rel = path.strip_prefix(root).unwrap_or(path);
-    rel.components()
-        .map(|c| c.as_os_str().to_string_lossy())
-        .collect::<Vec<_>>()
-        .join("/")
-}
+pub use super::path_text::rel_path;
 
 /// Walks `root` with the default settings.
 pub fn scan(root: &Path) -> Scan {
@@ -91,7 +88,7 @@ fn link_target(path: &Path, canon_root: Option<&Path>) -> LinkTarget {
     if !canon_root.is_some_and(|r| target.starts_with(r)) {
         return LinkTarget::Skip(Some(format!(
             "skipped: symlink to {} outside the root",
-            target.display()
+            super::path_text::shown(&target)
         )));
     }
     match std::fs::metadata(&target) {
@@ -111,11 +108,11 @@ pub fn scan_with(root: &Path, config: &Config) -> Scan {
     let mut out = Scan::default();
     let mut to_read: Vec<(String, PathBuf)> = Vec::new();
     let canon_root = std::fs::canonicalize(root).ok();
-    let exclude = root_exclude(root);
-    // The crate's own git options read every ancestor's `.gitignore` and `.git` even with
-    // `parents(false)`: with them all off it reads no parent, and `.gitignore` / `.ignore` are
-    // read as custom ignore files (same syntax; the later name wins, as before) folder by folder
-    // inside the root only.
+    // The crate opens ignore files itself (following links, blocking on a FIFO, reading any
+    // size) and its git options read the folders above the root: all of that is off, and the
+    // ignore files are read through the confined open by `IgnoreFiles`, inside the root only.
+    let ignores = std::sync::Arc::new(IgnoreFiles::new(root));
+    let filter = ignores.clone();
     let walker = ignore::WalkBuilder::new(root)
         .hidden(true)
         .parents(false)
@@ -123,8 +120,6 @@ pub fn scan_with(root: &Path, config: &Config) -> Scan {
         .git_global(false)
         .git_exclude(false)
         .ignore(false)
-        .add_custom_ignore_filename(".gitignore")
-        .add_custom_ignore_filename(".ignore")
         .require_git(false)
         .follow_links(false)
         .filter_entry(move |e| {
@@ -132,11 +127,7 @@ pub fn scan_with(root: &Path, config: &Config) -> Scan {
             let skipped_folder = is_dir
                 && e.depth() > 0
                 && matches!(e.file_name().to_str(), Some(n) if SKIPPED_FOLDERS.contains(&n));
-            let excluded = e.depth() > 0
-                && exclude
-                    .as_ref()
-                    .is_some_and(|x| x.matched_path_or_any_parents(e.path(), is_dir).is_ignore());
-            !(skipped_folder || excluded)
+            !(skipped_folder || e.depth() > 0 && filter.ignores(e.path(), is_dir))
         })
         .build();
     for entry in walker {
@@ -187,15 +178,17 @@ pub fn scan_with(root: &Path, config: &Config) -> Scan {
         }
         to_read.push((rel, path.to_path_buf()));
     }
-    read_all(to_read, config, &mut out);
+    out.skipped.extend(ignores.refused());
+    read_all(root, to_read, config, &mut out);
     out
 }
 
-/// Reads the listed files (on the rayon pool) into `out`, marking notes, sorted by path.
-fn read_all(to_read: Vec<(String, PathBuf)>, config: &Config, out: &mut Scan) {
+/// Reads the listed files (on the rayon pool, each confined to `root`) into `out`, marking
+/// notes, sorted by path.
+fn read_all(root: &Path, to_read: Vec<(String, PathBuf)>, config: &Config, out: &mut Scan) {
     let read: Vec<Result<ScannedFile, Skipped>> = to_read
         .into_par_iter()
-        .map(|(rel, abs)| match read_text(&abs) {
+        .map(|(rel, abs)| match read_text(root, &abs) {
             Ok((text, problems)) => Ok(ScannedFile {
                 note_by_path: super::is_note_path(&rel) || config.is_note(&rel),
                 rel,
@@ -258,6 +251,7 @@ pub fn scan_folder(root: &Path, config: &Config, max_files: usize) -> Scan {
     found.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
     found.truncate(max_files);
     read_all(
+        root,
         found
             .into_iter()
             .map(|(_, rel, path)| (rel, path))
@@ -268,16 +262,88 @@ pub fn scan_folder(root: &Path, config: &Config, max_files: usize) -> Scan {
     out
 }
 
-/// The root's `.git/info/exclude` (when the root is a repository's top), matched from the root.
-fn root_exclude(root: &Path) -> Option<ignore::gitignore::Gitignore> {
-    let file = root.join(".git/info/exclude");
-    if !file.is_file() {
-        return None;
+/// The ignore files of the folders below a root, read through the confined open as the walk
+/// meets each folder: `.ignore` over `.gitignore`, a folder's files over its parents', and the
+/// root's own `.git/info/exclude` (when the root is a repository's top) below them all, as git
+/// and the `ignore` crate rank them. An ignore file that is a link out of the root, a FIFO or
+/// over [`super::confined::IGNORE_CAP`] is not obeyed, and is reported.
+struct IgnoreFiles {
+    root: PathBuf,
+    exclude: Option<Gitignore>,
+    /// Each folder's matchers (`.ignore` first), read once.
+    folders: Mutex<HashMap<PathBuf, Arc<Vec<Gitignore>>>>,
+    refused: Mutex<Vec<Skipped>>,
+}
+
+impl IgnoreFiles {
+    fn new(root: &Path) -> IgnoreFiles {
+        let me = IgnoreFiles {
+            root: root.to_path_buf(),
+            exclude: None,
+            folders: Mutex::default(),
+            refused: Mutex::default(),
+        };
+        let exclude = me.matcher(root, &root.join(".git/info/exclude"));
+        IgnoreFiles { exclude, ..me }
     }
-    let mut b = ignore::gitignore::GitignoreBuilder::new(root);
-    // A bad line loses itself, not the file's other patterns.
-    let _ = b.add(&file);
-    b.build().ok()
+
+    /// The matcher of one ignore file, rooted at `dir`; `None` when there is none or it is
+    /// refused (then said why).
+    fn matcher(&self, dir: &Path, file: &Path) -> Option<Gitignore> {
+        let bytes = match super::confined::read(&self.root, file, super::confined::IGNORE_CAP) {
+            Ok(b) => b,
+            Err(e) if e.is_missing() => return None,
+            Err(e) => {
+                self.refused.lock().push(Skipped {
+                    rel: rel_path(&self.root, file),
+                    reason: format!("ignore file not obeyed: {e}"),
+                });
+                return None;
+            }
+        };
+        let mut b = GitignoreBuilder::new(dir);
+        for line in String::from_utf8_lossy(&bytes).lines() {
+            // A bad line loses itself, not the file's other patterns.
+            let _ = b.add_line(None, line);
+        }
+        b.build().ok()
+    }
+
+    /// The matchers of folder `dir` (read on first use).
+    fn of(&self, dir: &Path) -> Arc<Vec<Gitignore>> {
+        if let Some(m) = self.folders.lock().get(dir) {
+            return m.clone();
+        }
+        let m: Vec<Gitignore> = [".ignore", ".gitignore"]
+            .iter()
+            .filter_map(|name| self.matcher(dir, &dir.join(name)))
+            .collect();
+        let m = Arc::new(m);
+        self.folders.lock().insert(dir.to_path_buf(), m.clone());
+        m
+    }
+
+    /// True when the ignore files say `path` (below the root) is ignored.
+    fn ignores(&self, path: &Path, is_dir: bool) -> bool {
+        let mut dir = path.parent();
+        while let Some(d) = dir.filter(|d| d.starts_with(&self.root)) {
+            for m in self.of(d).iter() {
+                match m.matched(path, is_dir) {
+                    ignore::Match::None => {}
+                    hit => return hit.is_ignore(),
+                }
+            }
+            dir = d.parent();
+        }
+        self.exclude
+            .as_ref()
+            .is_some_and(|x| x.matched(path, is_dir).is_ignore())
+    }
+
+    /// The ignore files not obeyed, and why.
+    fn refused(&self) -> Vec<Skipped> {
+        std::mem::take(&mut *self.refused.lock())
+    }
 }
 
 /// True when `path` is a link to a folder (outside the root: worth a reason).
@@ -297,33 +363,11 @@ fn err_path(err: &ignore::Error) -> Option<&Path> {
     }
 }
 
-/// Reads a file as text: lossy for invalid UTF-8 (with a problem), an error for binary or huge files.
-pub fn read_text(path: &Path) -> Result<(String, Vec<String>), String> {
-    read_text_capped(path, MAX_FILE_BYTES)
-}
-
-/// `read_text` with a size cap of `cap` bytes.
-pub fn read_text_capped(path: &Path, cap: u64) -> Result<(String, Vec<String>), String> {
-    let meta = std::fs::metadata(path).map_err(|e| format!("skipped: cannot read: {e}"))?;
-    if !meta.is_file() {
-        return Err("skipped: not a regular file".into());
-    }
-    if meta.len() > cap {
-        return Err(format!(
-            "skipped: {} bytes is over the {} byte limit",
-            meta.len(),
-            cap
-        ));
-    }
-    let bytes = std::fs::read(path).map_err(|e| format!("skipped: cannot read: {e}"))?;
-    // The file may have grown between the two calls.
-    if bytes.len() as u64 > cap {
-        return Err(format!(
-            "skipped: {} bytes is over the {} byte limit",
-            bytes.len(),
-            cap
-        ));
-    }
+/// Reads a corpus file below `root` as text (through the confined open): lossy for invalid
+/// UTF-8 (with a problem), an error for binary, special, outside or huge files.
+pub fn read_text(root: &Path, path: &Path) -> Result<(String, Vec<String>), String> {
+    let bytes =
+        super::confined::read(root, path, MAX_FILE_BYTES).map_err(|e| format!("skipped: {e}"))?;
     decode(bytes)
 }
 
@@ -362,19 +406,6 @@ fn substitute_invalid(bytes: &[u8]) -> String {
         s.extend(std::iter::repeat_n('\u{1a}', chunk.invalid().len()));
     }
     s
-}
-
-/// True when `path` exists and resolves (through any links) to a place below `root`.
-pub fn resolves_inside(root: &Path, path: &Path) -> bool {
-    // One `lstat` settles the usual case (no such file, e.g. no `.ann` beside a `.txt`)
-    // before two `realpath` walks.
-    if std::fs::symlink_metadata(path).is_err() {
-        return false;
-    }
-    match (std::fs::canonicalize(root), std::fs::canonicalize(path)) {
-        (Ok(r), Ok(p)) => p.starts_with(r),
-        _ => false,
-    }
 }
 
 #[cfg(test)]

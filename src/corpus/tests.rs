@@ -659,3 +659,47 @@ proptest::proptest! {
         assert_keystrokes_match_fresh_loads(&edits);
     }
 }
+
+/// Text that makes the analysis panic in tests (see `detect`).
+pub(super) const PANIC_MARK: &str = "\u{1}planted panic\u{1}";
+
+#[test]
+fn a_panic_in_one_files_analysis_skips_that_file_only() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(dir.path().join("a.md"), "Maria Delgado of Lisbon spoke.\n").unwrap();
+    fs::write(
+        dir.path().join("b.md"),
+        format!("Tomas Brandt {PANIC_MARK}\n"),
+    )
+    .unwrap();
+    fs::write(
+        dir.path().join("c.txt"),
+        format!("tomas brandt {PANIC_MARK}\n"),
+    )
+    .unwrap();
+    let c = Corpus::load(dir.path());
+    let rels: Vec<&str> = c.files.iter().map(|f| f.rel.as_str()).collect();
+    assert_eq!(rels, ["a.md"]);
+    for rel in ["b.md", "c.txt"] {
+        let s = c.skipped.iter().find(|s| s.rel == rel).expect(rel);
+        assert!(s.reason.contains("internal error"), "{}", s.reason);
+    }
+    assert!(matches!(c.resolve("Maria Delgado"), Resolution::One(_)));
+}
+
+#[test]
+fn an_ambiguity_whose_candidates_lost_their_mentions_is_no_panic() {
+    // Lowercase words that once made the registry index a candidate with no entity.
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(
+        dir.path().join("a.md"),
+        "sat bank bank on.\nriver sat bank bank sat the sat bank bank river house bank sat dogs ran",
+    )
+    .unwrap();
+    let c = Corpus::load(dir.path());
+    for a in c.registry().ambiguities().iter() {
+        for &id in &a.candidates {
+            assert!((id.0 as usize) < c.entities().len());
+        }
+    }
+}

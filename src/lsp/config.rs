@@ -3,7 +3,7 @@
 //! The corpus settings (the same keys as `corpus-ls.toml`) are kept as JSON and handed to the core
 //! when a root is loaded; the keys below only change what the server shows.
 
-use crate::config::{Config, ConfigError, FILE_NAME};
+use crate::config::{Config, ConfigError, ConfigFile};
 use serde_json::Value;
 use std::path::Path;
 
@@ -79,12 +79,15 @@ pub fn root_config(root: &Path, settings: &Settings) -> (Config, Vec<ConfigError
         }
         _ => Config::default(),
     };
-    let path = root.join(FILE_NAME);
-    let (config, err, text) = if path.is_file() {
-        let (file, err) = Config::load(root);
-        (file.over(&client), err, std::fs::read_to_string(path).ok())
-    } else {
-        (client, None, None)
+    // One confined read: the text shown and the config used are the same, and a refused file
+    // (a link out of the root) is neither.
+    let (config, err, text) = match Config::read_file(root) {
+        ConfigFile::Absent => (client, None, None),
+        ConfigFile::Text(text) => {
+            let (file, err) = Config::parse(&text);
+            (file.over(&client), err, Some(text))
+        }
+        ConfigFile::Refused(err) => (client, Some(err), None),
     };
     let mut problems: Vec<ConfigError> = err.into_iter().collect();
     problems.extend(config.warnings.iter().cloned());
@@ -94,6 +97,7 @@ pub fn root_config(root: &Path, settings: &Settings) -> (Config, Vec<ConfigError
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::config::FILE_NAME;
     use serde_json::json;
 
     #[test]

@@ -409,23 +409,15 @@ impl Engine {
                 None => return,
             }
         };
-        // The scan's rules: a corpus file the config includes, and (when it exists) one that
-        // resolves inside the root: a link the scan skipped is not read through an event.
-        let exists = std::fs::symlink_metadata(path).is_ok();
+        // The scan's rules: a corpus file the config includes; the read itself is confined to
+        // the root (a link the scan skipped is not read through an event).
         // A loose folder takes no files but the ones it was loaded with and the open ones.
-        let mut wanted = scan::is_corpus_file(path)
+        let wanted = scan::is_corpus_file(path)
             && base.corpus.config.is_included(&rel)
             && (scope == Scope::Tree || base.file_index(&rel).is_some());
-        if wanted && exists && !scan::resolves_inside(&root, path) {
-            self.log(
-                MessageType::WARNING,
-                format!("{rel}: not read: it leads outside the root"),
-            );
-            wanted = false;
-        }
         // Nothing unwanted is read, only dropped from the index if it was there.
         let read = if wanted {
-            scan::read_text(path)
+            scan::read_text(&root, path)
         } else {
             Ok((String::new(), Vec::new()))
         };

@@ -85,14 +85,7 @@ impl Ctx {
 
 /// Runs `f` with panics caught; a panic becomes `Err` with its message.
 pub fn guarded<T>(what: &str, f: impl FnOnce() -> T) -> Result<T, String> {
-    std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)).map_err(|e| {
-        let msg = e
-            .downcast_ref::<&str>()
-            .map(|s| s.to_string())
-            .or_else(|| e.downcast_ref::<String>().cloned())
-            .unwrap_or_else(|| "unknown panic".to_string());
-        format!("{what} panicked: {msg}")
-    })
+    crate::corpus::isolate::caught(f).map_err(|msg| format!("{what} panicked: {msg}"))
 }
 
 #[cfg(test)]

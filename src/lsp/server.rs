@@ -239,23 +239,20 @@ impl Backend {
             }))
     }
 
-    /// The current text of a root's `corpus-ls.toml`: the open buffer, else the disk; never
-    /// through a link (an editor applying an edit to it would write through the link).
+    /// The current text of a root's `corpus-ls.toml`: the open buffer, else the disk. A file
+    /// the confined read refuses (a link out of the root, a FIFO, too big) is never edited: an
+    /// editor applying an edit would write through it.
     fn config_text(&self, root: &std::path::Path) -> ConfigText {
-        let path = root.join(CONFIG_FILE);
-        match std::fs::symlink_metadata(&path) {
-            Err(_) => return ConfigText::Missing,
-            Ok(m) if !m.is_file() => return ConfigText::Linked,
-            Ok(_) => {}
-        }
-        if let Some(d) = path_to_uri(&path)
-            .and_then(|u| self.engine.state.lock().docs.get(&u).map(|d| d.buf.text()))
-        {
-            return ConfigText::Text(d);
-        }
-        match crate::corpus::scan::read_text(&path) {
-            Ok((text, _)) => ConfigText::Text(text),
-            Err(_) => ConfigText::Linked,
+        let disk = match crate::config::Config::read_file(root) {
+            crate::config::ConfigFile::Refused(_) => return ConfigText::Linked,
+            crate::config::ConfigFile::Absent => None,
+            crate::config::ConfigFile::Text(t) => Some(t),
+        };
+        let open = path_to_uri(&root.join(CONFIG_FILE))
+            .and_then(|uri| Some(self.engine.state.lock().docs.get(&uri)?.buf.text()));
+        match open.or(disk) {
+            Some(t) => ConfigText::Text(t),
+            None => ConfigText::Missing,
         }
     }
 }
