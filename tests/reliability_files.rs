@@ -3,7 +3,9 @@
 
 mod reliability_support;
 
-use reliability_support::{check_finishes, check_span_positions, run, Sandbox, CANARY};
+use reliability_support::{
+    check_finishes, check_span_positions, run, strace_works, Sandbox, CANARY,
+};
 use serde_json::Value;
 
 /// Ordinary prose of our own with names and figures, one paragraph.
@@ -419,11 +421,7 @@ fn note_sources_outside_the_root_or_missing() {
 #[cfg(target_os = "linux")]
 #[test]
 fn strace_sees_no_open_outside_the_root() {
-    let probe = std::process::Command::new("strace")
-        .args(["-f", "-e", "trace=openat", "-o", "/dev/null", "true"])
-        .output();
-    if !probe.is_ok_and(|o| o.status.success()) {
-        eprintln!("skipped: strace is not available or not permitted here");
+    if !strace_works() {
         return;
     }
     let sb = Sandbox::new();

@@ -8,7 +8,7 @@ mod reliability_support;
 #[path = "common/lsp_client.rs"]
 mod lsp_client;
 
-use reliability_support::{run, run_cmd, Sandbox};
+use reliability_support::{run, run_cmd, strace_works, Sandbox};
 use serde_json::{json, Value};
 use std::path::Path;
 
@@ -205,11 +205,7 @@ fn an_entity_name_longer_than_65535_characters_prints() {
 #[cfg(target_os = "linux")]
 #[test]
 fn strace_sees_no_open_outside_the_root_in_a_hostile_tree() {
-    let probe = std::process::Command::new("strace")
-        .args(["-f", "-e", "trace=openat", "-o", "/dev/null", "true"])
-        .output();
-    if !probe.is_ok_and(|o| o.status.success()) {
-        eprintln!("skipped: strace is not available or not permitted here");
+    if !strace_works() {
         return;
     }
     let sb = Sandbox::new();

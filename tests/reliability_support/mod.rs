@@ -271,3 +271,15 @@ pub fn check_finishes(root: &Path) -> (Vec<Value>, Run) {
     run(root, &["check", "--fail-on", "never"]).expect_code(0, "check --fail-on never");
     (objs, r)
 }
+
+/// True when strace can trace a child here; says why a test is skipped when it cannot.
+pub fn strace_works() -> bool {
+    let probe = Command::new("strace")
+        .args(["-f", "-e", "trace=openat", "-o", "/dev/null", "true"])
+        .output();
+    let works = probe.is_ok_and(|o| o.status.success());
+    if !works {
+        eprintln!("skipped: strace is not available or not permitted here");
+    }
+    works
+}

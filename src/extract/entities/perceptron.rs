@@ -34,7 +34,7 @@ pub fn label_type(l: u8) -> Option<(EntityType, bool)> {
         7 | 8 => EntityType::Misc,
         _ => return None,
     };
-    Some((ty, l % 2 == 0))
+    Some((ty, l.is_multiple_of(2)))
 }
 
 /// True when label `cur` may follow `prev` (`None` at a sentence start).

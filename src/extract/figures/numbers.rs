@@ -150,7 +150,7 @@ pub fn place_of(value: f64) -> f64 {
     }
     let mut n = v as u64;
     let mut place = 1.0;
-    while n >= 10 && n % 10 == 0 {
+    while n >= 10 && n.is_multiple_of(10) {
         n /= 10;
         place *= 10.0;
     }

@@ -124,10 +124,11 @@ fn contains(hay: &[u8], needle: &[u8]) -> bool {
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use super::*;
 
-    fn loc(uri: &str, l: u32, c: u32, len: u32) -> Location {
+    /// A location of `len` characters on line `l` (the writer's tests build the same).
+    pub(in crate::lsp::io) fn loc(uri: &str, l: u32, c: u32, len: u32) -> Location {
         Location::new(
             uri.parse().unwrap(),
             Range::new(Position::new(l, c), Position::new(l, c + len)),

@@ -59,16 +59,9 @@ fn answer_of(body: Vec<u8>) -> Vec<u8> {
 
 #[cfg(test)]
 mod tests {
+    use super::super::preserialized::tests::loc;
     use super::super::preserialized::{marker, to_json, MIN_LOCATIONS, SCHEME};
     use super::*;
-    use tower_lsp_server::ls_types::{Location, Position, Range};
-
-    fn loc(uri: &str, l: u32, c: u32, len: u32) -> Location {
-        Location::new(
-            uri.parse().unwrap(),
-            Range::new(Position::new(l, c), Position::new(l, c + len)),
-        )
-    }
 
     fn frame(body: &str) -> String {
         format!("Content-Length: {}\r\n\r\n{body}", body.len())
@@ -96,7 +89,7 @@ mod tests {
 
     #[tokio::test]
     async fn markers_are_swapped_and_other_frames_pass_unchanged() {
-        let locs: Vec<Location> = (0..MIN_LOCATIONS as u32 + 7)
+        let locs: Vec<_> = (0..MIN_LOCATIONS as u32 + 7)
             .map(|i| loc(&format!("file:///c/f{}.txt", i % 13), i, i % 7, 4))
             .collect();
         let marker = marker(to_json(&locs).into());
