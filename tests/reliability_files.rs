@@ -4,7 +4,7 @@
 mod reliability_support;
 
 use reliability_support::{
-    check_finishes, check_span_positions, run, strace_works, Sandbox, CANARY,
+    check_finishes, check_span_positions, run, strace_works, traced, Sandbox, CANARY,
 };
 use serde_json::Value;
 
@@ -481,50 +481,17 @@ fn strace_sees_no_open_outside_the_root() {
     ];
     cmds.push(vec!["check", "--format", "json"]);
     for args in cmds {
-        let log = base.join("strace.log");
-        let mut cmd = std::process::Command::new("strace");
-        cmd.args(["-f", "-qq", "-e", "trace=open,openat,openat2,execve", "-o"])
-            .arg(&log)
-            .arg(env!("CARGO_BIN_EXE_corpus-ls"))
-            .args(&args)
-            .env("XDG_CACHE_HOME", &cache)
-            .env("CORPUS_LS_CACHE_MIN_BYTES", "0")
-            .env_remove("CORPUS_LS_CACHE");
-        let r = reliability_support::run_cmd(&mut cmd, &sb.root);
-        assert!(r.code.is_some(), "{args:?} was killed");
-        let trace = std::fs::read_to_string(&log).unwrap();
-        let mut execs = 0;
-        for line in trace.lines() {
-            if line.contains("execve(") {
-                execs += 1;
-                continue;
-            }
-            // Only opens that succeeded: `= <fd>`.
-            let Some((call, ret)) = line.rsplit_once(" = ") else {
-                continue;
-            };
-            if !ret.trim_start().starts_with(|c: char| c.is_ascii_digit()) {
-                continue;
-            }
-            let Some(path) = call.split('"').nth(1) else {
-                continue;
-            };
-            let p = if path.starts_with('/') {
-                std::path::PathBuf::from(path)
-            } else {
-                sb.root.join(path)
-            };
-            let real = std::fs::canonicalize(&p).unwrap_or(p);
-            if real.starts_with(&base) {
-                assert!(
-                    real.starts_with(&sb.root) || real.starts_with(&cache),
-                    "{args:?} opened {} (resolving to {}) outside the root",
-                    path,
-                    real.display()
-                );
-            }
+        let t = traced(&sb.root, &cache, &base.join("strace.log"), &args);
+        assert!(t.run.code.is_some(), "{args:?} was killed");
+        for real in t.opened.iter().filter(|p| p.starts_with(&base)) {
+            assert!(
+                real.starts_with(&sb.root) || real.starts_with(&cache),
+                "{args:?} opened {} outside the root",
+                real.display()
+            );
         }
-        assert_eq!(execs, 1, "{args:?} ran a program:\n{trace}");
+        assert_eq!(t.execs, 1, "{args:?} ran a program:\n{}", t.trace);
+        let r = t.run;
         r.expect_no_canary(&format!("{args:?}"));
         // Nothing written but the cache: the corpus and the canary side are as they were, and
         // the sandbox holds no new file besides the trace and the cache folder.

@@ -8,7 +8,7 @@ mod reliability_support;
 #[path = "common/lsp_client.rs"]
 mod lsp_client;
 
-use reliability_support::{run, run_cmd, strace_works, Sandbox};
+use reliability_support::{run, run_cmd, strace_works, traced, Sandbox};
 use serde_json::{json, Value};
 use std::path::Path;
 
@@ -233,38 +233,18 @@ fn strace_sees_no_open_outside_the_root_in_a_hostile_tree() {
         vec!["check", "--format", "json", "--fail-on", "never"],
         vec!["spans", "a.md", "sub/b.txt"],
     ] {
-        let log = base.join("strace.log");
-        let mut cmd = std::process::Command::new("strace");
-        cmd.args(["-f", "-qq", "-y", "-e", "trace=open,openat,openat2", "-o"])
-            .arg(&log)
-            .arg(env!("CARGO_BIN_EXE_corpus-ls"))
-            .args(&args)
-            .env("XDG_CACHE_HOME", &cache)
-            .env("CORPUS_LS_CACHE_MIN_BYTES", "0")
-            .env_remove("CORPUS_LS_CACHE");
-        let r = run_cmd(&mut cmd, &sb.root);
-        r.expect_code(0, &format!("{args:?}"));
-        r.expect_no_canary(&format!("{args:?}"));
-        let trace = std::fs::read_to_string(&log).unwrap();
-        let mut opened = 0;
-        for line in trace.lines() {
-            // `= 5</real/path>`: the file the descriptor is, resolved by the kernel.
-            let Some((_, ret)) = line.rsplit_once(" = ") else {
-                continue;
-            };
-            let Some(path) = ret.split_once('<').and_then(|(_, p)| p.split_once('>')) else {
-                continue;
-            };
-            let real = Path::new(path.0);
-            opened += 1;
-            if real.starts_with(&base) {
-                assert!(
-                    real.starts_with(&sb.root) || real.starts_with(&cache),
-                    "{args:?} opened {} outside the root:\n{line}",
-                    real.display()
-                );
-            }
+        let t = traced(&sb.root, &cache, &base.join("strace.log"), &args);
+        t.run.expect_code(0, &format!("{args:?}"));
+        t.run.expect_no_canary(&format!("{args:?}"));
+        for real in t.opened.iter().filter(|p| p.starts_with(&base)) {
+            assert!(
+                real.starts_with(&sb.root) || real.starts_with(&cache),
+                "{args:?} opened {} outside the root",
+                real.display()
+            );
         }
+        let trace = &t.trace;
+        let opened = t.opened.len();
         assert!(opened > 0, "{args:?}: no open seen:\n{trace}");
     }
 }

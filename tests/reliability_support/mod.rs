@@ -283,3 +283,54 @@ pub fn strace_works() -> bool {
     }
     works
 }
+
+/// What a run of the binary under strace opened: each successful open's real path (`-y`: the
+/// file the descriptor is, resolved by the kernel, so opens relative to a folder count too), and
+/// how many programs it executed. The cache goes to `cache`, the trace to `log`.
+pub struct Traced {
+    pub run: Run,
+    pub opened: Vec<PathBuf>,
+    pub execs: usize,
+    pub trace: String,
+}
+
+pub fn traced(root: &Path, cache: &Path, log: &Path, args: &[&str]) -> Traced {
+    let mut cmd = Command::new("strace");
+    cmd.args([
+        "-f",
+        "-qq",
+        "-y",
+        "-e",
+        "trace=open,openat,openat2,execve",
+        "-o",
+    ])
+    .arg(log)
+    .arg(env!("CARGO_BIN_EXE_corpus-ls"))
+    .args(args)
+    .env("XDG_CACHE_HOME", cache)
+    .env("CORPUS_LS_CACHE_MIN_BYTES", "0")
+    .env_remove("CORPUS_LS_CACHE");
+    let run = run_cmd(&mut cmd, root);
+    let trace = std::fs::read_to_string(log).unwrap();
+    let mut opened = Vec::new();
+    let mut execs = 0;
+    for line in trace.lines() {
+        if line.contains("execve(") {
+            execs += 1;
+            continue;
+        }
+        // `= 5</real/path>`; failed opens (`= -1 ENOENT`) name no descriptor.
+        let Some((_, ret)) = line.rsplit_once(" = ") else {
+            continue;
+        };
+        if let Some((path, _)) = ret.split_once('<').and_then(|(_, p)| p.split_once('>')) {
+            opened.push(PathBuf::from(path));
+        }
+    }
+    Traced {
+        run,
+        opened,
+        execs,
+        trace,
+    }
+}
