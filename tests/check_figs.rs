@@ -89,7 +89,7 @@ to light.\n";
 
 /// A dump in the style of the lowercase seed: one line, no punctuation, no signs.
 const DUMP: &str = "weak pound hits northgate media revenues at london publisher northgate \
-media slipped 11 during 2004 the group said sales went from 3 24bn 6 13bn in 2003 to 2 89bn \
+media slipped 11 during 2004 the group said sales went from 4 12bn 7 55bn in 2003 to 3 67bn \
 in 2004 while the firm sold nearly 95 000 subscriptions and cut its debt to 160m\n";
 
 #[test]
@@ -111,11 +111,11 @@ fn a_dump_s_stripped_percent_and_decimals_are_read() {
 #[test]
 fn a_dump_s_bare_amounts_take_the_document_s_currency() {
     let note = "# Notes\n\n\
-- Northgate Media sales went from £3.24bn in 2003 to £2.98bn in 2004.\n\
-- In 2003 Northgate Media had sales of about $6.1bn.\n\
+- Northgate Media sales went from £4.12bn in 2003 to £3.78bn in 2004.\n\
+- In 2003 Northgate Media had sales of about $7.6bn.\n\
 - Northgate Media cut its debt to £160m.\n";
     let texts = flagged(&[("northgate.txt", DUMP), ("notes/n.md", note)]);
-    assert_eq!(texts, vec!["£2.98bn"]);
+    assert_eq!(texts, vec!["£3.78bn"]);
 }
 
 #[test]

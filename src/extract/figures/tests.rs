@@ -457,8 +457,8 @@ fn stripped_dumps_rejoin_numbers_and_infer_percent() {
             Some(("count", "95000", Some("car"), "approx")),
         ),
         (
-            "claimants fell 11 000 to [813 200] last month",
-            Some(("number", "813200", None, "exact")),
+            "claimants fell 12 000 to [824 300] last month",
+            Some(("number", "824300", None, "exact")),
         ),
         (
             "output reached [1 41 million units]",
@@ -538,7 +538,7 @@ fn stripped_dumps_infer_currency_from_the_document() {
         .iter()
         .all(|f| f.figure.ty != FigureType::Money || f.figure.unit_inferred));
     // An explicit currency first: its conversions are dollars, then pounds.
-    let found = extract_detailed("sales of 86 7bn swiss francs 74 6bn 39 1bn in the year", &c);
+    let found = extract_detailed("sales of 52 4bn swiss francs 45 1bn 23 6bn in the year", &c);
     let units: Vec<&str> = found
         .iter()
         .filter(|f| f.figure.ty == FigureType::Money)
