@@ -9,10 +9,10 @@
 
 use corpus_ls::corpus::Corpus;
 use corpus_ls::document::Encoding;
+use corpus_ls::host::Snapshot;
 use corpus_ls::lsp::config::Settings;
 use corpus_ls::lsp::convert::path_to_uri;
 use corpus_ls::lsp::query::Ctx;
-use corpus_ls::lsp::state::Snapshot;
 use corpus_ls::lsp::{highlight, references};
 use std::collections::HashMap;
 use std::path::Path;

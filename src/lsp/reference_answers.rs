@@ -9,10 +9,10 @@
 
 use super::convert::RootUris;
 use super::locations::{locations, FileUris};
-use super::lookup::{Entity, Mention};
 use super::query::Ctx;
 use crate::corpus::SourceFile;
 use crate::document::Encoding;
+use crate::host::lookup::{Entity, Mention};
 use parking_lot::Mutex;
 use std::collections::VecDeque;
 use std::path::PathBuf;
@@ -149,8 +149,8 @@ impl ReferenceAnswers {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::host::lookup::fixture;
     use crate::lsp::io::preserialized::to_json;
-    use crate::lsp::lookup::fixture;
     use crate::lsp::query::testing::ctx;
 
     fn all_mentions(c: &Ctx) -> Vec<Mention> {

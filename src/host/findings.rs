@@ -9,9 +9,9 @@
 //! is reused while the entry exists) and the path set by a generation number that changes
 //! whenever a file is added or removed; an entry that differs in any of them is computed again.
 
-use super::lookup::{self, Finding};
 use crate::check::{CheckSettings, Checker, FactIndex};
 use crate::corpus::{Corpus, SourceFile};
+use crate::host::lookup::{self, Finding};
 use parking_lot::Mutex;
 use rustc_hash::FxHashMap;
 use std::sync::{Arc, Weak};
@@ -92,7 +92,7 @@ impl FileFindings {
 mod tests {
     use super::*;
     use crate::check::CheckSettings;
-    use crate::lsp::lookup::fixture;
+    use crate::host::lookup::fixture;
 
     fn inputs<'a>(c: &'a Corpus, ch: &'a Checker, paths: u64, file: usize) -> Inputs<'a> {
         Inputs {
