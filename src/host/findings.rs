@@ -5,23 +5,32 @@
 //!
 //! A file's findings are a function of the file's analysed text, the checker's figure facts and
 //! settings, the problems met re-reading it, and (for a note's sources) which paths the corpus
-//! holds. The kept entry names each by identity (`Weak`, so nothing is kept alive and no address
-//! is reused while the entry exists) and the path set by a generation number that changes
-//! whenever a file is added or removed; an entry that differs in any of them is computed again.
+//! holds. The kept entry names each by the host revision at which it last changed ([`Stamp`]);
+//! an entry that differs in any of them is computed again.
 
-use crate::check::{CheckSettings, Checker, FactIndex};
-use crate::corpus::{Corpus, SourceFile};
+use crate::check::Checker;
+use crate::corpus::Corpus;
 use crate::host::lookup::{self, Finding};
 use parking_lot::Mutex;
 use rustc_hash::FxHashMap;
-use std::sync::{Arc, Weak};
+use std::sync::Arc;
+
+/// The revisions at which the inputs of one file's findings last changed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Stamp {
+    /// The set of paths.
+    pub paths: u64,
+    /// The checker's figure facts.
+    pub facts: u64,
+    /// The checker's settings.
+    pub settings: u64,
+    /// The file's analysed text.
+    pub file: u64,
+}
 
 /// One file's kept findings and what they were computed from.
 struct Kept {
-    file: Weak<SourceFile>,
-    facts: Weak<FactIndex>,
-    settings: Weak<CheckSettings>,
-    paths: u64,
+    stamp: Stamp,
     read: Vec<String>,
     findings: Arc<[Finding]>,
 }
@@ -32,22 +41,13 @@ pub struct Inputs<'a> {
     pub corpus: &'a Corpus,
     /// The checker of the same snapshot.
     pub checker: &'a Checker,
-    /// The generation of the corpus's path set (see the module doc).
-    pub paths: u64,
+    /// What they are computed from, by revision; `None` for a snapshot the host has not
+    /// installed (computed, not kept).
+    pub stamp: Option<Stamp>,
     /// The file's index in `corpus.files`.
     pub file: usize,
     /// Problems met re-reading it from disk.
     pub read: &'a [String],
-}
-
-impl Kept {
-    fn fits(&self, src: &Arc<SourceFile>, i: &Inputs) -> bool {
-        Weak::ptr_eq(&self.file, &Arc::downgrade(src))
-            && Weak::ptr_eq(&self.facts, &Arc::downgrade(&i.checker.facts))
-            && Weak::ptr_eq(&self.settings, &Arc::downgrade(&i.checker.settings))
-            && self.paths == i.paths
-            && self.read == i.read
-    }
 }
 
 /// Kept findings of one root's files, by file index (shared by the root's snapshots).
@@ -67,41 +67,43 @@ impl FileFindings {
         let Some(src) = i.corpus.files.get(i.file) else {
             return Arc::from(Vec::new());
         };
-        if let Some(k) = self.0.lock().get(&(i.file as u32)) {
-            if k.fits(src, &i) {
-                return k.findings.clone();
+        if let Some(stamp) = i.stamp {
+            if let Some(k) = self.0.lock().get(&(i.file as u32)) {
+                if k.stamp == stamp && k.read == i.read {
+                    return k.findings.clone();
+                }
             }
         }
         // Computed without the lock: a hover and the publish may both compute one file, and
         // either result is the same.
         let findings: Arc<[Finding]> = lookup::findings(i.corpus, i.checker, src, i.read).into();
-        let kept = Kept {
-            file: Arc::downgrade(src),
-            facts: Arc::downgrade(&i.checker.facts),
-            settings: Arc::downgrade(&i.checker.settings),
-            paths: i.paths,
-            read: i.read.to_vec(),
-            findings: findings.clone(),
-        };
-        self.0.lock().insert(i.file as u32, kept);
+        if let Some(stamp) = i.stamp {
+            let kept = Kept {
+                stamp,
+                read: i.read.to_vec(),
+                findings: findings.clone(),
+            };
+            self.0.lock().insert(i.file as u32, kept);
+        }
         findings
     }
 }
 
 #[cfg(test)]
 mod tests {
-    use super::*;
-    use crate::check::CheckSettings;
-    use crate::host::lookup::fixture;
+    use crate::host::lookup::{self, fixture};
+    use crate::host::Snapshot;
+    use std::sync::Arc;
 
-    fn inputs<'a>(c: &'a Corpus, ch: &'a Checker, paths: u64, file: usize) -> Inputs<'a> {
-        Inputs {
-            corpus: c,
-            checker: ch,
-            paths,
-            file,
-            read: &[],
-        }
+    /// `s` as the host installs it at `revision`.
+    fn installed(mut s: Snapshot, revision: u64) -> Snapshot {
+        s.stamp(revision);
+        s
+    }
+
+    fn fresh(s: &Snapshot, file: usize) -> Vec<lookup::Finding> {
+        let src = &s.corpus.files[file];
+        lookup::findings(&s.corpus, &s.checker, src, s.read_problems_of(&src.rel))
     }
 
     #[test]
@@ -111,38 +113,46 @@ mod tests {
             fixture::file("a.txt", "The company has about 70,000 employees.\n", &[]),
             fixture::file("notes/n.txt", note, &[]),
         ]);
-        let ch = Checker::new(&c, CheckSettings::from_corpus(&c));
-        let kept = FileFindings::default();
-        let n = c.file_index("notes/n.txt").unwrap() as usize;
-        let first = kept.of(inputs(&c, &ch, 1, n));
+        let s1 = installed(Snapshot::new(c), 1);
+        let n = s1.file_index("notes/n.txt").unwrap();
+        let first = s1.findings(n);
         assert!(!first.is_empty(), "the note disagrees with its source");
-        assert!(Arc::ptr_eq(&first, &kept.of(inputs(&c, &ch, 1, n))), "kept");
+        assert!(Arc::ptr_eq(&first, &s1.findings(n)), "kept");
         // The article edited (new facts): the unchanged note is checked again.
-        let a = c.file_index("a.txt").unwrap() as usize;
-        let c3 = c.with_file("a.txt", "The company has about 80,000 employees.\n".into());
-        let ch3 = ch.updated(&c3, "a.txt");
-        assert!(Arc::ptr_eq(&c.files[n], &c3.files[n]), "the same note");
-        let again = kept.of(inputs(&c3, &ch3, 1, n));
-        assert_eq!(&*again, &lookup::findings(&c3, &ch3, &c3.files[n], &[])[..]);
+        let article = "The company has about 80,000 employees.\n";
+        let s2 = installed(s1.with_file("a.txt", article.into(), Vec::new()), 2);
+        assert!(
+            Arc::ptr_eq(&s1.corpus.files[n], &s2.corpus.files[n]),
+            "the same note"
+        );
+        let again = s2.findings(n);
+        assert_eq!(&*again, &fresh(&s2, n)[..]);
         assert_ne!(&*again, &*first);
         // The note edited: its own findings are computed again.
-        let c2 = c.with_file("notes/n.txt", note.replace("80,000", "70,000"));
-        let ch2 = ch.updated(&c2, "notes/n.txt");
-        assert!(Arc::ptr_eq(&ch.facts, &ch2.facts), "the same facts");
-        let edited = kept.of(inputs(&c2, &ch2, 1, n));
-        assert_eq!(
-            &*edited,
-            &lookup::findings(&c2, &ch2, &c2.files[n], &[])[..]
+        let s3 = installed(
+            s1.with_file("notes/n.txt", note.replace("80,000", "70,000"), Vec::new()),
+            3,
         );
+        assert!(
+            Arc::ptr_eq(&s1.checker.facts, &s3.checker.facts),
+            "the same facts"
+        );
+        let edited = s3.findings(n);
+        assert_eq!(&*edited, &fresh(&s3, n)[..]);
         assert_ne!(&*edited, &*first);
         // Another path set, or read problems: computed again.
-        assert!(!Arc::ptr_eq(&again, &kept.of(inputs(&c3, &ch3, 2, n))));
-        let read = ["lossy".to_string()];
-        let with_read = kept.of(Inputs {
-            read: &read,
-            ..inputs(&c3, &ch3, 2, a)
-        });
-        assert!(with_read.iter().any(|f| f.message == "lossy"));
-        assert!(kept.of(inputs(&c3, &ch3, 2, 99)).is_empty());
+        let s4 = installed(s2.with_file("b.txt", "Nothing.\n".into(), Vec::new()), 4);
+        let n4 = s4.file_index("notes/n.txt").unwrap();
+        assert!(!Arc::ptr_eq(&again, &s4.findings(n4)));
+        let a = s2.file_index("a.txt").unwrap();
+        let s5 = installed(
+            s2.with_file("a.txt", article.into(), vec!["lossy".into()]),
+            5,
+        );
+        assert!(s5.findings(a).iter().any(|f| f.message == "lossy"));
+        assert!(s5.findings(99).is_empty());
+        // A snapshot the host has not installed computes, and keeps nothing.
+        let loose = s2.with_file("notes/n.txt", note.into(), Vec::new());
+        assert!(!Arc::ptr_eq(&loose.findings(n), &loose.findings(n)));
     }
 }

@@ -13,6 +13,8 @@
 //! condition variable, only for the changes of that buffer that came before it.
 
 pub mod findings;
+#[cfg(test)]
+mod fixture_tests;
 pub mod lookup;
 pub mod roots;
 pub mod snapshot;
@@ -218,7 +220,7 @@ impl AnalysisHost {
             return Applied::Dropped;
         };
         let mut next = next;
-        next.revision = revision;
+        next.stamp(revision);
         let snap = Arc::new(next);
         let old = std::mem::replace(&mut r.snap, snap.clone());
         if let Some(c) = config {

@@ -1,12 +1,13 @@
 //! An immutable analysis of one root at one revision: the corpus, the checker's facts, and
 //! what is derived from them on demand (findings per file, figures by quantity).
 
-use super::findings::{FileFindings, Inputs};
+use super::findings::{FileFindings, Inputs, Stamp};
 use super::lookup::{Finding, Lookup};
 use crate::check::{CheckSettings, Checker};
 use crate::corpus::quantities::{FileDiff, QuantityIndex};
 use crate::corpus::Corpus;
 use crate::model::Figure;
+use rustc_hash::FxHashMap;
 use std::collections::HashMap;
 use std::sync::{Arc, OnceLock};
 
@@ -27,9 +28,34 @@ pub struct Snapshot {
     quantity_diff: Arc<OnceLock<FileDiff>>,
     /// Findings kept per file, shared by the root's later snapshots.
     findings: Arc<FileFindings>,
-    /// The generation of the corpus's set of paths: a later snapshot with the same number of
-    /// files has the same paths (each step adds, replaces or removes one file).
+    /// The revisions at which what findings are computed from last changed.
+    stamps: Stamps,
+    /// What changed since the snapshot it was made from, until the host installs it and
+    /// [`Snapshot::stamp`]s it with its revision (`None`: nothing pending).
+    pending: Option<Pending>,
+}
+
+/// The revisions at which the inputs of a file's findings last changed (0: not since the
+/// root's cold index).
+#[derive(Debug, Clone, Default)]
+struct Stamps {
+    /// The set of paths.
     paths: u64,
+    /// The checker's figure facts.
+    facts: u64,
+    /// The checker's settings.
+    settings: u64,
+    /// Files changed since the set of paths last did.
+    files: Arc<FxHashMap<String, u64>>,
+}
+
+/// What a snapshot changed, for its stamps.
+#[derive(Debug, Clone, Default)]
+struct Pending {
+    paths: bool,
+    facts: bool,
+    settings: bool,
+    files: Vec<String>,
 }
 
 impl Snapshot {
@@ -40,7 +66,14 @@ impl Snapshot {
             quantities: Arc::new(QuantityIndex::build(&corpus.files)),
             quantity_diff: Arc::default(),
             findings: Arc::default(),
-            paths: next_paths(),
+            stamps: Stamps::default(),
+            // Everything is new: stamped with the revision the host installs it at.
+            pending: Some(Pending {
+                paths: true,
+                facts: true,
+                settings: true,
+                files: Vec::new(),
+            }),
             corpus,
             checker,
             read_problems: HashMap::new(),
@@ -59,17 +92,28 @@ impl Snapshot {
 
     /// A snapshot of `corpus` that keeps this one's quantity index (`corpus` differs from this
     /// snapshot's in a few files).
+    /// What changed is noted as pending for [`Snapshot::stamp`]. Which parts a step kept
+    /// (files re-analysed, the checker's facts) is known only here, by sharing: it is turned into
+    /// revisions at once, and nothing downstream compares identities.
     fn next(
         &self,
         corpus: Corpus,
         checker: Checker,
         read_problems: HashMap<String, Vec<String>>,
     ) -> Snapshot {
-        let paths = if corpus.files.len() == self.corpus.files.len() {
-            self.paths
-        } else {
-            next_paths()
-        };
+        let mut p = self.pending.clone().unwrap_or_default();
+        // Each step adds, replaces or removes files: the same number means the same paths.
+        p.paths |= corpus.files.len() != self.corpus.files.len();
+        if !p.paths {
+            let old = self.corpus.files.iter();
+            p.files.extend(
+                old.zip(&corpus.files)
+                    .filter(|(a, b)| !Arc::ptr_eq(a, b))
+                    .map(|(_, b)| b.rel.clone()),
+            );
+        }
+        p.facts |= !Arc::ptr_eq(&checker.facts, &self.checker.facts);
+        p.settings |= !Arc::ptr_eq(&checker.settings, &self.checker.settings);
         Snapshot {
             corpus,
             checker,
@@ -78,25 +122,69 @@ impl Snapshot {
             quantities: self.quantities.clone(),
             quantity_diff: Arc::default(),
             findings: self.findings.clone(),
-            paths,
+            stamps: self.stamps.clone(),
+            pending: Some(p),
+        }
+    }
+
+    /// Gives the snapshot its revision (the host, when it installs it): what changed since the
+    /// snapshot it was made from is stamped with it.
+    pub fn stamp(&mut self, revision: u64) {
+        self.revision = revision;
+        let Some(p) = self.pending.take() else {
+            return;
+        };
+        if p.paths {
+            self.stamps.paths = revision;
+            self.stamps.files = Arc::default();
+        }
+        if p.facts {
+            self.stamps.facts = revision;
+        }
+        if p.settings {
+            self.stamps.settings = revision;
+        }
+        if !p.paths && !p.files.is_empty() {
+            let files = Arc::make_mut(&mut self.stamps.files);
+            for f in p.files {
+                files.insert(f, revision);
+            }
         }
     }
 
     /// The findings of file `file` (kept across snapshots while they hold; see
     /// [`FileFindings`]).
     pub fn findings(&self, file: usize) -> Arc<[Finding]> {
-        let read = self
-            .corpus
-            .files
-            .get(file)
-            .map_or(&[][..], |f| self.read_problems_of(&f.rel));
+        let rel = self.corpus.files.get(file).map(|f| f.rel.as_str());
+        let read = rel.map_or(&[][..], |r| self.read_problems_of(r));
+        // Only an installed snapshot's findings are kept: its stamps name what they hold.
+        let stamp = self.pending.is_none().then(|| Stamp {
+            paths: self.stamps.paths,
+            facts: self.stamps.facts,
+            settings: self.stamps.settings,
+            file: rel
+                .and_then(|r| self.stamps.files.get(r).copied())
+                .unwrap_or(0),
+        });
         self.findings.of(Inputs {
             corpus: &self.corpus,
             checker: &self.checker,
-            paths: self.paths,
+            stamp,
             file,
             read,
         })
+    }
+
+    /// The revisions at which the set of paths and file `file`'s analysed text last changed:
+    /// equal stamps, equal text at that index. `None` for a snapshot the host has not
+    /// installed.
+    pub fn file_stamp(&self, file: usize) -> Option<(u64, u64)> {
+        if self.pending.is_some() {
+            return None;
+        }
+        let rel = &self.corpus.files.get(file)?.rel;
+        let at = self.stamps.files.get(rel).copied().unwrap_or(0);
+        Some((self.stamps.paths, at))
     }
 
     /// Entity lookups in this snapshot.
@@ -199,12 +287,6 @@ impl Snapshot {
         let checker = self.checker.updated(&corpus, rel);
         self.next(corpus, checker, read_problems)
     }
-}
-
-/// A new path-set generation (see [`Snapshot`]).
-fn next_paths() -> u64 {
-    static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
-    NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
 }
 
 #[cfg(test)]

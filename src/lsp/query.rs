@@ -96,7 +96,11 @@ pub(crate) mod testing {
 
     /// A context for file `rel` of `corpus`.
     pub fn ctx(corpus: Corpus, rel: &str) -> Ctx {
-        let snap = Arc::new(Snapshot::new(corpus));
+        // Installed as the host would, each context at a revision of its own.
+        static REVISION: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+        let mut snap = Snapshot::new(corpus);
+        snap.stamp(REVISION.fetch_add(1, std::sync::atomic::Ordering::Relaxed));
+        let snap = Arc::new(snap);
         let file = snap.file_index(rel).expect("file in fixture");
         let root = PathBuf::from("/fixture");
         Ctx {
