@@ -90,7 +90,8 @@ where
 {
     let state = Arc::new(Mutex::new(State::default()));
     let (engine, rx) = Engine::new(state.clone());
-    let stop = engine.clone();
+    // The engine's threads end with the server, also when this future is dropped unfinished.
+    let _stop = StopOnDrop(engine.clone());
     let (service, socket) = LspService::build(|client| {
         tokio::spawn(Engine::pump(state.clone(), client.clone(), rx));
         Backend { client, engine }
@@ -110,7 +111,15 @@ where
         server,
         super::io::writer::forward(out_reader, replies_rx, output)
     );
-    stop.stop();
+}
+
+/// Stops the engine's threads when dropped.
+struct StopOnDrop(Engine);
+
+impl Drop for StopOnDrop {
+    fn drop(&mut self) {
+        self.0.stop();
+    }
 }
 
 fn internal(msg: String) -> Error {
