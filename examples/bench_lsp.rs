@@ -338,6 +338,48 @@ fn main() {
         json!({"textDocument": {"uri": u}, "position": {"line": last_line, "character": col0 + typed0 + 12}}),
     );
     report("hover right after typing names", &mut [t.elapsed()]);
+    // Hover while typing: edits at a steady rate into the same file, a hover on its first
+    // entity after every fifth edit (the answer must not wait for re-analysis to catch up).
+    let toks = c.result(
+        "textDocument/semanticTokens/full",
+        json!({"textDocument": {"uri": u}}),
+    );
+    let spot = token_positions(&toks, 1)
+        .pop()
+        .unwrap_or(json!({"line": 0, "character": 0}));
+    let mut typed = typed0 + sentence.chars().count();
+    for rate in [20u64, 200] {
+        let gap = Duration::from_micros(1_000_000 / rate);
+        let mut hovers = Vec::new();
+        let start = Instant::now();
+        for k in 0..samples.clamp(10, 200) {
+            version += 1;
+            let at = json!({"line": last_line, "character": col0 + typed});
+            typed += 1;
+            c.notify(
+                "textDocument/didChange",
+                json!({"textDocument": {"uri": u, "version": version},
+                       "contentChanges": [{"range": {"start": at, "end": at}, "text": "y"}]}),
+            );
+            if k % 5 == 4 {
+                let t = Instant::now();
+                let _ = c.result(
+                    "textDocument/hover",
+                    json!({"textDocument": {"uri": u}, "position": spot}),
+                );
+                hovers.push(t.elapsed());
+            }
+            let due = start + gap * (k as u32 + 1);
+            if let Some(wait) = due.checked_duration_since(Instant::now()) {
+                std::thread::sleep(wait);
+            }
+        }
+        report(
+            &format!("hover while typing at {rate} edits/s"),
+            &mut hovers,
+        );
+        c.forget_notifications();
+    }
     if std::env::var_os("CORPUS_LS_TRACE").is_some() {
         eprintln!("{}", c.stderr());
     }

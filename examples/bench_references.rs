@@ -9,10 +9,10 @@
 
 use corpus_ls::corpus::Corpus;
 use corpus_ls::document::Encoding;
+use corpus_ls::host::Snapshot;
 use corpus_ls::lsp::config::Settings;
-use corpus_ls::lsp::convert::path_to_uri;
+use corpus_ls::lsp::convert::corpus_uri;
 use corpus_ls::lsp::query::Ctx;
-use corpus_ls::lsp::state::Snapshot;
 use corpus_ls::lsp::{highlight, references};
 use std::collections::HashMap;
 use std::path::Path;
@@ -55,7 +55,10 @@ fn main() {
         corpus.files.len(),
         t.elapsed().as_secs_f64()
     );
-    let snap = Arc::new(Snapshot::new(corpus));
+    // Installed as the host would (its answers are kept by revision).
+    let mut snap = Snapshot::new(corpus);
+    snap.stamp(1);
+    let snap = Arc::new(snap);
     let top = snap
         .corpus
         .entities()
@@ -66,7 +69,7 @@ fn main() {
     let file = at.file as usize;
     let rel = snap.corpus.files[file].rel.clone();
     let ctx = Ctx {
-        uri: path_to_uri(&root.join(&rel)).expect("uri"),
+        uri: corpus_uri(&root, &rel).expect("uri"),
         snap: snap.clone(),
         file,
         root: root.clone(),

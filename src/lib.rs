@@ -9,6 +9,7 @@ pub mod document;
 pub mod export;
 pub mod extract;
 pub mod format;
+pub mod host;
 pub mod intern;
 pub mod lsp;
 pub mod model;

@@ -874,7 +874,7 @@ impl Corpus {
         } else {
             match old {
                 Some(f) => f.annotations.clone(),
-                None => sibling_ann(&self.root, &self.root.join(rel))
+                None => sibling_ann(&self.root, &path_text::real_path(&self.root, rel))
                     .map_or(Annotations::None, Annotations::Brat),
             }
         };

@@ -10,7 +10,7 @@
 
 use std::borrow::Cow;
 use std::fmt::Write;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 /// True for characters a terminal or a reader may take for something else: controls (C0, DEL,
 /// C1) and the invisible marks that reorder or hide text (bidi overrides and isolates, the
@@ -74,6 +74,56 @@ pub fn rel_path(root: &Path, path: &Path) -> String {
     out
 }
 
+/// The real path of the corpus file that [`rel_path`] names `rel` below `root`: the escapes
+/// undone (`\\`, `\xNN` for a control or a byte that is not UTF-8, `\u{..}`), so a name with
+/// a backslash, a control character or invalid UTF-8 is found again (`root.join(rel)` is not
+/// that file). The one way from a corpus path back to the disk (and to a file's URI).
+pub fn real_path(root: &Path, rel: &str) -> PathBuf {
+    if !rel.contains('\\') {
+        return root.join(rel);
+    }
+    let mut bytes: Vec<u8> = Vec::with_capacity(rel.len());
+    let mut rest = rel;
+    while let Some(at) = rest.find('\\') {
+        bytes.extend_from_slice(&rest.as_bytes()[..at]);
+        let tail = &rest[at + 1..];
+        let hex = |t: &str| u8::from_str_radix(t.get(..2)?, 16).ok();
+        let uni = |t: &str| {
+            let end = t.find('}')?;
+            let c = char::from_u32(u32::from_str_radix(t.get(2..end)?, 16).ok()?)?;
+            Some((c, end + 1))
+        };
+        if let Some(t) = tail.strip_prefix('\\') {
+            bytes.push(b'\\');
+            rest = t;
+        } else if let Some(b) = tail.strip_prefix('x').and_then(hex) {
+            bytes.push(b);
+            rest = &tail[3..];
+        } else if let Some((c, used)) = tail.starts_with("u{").then(|| uni(tail)).flatten() {
+            bytes.extend_from_slice(c.encode_utf8(&mut [0; 4]).as_bytes());
+            rest = &tail[used..];
+        } else {
+            // Not an escape `rel_path` writes: the backslash as it is.
+            bytes.push(b'\\');
+            rest = tail;
+        }
+    }
+    bytes.extend_from_slice(rest.as_bytes());
+    root.join(os_path(bytes))
+}
+
+#[cfg(unix)]
+fn os_path(bytes: Vec<u8>) -> PathBuf {
+    use std::os::unix::ffi::OsStringExt;
+    PathBuf::from(std::ffi::OsString::from_vec(bytes))
+}
+
+/// Elsewhere names are Unicode: invalid bytes cannot come from a real name.
+#[cfg(not(unix))]
+fn os_path(bytes: Vec<u8>) -> PathBuf {
+    PathBuf::from(String::from_utf8_lossy(&bytes).into_owned())
+}
+
 /// A path as shown in messages: printable, one-to-one.
 pub fn shown(path: &Path) -> String {
     let mut out = String::new();
@@ -123,5 +173,24 @@ mod tests {
             rels,
             ["x\\xff.md", "x\\xfe.md", "x\u{fffd}.md", "x\\\\xff.md"]
         );
+        for (p, rel) in names.iter().zip(&rels) {
+            assert_eq!(&real_path(root, rel), p, "{rel}");
+        }
+    }
+
+    #[test]
+    fn real_path_undoes_rel_path() {
+        let root = Path::new("/r");
+        for name in [
+            "notes/a b%#caf\u{e9}.md",
+            "a.md:1:1: warning: x\n\u{1b}[2Jb.md",
+            "back\\slash\\x41.md",
+            "bidi\u{202e}txt.md",
+            "\\u{41}\\",
+        ] {
+            let p = root.join(name);
+            let rel = rel_path(root, &p);
+            assert_eq!(real_path(root, &rel), p, "{rel}");
+        }
     }
 }

@@ -443,7 +443,7 @@ fn related_text(ctx: &Ctx, uri: &Uri, range: Range) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::lsp::lookup::fixture;
+    use crate::host::lookup::fixture;
     use crate::lsp::query::testing::{ctx, pos};
     use tower_lsp_server::ls_types::{
         CodeActionContext, DiagnosticRelatedInformation, Location, PartialResultParams,

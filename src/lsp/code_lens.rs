@@ -2,8 +2,8 @@
 //! entities (`Liu He: 7 mentions in 2 files`).
 
 use super::hover::{display_name, mention_count};
-use super::lookup::EntityId;
 use super::query::Ctx;
+use crate::host::lookup::EntityId;
 use serde_json::json;
 use tower_lsp_server::ls_types::{CodeLens, Command};
 
@@ -53,7 +53,7 @@ pub fn code_lenses(ctx: &Ctx) -> Vec<CodeLens> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::lsp::lookup::fixture;
+    use crate::host::lookup::fixture;
     use crate::lsp::query::testing::{ctx, pos};
 
     #[test]

@@ -89,7 +89,7 @@ pub fn completion(ctx: &Ctx, pos: Position) -> Option<CompletionResponse> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::lsp::lookup::fixture;
+    use crate::host::lookup::fixture;
     use crate::lsp::query::testing::{ctx, pos};
 
     #[test]

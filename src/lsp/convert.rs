@@ -1,5 +1,6 @@
 //! Core byte spans <-> LSP positions and ranges (UTF-16 or UTF-8), and file URIs <-> paths.
 
+use crate::corpus::path_text::real_path;
 use crate::corpus::SourceFile;
 use crate::document::{Encoding, LineIndex, Position as CorePosition};
 use crate::model::Span;
@@ -124,7 +125,13 @@ pub fn path_to_uri(path: &Path) -> Option<Uri> {
     Uri::from_file_path(path)
 }
 
-/// `file:` URIs of files below one root, each exactly as `path_to_uri(&root.join(rel))` gives
+/// The `file:` URI of the corpus file `rel` of `root`, from its real path
+/// ([`real_path`]: `root.join(rel)` is another file when the name was escaped).
+pub fn corpus_uri(root: &Path, rel: &str) -> Option<Uri> {
+    path_to_uri(&real_path(root, rel))
+}
+
+/// `file:` URIs of files below one root, each exactly as [`corpus_uri`] gives
 /// it, made by appending the percent-encoded relative path to the root's URI: no path join and
 /// no re-encoding of the root per file (a references answer names tens of thousands of files).
 #[derive(Debug, Clone)]
@@ -154,15 +161,16 @@ impl RootUris {
     pub fn uri(&self, rel: &str) -> Option<Uri> {
         match &self.base {
             // `Path::join` adds one `/` unless the root ends with one, keeps `rel` as it is
-            // unless it is absolute, and the encoding is byte by byte and keeps `/`.
-            Some(base) if !rel.is_empty() && !rel.starts_with('/') => {
+            // unless it is absolute, and the encoding is byte by byte and keeps `/`. A name
+            // `rel_path` escaped (every escape starts with `\`) goes the long way.
+            Some(base) if !rel.is_empty() && !rel.starts_with('/') && !rel.contains('\\') => {
                 let mut s = String::with_capacity(base.len() + 1 + rel.len() + rel.len() / 4);
                 s.push_str(base);
                 s.push('/');
                 percent_encode_path(rel, &mut s);
                 s.parse().ok()
             }
-            _ => path_to_uri(&self.root.join(rel)),
+            _ => corpus_uri(&self.root, rel),
         }
     }
 }
@@ -250,7 +258,7 @@ mod tests {
     }
 
     #[test]
-    fn root_uris_equal_path_to_uri_of_the_joined_path() {
+    fn root_uris_equal_the_uri_of_the_real_path() {
         let roots = [
             "/",
             "/tmp/a b",
@@ -273,11 +281,14 @@ mod tests {
             "-._~/t.txt",
             "",
             "/abs/z.md",
+            "back\\\\slash.md",
+            "line\\x0abreak.md",
+            "bytes\\xff.md",
         ];
         for root in roots {
             let u = RootUris::new(Path::new(root));
             for rel in rels {
-                let want = path_to_uri(&Path::new(root).join(rel));
+                let want = path_to_uri(&real_path(Path::new(root), rel));
                 let got = u.uri(rel);
                 assert_eq!(
                     got.as_ref().map(|u| u.as_str()),
@@ -286,5 +297,11 @@ mod tests {
                 );
             }
         }
+        // An escaped name is the file's real name, not the escape.
+        let u = RootUris::new(Path::new("/r"));
+        assert_eq!(
+            u.uri("a\\\\b.md").unwrap().as_str(),
+            path_to_uri(Path::new("/r/a\\b.md")).unwrap().as_str()
+        );
     }
 }

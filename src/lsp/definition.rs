@@ -13,7 +13,7 @@ pub fn definition(ctx: &Ctx, pos: Position) -> Option<GotoDefinitionResponse> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::lsp::lookup::fixture;
+    use crate::host::lookup::fixture;
     use crate::lsp::query::testing::{ctx, pos};
 
     #[test]

@@ -1,10 +1,10 @@
 //! Findings as LSP diagnostics, and which files a change affects.
 
-use super::convert::{path_to_uri, TextRef};
-use super::lookup::Severity;
-use super::state::Snapshot;
+use super::convert::TextRef;
 use crate::document::Encoding;
 use crate::format::DocKind;
+use crate::host::lookup::Severity;
+use crate::host::Snapshot;
 use std::collections::HashMap;
 use std::path::Path;
 use tower_lsp_server::ls_types::{
@@ -38,7 +38,7 @@ pub fn of_file(
                     let uri = uris
                         .get(&r.rel)
                         .cloned()
-                        .or_else(|| path_to_uri(&root.join(&r.rel)))?;
+                        .or_else(|| super::convert::corpus_uri(root, &r.rel))?;
                     Some(DiagnosticRelatedInformation {
                         location: Location::new(uri, TextRef::of(rf).range(r.span, enc)),
                         message: r.message.clone(),
@@ -121,7 +121,7 @@ pub fn affected<'a>(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::lsp::lookup::fixture;
+    use crate::host::lookup::fixture;
 
     #[test]
     fn an_article_change_affects_the_notes() {

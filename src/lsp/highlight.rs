@@ -32,7 +32,7 @@ pub fn highlight(ctx: &Ctx, pos: Position) -> Option<Vec<DocumentHighlight>> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::lsp::lookup::fixture;
+    use crate::host::lookup::fixture;
     use crate::lsp::query::testing::{ctx, pos};
 
     #[test]

@@ -1,9 +1,9 @@
 //! Hover: an entity's card or a figure's value, in short Markdown.
 
-use super::lookup::Entity;
 use super::query::Ctx;
 use crate::corpus::quantities::same_quantity;
 use crate::format::DocKind;
+use crate::host::lookup::Entity;
 use crate::model::{EntityType, Figure, FigureType, Qualifier, Value};
 use tower_lsp_server::ls_types::{Hover, HoverContents, MarkupContent, MarkupKind, Position};
 
@@ -296,7 +296,7 @@ mod tests {
         assert_eq!(display_name("ZTE"), "ZTE");
         assert_eq!(display_name("jean-luc picard"), "Jean-Luc Picard");
     }
-    use crate::lsp::lookup::fixture;
+    use crate::host::lookup::fixture;
     use crate::lsp::query::testing::{ctx, pos};
 
     fn text_of(h: &Hover) -> &str {

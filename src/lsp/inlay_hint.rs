@@ -90,7 +90,7 @@ fn hint(ctx: &Ctx, at: usize, label: String, what: &str) -> InlayHint {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::lsp::lookup::fixture;
+    use crate::host::lookup::fixture;
     use crate::lsp::query::testing::{ctx, pos};
     use crate::model::{Qualifier, Span, Value};
 

@@ -3,8 +3,8 @@
 //! the file's line index from the span's start, its end counted on from there.
 
 use super::convert::RootUris;
-use super::lookup::Mention;
 use super::query::Ctx;
+use crate::host::lookup::Mention;
 use tower_lsp_server::ls_types::{Location, Uri};
 
 /// The URIs of a request's files, each as `Ctx::uri_of` gives it (the client's own URI for the
@@ -58,7 +58,7 @@ pub fn locations(ctx: &Ctx, mentions: impl IntoIterator<Item = Mention>) -> Vec<
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::lsp::lookup::fixture;
+    use crate::host::lookup::fixture;
     use crate::lsp::query::testing::ctx;
     use crate::model::Span;
 

@@ -3,11 +3,11 @@
 //! error instead of taking the server down.
 
 use super::config::Settings;
-use super::convert::{path_to_uri, TextRef};
-use super::lookup::Mention;
-use super::state::Snapshot;
+use super::convert::TextRef;
 use crate::corpus::SourceFile;
 use crate::document::Encoding;
+use crate::host::lookup::Mention;
+use crate::host::Snapshot;
 use crate::model::Span;
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -67,7 +67,7 @@ impl Ctx {
         self.open
             .get(rel)
             .cloned()
-            .or_else(|| path_to_uri(&self.root.join(rel)))
+            .or_else(|| super::convert::corpus_uri(&self.root, rel))
     }
     /// The location of a mention.
     pub fn location(&self, m: Mention) -> Option<Location> {
@@ -96,11 +96,15 @@ pub(crate) mod testing {
 
     /// A context for file `rel` of `corpus`.
     pub fn ctx(corpus: Corpus, rel: &str) -> Ctx {
-        let snap = Arc::new(Snapshot::new(corpus));
+        // Installed as the host would, each context at a revision of its own.
+        static REVISION: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+        let mut snap = Snapshot::new(corpus);
+        snap.stamp(REVISION.fetch_add(1, std::sync::atomic::Ordering::Relaxed));
+        let snap = Arc::new(snap);
         let file = snap.file_index(rel).expect("file in fixture");
         let root = PathBuf::from("/fixture");
         Ctx {
-            uri: path_to_uri(&root.join(rel)).unwrap(),
+            uri: super::super::convert::corpus_uri(&root, rel).unwrap(),
             snap,
             file,
             root,

@@ -2,17 +2,16 @@
 //! (US, 51,000 mentions at 100k articles: about 100 ms of server work per answer otherwise).
 //!
 //! An answer is reused only when it is the answer the request would get: the same mentions
-//! (file index and span, in order), every mentioned file the very same analysed text (`Arc`
-//! identity, so the same line index), the same root, encoding and URIs. Anything else (an
-//! edit of a mentioning file, a new registry that moved a mention, a buffer opened under
+//! (file index and span, in order), every mentioned file the same analysed text (the same
+//! revision stamps, so the same line index), the same root, encoding and URIs. Anything else
+//! (an edit of a mentioning file, a new registry that moved a mention, a buffer opened under
 //! another URI) makes it miss and the answer is computed again.
 
 use super::convert::RootUris;
 use super::locations::{locations, FileUris};
-use super::lookup::{Entity, Mention};
 use super::query::Ctx;
-use crate::corpus::SourceFile;
 use crate::document::Encoding;
+use crate::host::lookup::{Entity, Mention};
 use parking_lot::Mutex;
 use std::collections::VecDeque;
 use std::path::PathBuf;
@@ -29,8 +28,9 @@ struct Entry {
     root: PathBuf,
     enc: Encoding,
     mentions: Vec<Mention>,
-    /// The mentioned files (index and the analysed file), one per run of mentions.
-    files: Vec<(u32, Arc<SourceFile>)>,
+    /// The mentioned files (index and [`crate::host::Snapshot::file_stamp`]), one per run of
+    /// mentions.
+    files: Vec<(u32, (u64, u64))>,
     /// Mentioned files whose URI is not the root's (the client's own for open buffers).
     uris: Vec<(u32, String)>,
     json: Arc<str>,
@@ -38,7 +38,7 @@ struct Entry {
 
 /// Mentioned files of `ctx` whose URI differs from the one under the root: the file asked
 /// about and open buffers, when the client spells them otherwise.
-fn own_uris(ctx: &Ctx, mentioned: &[(u32, Arc<SourceFile>)]) -> Vec<(u32, String)> {
+fn own_uris(ctx: &Ctx, mentioned: &[(u32, (u64, u64))]) -> Vec<(u32, String)> {
     let (uris, root) = (FileUris::new(ctx), RootUris::new(&ctx.root));
     let mut files: Vec<usize> = ctx
         .open
@@ -59,14 +59,15 @@ fn own_uris(ctx: &Ctx, mentioned: &[(u32, Arc<SourceFile>)]) -> Vec<(u32, String
         .collect()
 }
 
-/// The files of `mentions` in `ctx`'s snapshot, one per run (`None` if one is missing).
-fn mentioned_files(ctx: &Ctx, mentions: &[Mention]) -> Option<Vec<(u32, Arc<SourceFile>)>> {
-    let mut out: Vec<(u32, Arc<SourceFile>)> = Vec::new();
+/// The files of `mentions` in `ctx`'s snapshot with their stamps, one per run (`None` if one
+/// is missing, or the snapshot is not the host's).
+fn mentioned_files(ctx: &Ctx, mentions: &[Mention]) -> Option<Vec<(u32, (u64, u64))>> {
+    let mut out: Vec<(u32, (u64, u64))> = Vec::new();
     for m in mentions {
         if out.last().is_some_and(|(f, _)| *f == m.file) {
             continue;
         }
-        out.push((m.file, ctx.snap.corpus.files.get(m.file as usize)?.clone()));
+        out.push((m.file, ctx.snap.file_stamp(m.file as usize)?));
     }
     Some(out)
 }
@@ -77,13 +78,10 @@ impl Entry {
         self.root == ctx.root
             && self.enc == ctx.enc
             && self.mentions == mentions
-            && self.files.iter().all(|(i, f)| {
-                ctx.snap
-                    .corpus
-                    .files
-                    .get(*i as usize)
-                    .is_some_and(|g| Arc::ptr_eq(f, g))
-            })
+            && self
+                .files
+                .iter()
+                .all(|(i, stamp)| ctx.snap.file_stamp(*i as usize) == Some(*stamp))
             && self.uris == own_uris(ctx, &self.files)
     }
 }
@@ -149,8 +147,8 @@ impl ReferenceAnswers {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::host::lookup::fixture;
     use crate::lsp::io::preserialized::to_json;
-    use crate::lsp::lookup::fixture;
     use crate::lsp::query::testing::ctx;
 
     fn all_mentions(c: &Ctx) -> Vec<Mention> {

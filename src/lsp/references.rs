@@ -2,9 +2,9 @@
 
 use super::io::preserialized;
 use super::locations::locations;
-use super::lookup::{self, Mention};
 use super::query::Ctx;
 use super::reference_answers::ReferenceAnswers;
+use crate::host::lookup::{self, Mention};
 use tower_lsp_server::ls_types::{Location, Position};
 
 /// The mentions of the entity at `pos`; the defining one only with `include_declaration`.
@@ -43,7 +43,7 @@ fn wanted(ctx: &Ctx, pos: Position, include_declaration: bool) -> Option<Vec<Men
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::lsp::lookup::fixture;
+    use crate::host::lookup::fixture;
     use crate::lsp::query::testing::{ctx, pos};
 
     #[test]

@@ -136,7 +136,7 @@ pub fn tokens(ctx: &Ctx, range: Option<Range>) -> SemanticTokens {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::lsp::lookup::fixture;
+    use crate::host::lookup::fixture;
     use crate::lsp::query::testing::{ctx, pos};
 
     #[test]

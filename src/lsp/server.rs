@@ -5,12 +5,13 @@
 //! lock before any `.await` and only spawn work; no handler awaits a request to the client (those
 //! run in spawned tasks with a timeout); requests run on blocking threads with panics caught.
 
+use super::changes::Job;
 use super::code_action::{self, CONFIG_FILE};
 use super::config::{Settings, SECTION};
 use super::convert::{path_to_uri, uri_to_path};
 use super::engine::Engine;
+use super::publish::Publish;
 use super::query::{guarded, Ctx};
-use super::roots::{self, Place};
 use super::semantic_tokens;
 use super::state::{OpenDoc, State};
 use super::sync::BufferText;
@@ -19,6 +20,7 @@ use super::{
     workspace_symbol,
 };
 use crate::document::Encoding;
+use crate::host::roots::{self, Place};
 use parking_lot::Mutex;
 use serde::{Deserialize, Serialize};
 use std::path::PathBuf;
@@ -88,6 +90,8 @@ where
 {
     let state = Arc::new(Mutex::new(State::default()));
     let (engine, rx) = Engine::new(state.clone());
+    // The engine's threads end with the server, also when this future is dropped unfinished.
+    let _stop = StopOnDrop(engine.clone());
     let (service, socket) = LspService::build(|client| {
         tokio::spawn(Engine::pump(state.clone(), client.clone(), rx));
         Backend { client, engine }
@@ -109,6 +113,15 @@ where
     );
 }
 
+/// Stops the engine's threads when dropped.
+struct StopOnDrop(Engine);
+
+impl Drop for StopOnDrop {
+    fn drop(&mut self) {
+        self.0.stop();
+    }
+}
+
 fn internal(msg: String) -> Error {
     Error {
         code: ErrorCode::InternalError,
@@ -125,16 +138,12 @@ impl Backend {
         F: FnOnce(&Ctx) -> Option<T> + Send + 'static,
     {
         let engine = self.engine.clone();
-        engine
-            .inflight
-            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        // Read in arrival order: the request sees every change of its buffer sent before it.
+        let ticket = engine.ticket_of(&uri);
         let job = tokio::task::spawn_blocking(move || {
             let t0 = std::time::Instant::now();
-            let out = guarded(what, || engine.ctx(&uri).and_then(|c| f(&c)));
+            let out = guarded(what, || engine.ctx(&uri, ticket).and_then(|c| f(&c)));
             super::engine::trace(|| format!("{what} answered in {:?}", t0.elapsed()));
-            engine
-                .inflight
-                .fetch_sub(1, std::sync::atomic::Ordering::Relaxed);
             out
         });
         match job.await {
@@ -151,14 +160,31 @@ impl Backend {
         }
     }
 
-    /// Schedules the analysis of a buffer unless one is already waiting to start.
-    fn schedule_refresh(&self, uri: Uri) {
-        let engine = self.engine.clone();
-        tokio::task::spawn_blocking(move || {
-            if let Err(msg) = guarded("analysis", || engine.refresh_doc(&uri, false)) {
-                engine.log(MessageType::ERROR, msg);
-            }
-        });
+    /// Hands the change of an open buffer to the writer (under the state lock, so in
+    /// arrival order) and records its number on the buffer.
+    fn changed(&self, st: &mut State, uri: &Uri) {
+        let ticket = self.engine.submit(st, Job::Buffer(uri.clone()));
+        if let Some(d) = st.docs.get_mut(uri) {
+            d.ticket = ticket;
+        }
+    }
+
+    /// Every root's folder.
+    fn root_paths(&self) -> Vec<PathBuf> {
+        self.engine
+            .host
+            .roots()
+            .into_iter()
+            .map(|r| r.path)
+            .collect()
+    }
+
+    /// Reloads every root (settings changed).
+    fn reload_all(&self) {
+        for r in self.root_paths() {
+            let e = self.engine.clone();
+            tokio::task::spawn_blocking(move || e.load_root(&r, None));
+        }
     }
 
     /// Indexes a root in the background, with `$/progress` when the client supports it.
@@ -208,13 +234,7 @@ impl Backend {
                 }
             }
             if reload {
-                let roots: Vec<PathBuf> = engine
-                    .state
-                    .lock()
-                    .roots
-                    .iter()
-                    .map(|r| r.path.clone())
-                    .collect();
+                let roots: Vec<PathBuf> = engine.host.roots().into_iter().map(|r| r.path).collect();
                 for r in roots {
                     let e = engine.clone();
                     tokio::task::spawn_blocking(move || e.load_root(&r, None));
@@ -395,7 +415,7 @@ impl LanguageServer for Backend {
                 if st.settings.loose_folder {
                     r.scope = roots::Scope::Folder;
                 }
-                st.add_root(r);
+                self.engine.host.add_root(r);
             }
         }
         Ok(InitializeResult {
@@ -409,14 +429,11 @@ impl LanguageServer for Backend {
     }
 
     async fn initialized(&self, _: InitializedParams) {
-        let (watch, config, roots) = {
+        let (watch, config) = {
             let st = self.engine.state.lock();
-            (
-                st.caps.dynamic_watch,
-                st.caps.configuration,
-                st.roots.iter().map(|r| r.path.clone()).collect::<Vec<_>>(),
-            )
+            (st.caps.dynamic_watch, st.caps.configuration)
         };
+        let roots = self.root_paths();
         if watch {
             let client = self.client.clone();
             let engine = self.engine.clone();
@@ -448,7 +465,7 @@ impl LanguageServer for Backend {
         let doc = params.text_document;
         let new_root = {
             let mut st = self.engine.state.lock();
-            let (place, added) = st.place_of(&doc.uri);
+            let (place, added) = State::place_of(&self.engine.host, &doc.uri);
             let root = place.as_ref().map(|p| p.0.clone());
             st.docs.insert(
                 doc.uri.clone(),
@@ -456,14 +473,15 @@ impl LanguageServer for Backend {
                     buf: BufferText::new(&doc.text, doc.version),
                     place,
                     analysed: None,
+                    ticket: 0,
                 },
             );
+            self.changed(&mut st, &doc.uri);
             root.filter(|_| added)
         };
         if let Some(r) = new_root {
             self.schedule_load(r);
         }
-        self.schedule_refresh(doc.uri);
     }
 
     async fn did_change(&self, params: DidChangeTextDocumentParams) {
@@ -471,12 +489,16 @@ impl LanguageServer for Backend {
         let outcome = {
             let mut st = self.engine.state.lock();
             let enc = st.enc;
-            st.docs.get_mut(&uri).map(|d| {
+            let outcome = st.docs.get_mut(&uri).map(|d| {
                 let r = d
                     .buf
                     .apply(params.text_document.version, &params.content_changes, enc);
                 (r, d.buf.in_sync)
-            })
+            });
+            if matches!(outcome, Some((Ok(()), _)) | Some((Err(_), true))) {
+                self.changed(&mut st, &uri);
+            }
+            outcome
         };
         match outcome {
             None => self.engine.log(
@@ -499,11 +521,8 @@ impl LanguageServer for Backend {
                         }
                     ),
                 );
-                if in_sync {
-                    self.schedule_refresh(uri);
-                }
             }
-            Some((Ok(()), _)) => self.schedule_refresh(uri),
+            Some((Ok(()), _)) => {}
         }
     }
 
@@ -512,12 +531,7 @@ impl LanguageServer for Backend {
         // Saving a root's config re-reads the root with it.
         if let Some(path) = uri_to_path(&uri) {
             if path.file_name().and_then(|n| n.to_str()) == Some(CONFIG_FILE) {
-                let root = self
-                    .engine
-                    .state
-                    .lock()
-                    .root_of(&path)
-                    .map(|r| r.path.clone());
+                let root = self.engine.host.root_of(&path).map(|r| r.path);
                 if let Some(r) = root.filter(|r| path.parent() == Some(r.as_path())) {
                     let e = self.engine.clone();
                     tokio::task::spawn_blocking(move || e.load_root(&r, None));
@@ -525,8 +539,8 @@ impl LanguageServer for Backend {
                 return;
             }
         }
+        let mut st = self.engine.state.lock();
         if let Some(text) = params.text {
-            let mut st = self.engine.state.lock();
             if let Some(d) = st.docs.get_mut(&uri) {
                 if !d.buf.in_sync || d.buf.doc.rope != text.as_str() {
                     d.buf.resync(&text);
@@ -534,30 +548,31 @@ impl LanguageServer for Backend {
                 }
             }
         }
-        self.schedule_refresh(uri);
+        self.changed(&mut st, &uri);
     }
 
     async fn did_close(&self, params: DidCloseTextDocumentParams) {
         let uri = params.text_document.uri;
-        let place = {
-            let mut st = self.engine.state.lock();
-            st.docs.remove(&uri).and_then(|d| d.place)
-        };
-        self.engine.forget(&uri);
+        let mut st = self.engine.state.lock();
+        let place = st.docs.remove(&uri).and_then(|d| d.place);
+        self.engine.publish(Publish::Forget(uri));
         if let Some((root, rel)) = place {
             // The disk's text replaces the buffer's (it may have been closed unsaved).
-            let engine = self.engine.clone();
-            tokio::task::spawn_blocking(move || engine.refresh_disk(&root.join(rel)));
+            let path = crate::corpus::path_text::real_path(&root, &rel);
+            self.engine.submit(&st, Job::Disk(path));
         }
     }
 
     async fn did_change_watched_files(&self, params: DidChangeWatchedFilesParams) {
-        let plan = watch::plan(&self.engine, &params.changes);
+        let plan = watch::plan(&self.engine.host, &params.changes);
+        {
+            let st = self.engine.state.lock();
+            for f in plan.files {
+                self.engine.submit(&st, Job::Disk(f));
+            }
+        }
         let engine = self.engine.clone();
         tokio::task::spawn_blocking(move || {
-            for f in &plan.files {
-                engine.refresh_disk(f);
-            }
             for r in &plan.reload {
                 engine.load_root(r, None);
             }
@@ -575,38 +590,25 @@ impl LanguageServer for Backend {
         if ask {
             self.schedule_configuration(true);
         } else {
-            let roots: Vec<PathBuf> = self
-                .engine
-                .state
-                .lock()
-                .roots
-                .iter()
-                .map(|r| r.path.clone())
-                .collect();
-            for r in roots {
-                let e = self.engine.clone();
-                tokio::task::spawn_blocking(move || e.load_root(&r, None));
-            }
+            self.reload_all();
         }
     }
 
     async fn did_change_workspace_folders(&self, params: DidChangeWorkspaceFoldersParams) {
-        let added: Vec<PathBuf> = {
-            let mut st = self.engine.state.lock();
-            for f in &params.event.removed {
-                if let Some(p) = uri_to_path(&f.uri).and_then(|p| client_root(&p)) {
-                    st.roots.retain(|r| r.path != p.path);
-                }
+        let host = &self.engine.host;
+        for f in &params.event.removed {
+            if let Some(p) = uri_to_path(&f.uri).and_then(|p| client_root(&p)) {
+                host.remove_root(&p.path);
             }
-            params
-                .event
-                .added
-                .iter()
-                .filter_map(|f| uri_to_path(&f.uri).and_then(|p| client_root(&p)))
-                .filter(|p| st.add_root(p.clone()))
-                .map(|p| p.path)
-                .collect()
-        };
+        }
+        let added: Vec<PathBuf> = params
+            .event
+            .added
+            .iter()
+            .filter_map(|f| uri_to_path(&f.uri).and_then(|p| client_root(&p)))
+            .filter(|p| host.add_root(p.clone()))
+            .map(|p| p.path)
+            .collect();
         for r in added {
             self.schedule_load(r);
         }
@@ -666,10 +668,11 @@ impl LanguageServer for Backend {
         &self,
         params: WorkspaceSymbolParams,
     ) -> Result<Option<WorkspaceSymbolResponse>> {
-        let (roots, enc) = {
-            let st = self.engine.state.lock();
-            (st.snapshots(), st.enc)
-        };
+        let enc = self.engine.state.lock().enc;
+        let roots: Vec<(PathBuf, Arc<crate::host::Snapshot>)> = (self.engine.host.roots())
+            .into_iter()
+            .map(|r| (r.path, r.snap))
+            .collect();
         let job = tokio::task::spawn_blocking(move || {
             guarded("workspace/symbol", || {
                 workspace_symbol::workspace_symbols(&roots, &params.query, enc)
@@ -686,11 +689,9 @@ impl LanguageServer for Backend {
     }
 
     async fn code_action(&self, params: CodeActionParams) -> Result<Option<CodeActionResponse>> {
-        let root = {
-            let st = self.engine.state.lock();
-            uri_to_path(&params.text_document.uri)
-                .and_then(|p| st.root_of(&p).map(|r| r.path.clone()))
-        };
+        let root = uri_to_path(&params.text_document.uri)
+            .and_then(|p| self.engine.host.root_of(&p))
+            .map(|r| r.path);
         let config = root.as_deref().map(|r| self.config_text(r));
         let uri = params.text_document.uri.clone();
         self.query("codeAction", uri, move |c| {

@@ -2,8 +2,8 @@
 //! (each entity once, with its mention count in this file), then figures.
 
 use super::hover::figure_value;
-use super::lookup::EntityId;
 use super::query::Ctx;
+use crate::host::lookup::EntityId;
 use crate::model::{EntityType, Span};
 use std::collections::BTreeMap;
 use tower_lsp_server::ls_types::{DocumentSymbol, SymbolKind};
@@ -200,7 +200,7 @@ fn sections(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::lsp::lookup::fixture;
+    use crate::host::lookup::fixture;
     use crate::lsp::query::testing::ctx;
 
     #[test]

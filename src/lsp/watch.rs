@@ -3,8 +3,8 @@
 
 use super::code_action::CONFIG_FILE;
 use super::convert::uri_to_path;
-use super::engine::Engine;
 use crate::corpus::scan;
+use crate::host::AnalysisHost;
 use std::path::PathBuf;
 use tower_lsp_server::ls_types::{
     DidChangeWatchedFilesRegistrationOptions, FileEvent, FileSystemWatcher, GlobPattern,
@@ -40,14 +40,13 @@ pub struct Plan {
 
 /// Sorts file events into files to re-read and roots to reload; events outside every root and
 /// for other kinds of files are ignored.
-pub fn plan(engine: &Engine, events: &[FileEvent]) -> Plan {
-    let st = engine.state.lock();
+pub fn plan(host: &AnalysisHost, events: &[FileEvent]) -> Plan {
     let mut plan = Plan::default();
     for ev in events {
         let Some(path) = uri_to_path(&ev.uri) else {
             continue;
         };
-        let Some(root) = st.root_of(&path) else {
+        let Some(root) = host.root_of(&path) else {
             continue;
         };
         if path.file_name().and_then(|n| n.to_str()) == Some(CONFIG_FILE) {

@@ -1,9 +1,9 @@
 //! Workspace symbols: entities by fuzzy name across every root, at their defining mentions.
 
-use super::convert::{path_to_uri, TextRef};
-use super::state::Snapshot;
+use super::convert::TextRef;
 use super::symbols::entity_kind;
 use crate::document::Encoding;
+use crate::host::Snapshot;
 use std::path::PathBuf;
 use std::sync::Arc;
 use tower_lsp_server::ls_types::{Location, SymbolInformation};
@@ -28,7 +28,7 @@ pub fn workspace_symbols(
                 continue;
             };
             let f = &snap.corpus.files[def.file as usize];
-            let Some(uri) = path_to_uri(&root.join(&f.rel)) else {
+            let Some(uri) = super::convert::corpus_uri(root, &f.rel) else {
                 continue;
             };
             out.push(SymbolInformation {
@@ -48,7 +48,7 @@ pub fn workspace_symbols(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::lsp::lookup::fixture;
+    use crate::host::lookup::fixture;
 
     #[test]
     fn fuzzy_names_find_the_defining_mention() {
