@@ -12,4 +12,5 @@ pub mod format;
 pub mod intern;
 pub mod lsp;
 pub mod model;
+pub mod report;
 pub mod text;

@@ -113,6 +113,15 @@ enum Command {
         #[arg(short, long)]
         output: Option<PathBuf>,
     },
+    /// Write one self-contained HTML page of the corpus: entities, figure timelines, findings.
+    Report {
+        /// Corpus root.
+        #[arg(default_value = ".")]
+        root: PathBuf,
+        /// The page to write (`report.html`).
+        #[arg(short, long)]
+        output: PathBuf,
+    },
     /// Print every entity of the corpus with its aliases, mention count, files and description.
     Entities {
         /// Corpus root.
@@ -161,6 +170,7 @@ fn main() -> ExitCode {
         }
         Command::Mentions { name, root, format } => run_mentions(&name, &root, format),
         Command::Entities { root, format } => run_entities(&root, format),
+        Command::Report { root, output } => run_report(&root, &output),
         Command::Export {
             root,
             format,
@@ -273,6 +283,25 @@ fn run_entities(root: &Path, format: OutputFormat) -> ExitCode {
     }
     let _ = out.flush();
     ExitCode::SUCCESS
+}
+
+fn run_report(root: &Path, output: &Path) -> ExitCode {
+    // Canonical, so the page's links to the files are relative between real folders.
+    let root = std::fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
+    let corpus = match load_root(&root) {
+        Ok(c) => c,
+        Err(code) => return code,
+    };
+    match cli::report::run(&corpus, output) {
+        Ok(summary) => {
+            eprintln!("corpus-ls: {summary}");
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("corpus-ls: {e}");
+            ExitCode::from(2)
+        }
+    }
 }
 
 fn run_export(root: &Path, opts: &cli::export::ExportOptions) -> ExitCode {
