@@ -1,6 +1,7 @@
 //! The `corpus-ls` command: the language server and the same analysis for scripts and CI.
 
 use clap::{Parser, Subcommand};
+use corpus_ls::cli::progress::Progress;
 use corpus_ls::cli::{self, OutputFormat};
 use corpus_ls::corpus::path_text::{printable, shown};
 use corpus_ls::corpus::{scan, Corpus};
@@ -44,6 +45,9 @@ struct Cli {
     /// Neither read nor write the warm-start cache (also `CORPUS_LS_CACHE=off`).
     #[arg(long, global = true)]
     no_cache: bool,
+    /// No progress bar (it is shown only when stderr is a terminal).
+    #[arg(short, long, global = true)]
+    quiet: bool,
     #[command(subcommand)]
     command: Option<Command>,
 }
@@ -146,6 +150,7 @@ fn main() -> ExitCode {
         eprintln!("corpus-ls: a subcommand is needed (try --help), or --stdio to serve LSP");
         return ExitCode::from(2);
     };
+    let progress = Progress::new(cli.quiet);
     match command {
         Command::Serve { .. } => corpus_ls::lsp::run_stdio(),
         Command::Spans {
@@ -159,18 +164,19 @@ fn main() -> ExitCode {
             fail_on,
         } => {
             let stdout = std::io::stdout();
-            let stderr = std::io::stderr();
+            // Stderr unlocked: the progress bar draws on it from the loading threads.
             ExitCode::from(cli::check::run(
                 &root,
                 format,
                 fail_on,
+                &progress,
                 &mut stdout.lock(),
-                &mut stderr.lock(),
+                &mut std::io::stderr(),
             ))
         }
-        Command::Mentions { name, root, format } => run_mentions(&name, &root, format),
-        Command::Entities { root, format } => run_entities(&root, format),
-        Command::Report { root, output } => run_report(&root, &output),
+        Command::Mentions { name, root, format } => run_mentions(&name, &root, format, &progress),
+        Command::Entities { root, format } => run_entities(&root, format, &progress),
+        Command::Report { root, output } => run_report(&root, &output, &progress),
         Command::Export {
             root,
             format,
@@ -184,7 +190,7 @@ fn main() -> ExitCode {
                 which: spans,
                 output,
             };
-            run_export(&root, &opts)
+            run_export(&root, &opts, &progress)
         }
     }
 }
@@ -200,10 +206,10 @@ fn report_config(corpus: &Corpus) {
 }
 
 /// Loads the corpus at a root given on the command line, or says why not.
-fn load_root(root: &Path) -> Result<Corpus, ExitCode> {
+fn load_root(root: &Path, progress: &Progress) -> Result<Corpus, ExitCode> {
     match std::fs::metadata(root) {
         Ok(m) if m.is_dir() => {
-            let corpus = Corpus::load_cached(root);
+            let corpus = progress.load(root);
             report_config(&corpus);
             // What was not read, or not read as written, is said (stdout stays data).
             for s in &corpus.skipped {
@@ -229,8 +235,8 @@ fn load_root(root: &Path) -> Result<Corpus, ExitCode> {
     }
 }
 
-fn run_mentions(name: &str, root: &Path, format: OutputFormat) -> ExitCode {
-    let corpus = match load_root(root) {
+fn run_mentions(name: &str, root: &Path, format: OutputFormat, progress: &Progress) -> ExitCode {
+    let corpus = match load_root(root, progress) {
         Ok(c) => c,
         Err(code) => return code,
     };
@@ -267,8 +273,8 @@ fn run_mentions(name: &str, root: &Path, format: OutputFormat) -> ExitCode {
     status
 }
 
-fn run_entities(root: &Path, format: OutputFormat) -> ExitCode {
-    let corpus = match load_root(root) {
+fn run_entities(root: &Path, format: OutputFormat, progress: &Progress) -> ExitCode {
+    let corpus = match load_root(root, progress) {
         Ok(c) => c,
         Err(code) => return code,
     };
@@ -285,14 +291,14 @@ fn run_entities(root: &Path, format: OutputFormat) -> ExitCode {
     ExitCode::SUCCESS
 }
 
-fn run_report(root: &Path, output: &Path) -> ExitCode {
+fn run_report(root: &Path, output: &Path, progress: &Progress) -> ExitCode {
     // Canonical, so the page's links to the files are relative between real folders.
     let root = std::fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
-    let corpus = match load_root(&root) {
+    let corpus = match load_root(&root, progress) {
         Ok(c) => c,
         Err(code) => return code,
     };
-    match cli::report::run(&corpus, output) {
+    match cli::report::run(&corpus, output, progress) {
         Ok(summary) => {
             eprintln!("corpus-ls: {summary}");
             ExitCode::SUCCESS
@@ -304,10 +310,10 @@ fn run_report(root: &Path, output: &Path) -> ExitCode {
     }
 }
 
-fn run_export(root: &Path, opts: &cli::export::ExportOptions) -> ExitCode {
+fn run_export(root: &Path, opts: &cli::export::ExportOptions, progress: &Progress) -> ExitCode {
     // Absolute, so the Web Annotations' `file:` URIs name the real files.
     let root = std::fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
-    let corpus = match load_root(&root) {
+    let corpus = match load_root(&root, progress) {
         Ok(c) => c,
         Err(code) => return code,
     };
