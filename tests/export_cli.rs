@@ -249,7 +249,11 @@ fn label_studio_regions_quote_the_task_text() {
     let conf = dir.path().join("tasks.labeling-config.xml");
     let r = roundtrip(
         &py,
-        &["label-studio", file.to_str().unwrap(), conf.to_str().unwrap()],
+        &[
+            "label-studio",
+            file.to_str().unwrap(),
+            conf.to_str().unwrap(),
+        ],
     );
     assert!(r["regions"].as_u64().unwrap() > 0);
     assert_eq!(r["bad"], serde_json::json!([]));
