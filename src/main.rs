@@ -298,16 +298,7 @@ fn run_report(root: &Path, output: &Path, progress: &Progress) -> ExitCode {
         Ok(c) => c,
         Err(code) => return code,
     };
-    match cli::report::run(&corpus, output, progress) {
-        Ok(summary) => {
-            eprintln!("corpus-ls: {summary}");
-            ExitCode::SUCCESS
-        }
-        Err(e) => {
-            eprintln!("corpus-ls: {e}");
-            ExitCode::from(2)
-        }
-    }
+    said(cli::report::run(&corpus, output, progress))
 }
 
 fn run_export(root: &Path, opts: &cli::export::ExportOptions, progress: &Progress) -> ExitCode {
@@ -318,7 +309,12 @@ fn run_export(root: &Path, opts: &cli::export::ExportOptions, progress: &Progres
         Err(code) => return code,
     };
     let stdout = std::io::stdout();
-    match cli::export::run(&corpus, opts, &mut stdout.lock()) {
+    said(cli::export::run(&corpus, opts, &mut stdout.lock()))
+}
+
+/// The summary (status 0) or the error (status 2) of a command that writes files, on stderr.
+fn said(result: Result<String, String>) -> ExitCode {
+    match result {
         Ok(summary) => {
             eprintln!("corpus-ls: {summary}");
             ExitCode::SUCCESS
