@@ -13,4 +13,5 @@ pub mod host;
 pub mod intern;
 pub mod lsp;
 pub mod model;
+pub mod report;
 pub mod text;

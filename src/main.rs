@@ -1,6 +1,7 @@
 //! The `corpus-ls` command: the language server and the same analysis for scripts and CI.
 
 use clap::{Parser, Subcommand};
+use corpus_ls::cli::progress::Progress;
 use corpus_ls::cli::{self, OutputFormat};
 use corpus_ls::corpus::path_text::{printable, shown};
 use corpus_ls::corpus::{scan, Corpus};
@@ -44,6 +45,9 @@ struct Cli {
     /// Neither read nor write the warm-start cache (also `CORPUS_LS_CACHE=off`).
     #[arg(long, global = true)]
     no_cache: bool,
+    /// No progress bar (it is shown only when stderr is a terminal).
+    #[arg(short, long, global = true)]
+    quiet: bool,
     #[command(subcommand)]
     command: Option<Command>,
 }
@@ -113,6 +117,15 @@ enum Command {
         #[arg(short, long)]
         output: Option<PathBuf>,
     },
+    /// Write one self-contained HTML page of the corpus: entities, figure timelines, findings.
+    Report {
+        /// Corpus root.
+        #[arg(default_value = ".")]
+        root: PathBuf,
+        /// The page to write (`report.html`).
+        #[arg(short, long)]
+        output: PathBuf,
+    },
     /// Print every entity of the corpus with its aliases, mention count, files and description.
     Entities {
         /// Corpus root.
@@ -137,6 +150,7 @@ fn main() -> ExitCode {
         eprintln!("corpus-ls: a subcommand is needed (try --help), or --stdio to serve LSP");
         return ExitCode::from(2);
     };
+    let progress = Progress::new(cli.quiet);
     match command {
         Command::Serve { .. } => corpus_ls::lsp::run_stdio(),
         Command::Spans {
@@ -150,17 +164,19 @@ fn main() -> ExitCode {
             fail_on,
         } => {
             let stdout = std::io::stdout();
-            let stderr = std::io::stderr();
+            // Stderr unlocked: the progress bar draws on it from the loading threads.
             ExitCode::from(cli::check::run(
                 &root,
                 format,
                 fail_on,
+                &progress,
                 &mut stdout.lock(),
-                &mut stderr.lock(),
+                &mut std::io::stderr(),
             ))
         }
-        Command::Mentions { name, root, format } => run_mentions(&name, &root, format),
-        Command::Entities { root, format } => run_entities(&root, format),
+        Command::Mentions { name, root, format } => run_mentions(&name, &root, format, &progress),
+        Command::Entities { root, format } => run_entities(&root, format, &progress),
+        Command::Report { root, output } => run_report(&root, &output, &progress),
         Command::Export {
             root,
             format,
@@ -174,7 +190,7 @@ fn main() -> ExitCode {
                 which: spans,
                 output,
             };
-            run_export(&root, &opts)
+            run_export(&root, &opts, &progress)
         }
     }
 }
@@ -190,10 +206,10 @@ fn report_config(corpus: &Corpus) {
 }
 
 /// Loads the corpus at a root given on the command line, or says why not.
-fn load_root(root: &Path) -> Result<Corpus, ExitCode> {
+fn load_root(root: &Path, progress: &Progress) -> Result<Corpus, ExitCode> {
     match std::fs::metadata(root) {
         Ok(m) if m.is_dir() => {
-            let corpus = Corpus::load_cached(root);
+            let corpus = progress.load(root);
             report_config(&corpus);
             // What was not read, or not read as written, is said (stdout stays data).
             for s in &corpus.skipped {
@@ -219,8 +235,8 @@ fn load_root(root: &Path) -> Result<Corpus, ExitCode> {
     }
 }
 
-fn run_mentions(name: &str, root: &Path, format: OutputFormat) -> ExitCode {
-    let corpus = match load_root(root) {
+fn run_mentions(name: &str, root: &Path, format: OutputFormat, progress: &Progress) -> ExitCode {
+    let corpus = match load_root(root, progress) {
         Ok(c) => c,
         Err(code) => return code,
     };
@@ -257,8 +273,8 @@ fn run_mentions(name: &str, root: &Path, format: OutputFormat) -> ExitCode {
     status
 }
 
-fn run_entities(root: &Path, format: OutputFormat) -> ExitCode {
-    let corpus = match load_root(root) {
+fn run_entities(root: &Path, format: OutputFormat, progress: &Progress) -> ExitCode {
+    let corpus = match load_root(root, progress) {
         Ok(c) => c,
         Err(code) => return code,
     };
@@ -275,15 +291,30 @@ fn run_entities(root: &Path, format: OutputFormat) -> ExitCode {
     ExitCode::SUCCESS
 }
 
-fn run_export(root: &Path, opts: &cli::export::ExportOptions) -> ExitCode {
+fn run_report(root: &Path, output: &Path, progress: &Progress) -> ExitCode {
+    // Canonical, so the page's links to the files are relative between real folders.
+    let root = std::fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
+    let corpus = match load_root(&root, progress) {
+        Ok(c) => c,
+        Err(code) => return code,
+    };
+    said(cli::report::run(&corpus, output, progress))
+}
+
+fn run_export(root: &Path, opts: &cli::export::ExportOptions, progress: &Progress) -> ExitCode {
     // Absolute, so the Web Annotations' `file:` URIs name the real files.
     let root = std::fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
-    let corpus = match load_root(&root) {
+    let corpus = match load_root(&root, progress) {
         Ok(c) => c,
         Err(code) => return code,
     };
     let stdout = std::io::stdout();
-    match cli::export::run(&corpus, opts, &mut stdout.lock()) {
+    said(cli::export::run(&corpus, opts, &mut stdout.lock()))
+}
+
+/// The summary (status 0) or the error (status 2) of a command that writes files, on stderr.
+fn said(result: Result<String, String>) -> ExitCode {
+    match result {
         Ok(summary) => {
             eprintln!("corpus-ls: {summary}");
             ExitCode::SUCCESS

@@ -1,5 +1,5 @@
 //! `corpus-ls export` end to end: each format from the real binary, read back by its real tool
-//! where one exists (spaCy, conllu and seqeval from the venv of `.ci/python-env`; corpus-ls's
+//! where one exists (spaCy, conllu, seqeval and label-studio-sdk from the venv of `.ci/python-env`; corpus-ls's
 //! own brat reader by loading the exported folder as a corpus). The Python round trips skip
 //! with a printed reason when the venv is absent.
 
@@ -246,9 +246,21 @@ fn label_studio_regions_quote_the_task_text() {
     let config = std::fs::read_to_string(dir.path().join("tasks.labeling-config.xml")).unwrap();
     assert!(config.contains("<Label value=\"PER\"/>"), "{config}");
     let Some(py) = python() else { return };
-    let r = roundtrip(&py, &["label-studio", file.to_str().unwrap()]);
+    let conf = dir.path().join("tasks.labeling-config.xml");
+    let r = roundtrip(
+        &py,
+        &[
+            "label-studio",
+            file.to_str().unwrap(),
+            conf.to_str().unwrap(),
+        ],
+    );
     assert!(r["regions"].as_u64().unwrap() > 0);
     assert_eq!(r["bad"], serde_json::json!([]));
+    // label-studio-sdk read the config and accepted every prediction, and refuses a bad one.
+    assert!(r["sdk"].is_string(), "{r}");
+    assert_eq!(r["sdk_errors"], serde_json::json!([]));
+    assert_eq!(r["sdk_refuses_bad_label"], true);
 }
 
 #[test]

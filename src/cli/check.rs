@@ -260,6 +260,7 @@ pub fn run(
     root: &Path,
     format: CheckFormat,
     fail_on: FailOn,
+    progress: &super::progress::Progress,
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> u8 {
@@ -282,7 +283,7 @@ pub fn run(
             return 2;
         }
     };
-    let corpus = Corpus::load_cached(&root);
+    let corpus = progress.load(&root);
     for f in &corpus.files {
         for p in &f.problems {
             let _ = writeln!(err, "corpus-ls: {}: {}", f.rel, printable(p));
@@ -291,10 +292,12 @@ pub fn run(
     for s in &corpus.skipped {
         let _ = writeln!(err, "corpus-ls: {}: {}", s.rel, printable(&s.reason));
     }
+    let working = progress.working("checking");
     let settings = CheckSettings::from_corpus(&corpus);
     let checker = Checker::new(&corpus, settings.clone());
     trace::lap("check: fact index");
     let findings = checker.check_corpus(&corpus);
+    working.finish_and_clear();
     trace::lap("check: rules");
     if let Err(e) = write(out, err, &corpus, &findings, &settings, format) {
         let _ = writeln!(err, "corpus-ls: cannot write output: {e}");

@@ -4,6 +4,8 @@ pub mod check;
 pub mod entities;
 pub mod export;
 pub mod mentions;
+pub mod progress;
+pub mod report;
 pub mod sarif;
 pub mod spans;
 

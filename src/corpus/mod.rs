@@ -511,17 +511,31 @@ impl Corpus {
 
     /// [`Corpus::load`] through the warm-start cache (the CLI's load).
     pub fn load_cached(root: &Path) -> Corpus {
+        Self::load_cached_with(root, &|_, _| {})
+    }
+
+    /// [`Corpus::load_cached`] calling `progress(done, total)` as files finish (the CLI's
+    /// progress bar; the same counts as the server's `$/progress`).
+    pub fn load_cached_with(root: &Path, progress: &(dyn Fn(usize, usize) + Sync)) -> Corpus {
         let opts = LoadOptions {
             cache: true,
             ..LoadOptions::default()
         };
-        Self::load_root(root, opts)
+        Self::load_root_with(root, opts, progress)
     }
 
     /// [`Corpus::load`] with load options.
     pub fn load_root(root: &Path, opts: LoadOptions) -> Corpus {
+        Self::load_root_with(root, opts, &|_, _| {})
+    }
+
+    fn load_root_with(
+        root: &Path,
+        opts: LoadOptions,
+        progress: &(dyn Fn(usize, usize) + Sync),
+    ) -> Corpus {
         let (config, err) = Config::load(root);
-        let mut c = Self::load_opts(root, &config, opts, &|_, _| {});
+        let mut c = Self::load_opts(root, &config, opts, progress);
         c.config_error = err;
         c
     }

@@ -3,7 +3,8 @@
 Run by tests/export_cli.rs with the venv of .ci/python-env:
   roundtrip.py jsonl FILE.jsonl OUT_DIR      spaCy: Doc.char_span, DocBin to disk and back
   roundtrip.py conll FILE.conll OUT_DIR      spaCy's `convert --converter ner`; conllu + seqeval
-  roundtrip.py label-studio FILE.json        offsets against the task text (Python str = chars)
+  roundtrip.py label-studio FILE.json CONFIG.xml   label-studio-sdk: the config and each prediction
+                                             validated; offsets against the task text (chars)
   roundtrip.py web-annotation FILE.jsonld ROOT   selectors against the files' text
 """
 import json
@@ -72,17 +73,39 @@ def conll(path, out_dir):
     return {"sentences": len(words), "seqeval": found, "spacy": by_spacy}
 
 
-def label_studio(path):
+def label_studio(path, config_path):
+    from label_studio_sdk import __version__ as sdk_version
+    from label_studio_sdk.label_interface import LabelInterface
+
     tasks = json.loads(Path(path).read_text(encoding="utf-8"))
-    bad, n = [], 0
+    # Label Studio's own reading of the labelling config and of each prediction against it
+    # (LabelInterface.validate_task of SDK 2.1 calls validate_prediction without its argument,
+    # so the predictions are validated one by one, and the data keys against the config's).
+    li = LabelInterface(Path(config_path).read_text(encoding="utf-8"))
+    keys = [o.value.lstrip("$") for o in li.objects]
+    bad, sdk_errors, n = [], [], 0
     for t in tasks:
         text = t["data"]["text"]
+        sdk_errors += [f"missing data key {k}" for k in keys if k not in t["data"]]
+        for p in t["predictions"]:
+            sdk_errors += li.validate_prediction(p, return_errors=True)
         for r in t["predictions"][0]["result"]:
             v = r["value"]
             n += 1
             if text[v["start"] : v["end"]] != v["text"]:
                 bad.append(v)
-    return {"tasks": len(tasks), "regions": n, "bad": bad}
+    # A planted bad label must be refused, or the check above proves nothing.
+    planted = json.loads(json.dumps(tasks[0]["predictions"][0]))
+    planted["result"][0]["value"]["labels"] = ["NO-SUCH-LABEL"]
+    refused = bool(li.validate_prediction(planted, return_errors=True))
+    return {
+        "tasks": len(tasks),
+        "regions": n,
+        "bad": bad,
+        "sdk": sdk_version,
+        "sdk_errors": sdk_errors,
+        "sdk_refuses_bad_label": refused,
+    }
 
 
 def web_annotation(path, root):
@@ -117,7 +140,7 @@ def main():
     elif mode == "conll":
         out = conll(path, sys.argv[3])
     elif mode == "label-studio":
-        out = label_studio(path)
+        out = label_studio(path, sys.argv[3])
     else:
         out = web_annotation(path, sys.argv[3])
     print(json.dumps(out))
