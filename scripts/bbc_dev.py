@@ -2,7 +2,11 @@
 """The BBC entity dev set (data/dev/bbc-entities.tsv): builds its three test folders from
 ../shared and scores corpus-ls (or, imported by spacy_baseline.py, spaCy) on them.
 
-usage: bbc_dev.py OUT_DIR [--bin PATH] [--bbc PATH]
+usage: bbc_dev.py OUT_DIR [--bin PATH] [--bbc PATH] [--set tune|heldout] [--errors]
+
+--set picks the part: `tune` (data/dev/bbc-entities.tsv, the default: errors are looked at and
+fixed) or `heldout` (data/dev/bbc-entities-heldout.tsv: only scored, never tuned on).
+--errors prints, per folder, the gold spans missed and the spans found wrongly (exact match).
 
 Writes, outside the repo, for every annotated article:
   OUT_DIR/cased/CAT-NNN.txt          the article as it is
@@ -146,6 +150,22 @@ HEADER = ("| | PER | ORG | LOC | MISC | **PER/ORG/LOC** | PER/ORG/LOC spans |\n"
           "|---|---|---|---|---|---|---|")
 
 
+def error_lines(folder, name, pred, gold):
+    """`miss` for a gold span not found exactly (with what was found over it), `false` for a
+    found span that is no gold span."""
+    text = (folder / f"{name}.txt").read_bytes()
+    show = lambda s, e: text[s:e].decode("utf-8", "replace")
+    pred, gold = set(pred), set(gold)
+    out = []
+    for s, e, t in sorted(gold - pred):
+        over = [f"{show(a, b)}/{u}" for a, b, u in sorted(pred) if a < e and s < b]
+        out.append(f"miss\t{name}\t{t}\t{show(s, e)}\t{' '.join(over) or '-'}")
+    for s, e, t in sorted(pred - gold):
+        over = [f"{show(a, b)}/{u}" for a, b, u in sorted(gold) if a < e and s < b]
+        out.append(f"false\t{name}\t{t}\t{show(s, e)}\t{' '.join(over) or '-'}")
+    return out
+
+
 def corpus_ls_spans(binary, folder, names):
     files = [str(folder / f"{n}.txt") for n in names]
     out = subprocess.run([binary, "spans", *files, "--root", str(folder), "--format", "json"],
@@ -170,7 +190,12 @@ def main():
     if not bbc.is_dir():
         print(f"skipped: BBC corpus not found at {bbc}", file=sys.stderr)
         sys.exit(0)
-    scored = build(out, bbc, HERE / ".." / "data" / "dev" / "bbc-entities.tsv")
+    part = opt("--set", "tune")
+    tsv = {"tune": "bbc-entities.tsv", "heldout": "bbc-entities-heldout.tsv"}.get(part)
+    if tsv is None:
+        print(f"unknown --set {part}: tune or heldout", file=sys.stderr)
+        sys.exit(2)
+    scored = build(out, bbc, HERE / ".." / "data" / "dev" / tsv)
     print(f"{len(scored['cased'])} articles; exact-span F1 / overlap F1\n\n{HEADER}")
     labels = {"cased": "cased", "mixed": "lowercase, cased copies in the corpus",
               "lower": "lowercase alone"}
@@ -178,9 +203,14 @@ def main():
         names = scored[folder]
         found = corpus_ls_spans(binary, out / folder, names)
         s = Scores()
+        errors = []
         for n in names:
-            s.add(found[n], load_gold(out / folder, n))
+            gold = load_gold(out / folder, n)
+            s.add(found[n], gold)
+            errors += error_lines(out / folder, n, found[n], gold)
         print(s.line(f"corpus-ls, {labels[folder]}"))
+        if "--errors" in args:
+            print("\n".join(errors), file=sys.stderr)
 
 
 if __name__ == "__main__":

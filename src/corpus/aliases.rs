@@ -3,12 +3,8 @@
 //! `Vice Premier Liu He`, `Liu He` and `liu he` share the key `liu he`; `Mr. Liu` and `mr liu`
 //! share `liu`. Keys are what the registry joins on; surfaces are what users see.
 
+use crate::extract::entities::lexicon::{self, Category};
 use crate::model::EntityType;
-
-/// Honorifics: cues that say "a person" but describe nothing.
-const HONORIFICS: &[&str] = &[
-    "mr", "mrs", "ms", "miss", "mx", "dr", "prof", "madam", "mme", "messrs",
-];
 
 /// Title heads: a title ends on one of these (`Vice Premier`, `Commerce Secretary`).
 const TITLE_HEADS: &[&str] = &[
@@ -19,6 +15,9 @@ const TITLE_HEADS: &[&str] = &[
     "lady",
     "baroness",
     "baron",
+    // A professor's chair describes them too (`Prof Etzioni`).
+    "prof",
+    "professor",
     "president",
     "premier",
     "secretary",
@@ -119,9 +118,40 @@ const ORG_SUFFIXES: &[&str] = &[
     "gmbh",
 ];
 
-/// True for an honorific token (`mr`, `ms`), lowercase and without its dot.
+/// True for an honorific token (`mr`, `ms`), lowercase and without its dot: a cue that says
+/// "a person" but describes nothing. The honorifics are the lexicon's (`data/lexicon/
+/// honorifics.txt`, which the recogniser reads too); titles of rank written in that position
+/// (`Sir`, `Lord`) are title heads here, since they describe their bearer.
 pub fn is_honorific(token: &str) -> bool {
-    HONORIFICS.contains(&token)
+    lexicon::contains(Category::Honorific, token) && !TITLE_HEADS.contains(&token)
+}
+
+/// A person's sex as an honorific or title of rank states it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Sex {
+    /// `Mr`, `Sir`, `Lord`.
+    Male,
+    /// `Mrs`, `Ms`, `Miss`, `Dame`, `Lady`.
+    Female,
+}
+
+/// The sex a cue's first word states (`mrs` of `Mrs Howard`), if any: namesakes such as a
+/// politician and his wife are told apart by it.
+pub fn sex_of_cue(cue: &str) -> Option<Sex> {
+    let mut buf = String::new();
+    let mut first = None;
+    each_token(cue, &mut buf, |t| {
+        if first.is_none() {
+            first = Some(t.to_string());
+        }
+    });
+    match first?.as_str() {
+        "mr" | "messrs" | "sir" | "lord" | "baron" => Some(Sex::Male),
+        "mrs" | "ms" | "miss" | "mme" | "madame" | "dame" | "lady" | "baroness" => {
+            Some(Sex::Female)
+        }
+        _ => None,
+    }
 }
 
 /// True when a cue (`vice premier`) describes its bearer, as opposed to an honorific (`mr`).

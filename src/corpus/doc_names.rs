@@ -6,6 +6,7 @@
 use super::aliases;
 use crate::intern::{intern, intern_all, IStr, Table};
 use crate::model::{EntityMention, EntityType, MentionSource, Span};
+use std::collections::HashMap;
 use std::sync::{Arc, OnceLock};
 
 /// What a short form (a surname, `Mr. Liu`) joins inside its own document.
@@ -124,6 +125,7 @@ pub fn doc_names(
     let mut out = Vec::with_capacity(mentions.len());
     let mut fulls: Vec<String> = Vec::new();
     let mut orgs: Vec<String> = Vec::new();
+    let (all_fulls, sexes) = sexes_of_people(mentions, display);
     for m in mentions {
         let surface = display(m.span);
         let name_text = display(m.name);
@@ -132,7 +134,7 @@ pub fn doc_names(
                 continue;
             }
         }
-        let name = if m.ty == EntityType::Per {
+        let mut name = if m.ty == EntityType::Per {
             aliases::strip_title_prefix(&name_text).to_string()
         } else {
             name_text.trim().to_string()
@@ -159,7 +161,20 @@ pub fn doc_names(
                 }
             } else {
                 short = true;
-                link = in_doc_link(&fulls, &key);
+                // `Mrs Howard` beside `Michael Howard` and `Mr Howard`: his namesake, not him.
+                let sex = m.cue.as_deref().and_then(aliases::sex_of_cue);
+                let fits = |full: &str| sex.is_none_or(|x| sexes.get(full).is_none_or(|s| *s == x));
+                link = in_doc_link(&fulls, &key, fits);
+                let namesake_only = sex.is_some()
+                    && link == InDocLink::Open
+                    && in_doc_link(&all_fulls, &key, |_| true) != InDocLink::Open
+                    && in_doc_link(&all_fulls, &key, fits) == InDocLink::Open;
+                if namesake_only {
+                    // A person of their own, named with the honorific, here and in the corpus:
+                    // never joined to the namesake by surname.
+                    name = surface.trim().to_string();
+                    key = aliases::plain_key(&surface);
+                }
             }
         } else if m.ty == EntityType::Org {
             // A later company name that starts an earlier one (`Kestrel` after
@@ -250,18 +265,64 @@ fn push_unique(v: &mut Vec<String>, x: String) {
     }
 }
 
-/// The earlier full name a surname joins: by last token, else by first (`Mr. Liu` -> `Liu He`).
-fn in_doc_link(fulls: &[String], short: &str) -> InDocLink {
+/// The people of a document (full-name keys) and the sex honorifics state for them: on the
+/// full name itself, else what most short forms with a sexed honorific that join it say (the
+/// first of them on a tie).
+fn sexes_of_people(
+    mentions: &[EntityMention],
+    display: &dyn Fn(Span) -> String,
+) -> (Vec<String>, HashMap<String, aliases::Sex>) {
+    use aliases::Sex;
+    let mut fulls: Vec<String> = Vec::new();
+    let mut own: HashMap<String, Sex> = HashMap::new();
+    // Per full name: (male votes, female votes, first vote).
+    let mut votes: HashMap<String, (u32, u32, Sex)> = HashMap::new();
+    for m in mentions.iter().filter(|m| m.ty == EntityType::Per) {
+        let key = aliases::person_key(aliases::strip_title_prefix(&display(m.name)));
+        let sex = m.cue.as_deref().and_then(aliases::sex_of_cue);
+        if key.contains(' ') {
+            let key = aliases::full_person_key(&key);
+            push_unique(&mut fulls, key.clone());
+            if let Some(sex) = sex {
+                own.entry(key).or_insert(sex);
+            }
+        } else if let (Some(sex), InDocLink::To(k)) = (sex, in_doc_link(&fulls, &key, |_| true)) {
+            let v = votes.entry(k.to_string()).or_insert((0, 0, sex));
+            match sex {
+                Sex::Male => v.0 += 1,
+                Sex::Female => v.1 += 1,
+            }
+        }
+    }
+    let mut sexes: HashMap<String, Sex> = votes
+        .into_iter()
+        .map(|(k, (m, f, first))| {
+            let sex = match m.cmp(&f) {
+                std::cmp::Ordering::Greater => Sex::Male,
+                std::cmp::Ordering::Less => Sex::Female,
+                std::cmp::Ordering::Equal => first,
+            };
+            (k, sex)
+        })
+        .collect();
+    sexes.extend(own);
+    (fulls, sexes)
+}
+
+/// The earlier full name a surname joins: by last token, else by first (`Mr. Liu` -> `Liu He`);
+/// only names for which `fits` holds are candidates.
+fn in_doc_link(fulls: &[String], short: &str, fits: impl Fn(&str) -> bool) -> InDocLink {
+    let fulls: Vec<&String> = fulls.iter().filter(|f| fits(f)).collect();
     let by_last: Vec<String> = fulls
         .iter()
         .filter(|f| aliases::first_last(f).is_some_and(|(_, l)| l == short))
-        .cloned()
+        .map(|f| f.to_string())
         .collect();
     let cands = if by_last.is_empty() {
         fulls
             .iter()
             .filter(|f| aliases::first_last(f).is_some_and(|(fst, _)| fst == short))
-            .cloned()
+            .map(|f| f.to_string())
             .collect()
     } else {
         by_last

@@ -16,6 +16,7 @@ use super::aliases;
 use super::doc_names::{DocName, InDocLink};
 use super::mentions::{sorted_order, EntityId, MentionRef, Postings, SortedSpans, Target};
 pub use crate::config::UserEntity;
+use crate::extract::entities::lexicon;
 use crate::model::{EntityType, MentionSource, Span};
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use serde::Serialize;
@@ -692,7 +693,16 @@ impl Registry {
         names: &[DocName],
         offset: usize,
     ) -> Option<(Target, MentionRef)> {
-        let (span, t) = self.postings.at(file, &self.sorted(file, names), offset)?;
+        let (span, t) = match self.postings.at(file, &self.sorted(file, names), offset) {
+            Some(hit) => hit,
+            // On the honorific of `Mr Liu`: the mention starts there though its name does not.
+            None => {
+                let i = names.iter().position(|d| {
+                    d.span.start() > offset && honorific_start(d).is_some_and(|s| s <= offset)
+                })?;
+                (names[i].span, self.postings.target(file, i)?)
+            }
+        };
         Some((t, MentionRef { file, span }))
     }
     /// The entity mentioned at `offset` in file `file` (none on an ambiguous short form).
@@ -803,6 +813,19 @@ fn match_score(q: &str, name: &str) -> Option<u8> {
             .all(|c| it.any(|n| n == c))
             .then_some(4)
     }
+}
+
+/// Where a mention written with an honorific before its name starts (`Mr` of `Mr Liu`): the
+/// surface is the honorific, a space or dot, then the name's bytes.
+fn honorific_start(d: &DocName) -> Option<usize> {
+    let before = d
+        .surface
+        .get(..d.surface.len().checked_sub(d.span.len())?)?;
+    let word = before.trim_end_matches([' ', '.']);
+    let honorific = lexicon::contains(lexicon::Category::Honorific, &word.to_lowercase());
+    (honorific && before.len() <= 16)
+        .then(|| d.span.start().checked_sub(before.len()))
+        .flatten()
 }
 
 fn mref(fi: u32, d: &DocName) -> MentionRef {

@@ -703,3 +703,41 @@ fn an_ambiguity_whose_candidates_lost_their_mentions_is_no_panic() {
         }
     }
 }
+
+/// The politician, his wife and a colleague whose first name is his surname: three people.
+#[test]
+fn namesakes_stay_apart_by_sex_and_by_which_token_matches() {
+    let text = "Opposition leader Michael Howard promised lower taxes on Monday. \
+Mr Howard said the party would find savings. His deputy chairman Howard Flight later \
+resigned over remarks about spending. Mr Flight apologised.\n\n\
+Mrs Howard joined her husband on the campaign trail in Kent.\n";
+    let (_d, c) = detected(&[("a.txt", text)]);
+    let howard = one(&c, "Michael Howard");
+    let flight = one(&c, "Howard Flight");
+    let at = |needle: &str, delta: usize| text.find(needle).unwrap() + delta;
+    let who = |o: usize| c.entity_at("a.txt", o).map(|(id, _)| id);
+    assert_eq!(who(at("Mr Howard", 3)), Some(howard.id), "Mr Howard is him");
+    assert_eq!(who(at("Mr Flight", 3)), Some(flight.id));
+    let wife = who(at("Mrs Howard", 4)).expect("Mrs Howard is someone");
+    assert_ne!(wife, howard.id, "{:?}", c.entity(wife));
+    assert_ne!(wife, flight.id);
+    assert_eq!(mention_texts(&c, howard.id), ["Michael Howard", "Howard"]);
+}
+
+#[test]
+fn the_honorific_of_a_mention_finds_its_entity() {
+    let text = "Trade envoy Liu Wen arrived on Monday. Later Mr. Liu met Sir Alan Pryce.\n";
+    let (_d, c) = detected(&[("a.txt", text)]);
+    let liu = one(&c, "Liu Wen").id;
+    let pryce = one(&c, "Alan Pryce").id;
+    let mr = text.find("Mr. Liu").unwrap();
+    for o in [mr, mr + 1, mr + 3, mr + 5] {
+        let (id, m) = c.entity_at("a.txt", o).expect("an entity at the honorific");
+        assert_eq!(id, liu);
+        assert_eq!(m.span.slice(text), "Liu", "the mention stays the name");
+    }
+    let sir = text.find("Sir").unwrap();
+    assert_eq!(c.entity_at("a.txt", sir + 1).map(|x| x.0), Some(pryce));
+    // Before the honorific, nothing.
+    assert_eq!(c.entity_at("a.txt", mr - 2), None);
+}

@@ -10,7 +10,7 @@ use super::lexicon::Category;
 use super::TokenSpan;
 use crate::model::EntityType;
 use crate::text::{Segments, TokenKind};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 /// How far after a mention (in tokens, within its sentence) the next pronoun is read.
 const PRONOUN_WINDOW: usize = 12;
@@ -27,8 +27,89 @@ fn pronoun_vote(word: &str) -> Option<bool> {
     }
 }
 
-/// Retypes as `ORG` the person spans whose name the document refers back to as a thing and
-/// never writes as a person.
+/// Nouns that, written just before a name, say it is an organisation (`Japanese firm Sharp`,
+/// `record label Def Jam`, `search giant Google`).
+const ORG_NOUNS: &[&str] = &[
+    "firm",
+    "company",
+    "group",
+    "giant",
+    "maker",
+    "bank",
+    "label",
+    "carrier",
+    "operator",
+    "retailer",
+    "broadcaster",
+    "publisher",
+    "developer",
+    "airline",
+    "insurer",
+    "chain",
+    "brand",
+    "manufacturer",
+    "conglomerate",
+    "supermarket",
+    "studio",
+    "network",
+    "newspaper",
+    "magazine",
+];
+
+/// The names of person spans the document writes as a person: inside a multi-word person
+/// name (`Bruce Willis` makes `Willis` a person; a headline run with a lowercase verb in it,
+/// `Fiat mulls Ferrari`, is no name), opening with a given name, with its surname written alone
+/// too, after an honorific or title, or with an honorific inside.
+pub fn written_as_person<'t>(
+    text: &'t str,
+    segments: &Segments,
+    doc: &PreparedDoc,
+    spans: &[TokenSpan],
+) -> HashSet<&'t str> {
+    let toks = &segments.tokens;
+    let word = |i: usize| toks[i].span.slice(text);
+    let cue = (1u32 << Category::Honorific as u32) | (1u32 << Category::Title as u32);
+    let capital = |i: usize| word(i).starts_with(char::is_uppercase);
+    let mut out = HashSet::new();
+    let mut in_full_names: HashSet<&str> = HashSet::new();
+    for s in spans.iter().filter(|s| {
+        s.ty == EntityType::Per
+            && s.end - s.first > 1
+            && (s.first..s.end).all(|i| capital(i) == capital(s.first))
+    }) {
+        in_full_names.extend((s.first..s.end).map(word));
+    }
+    // A full name whose surname the document also writes alone (`Ivo Marek` ... `Marek`).
+    let singles: HashSet<&str> = spans
+        .iter()
+        .filter(|s| s.ty == EntityType::Per && s.end - s.first == 1)
+        .map(|s| word(s.first))
+        .collect();
+    for s in spans.iter().filter(|s| s.ty == EntityType::Per) {
+        let n = name_of(text, segments, s);
+        let single = s.end - s.first == 1;
+        let surname_alone = !single && singles.contains(word(s.end - 1));
+        let first_name = !single && doc.lex(s.first) & (1u32 << Category::FirstName as u32) != 0;
+        if (single && in_full_names.contains(n))
+            || first_name
+            || surname_alone
+            || (s.first > 0 && doc.lex(s.first - 1) & cue != 0)
+            || (s.first..s.end).any(|k| cues::is_honorific(doc, k))
+        {
+            out.insert(n);
+        }
+    }
+    out
+}
+
+/// The text of a token span.
+pub fn name_of<'t>(text: &'t str, segments: &Segments, s: &TokenSpan) -> &'t str {
+    let toks = &segments.tokens;
+    &text[toks[s.first].span.start()..toks[s.end - 1].span.end()]
+}
+
+/// Retypes as `ORG` the person spans whose name the document refers back to as a thing (or
+/// writes after an organisation noun) and never writes as a person.
 pub fn retype_things_as_orgs(
     text: &str,
     segments: &Segments,
@@ -37,30 +118,13 @@ pub fn retype_things_as_orgs(
 ) {
     let toks = &segments.tokens;
     let word = |i: usize| toks[i].span.slice(text);
-    let name = |s: &TokenSpan| &text[toks[s.first].span.start()..toks[s.end - 1].span.end()];
-    let cue = (1u32 << Category::Honorific as u32) | (1u32 << Category::Title as u32);
-    // Words written inside a person's multi-token name (`Bruce Willis` makes `Willis` a person;
-    // a headline run with a lowercase verb in it, `Fiat mulls Ferrari`, is no name).
-    let capital = |i: usize| word(i).starts_with(char::is_uppercase);
-    let mut in_full_names: Vec<&str> = Vec::new();
-    for s in spans.iter().filter(|s| {
-        s.ty == EntityType::Per
-            && s.end - s.first > 1
-            && (s.first..s.end).all(|i| capital(i) == capital(s.first))
-    }) {
-        in_full_names.extend((s.first..s.end).map(word));
-    }
-    // Per name: (thing votes, person votes, written as a person).
-    let mut votes: HashMap<&str, (u32, u32, bool)> = HashMap::new();
+    let as_person = written_as_person(text, segments, doc, spans);
+    // Per name: (thing votes, person votes).
+    let mut votes: HashMap<&str, (u32, u32)> = HashMap::new();
     for s in spans.iter().filter(|s| s.ty == EntityType::Per) {
-        let n = name(s);
-        let v = votes.entry(n).or_default();
-        let single = s.end - s.first == 1;
-        if (single && in_full_names.contains(&n))
-            || (s.first > 0 && doc.lex(s.first - 1) & cue != 0)
-            || (s.first..s.end).any(|k| cues::is_honorific(doc, k))
-        {
-            v.2 = true;
+        let v = votes.entry(name_of(text, segments, s)).or_default();
+        if s.first > 0 && ORG_NOUNS.contains(&word(s.first - 1).to_lowercase().as_str()) {
+            v.0 += 1;
         }
         let k = doc.sentences.partition_point(|x| x.1 <= s.first);
         let sentence_end = doc.sentences.get(k).map_or(toks.len(), |x| x.1);
@@ -75,8 +139,9 @@ pub fn retype_things_as_orgs(
         }
     }
     for s in spans.iter_mut().filter(|s| s.ty == EntityType::Per) {
-        if let Some(&(thing, person, as_person)) = votes.get(name(s)) {
-            if !as_person && thing > person {
+        let n = name_of(text, segments, s);
+        if let Some(&(thing, person)) = votes.get(n) {
+            if !as_person.contains(n) && thing > person {
                 s.ty = EntityType::Org;
             }
         }
@@ -127,5 +192,19 @@ mod tests {
         assert_eq!(retyped(hon, &[("Halvorsen", 1)]), [EntityType::Per; 2]);
         let he = "Halvorsen said he would stay.";
         assert_eq!(retyped(he, &[("Halvorsen", 1)]), [EntityType::Per]);
+    }
+
+    #[test]
+    fn a_name_after_an_organisation_noun_is_an_organisation() {
+        let text = "Shares in Japanese firm Quillon rose. Quillon sold more televisions.";
+        assert_eq!(retyped(text, &[("Quillon", 1)]), [EntityType::Org; 2]);
+        let label = "The record label Brass Harbour signed two bands. Brass Harbour is small.";
+        assert_eq!(retyped(label, &[("Brass", 2)]), [EntityType::Org; 2]);
+        // A person named after the noun stays one when the text writes them as a person.
+        let person = "The firm John Quillon founded grew. Quillon said so.";
+        assert_eq!(
+            retyped(person, &[("John", 2), ("Quillon", 1)]),
+            [EntityType::Per; 3]
+        );
     }
 }

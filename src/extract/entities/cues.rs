@@ -98,6 +98,14 @@ const FUNCTION_WORDS: &[&str] = &[
     "each",
     "many",
     "such",
+    // Adverbs that open sentences (`Later Mr Liu`, `Earlier Bowyer`).
+    "later",
+    "earlier",
+    "today",
+    "yesterday",
+    "instead",
+    "indeed",
+    "perhaps",
 ];
 
 /// True for a function word (lowercased) that cannot be a name on its own.

@@ -12,7 +12,9 @@ pub mod features;
 pub mod gazetteer;
 pub mod lexicon;
 pub mod perceptron;
+mod sport;
 pub mod training;
+mod works;
 
 pub use gazetteer::Gazetteer;
 
@@ -113,6 +115,8 @@ pub fn extract(text: &str, segments: &Segments, ctx: &EntityContext) -> Vec<Enti
         repeat_document_names(text, segments, &doc, None, &mut spans);
     }
     consistency::retype_things_as_orgs(text, segments, &doc, &mut spans);
+    works::retype_works_and_events(text, segments, &doc, lowercase, &mut spans);
+    sport::retype_clubs(text, segments, &doc, &mut spans);
     mentions(text, segments, &doc, &spans, lowercase)
 }
 
@@ -406,12 +410,19 @@ fn mentions(
                 s.first += 1;
             }
             // An honorific the tagger put inside the name moves out of it.
-            let mut name_first = s.first;
             let name_like = |k: usize| {
                 toks[k].kind == TokenKind::Word
                     && word(k)
                         .starts_with(|c: char| c.is_uppercase() || (lowercase && c.is_alphabetic()))
             };
+            // An honorific inside the span starts the mention: words glued on before it are no
+            // part of the name (`Later Mr. Liu`, `Then Mr Bowyer`).
+            if let Some(k) = (s.first + 1..s.end.saturating_sub(1))
+                .find(|&k| cues::is_honorific(doc, k) && name_like(k + 1))
+            {
+                s.first = k;
+            }
+            let mut name_first = s.first;
             while name_first + 1 < s.end
                 && cues::is_honorific(doc, name_first)
                 && name_like(name_first + 1)

@@ -288,3 +288,17 @@ fn a_lowercase_name_found_once_is_found_again_in_its_document() {
         "{spans:?}"
     );
 }
+
+#[test]
+fn words_glued_before_an_honorific_leave_the_name() {
+    let text = "Trade envoy Liu Wen arrived on Monday. Later Mr. Liu met the minister.";
+    let found = mentions_of(text, Format::Plain, &Gazetteer::default());
+    assert!(
+        found.contains(&("Mr. Liu".into(), "Liu".into(), Some("mr".into()))),
+        "{found:?}"
+    );
+    assert!(
+        found.iter().all(|(s, _, _)| !s.starts_with("Later")),
+        "{found:?}"
+    );
+}
