@@ -7,6 +7,7 @@
 mod checks;
 #[path = "../fuzz/src/protocol.rs"]
 mod protocol;
+mod reliability_support;
 
 use proptest::prelude::*;
 
@@ -114,6 +115,20 @@ fn protocol_seeds_and_past_crashes_hold() {
             if *t == name {
                 f(input);
             }
+        }
+    }
+}
+
+/// What the fuzzers kept from their runs (SECURITY.md lists the runs), replayed.
+#[test]
+fn fuzz_corpora_replay() {
+    for (target, f) in [
+        ("config_actions", checks::config_actions as fn(&[u8])),
+        ("frames", protocol::frames),
+    ] {
+        for (name, input) in reliability_support::fuzz_replay(target) {
+            eprintln!("{target}/{name}");
+            f(&input);
         }
     }
 }

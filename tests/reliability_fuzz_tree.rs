@@ -1,6 +1,7 @@
 //! The `tree` fuzz target's invariants (`fuzz/src/tree.rs`) replayed without a fuzzer: hand-made
 //! hostile trees and a few hundred generated ones (links out, FIFOs, ignore files, configs).
 
+mod reliability_support;
 #[path = "../fuzz/src/tree.rs"]
 mod tree;
 
@@ -24,6 +25,15 @@ const CRASHES: &[&[u8]] = &[];
 fn seeds_and_crashes() {
     for s in SEEDS.iter().chain(CRASHES) {
         tree::tree(s);
+    }
+}
+
+/// What the fuzzer kept from its runs (SECURITY.md lists them), replayed.
+#[test]
+fn fuzz_corpus_replays() {
+    for (name, input) in reliability_support::fuzz_replay("tree") {
+        eprintln!("tree/{name}");
+        tree::tree(&input);
     }
 }
 

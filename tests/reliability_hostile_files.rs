@@ -44,6 +44,47 @@ fn a_plain_text_file_goes_through_every_command() {
     assert!(r.stdout.contains("Maria Delgado"), "{}", r.stdout);
 }
 
+/// CoNLL-2003's training file (someone else's text: read from `../shared`, never copied).
+fn conll_train() -> Option<std::path::PathBuf> {
+    let p = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpora/conll2003/eng.train");
+    p.exists().then_some(p)
+}
+
+#[test]
+fn conll_training_file_saved_as_conll_goes_through_entities_and_check() {
+    let Some(train) = conll_train() else {
+        eprintln!("skipped: ../shared/corpora/conll2003/eng.train is absent");
+        return;
+    };
+    let text = std::fs::read_to_string(&train).unwrap();
+    let sb = Sandbox::new();
+    sb.write("train.conll", &text);
+    let r = run(&sb.root, &["entities", "--no-cache", "--format", "json"]);
+    r.expect_code(0, "entities");
+    // Gold tags are the answer: each `Germany` token tagged a location is a mention of the
+    // location entity that has it among its names.
+    let gold = text
+        .lines()
+        .filter(|l| l.split(' ').next() == Some("Germany") && l.ends_with("-LOC"))
+        .count();
+    assert!(gold > 50, "the file holds its gold tags");
+    let lines = r.json_lines();
+    let germany = lines
+        .iter()
+        .find(|e| {
+            e["aliases"]
+                .as_array()
+                .is_some_and(|a| a.contains(&json!("Germany")))
+        })
+        .expect("an entity named Germany");
+    assert_eq!(germany["type"], "LOC", "{germany}");
+    assert!(
+        germany["mentions"].as_u64().unwrap() as usize >= gold,
+        "{germany}: fewer than the {gold} gold mentions"
+    );
+    run(&sb.root, &["check", "--no-cache", "--fail-on", "never"]).expect_code(0, "check");
+}
+
 #[test]
 fn the_server_indexes_a_plain_text_file_and_answers() {
     let dir = lsp_client::write_corpus(&[("a.md", RIVER_BANK), ("b.md", PROSE)]);

@@ -113,18 +113,21 @@ fn proximity(d: usize) -> f32 {
     }
 }
 
-/// The sentence holding `span` (else its paragraph, else its line).
-fn sentence_of(file: &SourceFile, span: Span) -> Span {
+/// The sentence holding `span` (else its paragraph, else its line) in `file`, whose text is `t`.
+fn sentence_of(file: &SourceFile, t: &str, span: Span) -> Span {
     let a = &file.analysis;
+    let p = span.start();
+    let holds = |s: &Span| s.start() <= p && p < s.end().max(s.start() + 1);
+    // Segments come in order (starts and ends never go back), so the ones holding `p` are a
+    // run ending at the last that starts by `p`; the first of that run is the answer. A scan
+    // from the top per figure made one big article quadratic.
     let find = |v: &[Span]| {
-        v.iter()
-            .copied()
-            .find(|s| s.start() <= span.start() && span.start() < s.end().max(s.start() + 1))
+        let k = v.partition_point(|s| s.start() <= p);
+        v[..k].iter().rev().take_while(|s| holds(s)).last().copied()
     };
     if let Some(s) = find(&a.sentences).or_else(|| find(&a.paragraphs)) {
         return s;
     }
-    let t = file.text();
     let start = t[..span.start().min(t.len())]
         .rfind('\n')
         .map_or(0, |i| i + 1);
@@ -289,7 +292,7 @@ fn facts_with(tokens: &mut words::Tokens, file: &SourceFile) -> Vec<Fact> {
     for f in figs {
         let Some(key) = key_of(f) else { continue };
         let span = words::clamp(text, f.span);
-        let sentence = clause_of(text, sentence_of(file, span), span);
+        let sentence = clause_of(text, sentence_of(file, text, span), span);
         let names = |w: Span| -> bool {
             if ent_spans.near(w).any(|i| ents[i].span.overlaps(&w)) {
                 return true;
@@ -528,6 +531,9 @@ struct Scored {
 
 /// Where a fact lives in the index: (file, fact) positions.
 pub type FactId = (u32, u32);
+
+/// A file position no file has: "no own file" wherever one is asked for.
+pub const NO_FILE: u32 = u32::MAX;
 
 /// Postings of one (dimension, unit).
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -899,13 +905,20 @@ impl FactIndex {
     /// Facts of the same kind as `fact` worth scoring: in `only` files when given, else those
     /// sharing a context word (all of them when the kind is rare).
     pub fn candidates(&self, fact: &Fact, only: Option<&[String]>) -> Vec<FactId> {
-        self.candidates_upto(fact, only, ENOUGH)
+        self.candidates_upto(fact, only, ENOUGH, NO_FILE)
     }
 
-    /// [`FactIndex::candidates`], stopping once `enough` are gathered from the rarest words.
-    /// Postings are the base's (without masked files) and the overlay's; lengths are counted
-    /// as a fresh assembly would count them.
-    fn candidates_upto(&self, fact: &Fact, only: Option<&[String]>, enough: usize) -> Vec<FactId> {
+    /// [`FactIndex::candidates`], stopping once `enough` are gathered from the rarest words,
+    /// none of file `skip` ([`NO_FILE`]: none skipped). Postings are the base's (without masked
+    /// files) and the overlay's; lengths are counted as a fresh assembly would count them, and
+    /// `skip`'s facts count toward `enough` as if gathered, so skipping changes no decision.
+    fn candidates_upto(
+        &self,
+        fact: &Fact,
+        only: Option<&[String]>,
+        enough: usize,
+        skip: u32,
+    ) -> Vec<FactId> {
         let bp = self.base.by_key.get(&fact.key);
         let op = self.over.by_key.get(&fact.key);
         if bp.is_none() && op.is_none() {
@@ -932,20 +945,21 @@ impl FactIndex {
                 .iter()
                 .filter(|id| live(id))
                 .chain(o_all)
+                .filter(|id| id.0 != skip)
                 .copied()
                 .collect();
         }
         // Rarest words first, until enough candidates: common words (`year`) would make every
         // query touch most of a large corpus.
-        let mut ids: Vec<FactId> = Vec::new();
+        let (mut ids, mut gathered): (Vec<FactId>, usize) = (Vec::new(), 0);
         for (_, l) in self.word_lists(fact, bp, op) {
             if l.0 > MAX_POSTING {
                 break;
             }
-            if ids.len() >= enough {
+            if gathered >= enough {
                 break;
             }
-            self.push_list(&mut ids, &l);
+            gathered += self.push_list(&mut ids, &l, skip);
         }
         ids.sort_unstable();
         ids.dedup();
@@ -981,19 +995,34 @@ impl FactIndex {
     }
 
     /// Appends the current ids of one word's postings (the base's without masked files, then
-    /// the overlay's).
-    fn push_list(&self, ids: &mut Vec<FactId>, l: &Lists) {
+    /// the overlay's), except file `skip`'s; returns how many it holds, `skip`'s included.
+    /// Postings are in id order, so a file's facts are one run, stepped over without a walk:
+    /// a fact is never its own file's candidate, and walking them made one big file quadratic.
+    fn push_list(&self, ids: &mut Vec<FactId>, l: &Lists, skip: u32) -> usize {
         let dead = &self.over.dead;
-        if let Some(b) = l.1 {
-            if dead.is_empty() {
-                ids.extend_from_slice(&b.ids);
-            } else {
-                ids.extend(b.ids.iter().filter(|id| !dead.contains(&id.0)));
+        let before = ids.len();
+        let mut skipped = 0;
+        let mut push = |list: &[FactId], masked: bool| {
+            let lo = list.partition_point(|id| id.0 < skip);
+            let hi = lo + list[lo..].partition_point(|id| id.0 == skip);
+            for part in [&list[..lo], &list[hi..]] {
+                if masked {
+                    ids.extend(part.iter().filter(|id| !dead.contains(&id.0)));
+                } else {
+                    ids.extend_from_slice(part);
+                }
             }
+            if !(masked && dead.contains(&skip)) {
+                skipped += hi - lo;
+            }
+        };
+        if let Some(b) = l.1 {
+            push(&b.ids, !dead.is_empty());
         }
         if let Some(o) = l.2 {
-            ids.extend_from_slice(&o.ids);
+            push(&o.ids, false);
         }
+        ids.len() - before + skipped
     }
 
     /// The candidates [`FactIndex::candidates_upto`] gives for `enough` that can score at least
@@ -1003,7 +1032,7 @@ impl FactIndex {
     /// commonest words go there first). When those rarer words' postings are shorter than
     /// the rarest-first retrieval's, they are walked instead, keeping only ids that retrieval
     /// would give (same kind, one of its words): the same answers from far fewer candidates.
-    fn candidates_for_min(&self, fact: &Fact, enough: usize, min: f32) -> Vec<FactId> {
+    fn candidates_for_min(&self, fact: &Fact, enough: usize, min: f32, skip: u32) -> Vec<FactId> {
         let bp = self.base.by_key.get(&fact.key);
         let op = self.over.by_key.get(&fact.key);
         if bp.is_none() && op.is_none() {
@@ -1043,7 +1072,7 @@ impl FactIndex {
                 })
                 .sum();
             if common >= room {
-                return self.candidates_upto(fact, None, enough);
+                return self.candidates_upto(fact, None, enough, skip);
             }
             for (k, (i, _)) in lists.iter().enumerate().rev() {
                 let w = &fact.context[*i];
@@ -1059,11 +1088,11 @@ impl FactIndex {
         }
         let rare_cost: usize = rare.iter().map(|&k| lists[k].1 .0).sum();
         if rare_cost >= cost {
-            return self.candidates_upto(fact, None, enough);
+            return self.candidates_upto(fact, None, enough, skip);
         }
         let mut ids: Vec<FactId> = Vec::new();
         for &k in &rare {
-            self.push_list(&mut ids, &lists[k].1);
+            self.push_list(&mut ids, &lists[k].1, skip);
         }
         ids.sort_unstable();
         ids.dedup();
@@ -1196,7 +1225,7 @@ impl FactIndex {
         // A strong match shares telling (rare) words, found in the shortest postings first.
         let (na, mass) = (self.norm(fact), self.mass(fact));
         let mut out: Vec<Match> = self
-            .candidates_upto(fact, only, ENOUGH)
+            .candidates_upto(fact, only, ENOUGH, NO_FILE)
             .into_iter()
             .filter(|&id| {
                 let f = self.fact(id);
@@ -1221,7 +1250,7 @@ impl FactIndex {
         if fact.close.is_empty() || fact.context.is_empty() {
             return Vec::new();
         }
-        let ids = self.candidates_for_min(fact, ENOUGH_STRONG, min);
+        let ids = self.candidates_for_min(fact, ENOUGH_STRONG, min, own);
         self.strong_among(fact, own, min, ids)
     }
 
@@ -1231,19 +1260,27 @@ impl FactIndex {
     pub fn strong_matches_many(&self, ids: &[FactId], min: f32) -> StrongMatches {
         let mut groups: FxHashMap<SameContent<'_>, u32> = FxHashMap::default();
         let mut reps: Vec<FactId> = Vec::new();
+        // The one file a group's facts all lie in, else [`NO_FILE`].
+        let mut home: Vec<u32> = Vec::new();
         let mut group: FxHashMap<FactId, u32> = FxHashMap::default();
         group.reserve(ids.len());
         for &id in ids {
             let g = *groups.entry(SameContent(self.fact(id))).or_insert_with(|| {
                 reps.push(id);
+                home.push(id.0);
                 reps.len() as u32 - 1
             });
+            if home[g as usize] != id.0 {
+                home[g as usize] = NO_FILE;
+            }
             group.insert(id, g);
         }
-        // `u32::MAX` is no file: the own file is dropped per fact in [`StrongMatches::of`].
+        // A group spread over files keeps every file's candidates: the own file is dropped per
+        // fact in [`StrongMatches::of`].
         let lists = reps
             .par_iter()
-            .map(|&id| self.strong_matches(self.fact(id), u32::MAX, min))
+            .zip(home.par_iter())
+            .map(|(&id, &home)| self.strong_matches(self.fact(id), home, min))
             .collect();
         StrongMatches { group, lists }
     }
@@ -1263,6 +1300,12 @@ impl FactIndex {
             .collect()
     }
 
+    /// The candidates [`FactIndex::strong_matches`] scores for `fact` of file `own`.
+    #[cfg(test)]
+    pub(crate) fn strong_candidates(&self, fact: &Fact, own: u32, min: f32) -> Vec<FactId> {
+        self.candidates_for_min(fact, ENOUGH_STRONG, min, own)
+    }
+
     /// [`FactIndex::strong_matches`] over the plain rarest-first candidates (what the pruned
     /// retrieval must agree with).
     #[cfg(test)]
@@ -1270,7 +1313,7 @@ impl FactIndex {
         if fact.close.is_empty() || fact.context.is_empty() {
             return Vec::new();
         }
-        let ids = self.candidates_upto(fact, None, ENOUGH_STRONG);
+        let ids = self.candidates_upto(fact, None, ENOUGH_STRONG, own);
         self.strong_among(fact, own, min, ids)
     }
 
@@ -1496,6 +1539,28 @@ fn for_each_common<T, K: Ord>(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_figures_sentence_is_the_first_segment_holding_it() {
+        let text = "Ana paid $5. Bo paid $6!\n\nCy said: 7 more.  \n\nTail 8";
+        let c = crate::check::fixture::corpus(&[("a.md", text)]);
+        let f = &c.files[0];
+        let a = &f.analysis;
+        assert!(a.sentences.len() >= 3, "{:?}", a.sentences);
+        for p in 0..text.len() {
+            let span = Span::new(p, p);
+            let holds = |s: &&Span| s.start() <= p && p < s.end().max(s.start() + 1);
+            let want = a
+                .sentences
+                .iter()
+                .find(holds)
+                .or_else(|| a.paragraphs.iter().find(holds));
+            let got = sentence_of(f, text, span);
+            if let Some(w) = want {
+                assert_eq!(got, *w, "at {p}");
+            }
+        }
+    }
 
     /// The last [`WINDOW`] words of a walk over the whole range that `skip` keeps, nearest
     /// first (what [`words_before`] must give).

@@ -246,18 +246,27 @@ fn values_far_apart_are_different_quantities_not_a_disagreement() {
         .is_empty());
 }
 
-/// Every fact's strong matches from the pruned retrieval equal those from the plain one.
+/// Every fact's strong matches from the pruned retrieval equal those from the plain one, and
+/// skipping the own file's postings in retrieval loses nothing filtering it afterwards keeps.
 fn assert_pruned_retrieval_is_exact(ix: &FactIndex) {
     for ff in ix.files() {
         let fi = ix.file_index(&ff.rel).expect("indexed");
         for f in &ff.facts {
             for min in [sources_disagree::STRONG, 0.8] {
+                let skipped = ix.strong_matches(f, fi, min);
                 assert_eq!(
-                    ix.strong_matches(f, fi, min),
+                    skipped,
                     ix.strong_matches_plain(f, fi, min),
                     "{} {}",
                     ff.rel,
                     f.written
+                );
+                let mut filtered = ix.strong_matches(f, facts::NO_FILE, min);
+                filtered.retain(|m| m.id.0 != fi);
+                assert_eq!(
+                    skipped, filtered,
+                    "own file skipped: {} {}",
+                    ff.rel, f.written
                 );
             }
         }
@@ -419,4 +428,38 @@ fn incremental_updates_match_a_fresh_index_past_the_rarest_word_cut_and_compacti
         .collect();
     edits.insert(3, ("a/001.md", Some("Nothing to count here.\n")));
     assert_incremental_equals_fresh(&files, &edits);
+}
+
+#[test]
+fn a_big_files_facts_are_never_each_others_candidates() {
+    // Over a thousand facts of one kind in one article: retrieval goes by the rarest words'
+    // postings, all of them this file's. Walking them cost the square of the file's figures.
+    let mut text = String::new();
+    for i in 0..1500 {
+        let n = 1000 + i % 900;
+        text.push_str(&format!(
+            "The plant{} of Zorb{} employs [[{n} workers|count {n} worker]] in unit{}.\n",
+            i % 40,
+            i % 9,
+            i % 17
+        ));
+    }
+    let c = corpus(&[("a/big.md", text.as_str()), ("a/other.md", text.as_str())]);
+    let ck = Checker::new(&c, CheckSettings::default());
+    let ix = &ck.facts;
+    let fi = ix.file_index("a/big.md").expect("indexed");
+    let other = ix.file_index("a/other.md").expect("indexed");
+    let ff = ix.file_facts(fi);
+    assert!(ff.facts.len() >= 1500);
+    let mut from_other = 0;
+    for f in &ff.facts {
+        let ids = ix.strong_candidates(f, fi, sources_disagree::STRONG);
+        assert!(
+            ids.iter().all(|id| id.0 != fi),
+            "{}: own facts retrieved",
+            f.written
+        );
+        from_other += ids.iter().filter(|id| id.0 == other).count();
+    }
+    assert!(from_other > 0, "the copy's facts are still candidates");
 }

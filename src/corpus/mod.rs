@@ -584,6 +584,9 @@ impl Corpus {
         let store = store.filter(|s| s.worth_it(bytes));
         let total = scanned.files.len();
         let done = AtomicUsize::new(0);
+        // Every file read counts once it is through, analysed or failed: the count ends at
+        // `total` whatever happens to a file on the way.
+        let tick = || progress(done.fetch_add(1, Ordering::Relaxed) + 1, total);
         let base_names = gazetteer::name_set(&config.entities, std::iter::empty());
         let base = Arc::new(gazetteer::gazetteer(&base_names));
         // With a cache, each file's entry is found by its text alone, and says which pass the
@@ -626,7 +629,10 @@ impl Corpus {
             .filter_map(|f| {
                 let rel = f.rel.clone();
                 isolate::caught(|| prepare(f))
-                    .map_err(|m| fail(rel, m))
+                    .map_err(|m| {
+                        fail(rel, m);
+                        tick();
+                    })
                     .ok()
             })
             .collect();
@@ -687,14 +693,15 @@ impl Corpus {
                     }
                 };
                 sf.cache_ident = kept.as_ref().map(|k| k.ident);
-                progress(done.fetch_add(1, Ordering::Relaxed) + 1, total);
                 (Arc::new(sf), kept)
             };
             batch
                 .into_par_iter()
                 .filter_map(|p| {
                     let rel = p.file.rel.clone();
-                    isolate::caught(|| one(p)).map_err(|m| fail(rel, m)).ok()
+                    let r = isolate::caught(|| one(p)).map_err(|m| fail(rel, m)).ok();
+                    tick();
+                    r
                 })
                 .collect::<Vec<_>>()
         };
@@ -763,6 +770,11 @@ impl Corpus {
         // The cold load builds the registry now (in parallel with nothing else): the first
         // request must not pay for it.
         c.registry();
+        let left_out = c.registry_problems();
+        if !left_out.is_empty() {
+            c.skipped.extend(left_out);
+            c.skipped.sort_by(|a, b| a.rel.cmp(&b.rel));
+        }
         cache::trace::lap("registry");
         (c, hits)
     }
@@ -824,10 +836,44 @@ impl Corpus {
         self.registry = Arc::default();
     }
 
-    /// The whole-corpus registry join over the current files.
+    /// The whole-corpus registry join over the current files; a panic in it leaves out the
+    /// files that cause it instead of taking the corpus down ([`registry::isolated`]).
     fn build_registry(&self) -> Registry {
+        self.build_registry_with(&Registry::build)
+    }
+
+    fn build_registry_with(&self, join: registry::isolated::Join<'_>) -> Registry {
         let docs: Vec<&[DocName]> = self.files.iter().map(|f| f.names.as_slice()).collect();
-        Registry::build(&self.order, &docs, &self.config.entities)
+        registry::isolated::isolated(&self.order, &docs, &self.config.entities, join)
+    }
+
+    /// This snapshot with its registry joined by `join` (tests plant a panic in it).
+    #[cfg(test)]
+    pub(crate) fn with_join(&self, join: registry::isolated::Join<'_>) -> Corpus {
+        let mut c = self.clone();
+        c.registry = Arc::new(OnceLock::from(Arc::new(c.build_registry_with(join))));
+        c
+    }
+
+    /// What a panic in the registry join left out, as skip reasons: the files whose names are
+    /// not in the entity index (their text, spans and figures still are), or the config's
+    /// entities. Empty when the join was whole.
+    pub fn registry_problems(&self) -> Vec<scan::Skipped> {
+        self.registry()
+            .left_out()
+            .iter()
+            .map(|l| scan::Skipped {
+                rel: match l.file.and_then(|f| self.files.get(f as usize)) {
+                    Some(f) => f.rel.to_string(),
+                    None => crate::config::FILE_NAME.to_string(),
+                },
+                reason: format!(
+                    "names left out of the entity index: internal error while joining them ({}); \
+                     please report it",
+                    path_text::printable(&l.message)
+                ),
+            })
+            .collect()
     }
 
     /// True when the registry is built (asking for it costs nothing).

@@ -24,6 +24,7 @@ use std::sync::Arc;
 
 // The warm-start cache's codec of a built registry (`Registry::encode`, `Registry::decode`).
 mod codec;
+pub mod isolated;
 
 /// Where a description was read.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -107,6 +108,8 @@ pub struct Registry {
     names: Arc<HashMap<String, Vec<EntityId>>>,
     last_names: Arc<HashMap<String, Vec<EntityId>>>,
     first_names: Arc<HashMap<String, Vec<EntityId>>>,
+    /// What a panic in the join left out (see [`isolated`]); empty for a whole registry.
+    left_out: Arc<Vec<isolated::LeftOut>>,
 }
 
 /// Node of the join: one key, with a union-find parent.
@@ -591,7 +594,8 @@ impl Registry {
         old: &[DocName],
         new: &[DocName],
     ) -> Option<Registry> {
-        if old.len() != new.len() || self.postings.files() <= file as usize {
+        // A registry without some names is not patched: the next one may hold them all.
+        if old.len() != new.len() || self.postings.files() <= file as usize || !self.is_whole() {
             return None;
         }
         let mut spans: HashMap<Span, Span> =
@@ -738,6 +742,9 @@ impl Registry {
     }
     /// A file's names in sorted (start, end) order.
     fn sorted<'a>(&'a self, file: u32, names: &'a [DocName]) -> SortedSpans<'a, DocName> {
+        // A file the join left out has no postings: none of its names stand for anything.
+        let left_out = self.left_out.iter().any(|l| l.file == Some(file));
+        let names = if left_out { &[] } else { names };
         SortedSpans::new(names, self.unsorted.get(&file).map(|p| &p[..]))
     }
     /// Resolves any alias, case-insensitively, honorifics and titles stripped (`mr liu` -> Liu He).

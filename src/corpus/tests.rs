@@ -741,3 +741,71 @@ fn the_honorific_of_a_mention_finds_its_entity() {
     // Before the honorific, nothing.
     assert_eq!(c.entity_at("a.txt", mr - 2), None);
 }
+
+#[test]
+fn progress_ends_at_every_file_read_when_some_fail() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(dir.path().join("a.md"), "Maria Delgado of Lisbon spoke.\n").unwrap();
+    fs::write(dir.path().join("b.md"), format!("Tomas {PANIC_MARK}\n")).unwrap();
+    fs::write(dir.path().join("c.txt"), format!("tomas {PANIC_MARK}\n")).unwrap();
+    fs::write(dir.path().join("d.md"), "Olga Lind spoke.\n").unwrap();
+    // Refused by the scan: never read, never counted.
+    fs::write(dir.path().join("e.md"), b"\0\0binary\0").unwrap();
+    let seen = parking_lot::Mutex::new(Vec::new());
+    let c = Corpus::load_with(dir.path(), &Config::default(), &|done, total| {
+        seen.lock().push((done, total))
+    });
+    let seen = seen.into_inner();
+    let failed = c
+        .skipped
+        .iter()
+        .filter(|s| s.reason.contains("internal error"))
+        .count();
+    assert_eq!((c.files.len(), failed), (2, 2), "{:?}", c.skipped);
+    assert!(seen.iter().all(|&(_, t)| t == 4), "{seen:?}");
+    let mut dones: Vec<usize> = seen.iter().map(|&(d, _)| d).collect();
+    dones.sort_unstable();
+    assert_eq!(
+        dones,
+        [1, 2, 3, 4],
+        "each file read counted once, ending at 4 of 4"
+    );
+}
+
+#[test]
+fn a_panic_in_the_registry_join_leaves_out_that_files_names_only() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(dir.path().join("a.md"), "Maria Delgado of Lisbon spoke.\n").unwrap();
+    fs::write(dir.path().join("b.md"), "Tomas Brandt of Quito spoke.\n").unwrap();
+    fs::write(dir.path().join("c.md"), "Olga Lind met Maria Delgado.\n").unwrap();
+    let c = Corpus::load(dir.path());
+    assert!(c.registry_problems().is_empty());
+    assert!(matches!(c.resolve("Tomas Brandt"), Resolution::One(_)));
+    // A join that panics on one file's names (a stand-in for a bug in it).
+    let join = |order: &[u32], docs: &[&[DocName]], user: &[registry::UserEntity]| {
+        let hit = docs
+            .iter()
+            .flat_map(|d| d.iter())
+            .any(|d| &*d.key == "tomas brandt");
+        assert!(!hit, "a planted panic in the join");
+        Registry::build(order, docs, user)
+    };
+    let cut = c.with_join(&join);
+    let problems = cut.registry_problems();
+    assert_eq!(problems.len(), 1, "{problems:?}");
+    assert_eq!(problems[0].rel, "b.md");
+    assert!(
+        problems[0].reason.contains("planted panic"),
+        "{}",
+        problems[0].reason
+    );
+    assert!(matches!(cut.resolve("Maria Delgado"), Resolution::One(_)));
+    assert!(matches!(cut.resolve("Olga Lind"), Resolution::One(_)));
+    assert!(!matches!(cut.resolve("Tomas Brandt"), Resolution::One(_)));
+    // The file itself stays: its text and analysis are there.
+    assert!(cut.files.iter().any(|f| f.rel == "b.md"));
+    assert!(cut.entity_at("b.md", 0).is_none());
+    assert!(cut
+        .file_mentions(cut.file_index("b.md").unwrap())
+        .is_empty());
+}

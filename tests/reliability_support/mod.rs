@@ -334,3 +334,22 @@ pub fn traced(root: &Path, cache: &Path, log: &Path, args: &[&str]) -> Traced {
         trace,
     }
 }
+
+/// The inputs kept from a fuzz target's runs (`fuzz/replay/<target>/`, the corpus after
+/// `cargo fuzz cmin`), in name order; the folder must be there and hold some.
+pub fn fuzz_replay(target: &str) -> Vec<(String, Vec<u8>)> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("fuzz/replay")
+        .join(target);
+    let mut inputs: Vec<(String, Vec<u8>)> = std::fs::read_dir(&dir)
+        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
+        .map(|e| {
+            let p = e.expect("a replay entry").path();
+            let name = p.file_name().unwrap().to_string_lossy().into_owned();
+            (name, std::fs::read(&p).expect("a replay input"))
+        })
+        .collect();
+    inputs.sort();
+    assert!(!inputs.is_empty(), "{} holds no input", dir.display());
+    inputs
+}

@@ -9,7 +9,7 @@
 //! Which words a candidate shares is read from the postings (sorted ids merged with the sorted
 //! candidates; no fact is touched); a word with a long posting is taken as shared by all.
 
-use super::{Fact, FactId, FactIndex, Match, ENOUGH};
+use super::{Fact, FactId, FactIndex, Match, ENOUGH, NO_FILE};
 use crate::check::quantity::QuantityKey;
 use std::cmp::Ordering;
 use std::collections::HashMap;
@@ -142,7 +142,7 @@ impl FactIndex {
         if self.file_index(&fact.rel).is_some() || na <= 0.0 || mass <= 0.0 {
             return Err(self.matches(fact, None));
         }
-        let ids = self.candidates_upto(fact, None, ENOUGH);
+        let ids = self.candidates_upto(fact, None, ENOUGH, NO_FILE);
         let n = ids.len();
         debug_assert!(ids.windows(2).all(|w| w[0] < w[1]));
         let bp = self.base.by_key.get(&fact.key);

@@ -59,8 +59,10 @@ impl Registry {
             names,
             last_names,
             first_names,
+            left_out,
         } = self;
-        if postings.files() != docs.len() {
+        // A registry a panic cut short is not kept: a later build may not panic.
+        if postings.files() != docs.len() || !left_out.is_empty() {
             return None;
         }
         let mut out = Vec::new();
@@ -315,6 +317,7 @@ impl Registry {
             names: Arc::new(names),
             last_names: Arc::new(last_names),
             first_names: Arc::new(first_names),
+            left_out: Arc::default(),
         })
     }
 }
