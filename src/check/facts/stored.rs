@@ -11,6 +11,7 @@
 //! foreign, stale, cut or damaged) is computed again, and the file rewritten.
 
 use super::{close_of, interval_of, key_of, ContextWord, Fact, FileFacts};
+use crate::check::holder::Holder;
 use crate::corpus::cache::{self, put_span, put_str, put_uint, Entry, Key, Reader, Store};
 use crate::corpus::{Corpus, SourceFile};
 use crate::format::DocKind;
@@ -149,6 +150,13 @@ fn encode(facts: &[Fact], numbers: &FxHashMap<IStr, u32>) -> Option<Vec<u8>> {
                 out.extend_from_slice(&h.to_le_bytes());
             }
         }
+        put_uint(&mut out, f.holder.named.len() as u64);
+        for n in &*f.holder.named {
+            put_str(&mut out, n);
+        }
+        // 0 for none, else the subject's index plus one.
+        put_uint(&mut out, f.holder.subject.map_or(0, |i| u64::from(i) + 1));
+        out.push(u8::from(f.moves));
     }
     Some(out)
 }
@@ -200,9 +208,25 @@ fn decode(bytes: &[u8], file: &SourceFile, strings: &[IStr]) -> Option<Vec<Fact>
         };
         let entities = hashes()?;
         let measures = hashes()?;
+        let n_named = r.count()?;
+        let named: Box<[IStr]> = (0..n_named)
+            .map(|_| Some(intern(r.str()?)))
+            .collect::<Option<_>>()?;
+        let subject = match r.usize()? {
+            0 => None,
+            k if k <= named.len() => Some(k as u32 - 1),
+            _ => return None,
+        };
+        let moves = match r.byte()? {
+            0 => false,
+            1 => true,
+            _ => return None,
+        };
         // Derived from the context exactly as the walk derives it.
         let close = close_of(&context);
         out.push(Fact {
+            holder: Holder { named, subject },
+            moves,
             rel: rel.clone(),
             interval: interval_of(figure),
             key,
