@@ -6,6 +6,7 @@
 
 use super::holder::Holder;
 use super::quantity::{interval_of, key_of, Interval, QuantityKey};
+use super::when::Year;
 use super::words;
 use crate::corpus::{Corpus, FileText, SourceFile};
 use crate::document::Encoding;
@@ -73,6 +74,8 @@ pub struct Fact {
     pub holder: Holder,
     /// True for a percentage that is a change (`rose 12%`), not a level (`a 12% stake`).
     pub moves: bool,
+    /// The year it is for, when the text ties one to it.
+    pub year: Option<Year>,
 }
 
 impl Fact {
@@ -415,9 +418,20 @@ fn facts_with(tokens: &mut words::Tokens, file: &SourceFile) -> Vec<Fact> {
             fig_spans.near(sentence).map(|i| figs[i].span),
         );
         let moves = matches!(key.dim, "ratio" | "pp") && super::quantity::moves(text, span);
+        let year = if matches!(key.dim, "date" | "duration") {
+            None
+        } else {
+            super::when::year_of(
+                text,
+                sentence,
+                span,
+                fig_spans.near(sentence).map(|i| &figs[i]),
+            )
+        };
         out.push(Fact {
             holder,
             moves,
+            year,
             rel: rel.clone(),
             interval: interval_of(f),
             key,

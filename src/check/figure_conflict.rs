@@ -40,6 +40,9 @@ pub enum Outcome {
     /// The source states this value for the same measure but of another subject (`GM owns a
     /// 56% stake` where the source's 56% is Fiat's), and nothing supports it for its own.
     OtherSubject(Match),
+    /// The source states this value for the same measure but for another year (`4.3% in 2006`
+    /// where the source's 4.3% is for 2005), and no source gives it for the note's year.
+    OtherYear(Match),
     /// No source figure measures the same thing; `nearest` is the closest one of its kind.
     Unmatched {
         /// The closest source figure of the same kind, if any.
@@ -184,23 +187,6 @@ fn pair_with<'a>(
             .into_iter()
             .filter(|m| f.same_kind(ix.fact(m.id)))
             .partition(|m| held && names.differ(&f.holder, &ix.fact(m.id).holder));
-        if std::env::var_os("CORPUS_LS_DEBUG_HOLDER").is_some() {
-            for m in &other {
-                let o = ix.fact(m.id);
-                eprintln!(
-                    "ASIDE {} {:?} {:?} | {}:{} {} {:?} {:?} score={:.2}",
-                    f.written,
-                    f.holder.subject(),
-                    f.holder.named,
-                    o.rel,
-                    o.line,
-                    o.written,
-                    o.holder.subject(),
-                    o.holder.named,
-                    m.score
-                );
-            }
-        }
         aside.extend(other);
         own
     };
@@ -256,6 +242,9 @@ fn pair_with<'a>(
         .map(|i| {
             let f = &note[i];
             if let Some(m) = &supported[i] {
+                if other_year(ix, f, m, all[i]) {
+                    return Outcome::OtherYear(ix.with_shared(f, m.clone()));
+                }
                 return Outcome::Supported(ix.with_shared(f, m.clone()));
             }
             let taken = claimed.get(&f.sentence);
@@ -287,6 +276,10 @@ fn pair_with<'a>(
                 .iter()
                 .find(|m| (m.score >= WEAK && meets(f, m)) || (same_value(f, m) && meets(f, m)))
             {
+                // A loose partner tells the year only with a close shared word.
+                if m.score >= WEAK && m.close_word && other_year(ix, f, m, all[i]) {
+                    return Outcome::OtherYear(ix.with_shared(f, m.clone()));
+                }
                 return Outcome::Supported(ix.with_shared(f, m.clone()));
             }
             if let Some(m) = other_subject(ix, f, &aside[i], names) {
@@ -297,6 +290,26 @@ fn pair_with<'a>(
             }
         })
         .collect()
+}
+
+/// True when `m`, the source figure that supports `f`, is for another year than `f` says, and
+/// no other candidate with a meeting value and a close shared word is for `f`'s year or for no
+/// year in particular.
+fn other_year(ix: &FactIndex, f: &Fact, m: &Match, all: &[Match]) -> bool {
+    let (Some(yn), Some(ys)) = (f.year, ix.fact(m.id).year) else {
+        return false;
+    };
+    if yn.year == ys.year {
+        return false;
+    }
+    !all.iter().any(|c| {
+        let o = ix.fact(c.id);
+        c.id != m.id
+            && c.score >= WEAK
+            && c.close_word
+            && f.meets(o)
+            && o.year.is_none_or(|y| y.year == yn.year)
+    })
 }
 
 /// Another subject's figure with the note figure's very value, of the same measure in a close
@@ -509,6 +522,10 @@ pub fn check(
             out.push(other_subject_finding(ix, note, f, m));
             continue;
         }
+        if let Outcome::OtherYear(m) = o {
+            out.extend(other_year_finding(ix, note, f, m));
+            continue;
+        }
         let Outcome::Conflict { best, others } = o else {
             continue;
         };
@@ -571,6 +588,30 @@ fn other_subject_finding(ix: &FactIndex, note: &SourceFile, f: &Fact, m: &Match)
             "the source gives {} to {} here",
             value_text(src),
             whose(src)
+        ),
+    )
+}
+
+/// The warning on a figure put in the wrong year, on the note's year.
+fn other_year_finding(ix: &FactIndex, note: &SourceFile, f: &Fact, m: &Match) -> Option<Finding> {
+    let src = ix.fact(m.id);
+    let (yn, ys) = (f.year?, src.year?);
+    let message = format!(
+        "{}: note gives {} for {}; {}:{} gives it for {}. A figure's year is part of what it \
+         measures. {}",
+        label(f, &m.shared),
+        value_text(f),
+        yn.year,
+        short_name(&src.rel),
+        src.line,
+        ys.year,
+        because(f, &m.shared),
+    );
+    Some(
+        Finding::new(&note.rel, yn.span, codes::FIGURE_CONFLICT, message).with_related(
+            &src.rel,
+            src.figure.span,
+            format!("the source gives {} for {} here", value_text(src), ys.year),
         ),
     )
 }

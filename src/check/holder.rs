@@ -49,7 +49,7 @@ const JOINS: &[&str] = &[
 const AFTER: &[&str] = &["in", "at"];
 
 /// True when `gap` (text between two points of a clause) holds a segment break.
-fn breaks(gap: &str) -> bool {
+pub fn breaks(gap: &str) -> bool {
     let lower = gap.to_lowercase();
     if lower.contains([';', ':', '(', ')']) {
         return true;

@@ -15,6 +15,7 @@ pub mod sources;
 pub mod sources_disagree;
 pub mod suppress;
 pub mod weekday_mismatch;
+pub mod when;
 pub mod words;
 
 pub use facts::{Fact, FactIndex};
