@@ -17,6 +17,20 @@ pub struct Year {
 /// Words that tie a following date to the figure before it.
 const TIES: &[&str] = &["in", "for", "by", "of", "during", "throughout"];
 
+/// Words that start another event between a figure and a date.
+const EVENTS: &[&str] = &[
+    "after",
+    "before",
+    "when",
+    "since",
+    "because",
+    "following",
+    "until",
+    "as",
+    "which",
+    "that",
+];
+
 /// How many words may stand between a figure and its year.
 const REACH: usize = 7;
 
@@ -41,7 +55,9 @@ pub fn year_of<'a>(
     let gap = text.get(span.end()..g.span.start())?;
     let words: Vec<String> = gap.split_whitespace().map(|w| w.to_lowercase()).collect();
     let tied = words.last().is_some_and(|w| TIES.contains(&w.as_str()));
-    (tied && words.len() <= REACH && !breaks(gap)).then_some(Year {
+    // `rose 7.5% after the merger agreed in 2005`: the date is the merger's.
+    let other_event = words.iter().any(|w| EVENTS.contains(&w.as_str()));
+    (tied && !other_event && words.len() <= REACH && !breaks(gap)).then_some(Year {
         year: d.year(),
         span: g.span,
     })
