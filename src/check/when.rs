@@ -88,7 +88,7 @@ mod tests {
         let mut figs = vec![fig(text, "7.5%", FigureType::Percent, Value::Number(7.5))];
         for y in [1999, 2005, 2008] {
             if let Some(i) = text.find(&y.to_string()) {
-                figs.push(fig(&text[..], &text[i..i + 4], FigureType::Date, day(y)));
+                figs.push(fig(text, &text[i..i + 4], FigureType::Date, day(y)));
             }
         }
         year_of(
