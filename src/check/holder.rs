@@ -125,9 +125,22 @@ pub fn of<'a>(
                 .any(|d| format!(" {head}").ends_with(d))
             && next.starts_with(|c: char| c.is_lowercase())
     };
-    let before = seg
-        .iter()
-        .rposition(|e| e.span.end() <= span.start() && !describes(e));
+    // A name after a preposition is an object (`a filing to the Exchange`), and a person is
+    // more often the speaker than the holder (`Mr Ferreira expects a loss of $2.4bn`).
+    let object = |e: &EntityMention| {
+        let head = slice(clause.start(), e.span.start())
+            .trim_end()
+            .to_lowercase();
+        let head = head.strip_suffix(" the").unwrap_or(&head).trim_end();
+        let last = head.rsplit(' ').next().unwrap_or("");
+        matches!(
+            last,
+            "to" | "from" | "with" | "by" | "for" | "of" | "on" | "into" | "than"
+        )
+    };
+    let before = seg.iter().rposition(|e| {
+        e.span.end() <= span.start() && e.ty != EntityType::Per && !describes(e) && !object(e)
+    });
     let after = || {
         seg.iter().position(|e| {
             e.span.start() >= span.end() && {
