@@ -164,3 +164,86 @@ carmaker hopes to sell 90,000 cars a year there.\n";
     ]);
     assert!(right.is_empty(), "{right:?}");
 }
+
+/// Class 5: a figure given to the wrong subject is flagged, naming both; the right subject's
+/// figure is left alone.
+#[test]
+fn a_figure_given_to_another_subject_is_flagged() {
+    let article = "Talks on Lume stall\n\n\
+Korvo Motors owns a 40% stake in Lume Cars, the sports car maker, and has held it since 1990. \
+Tessel Holdings, which sells tractors, said on Friday that it was happy with its dealers.\n";
+    let ws = warnings(&[
+        ("lume.txt", article),
+        (
+            "notes/n.md",
+            "# Notes\n\n- Korvo Motors holds 40% of the shares in Lume Cars.\n\
+             - Tessel Holdings owns a 40% stake in Lume Cars.\n",
+        ),
+    ]);
+    let texts: Vec<&str> = ws.iter().map(|w| w.0.as_str()).collect();
+    assert_eq!(texts, vec!["40%"], "{ws:?}");
+    assert!(
+        ws[0].1.contains("Tessel") && ws[0].1.contains("Korvo"),
+        "{}",
+        ws[0].1
+    );
+    assert!(ws[0].1.contains("to Tessel Holdings"), "{}", ws[0].1);
+}
+
+/// Class 2: one value for another year is a wrong year, flagged on the year.
+#[test]
+fn a_figure_for_another_year_is_flagged_on_its_year() {
+    let article = "Marwick outlook\n\n\
+The finance minister said the economy of Marwick would grow by 3.7% in 2005 and 3.1% in 2006.\n";
+    let wrong = warnings(&[
+        ("marwick.txt", article),
+        (
+            "notes/n.md",
+            "# Notes\n\n- Marwick's economy should expand 3.7% in 2006.\n",
+        ),
+    ]);
+    let texts: Vec<&str> = wrong.iter().map(|w| w.0.as_str()).collect();
+    assert_eq!(texts, vec!["2006"], "{wrong:?}");
+    assert!(wrong[0].1.contains("2005"), "{}", wrong[0].1);
+    let right = flagged(&[
+        ("marwick.txt", article),
+        (
+            "notes/n.md",
+            "# Notes\n\n- Marwick's economy should expand 3.7% in 2005.\n",
+        ),
+    ]);
+    assert!(right.is_empty(), "{right:?}");
+}
+
+/// Class 3 (and business/451's class): a share price's move and a stake are different
+/// quantities, so two articles giving them are no disagreement.
+#[test]
+fn a_change_and_a_level_never_disagree() {
+    let dir = tempfile::tempdir().unwrap();
+    let a = "Korvo and Lume\n\n\
+Lume shares rose 12% on Monday after Korvo bought a stake in Lume, the sports car maker.\n";
+    let b = "Korvo and Lume talks\n\n\
+Korvo bought a 14% stake in Lume shares on Monday, the sports car maker said.\n";
+    std::fs::write(dir.path().join("a.txt"), a).unwrap();
+    std::fs::write(dir.path().join("b.txt"), b).unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_corpus-ls"))
+        .args(["check", "--format", "json", "--fail-on", "never"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(!stdout.contains("sources-disagree"), "{stdout}");
+    // The same two figures as levels of one kind still disagree.
+    let a2 = a.replace(
+        "Lume shares rose 12%",
+        "Korvo owns 12% of Lume shares, it said,",
+    );
+    std::fs::write(dir.path().join("a.txt"), a2).unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_corpus-ls"))
+        .args(["check", "--format", "json", "--fail-on", "never"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.contains("sources-disagree"), "{stdout}");
+}

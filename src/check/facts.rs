@@ -4,7 +4,9 @@
 //! The index is keyed by (dimension, unit), then by context word, so finding the candidates for a
 //! note's figure touches only figures of the same kind that share a word with it.
 
+use super::holder::Holder;
 use super::quantity::{interval_of, key_of, Interval, QuantityKey};
+use super::when::Year;
 use super::words;
 use crate::corpus::{Corpus, FileText, SourceFile};
 use crate::document::Encoding;
@@ -68,6 +70,19 @@ pub struct Fact {
     /// Hashes of its close context words that are not names, sorted: two facts can only have a
     /// close shared word (see [`Match::close_word`]) when these meet, a cheap first test.
     pub close: Box<[u64]>,
+    /// Whose figure it is (the names of its segment and its subject).
+    pub holder: Holder,
+    /// True for a percentage that is a change (`rose 12%`), not a level (`a 12% stake`).
+    pub moves: bool,
+    /// The year it is for, when the text ties one to it.
+    pub year: Option<Year>,
+}
+
+impl Fact {
+    /// False for a change and a level (`rose 12%` and `an 18.8% stake`): never one quantity.
+    pub fn same_kind(&self, other: &Fact) -> bool {
+        !matches!(self.key.dim, "ratio" | "pp") || self.moves == other.moves
+    }
 }
 
 impl Fact {
@@ -398,7 +413,28 @@ fn facts_with(tokens: &mut words::Tokens, file: &SourceFile) -> Vec<Fact> {
         measures.sort_unstable();
         measures.dedup();
         let close = close_of(&context);
+        let holder = super::holder::of(
+            text,
+            sentence,
+            span,
+            ent_spans.near(sentence).map(|i| &ents[i]),
+            fig_spans.near(sentence).map(|i| figs[i].span),
+        );
+        let moves = matches!(key.dim, "ratio" | "pp") && super::quantity::moves(text, span);
+        let year = if matches!(key.dim, "date" | "duration") {
+            None
+        } else {
+            super::when::year_of(
+                text,
+                sentence,
+                span,
+                fig_spans.near(sentence).map(|i| &figs[i]),
+            )
+        };
         out.push(Fact {
+            holder,
+            moves,
+            year,
             rel: rel.clone(),
             interval: interval_of(f),
             key,

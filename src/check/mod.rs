@@ -8,12 +8,14 @@
 pub mod facts;
 pub mod figure_conflict;
 pub mod figure_unsupported;
+pub mod holder;
 pub mod quantity;
 pub mod settings;
 pub mod sources;
 pub mod sources_disagree;
 pub mod suppress;
 pub mod weekday_mismatch;
+pub mod when;
 pub mod words;
 
 pub use facts::{Fact, FactIndex};
@@ -217,6 +219,15 @@ impl Checker {
             .severity(codes::SOURCES_DISAGREE)
             .is_some()
             .then(|| sources_disagree::strong_matches_of_all(&self.facts));
+        // Notes compare subjects through the registry's aliases: built here, before the
+        // parallel checks (see [`holder::Names`]).
+        if corpus
+            .files
+            .iter()
+            .any(|f| f.analysis.kind == DocKind::Note)
+        {
+            corpus.registry();
+        }
         // Files are independent once the index exists: check them in parallel, keep path order.
         let per_file: Vec<Vec<Finding>> = corpus
             .files
@@ -249,7 +260,9 @@ impl Checker {
                 let values = self
                     .values
                     .get_or_init(|| facts::ValueIndex::of(&self.facts));
-                let pairing = figure_conflict::pair(&self.facts, values, &note_facts, &srcs.files);
+                let names = holder::Names::of(corpus);
+                let pairing =
+                    figure_conflict::pair(&self.facts, values, &note_facts, &srcs.files, names);
                 if on(codes::FIGURE_CONFLICT) {
                     raw.extend(figure_conflict::check(
                         &self.facts,

@@ -3,7 +3,7 @@
 //! Values are compared as intervals, never as strings: `$50bn`, `fifty billion dollars` and
 //! `\$50 billion` are one interval, `more than one-third` is above 33.3% and meets 38%.
 
-use crate::model::{Figure, FigureType, Qualifier, Value};
+use crate::model::{Figure, FigureType, Qualifier, Span, Value};
 
 /// The comparable kind of a figure: dimension plus normalised unit.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -49,6 +49,111 @@ fn count_unit(unit: &str) -> String {
         "unit" | "units" | "item" | "items" => String::new(),
         _ => super::words::key(&lower),
     }
+}
+
+/// Words that make a percentage a change (`rose 12%`, `a 52% rise`, `62% above`), not a level
+/// (`an 18.8% stake`, `a rate of 4.7%`, `cut to 10%`).
+const MOVES_BEFORE: &[&str] = &[
+    "rose",
+    "rise",
+    "rises",
+    "risen",
+    "rising",
+    "fell",
+    "fall",
+    "falls",
+    "fallen",
+    "falling",
+    "up",
+    "down",
+    "grew",
+    "grow",
+    "grows",
+    "growing",
+    "growth",
+    "climbed",
+    "climb",
+    "climbs",
+    "jumped",
+    "jump",
+    "gained",
+    "gain",
+    "gains",
+    "increase",
+    "increased",
+    "increases",
+    "decrease",
+    "decreased",
+    "decline",
+    "declined",
+    "declines",
+    "dropped",
+    "drop",
+    "drops",
+    "slipped",
+    "slip",
+    "dipped",
+    "dip",
+    "slid",
+    "slide",
+    "shrank",
+    "shrink",
+    "shrinking",
+    "shrunk",
+    "lifted",
+    "lift",
+    "raised",
+    "raise",
+    "boost",
+    "boosted",
+    "soared",
+    "plunged",
+    "plummeted",
+    "tumbled",
+    "surged",
+    "lost",
+    "rallied",
+    "expand",
+    "expanded",
+    "expanding",
+    "contracted",
+    "shed",
+];
+/// Words right after a percentage that make it a change.
+const MOVES_AFTER: &[&str] = &[
+    "rise", "fall", "increase", "decrease", "drop", "decline", "jump", "gain", "growth", "cut",
+    "more", "less", "fewer", "higher", "lower", "above", "below", "up", "down", "slump", "rally",
+];
+/// Words passed over looking back from a percentage for its verb (`rose by about 5%`).
+const MOVE_FILLERS: &[&str] = &[
+    "by", "a", "an", "about", "around", "roughly", "some", "nearly", "almost", "just", "over",
+    "of", "as", "much", "than", "more", "another", "further", "still", "only", "had", "have",
+    "has", "were", "was", "be", "been", "being", "would", "could", "will", "expected", "forecast",
+];
+
+/// True when the percentage at `span` of `text` is a change (see [`MOVES_BEFORE`]): a change
+/// and a level are different quantities even with one value.
+pub fn moves(text: &str, span: Span) -> bool {
+    let word = |w: &str| {
+        w.trim_matches(|c: char| !c.is_alphanumeric())
+            .to_lowercase()
+    };
+    let after = text.get(span.end()..).unwrap_or("");
+    if let Some(w) = after.split_whitespace().next().map(word) {
+        if MOVES_AFTER.contains(&w.as_str()) {
+            return true;
+        }
+    }
+    let before = text.get(..span.start()).unwrap_or("");
+    for w in before.split_whitespace().rev().take(4).map(word) {
+        if MOVES_BEFORE.contains(&w.as_str()) {
+            return true;
+        }
+        if !MOVE_FILLERS.contains(&w.as_str()) {
+            return false;
+        }
+    }
+    false
 }
 
 /// A closed interval of values on one scale (percent for ratios, days for dates and durations).

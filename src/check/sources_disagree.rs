@@ -6,6 +6,7 @@
 
 use super::facts::{Fact, FactIndex, Match, StrongMatches};
 use super::figure_conflict::{because, label, short_name, value_text};
+use super::holder::Names;
 use super::{codes, Finding};
 use crate::corpus::SourceFile;
 
@@ -54,9 +55,17 @@ pub fn check(
         if !compared(fact) {
             continue;
         }
+        // Another subject's figure, or a change against a level, is another quantity.
+        let names = Names::plain();
         let ms: Vec<Match> = strong
             .and_then(|s| s.of((fi, i as u32)))
-            .unwrap_or_else(|| ix.strong_matches(fact, fi, STRONG));
+            .unwrap_or_else(|| ix.strong_matches(fact, fi, STRONG))
+            .into_iter()
+            .filter(|m| {
+                let o = ix.fact(m.id);
+                fact.same_kind(o) && !names.differ(&fact.holder, &o.holder)
+            })
+            .collect();
         let Some(best) = ms.first() else { continue };
         // Reports of one quantity differ by a little (212 against 200 billion); values far
         // apart are nearly always different quantities (a firm's profit in two years).

@@ -11,6 +11,8 @@
 //! foreign, stale, cut or damaged) is computed again, and the file rewritten.
 
 use super::{close_of, interval_of, key_of, ContextWord, Fact, FileFacts};
+use crate::check::holder::Holder;
+use crate::check::when::Year;
 use crate::corpus::cache::{self, put_span, put_str, put_uint, Entry, Key, Reader, Store};
 use crate::corpus::{Corpus, SourceFile};
 use crate::format::DocKind;
@@ -149,6 +151,22 @@ fn encode(facts: &[Fact], numbers: &FxHashMap<IStr, u32>) -> Option<Vec<u8>> {
                 out.extend_from_slice(&h.to_le_bytes());
             }
         }
+        put_uint(&mut out, f.holder.named.len() as u64);
+        for n in &*f.holder.named {
+            put_str(&mut out, n);
+        }
+        // 0 for none, else the subject's index plus one.
+        put_uint(&mut out, f.holder.subject.map_or(0, |i| u64::from(i) + 1));
+        out.push(u8::from(f.moves));
+        match f.year {
+            None => out.push(0),
+            Some(y) => {
+                out.push(1);
+                put_uint(&mut out, u64::from(y.year.unsigned_abs()));
+                out.push(u8::from(y.year < 0));
+                put_span(&mut out, y.span);
+            }
+        }
     }
     Some(out)
 }
@@ -200,9 +218,42 @@ fn decode(bytes: &[u8], file: &SourceFile, strings: &[IStr]) -> Option<Vec<Fact>
         };
         let entities = hashes()?;
         let measures = hashes()?;
+        let n_named = r.count()?;
+        let named: Box<[IStr]> = (0..n_named)
+            .map(|_| Some(intern(r.str()?)))
+            .collect::<Option<_>>()?;
+        let subject = match r.usize()? {
+            0 => None,
+            k if k <= named.len() => Some(k as u32 - 1),
+            _ => return None,
+        };
+        let moves = match r.byte()? {
+            0 => false,
+            1 => true,
+            _ => return None,
+        };
+        let year = match r.byte()? {
+            0 => None,
+            1 => {
+                let abs = i32::try_from(r.usize()?).ok()?;
+                let year = match r.byte()? {
+                    0 => abs,
+                    1 => -abs,
+                    _ => return None,
+                };
+                Some(Year {
+                    year,
+                    span: r.span()?,
+                })
+            }
+            _ => return None,
+        };
         // Derived from the context exactly as the walk derives it.
         let close = close_of(&context);
         out.push(Fact {
+            holder: Holder { named, subject },
+            moves,
+            year,
             rel: rel.clone(),
             interval: interval_of(figure),
             key,
