@@ -122,6 +122,64 @@ enum Command {
         #[arg(long, value_enum, default_value_t = OutputFormat::Human)]
         format: OutputFormat,
     },
+    /// Archive map: analyse the listed files of ROOT into a folder of Parquet tables (a part).
+    Extract {
+        /// Files: paths from ROOT (as `archive list` prints them), or absolute paths below it.
+        files: Vec<String>,
+        /// Corpus root (its `corpus-ls.toml` applies).
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// Read more paths, one a line, from this file (`-` for stdin).
+        #[arg(long)]
+        files_from: Option<PathBuf>,
+        /// The corpus gazetteer (`corpus-ls gazetteer`): analyse lowercase dumps with it
+        /// (without it they are left for the second pass in the part's deferred.txt).
+        #[arg(long)]
+        gazetteer: Option<PathBuf>,
+        /// The part folder to write.
+        #[arg(short, long)]
+        out: PathBuf,
+    },
+    /// Archive: the corpus gazetteer the first-pass parts teach, for the second pass.
+    Gazetteer {
+        /// Part folders written by `extract`.
+        #[arg(required = true)]
+        parts: Vec<PathBuf>,
+        /// Corpus root (its `corpus-ls.toml` applies).
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// The file to write.
+        #[arg(short, long)]
+        out: PathBuf,
+    },
+    /// Archive reduce: the registry join, fact index and checks over the parts, written as a
+    /// versioned snapshot under OUT (its folder is printed).
+    Reduce {
+        /// Part folders written by `extract` (both passes).
+        #[arg(required = true)]
+        parts: Vec<PathBuf>,
+        /// Corpus root (its `corpus-ls.toml` applies).
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// The folder of snapshots.
+        #[arg(short, long)]
+        out: PathBuf,
+    },
+    /// The shared archive: listing a corpus for a job, loading and querying PostgreSQL.
+    Archive {
+        #[command(subcommand)]
+        command: ArchiveCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum ArchiveCommand {
+    /// Print the files the load reads below ROOT, one path a line (what a job shards).
+    List {
+        /// Corpus root.
+        #[arg(default_value = ".")]
+        root: PathBuf,
+    },
 }
 
 fn main() -> ExitCode {
@@ -161,6 +219,28 @@ fn main() -> ExitCode {
         }
         Command::Mentions { name, root, format } => run_mentions(&name, &root, format),
         Command::Entities { root, format } => run_entities(&root, format),
+        Command::Extract {
+            files,
+            root,
+            files_from,
+            gazetteer,
+            out,
+        } => ExitCode::from(cli::archive::extract(
+            &root,
+            &files,
+            files_from.as_deref(),
+            gazetteer.as_deref(),
+            &out,
+        )),
+        Command::Gazetteer { parts, root, out } => {
+            ExitCode::from(cli::archive::gazetteer(&root, &parts, &out))
+        }
+        Command::Reduce { parts, root, out } => {
+            ExitCode::from(cli::archive::reduce(&root, &parts, &out))
+        }
+        Command::Archive { command } => match command {
+            ArchiveCommand::List { root } => ExitCode::from(cli::archive::list(&root)),
+        },
         Command::Export {
             root,
             format,
