@@ -180,6 +180,22 @@ enum ArchiveCommand {
         #[arg(default_value = ".")]
         root: PathBuf,
     },
+    /// Load a snapshot (from `reduce`) into PostgreSQL: COPY, then indexes, in one transaction.
+    Load {
+        /// PostgreSQL connection string (`postgresql://user@host:port/db`).
+        #[arg(long)]
+        postgres: String,
+        /// The snapshot folder.
+        snapshot: PathBuf,
+    },
+    /// Ask the archive in PostgreSQL (JSON Lines out).
+    Query {
+        /// PostgreSQL connection string.
+        #[arg(long)]
+        postgres: String,
+        #[command(subcommand)]
+        query: cli::archive::Query,
+    },
 }
 
 fn main() -> ExitCode {
@@ -240,6 +256,12 @@ fn main() -> ExitCode {
         }
         Command::Archive { command } => match command {
             ArchiveCommand::List { root } => ExitCode::from(cli::archive::list(&root)),
+            ArchiveCommand::Load { postgres, snapshot } => {
+                ExitCode::from(cli::archive::load(&postgres, &snapshot))
+            }
+            ArchiveCommand::Query { postgres, query } => {
+                ExitCode::from(cli::archive::query(&postgres, query))
+            }
         },
         Command::Export {
             root,
@@ -306,8 +328,12 @@ fn run_mentions(name: &str, root: &Path, format: OutputFormat) -> ExitCode {
     };
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
-    let status = match cli::mentions::write(&mut out, &corpus, name, format) {
+    let local = cli::mentions::write(&mut out, &corpus, name, format);
+    // The archive's mentions beyond this folder, when its config names one.
+    let archived = cli::archive::archive_mentions(&mut out, &corpus, name, format);
+    let status = match local {
         Ok(Ok(())) => ExitCode::SUCCESS,
+        Ok(Err(cli::mentions::NotFound::Unknown)) if archived > 0 => ExitCode::SUCCESS,
         Ok(Err(cli::mentions::NotFound::Unknown)) => {
             eprintln!(
                 "corpus-ls: no entity named \"{}\" in {}",

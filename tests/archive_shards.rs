@@ -11,7 +11,10 @@ use std::path::Path;
 fn any_sharding_of_the_example_corpus_reduces_to_the_single_process_answers() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/corpus");
     let expected = single_process(&root);
-    assert!(expected.1.lines().count() > 3, "the example corpus has findings");
+    assert!(
+        expected.1.lines().count() > 3,
+        "the example corpus has findings"
+    );
     let mut rng = Lcg(20);
     for k in [1, 2, 3, 5, 8] {
         let work = tempfile::tempdir().unwrap();
@@ -59,7 +62,10 @@ fn mixed_corpus(dir: &Path) {
         "notes/levy.md",
         b"---\nkind: note\nsources: [../port-staff.txt]\n---\n\nThe Dunmarra Port Authority has 380 employees and the levy is $12 million.\n",
     );
-    w("broken.txt", b"Ferrow Mining paid \xff\xfe 3 million pounds in Lusk.\n");
+    w(
+        "broken.txt",
+        b"Ferrow Mining paid \xff\xfe 3 million pounds in Lusk.\n",
+    );
     w("blob.txt", b"\x00\x01\x02binary");
 }
 

@@ -2,7 +2,8 @@
 """The corpus-ls archive job on Apache Spark: map, gazetteer, map again, reduce.
 
     spark-submit [--master MASTER] scale/spark/corpus_ls_job.py \
-        --binary target/release/corpus-ls --root ARCHIVE --work WORK --out SNAPSHOTS [--slices N]
+        --binary target/release/corpus-ls --root ARCHIVE [--root ARCHIVE2 ...] \
+        --work WORK --out SNAPSHOTS [--slices N]
 
 1. The driver lists the archive with `corpus-ls archive list` (the load's own walk: ignore
    files, corpus-ls.toml include/exclude).
@@ -11,12 +12,13 @@
    per slice under WORK. Lowercase dumps are left for the second pass.
 3. The driver joins the first-pass parts into the corpus gazetteer (`corpus-ls gazetteer`),
    ships it, and a second `mapPartitions` extracts the dumps with it.
-4. The driver runs `corpus-ls reduce` over every part: the snapshot folder under SNAPSHOTS.
+4. The driver runs `corpus-ls reduce` over every part: the snapshot folder under
+   SNAPSHOTS/<i>-<name of the archive folder>/.
 
 ARCHIVE, WORK and SNAPSHOTS must be paths every executor and the driver see (one machine, or a
 shared filesystem such as NFS mounted at the same path). Prints one JSON line: the snapshot
 folder, counts, the time of each stage, and the peak resident memory of any corpus-ls process
-(per task, the largest of them).
+(per task, the largest of them); one line an archive.
 """
 import argparse
 import json
@@ -70,28 +72,13 @@ def driver_run(cmd):
     return p.stdout
 
 
-def main():
-    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--binary", required=True, help="the corpus-ls binary (Linux, the executors' arch)")
-    ap.add_argument("--root", required=True, help="the archive folder")
-    ap.add_argument("--work", required=True, help="a folder for the parts")
-    ap.add_argument("--out", required=True, help="the folder of snapshots")
-    ap.add_argument("--slices", type=int, default=0, help="map tasks (default: 2 per core)")
-    args = ap.parse_args()
-    binary = os.path.abspath(args.binary)
-    root, work, out = (os.path.abspath(p) for p in (args.root, args.work, args.out))
+def run_job(sc, binary, root, work, out, slices):
+    """The four stages over one archive; returns the summary."""
     os.makedirs(work, exist_ok=True)
-
-    from pyspark import SparkContext
-
-    sc = SparkContext.getOrCreate()
-    sc.setLogLevel("WARN")
     times = {}
     t = time.time()
     files = [l for l in driver_run([binary, "--no-cache", "archive", "list", root]).split("\n") if l]
     times["list"] = time.time() - t
-    slices = args.slices or max(2, 2 * sc.defaultParallelism)
-    sc.addFile(binary)
     name = os.path.basename(binary)
 
     t = time.time()
@@ -112,10 +99,15 @@ def main():
     deferred = sorted(d for r in first for d in r["deferred"])
     second = []
     if deferred:
-        sc.addFile(gazetteer)
+        # One name a job: addFile refuses a second file of the same name with other bytes.
+        shipped = "gazetteer-%s.jsonl" % os.path.basename(work)
+        copy = os.path.join(work, shipped)
+        with open(gazetteer, "rb") as src, open(copy, "wb") as dst:
+            dst.write(src.read())
+        sc.addFile(copy)
         second = (
             sc.parallelize(deferred, min(slices, len(deferred)))
-            .mapPartitionsWithIndex(run_extract(name, root, work, "p2", "gazetteer.jsonl"))
+            .mapPartitionsWithIndex(run_extract(name, root, work, "p2", shipped))
             .collect()
         )
     times["map_dumps"] = time.time() - t
@@ -125,7 +117,8 @@ def main():
     snapshot = driver_run([binary, "--no-cache", "reduce", "--root", root, "-o", out] + parts).strip()
     times["reduce"] = time.time() - t
     tasks = first + second
-    print(json.dumps({
+    return {
+        "root": root,
         "snapshot": snapshot,
         "files": len(files),
         "dumps": len(deferred),
@@ -133,7 +126,32 @@ def main():
         "seconds": {k: round(v, 2) for k, v in times.items()},
         "task_seconds_total": round(sum(r["seconds"] for r in tasks), 2),
         "peak_rss_mb_per_task_max": round(max((r["peak_rss_mb"] for r in tasks), default=0), 1),
-    }))
+    }
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--binary", required=True, help="the corpus-ls binary (Linux, the executors' arch)")
+    ap.add_argument("--root", required=True, action="append",
+                    help="an archive folder (repeat for several archives in one application)")
+    ap.add_argument("--work", required=True, help="a folder for the parts")
+    ap.add_argument("--out", required=True, help="the folder of snapshots (one subfolder an archive)")
+    ap.add_argument("--slices", type=int, default=0, help="map tasks (default: 2 per core)")
+    args = ap.parse_args()
+    binary = os.path.abspath(args.binary)
+
+    from pyspark import SparkContext
+
+    sc = SparkContext.getOrCreate()
+    sc.setLogLevel("WARN")
+    slices = args.slices or max(2, 2 * sc.defaultParallelism)
+    sc.addFile(binary)
+    for i, root in enumerate(args.root):
+        root = os.path.abspath(root)
+        tag = "%d-%s" % (i, os.path.basename(root.rstrip("/")) or "root")
+        work = os.path.join(os.path.abspath(args.work), tag)
+        out = os.path.join(os.path.abspath(args.out), tag)
+        print(json.dumps(run_job(sc, binary, root, work, out, slices)), flush=True)
     sc.stop()
 
 

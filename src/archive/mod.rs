@@ -11,6 +11,7 @@ pub mod extract;
 pub mod gazetteer;
 pub mod names;
 pub mod part;
+pub mod postgres;
 pub mod reduce;
 pub mod snapshot;
 pub mod table;

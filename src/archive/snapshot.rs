@@ -106,6 +106,48 @@ fn fill(dir: &Path, corpus: &Corpus, version: &str) -> Result<()> {
     Ok(())
 }
 
+/// The empty table of a snapshot's Parquet file `name` (`entities`, `aliases`, `mentions`,
+/// `facts`, `documents`).
+pub fn schema(name: &str) -> Table {
+    match name {
+        "entities" => Table::new(&[
+            ("id", false, int()),
+            ("name", false, s()),
+            ("type", false, s()),
+            ("aliases", false, s()),
+            ("mentions", false, int()),
+            ("files", false, int()),
+            ("description", true, s()),
+        ]),
+        "aliases" => Table::new(&[
+            ("key", false, s()),
+            ("alias", false, s()),
+            ("entity", false, int()),
+        ]),
+        "mentions" => Table::new(&[
+            ("entity", false, int()),
+            ("rel", false, s()),
+            ("start", false, int()),
+            ("end", false, int()),
+            ("line", false, int()),
+            ("character", false, int()),
+            ("end_line", false, int()),
+            ("end_character", false, int()),
+            ("text", false, s()),
+        ]),
+        "documents" => Table::new(&[
+            ("rel", false, s()),
+            ("kind", false, s()),
+            ("bytes", false, int()),
+        ]),
+        "facts" => part::facts(),
+        _ => Table::default(),
+    }
+}
+
+/// The tables of a snapshot, in load order.
+pub const TABLES: &[&str] = &["documents", "entities", "aliases", "mentions", "facts"];
+
 fn int() -> Values {
     Values::Int(Vec::new())
 }
@@ -114,15 +156,7 @@ fn s() -> Values {
 }
 
 fn entities_table(corpus: &Corpus) -> Table {
-    let mut t = Table::new(&[
-        ("id", false, int()),
-        ("name", false, s()),
-        ("type", false, s()),
-        ("aliases", false, s()),
-        ("mentions", false, int()),
-        ("files", false, int()),
-        ("description", true, s()),
-    ]);
+    let mut t = schema("entities");
     for e in corpus.entities() {
         let c = &mut t.columns;
         c[0].values.push_int(Some(e.id.0 as i64));
@@ -138,11 +172,7 @@ fn entities_table(corpus: &Corpus) -> Table {
 }
 
 fn aliases_table(corpus: &Corpus) -> Table {
-    let mut t = Table::new(&[
-        ("key", false, s()),
-        ("alias", false, s()),
-        ("entity", false, int()),
-    ]);
+    let mut t = schema("aliases");
     for e in corpus.entities() {
         let mut seen = std::collections::HashSet::new();
         for a in std::iter::once(&e.name).chain(&e.aliases) {
@@ -158,17 +188,7 @@ fn aliases_table(corpus: &Corpus) -> Table {
 }
 
 fn mentions_table(corpus: &Corpus) -> Table {
-    let mut t = Table::new(&[
-        ("entity", false, int()),
-        ("rel", false, s()),
-        ("start", false, int()),
-        ("end", false, int()),
-        ("line", false, int()),
-        ("character", false, int()),
-        ("end_line", false, int()),
-        ("end_character", false, int()),
-        ("text", false, s()),
-    ]);
+    let mut t = schema("mentions");
     for e in corpus.entities() {
         for m in &e.mentions {
             let f = corpus.file_of(m);
@@ -189,7 +209,7 @@ fn mentions_table(corpus: &Corpus) -> Table {
 }
 
 fn facts_table(checker: &Checker) -> Table {
-    let mut t = part::facts();
+    let mut t = schema("facts");
     for id in checker.facts.fact_ids() {
         part::push_fact(&mut t, checker.facts.fact(id));
     }
@@ -197,11 +217,7 @@ fn facts_table(checker: &Checker) -> Table {
 }
 
 fn documents_table(corpus: &Corpus) -> Table {
-    let mut t = Table::new(&[
-        ("rel", false, s()),
-        ("kind", false, s()),
-        ("bytes", false, int()),
-    ]);
+    let mut t = schema("documents");
     for f in &corpus.files {
         t.columns[0].values.push_str(Some(f.rel.clone()));
         t.columns[1]

@@ -83,7 +83,12 @@ pub fn pipeline(root: &Path, work: &Path, k: usize, rng: &mut Lcg) -> PathBuf {
     }
     let gaz = work.join("gazetteer.jsonl");
     let mut c = bin();
-    c.arg("gazetteer").arg("--root").arg(root).args(&parts).arg("-o").arg(&gaz);
+    c.arg("gazetteer")
+        .arg("--root")
+        .arg(root)
+        .args(&parts)
+        .arg("-o")
+        .arg(&gaz);
     ok(c.output().unwrap(), "gazetteer");
     for (i, s) in shard(&deferred, k, rng).iter().enumerate() {
         let p = work.join(format!("p2-{i}"));
@@ -91,7 +96,12 @@ pub fn pipeline(root: &Path, work: &Path, k: usize, rng: &mut Lcg) -> PathBuf {
         parts.push(p);
     }
     let mut c = bin();
-    c.arg("reduce").arg("--root").arg(root).args(&parts).arg("-o").arg(work.join("snap"));
+    c.arg("reduce")
+        .arg("--root")
+        .arg(root)
+        .args(&parts)
+        .arg("-o")
+        .arg(work.join("snap"));
     PathBuf::from(ok(c.output().unwrap(), "reduce").trim())
 }
 
@@ -117,8 +127,14 @@ pub fn single_process(root: &Path) -> (String, String) {
 pub fn assert_same(snapshot: &Path, expected: &(String, String), what: &str) {
     let e = std::fs::read_to_string(snapshot.join("entities.jsonl")).unwrap();
     let f = std::fs::read_to_string(snapshot.join("findings.jsonl")).unwrap();
-    assert!(e == expected.0, "{what}: entities differ from the single-process run");
-    assert!(f == expected.1, "{what}: findings differ from the single-process run");
+    assert!(
+        e == expected.0,
+        "{what}: entities differ from the single-process run"
+    );
+    assert!(
+        f == expected.1,
+        "{what}: findings differ from the single-process run"
+    );
 }
 
 /// `n` generated articles of the BBC corpus in `out` (`scripts/gen_corpus.py`), or `None` with
@@ -139,10 +155,123 @@ pub fn generated(n: usize, out: &Path) -> Option<PathBuf> {
         .output();
     match st {
         Ok(o) if o.status.success() => Some(out.to_path_buf()),
-        Ok(o) => panic!("gen_corpus.py failed: {}", String::from_utf8_lossy(&o.stderr)),
+        Ok(o) => panic!(
+            "gen_corpus.py failed: {}",
+            String::from_utf8_lossy(&o.stderr)
+        ),
         Err(e) => {
             eprintln!("skipped: python3 not runnable: {e}");
             None
         }
+    }
+}
+
+/// A throwaway PostgreSQL cluster on a loopback port, in a temp folder, stopped and removed
+/// on drop. Run as the `postgres` user when the test runs as root (the server refuses root).
+pub struct Pg {
+    pub url: String,
+    bin: PathBuf,
+    dir: tempfile::TempDir,
+    as_root: bool,
+}
+
+fn pg_bin() -> Option<PathBuf> {
+    let mut found: Vec<PathBuf> = std::fs::read_dir("/usr/lib/postgresql")
+        .ok()?
+        .flatten()
+        .map(|e| e.path().join("bin"))
+        .filter(|b| b.join("initdb").is_file())
+        .collect();
+    found.sort();
+    found.pop()
+}
+
+fn is_root() -> bool {
+    // SAFETY: geteuid has no preconditions.
+    unsafe { libc::geteuid() == 0 }
+}
+
+impl Pg {
+    fn cmd(&self, tool: &str) -> Command {
+        let exe = self.bin.join(tool);
+        if self.as_root {
+            let mut c = Command::new("runuser");
+            c.args(["-u", "postgres", "--"]).arg(exe);
+            c
+        } else {
+            Command::new(exe)
+        }
+    }
+
+    /// Starts a cluster, or `None` with the reason printed when PostgreSQL is not installed.
+    pub fn start() -> Option<Pg> {
+        let Some(bin) = pg_bin() else {
+            eprintln!("skipped: no PostgreSQL server binaries (run .ci/archive-env)");
+            return None;
+        };
+        let dir = tempfile::tempdir().unwrap();
+        let as_root = is_root();
+        if as_root {
+            let st = Command::new("chown")
+                .args(["-R", "postgres"])
+                .arg(dir.path())
+                .status()
+                .unwrap();
+            assert!(st.success());
+        }
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let pg = Pg {
+            url: format!("postgresql://corpus@127.0.0.1:{port}/postgres"),
+            bin,
+            dir,
+            as_root,
+        };
+        let data = pg.dir.path().join("data");
+        let o = pg
+            .cmd("initdb")
+            .arg("-D")
+            .arg(&data)
+            .args(["-U", "corpus", "--auth=trust", "-E", "UTF8", "--no-sync"])
+            .output()
+            .unwrap();
+        assert!(
+            o.status.success(),
+            "initdb: {}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+        let opts = format!(
+            "-p {port} -c listen_addresses=127.0.0.1 -k {} -c fsync=off",
+            pg.dir.path().display()
+        );
+        let o = pg
+            .cmd("pg_ctl")
+            .arg("-D")
+            .arg(&data)
+            .args(["-o", &opts, "-l"])
+            .arg(pg.dir.path().join("log"))
+            .args(["-w", "-t", "60", "start"])
+            .output()
+            .unwrap();
+        assert!(
+            o.status.success(),
+            "pg_ctl start: {}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+        Some(pg)
+    }
+}
+
+impl Drop for Pg {
+    fn drop(&mut self) {
+        let _ = self
+            .cmd("pg_ctl")
+            .arg("-D")
+            .arg(self.dir.path().join("data"))
+            .args(["-m", "immediate", "-w", "stop"])
+            .output();
     }
 }
