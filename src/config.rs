@@ -699,6 +699,19 @@ sources-disagree = "Warning"
     }
 
     #[test]
+    fn the_archive_table_names_a_postgres_url_and_warns_on_the_rest() {
+        let (c, err) = Config::parse("[archive]\npostgres = \"postgresql://u@127.0.0.1:5/db\"\n");
+        assert!(err.is_none() && c.warnings.is_empty());
+        assert_eq!(
+            c.archive_postgres.as_deref(),
+            Some("postgresql://u@127.0.0.1:5/db")
+        );
+        let (c, _) = Config::parse("[archive]\npostgres = 5\nmysql = \"x\"\n");
+        assert_eq!(c.archive_postgres, None);
+        assert_eq!(c.warnings.len(), 2, "{:?}", c.warnings);
+    }
+
+    #[test]
     fn unknown_keys_and_bad_values_are_warnings() {
         let text = "colour = \"red\"\nnotes = [\"n/**\", 5]\n[severity]\nfigure-conflict = \"loud\"\n[entities]\n\"A\" = { type = \"PERSONA\", alias = [] }\n";
         let (c, err) = Config::parse(text);

@@ -109,8 +109,10 @@ pub fn extract(input: &MapInput, files: Vec<ScannedFile>, skipped: Vec<Skipped>)
         .into_par_iter()
         .map(|f| analyse(input, f, &gazetteer, &base))
         .collect();
-    let mut p = Part::default();
-    p.skipped = skipped;
+    let mut p = Part {
+        skipped,
+        ..Part::default()
+    };
     for o in outcomes {
         match o {
             Outcome::Done(a) => {
