@@ -156,6 +156,8 @@ pub struct Config {
     pub entities: Vec<UserEntity>,
     /// Surface forms that are not entities or figures to check.
     pub ignore: Vec<String>,
+    /// The shared archive's PostgreSQL connection string (`[archive] postgres = "..."`).
+    pub archive_postgres: Option<String>,
     /// Warnings met while reading (unknown keys, bad values); the rest of the config counts.
     pub warnings: Vec<ConfigError>,
 }
@@ -240,6 +242,32 @@ impl Reader {
             span,
             fatal: false,
         });
+    }
+
+    /// The `[archive]` table: its `postgres` connection string.
+    fn archive(&mut self, node: &Node) -> Option<String> {
+        let NodeKind::Table(entries) = &node.kind else {
+            self.warn(
+                format!("`archive` must be a table, found {}", node.kind.name()),
+                node.span,
+            );
+            return None;
+        };
+        let mut url = None;
+        for (key, kspan, v) in entries {
+            match (key.as_str(), &v.kind) {
+                ("postgres", NodeKind::Str(s)) => url = Some(s.clone()),
+                ("postgres", k) => self.warn(
+                    format!("`archive.postgres` must be a string, found {}", k.name()),
+                    v.span,
+                ),
+                (other, _) => self.warn(
+                    format!("`archive`: unknown key `{other}` (known: postgres)"),
+                    kspan.or(v.span),
+                ),
+            }
+        }
+        url
     }
 
     /// A list of strings (a single string counts as a list of one).
@@ -423,8 +451,9 @@ impl Reader {
                 "ignore" => {
                     c.ignore = self.strings(key, v).into_iter().map(|(s, _)| s).collect()
                 }
+                "archive" => c.archive_postgres = self.archive(v),
                 other => self.warn(
-                    format!("unknown key `{other}` (known: include, exclude, notes, severity, entities, ignore)"),
+                    format!("unknown key `{other}` (known: include, exclude, notes, severity, entities, ignore, archive)"),
                     kspan.or(v.span),
                 ),
             }
@@ -573,6 +602,9 @@ impl Config {
             severity,
             entities,
             ignore,
+            archive_postgres: self
+                .archive_postgres
+                .or_else(|| base.archive_postgres.clone()),
             warnings,
         }
     }
@@ -664,6 +696,19 @@ sources-disagree = "Warning"
         assert!(c.include.is_empty() && c.severity.is_empty());
         let s = err.span.unwrap();
         assert!(s.end() <= text.len());
+    }
+
+    #[test]
+    fn the_archive_table_names_a_postgres_url_and_warns_on_the_rest() {
+        let (c, err) = Config::parse("[archive]\npostgres = \"postgresql://u@127.0.0.1:5/db\"\n");
+        assert!(err.is_none() && c.warnings.is_empty());
+        assert_eq!(
+            c.archive_postgres.as_deref(),
+            Some("postgresql://u@127.0.0.1:5/db")
+        );
+        let (c, _) = Config::parse("[archive]\npostgres = 5\nmysql = \"x\"\n");
+        assert_eq!(c.archive_postgres, None);
+        assert_eq!(c.warnings.len(), 2, "{:?}", c.warnings);
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! corpus-ls: entities and figures across a folder of news articles and notes.
 
 pub mod analysis;
+pub mod archive;
 pub mod check;
 pub mod cli;
 pub mod config;

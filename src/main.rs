@@ -135,6 +135,80 @@ enum Command {
         #[arg(long, value_enum, default_value_t = OutputFormat::Human)]
         format: OutputFormat,
     },
+    /// Archive map: analyse the listed files of ROOT into a folder of Parquet tables (a part).
+    Extract {
+        /// Files: paths from ROOT (as `archive list` prints them), or absolute paths below it.
+        files: Vec<String>,
+        /// Corpus root (its `corpus-ls.toml` applies).
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// Read more paths, one a line, from this file (`-` for stdin).
+        #[arg(long)]
+        files_from: Option<PathBuf>,
+        /// The corpus gazetteer (`corpus-ls gazetteer`): analyse lowercase dumps with it
+        /// (without it they are left for the second pass in the part's deferred.txt).
+        #[arg(long)]
+        gazetteer: Option<PathBuf>,
+        /// The part folder to write.
+        #[arg(short, long)]
+        out: PathBuf,
+    },
+    /// Archive: the corpus gazetteer the first-pass parts teach, for the second pass.
+    Gazetteer {
+        /// Part folders written by `extract`.
+        #[arg(required = true)]
+        parts: Vec<PathBuf>,
+        /// Corpus root (its `corpus-ls.toml` applies).
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// The file to write.
+        #[arg(short, long)]
+        out: PathBuf,
+    },
+    /// Archive reduce: the registry join, fact index and checks over the parts, written as a
+    /// versioned snapshot under OUT (its folder is printed).
+    Reduce {
+        /// Part folders written by `extract` (both passes).
+        #[arg(required = true)]
+        parts: Vec<PathBuf>,
+        /// Corpus root (its `corpus-ls.toml` applies).
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// The folder of snapshots.
+        #[arg(short, long)]
+        out: PathBuf,
+    },
+    /// The shared archive: listing a corpus for a job, loading and querying PostgreSQL.
+    Archive {
+        #[command(subcommand)]
+        command: ArchiveCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum ArchiveCommand {
+    /// Print the files the load reads below ROOT, one path a line (what a job shards).
+    List {
+        /// Corpus root.
+        #[arg(default_value = ".")]
+        root: PathBuf,
+    },
+    /// Load a snapshot (from `reduce`) into PostgreSQL: COPY, then indexes, in one transaction.
+    Load {
+        /// PostgreSQL connection string (`postgresql://user@host:port/db`).
+        #[arg(long)]
+        postgres: String,
+        /// The snapshot folder.
+        snapshot: PathBuf,
+    },
+    /// Ask the archive in PostgreSQL (JSON Lines out).
+    Query {
+        /// PostgreSQL connection string.
+        #[arg(long)]
+        postgres: String,
+        #[command(subcommand)]
+        query: cli::archive::Query,
+    },
 }
 
 fn main() -> ExitCode {
@@ -177,6 +251,34 @@ fn main() -> ExitCode {
         Command::Mentions { name, root, format } => run_mentions(&name, &root, format, &progress),
         Command::Entities { root, format } => run_entities(&root, format, &progress),
         Command::Report { root, output } => run_report(&root, &output, &progress),
+        Command::Extract {
+            files,
+            root,
+            files_from,
+            gazetteer,
+            out,
+        } => ExitCode::from(cli::archive::extract(
+            &root,
+            &files,
+            files_from.as_deref(),
+            gazetteer.as_deref(),
+            &out,
+        )),
+        Command::Gazetteer { parts, root, out } => {
+            ExitCode::from(cli::archive::gazetteer(&root, &parts, &out))
+        }
+        Command::Reduce { parts, root, out } => {
+            ExitCode::from(cli::archive::reduce(&root, &parts, &out))
+        }
+        Command::Archive { command } => match command {
+            ArchiveCommand::List { root } => ExitCode::from(cli::archive::list(&root)),
+            ArchiveCommand::Load { postgres, snapshot } => {
+                ExitCode::from(cli::archive::load(&postgres, &snapshot))
+            }
+            ArchiveCommand::Query { postgres, query } => {
+                ExitCode::from(cli::archive::query(&postgres, query))
+            }
+        },
         Command::Export {
             root,
             format,
@@ -242,8 +344,12 @@ fn run_mentions(name: &str, root: &Path, format: OutputFormat, progress: &Progre
     };
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
-    let status = match cli::mentions::write(&mut out, &corpus, name, format) {
+    let local = cli::mentions::write(&mut out, &corpus, name, format);
+    // The archive's mentions beyond this folder, when its config names one.
+    let archived = cli::archive::archive_mentions(&mut out, &corpus, name, format);
+    let status = match local {
         Ok(Ok(())) => ExitCode::SUCCESS,
+        Ok(Err(cli::mentions::NotFound::Unknown)) if archived > 0 => ExitCode::SUCCESS,
         Ok(Err(cli::mentions::NotFound::Unknown)) => {
             eprintln!(
                 "corpus-ls: no entity named \"{}\" in {}",

@@ -1,5 +1,6 @@
 //! Command-line front end: output of the subcommands in human and JSON Lines form.
 
+pub mod archive;
 pub mod check;
 pub mod entities;
 pub mod export;

@@ -29,6 +29,7 @@ pub mod path_text;
 pub mod quantities;
 pub mod registry;
 pub mod scan;
+pub mod shards;
 
 use crate::analysis::{self, AnalysisContext, DocAnalysis};
 pub use crate::config::UserEntity;
