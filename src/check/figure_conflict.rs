@@ -475,13 +475,17 @@ pub fn label(note: &Fact, shared: &[String]) -> String {
             .take(1)
             .cloned(),
     );
+    // The counted unit as the note writes it: the key is a truncated stem (`contai`), no word.
     if note.key.dim == "count" && !note.key.unit.is_empty() {
         let u = &note.key.unit;
-        if !words
-            .iter()
-            .any(|w| w.to_lowercase().starts_with(u.as_str()))
-        {
-            words.push(format!("{u}s"));
+        let written = note.figure.unit.as_deref().filter(|w| !w.is_empty());
+        if let Some(w) = written {
+            if !words
+                .iter()
+                .any(|x| x.to_lowercase().starts_with(u.as_str()))
+            {
+                words.push(w.to_string());
+            }
         }
     }
     if words.is_empty() {
