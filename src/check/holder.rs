@@ -1,8 +1,8 @@
 //! Whose figure it is: the named subject a figure belongs to (`Fiat owns a 56% stake`,
 //! `10.4% in Spain`), and when two figures' subjects differ.
 //!
-//! A sentence often lists several subjects' figures (`12% in Germany, 10.4% in Spain and 9.7%
-//! in France`; `Unison's 800,000, the TGWU's 70,000 and Amicus' 20,000`), so a figure's names
+//! A sentence often lists several subjects' figures (`11% in Italy, 10.4% in Spain and 8.3%
+//! in Greece`; `Unison's 800,000, the TGWU's 70,000 and Amicus' 20,000`), so a figure's names
 //! are read from its *segment*: the stretch of its clause between separators (`,` `;` `(`, `and`,
 //! `but`, `while`, `compared with`, another figure). Its subject is the nearest name before it
 //! in the segment, else a name right after it through `in` or `at`.

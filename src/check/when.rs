@@ -1,5 +1,5 @@
-//! The year a figure is for (`4.3% in 2005`, `150,000 by 2008`, `0.2% in the last three months
-//! of 2004`): part of what it measures, so one value for another year is a wrong year.
+//! The year a figure is for (`4.3% in 2005`, `150,000 by 2008`, `0.6% in the final quarter
+//! of 2001`): part of what it measures, so one value for another year is a wrong year.
 
 use super::holder::breaks;
 use crate::model::{Figure, FigureType, Span, Value};
