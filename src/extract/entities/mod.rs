@@ -511,3 +511,30 @@ fn mentions(
 
 #[cfg(test)]
 mod tests;
+
+/// Test input for the retyping rules: the token spans of `(name, nth occurrence, type)` in `text`,
+/// in text order.
+#[cfg(test)]
+fn token_spans_at(
+    text: &str,
+    segs: &Segments,
+    names: &[(&str, usize, EntityType)],
+) -> Vec<TokenSpan> {
+    let token = |pick: &dyn Fn(&crate::text::Token) -> bool| {
+        segs.tokens
+            .iter()
+            .position(pick)
+            .expect("name on token bounds")
+    };
+    let mut spans: Vec<TokenSpan> = names
+        .iter()
+        .map(|&(n, nth, ty)| {
+            let at = text.match_indices(n).nth(nth).expect("name in text").0;
+            let first = token(&|t| t.span.start() == at);
+            let end = token(&|t| t.span.end() == at + n.len()) + 1;
+            TokenSpan { first, end, ty }
+        })
+        .collect();
+    spans.sort_by_key(|s| s.first);
+    spans
+}

@@ -143,23 +143,7 @@ mod tests {
     ) -> Vec<(String, EntityType)> {
         let segs = segment(text, Format::Plain);
         let doc = features::prepare(text, &segs.tokens, &segs.sentences, &Gazetteer::default());
-        let mut spans: Vec<TokenSpan> = Vec::new();
-        for &(n, nth, ty) in names {
-            let at = text.match_indices(n).nth(nth).expect("name in text").0;
-            let first = segs
-                .tokens
-                .iter()
-                .position(|t| t.span.start() == at)
-                .unwrap();
-            let end = segs
-                .tokens
-                .iter()
-                .position(|t| t.span.end() == at + n.len())
-                .unwrap()
-                + 1;
-            spans.push(TokenSpan { first, end, ty });
-        }
-        spans.sort_by_key(|s| s.first);
+        let mut spans = super::super::token_spans_at(text, &segs, names);
         retype_works_and_events(text, &segs, &doc, lowercase, &mut spans);
         spans
             .iter()
