@@ -96,8 +96,14 @@ pub fn default_capabilities() -> Value {
 impl LspClient {
     /// Starts the server binary with `args` (e.g. `["serve"]` or `["--stdio"]`).
     pub fn spawn_with(args: &[&str]) -> LspClient {
-        let mut child = Command::new(server_binary())
-            .args(args)
+        let mut cmd = Command::new(server_binary());
+        cmd.args(args);
+        LspClient::spawn_command(cmd)
+    }
+
+    /// Starts a prepared command that runs the server (e.g. the binary under `strace`).
+    pub fn spawn_command(mut cmd: Command) -> LspClient {
+        let mut child = cmd
             // Cold index unless the caller asks for the warm-start cache; never the user's.
             .env(
                 "CORPUS_LS_CACHE",
@@ -125,7 +131,17 @@ impl LspClient {
     /// Starts `corpus-ls serve`, initializes with `roots` as workspace folders, and waits until
     /// every root is indexed (`$/progress` end). Returns the client and the initialize result.
     pub fn start(roots: &[&Path], init_options: Value, capabilities: Value) -> (LspClient, Value) {
-        let mut c = LspClient::spawn_with(&["serve"]);
+        LspClient::spawn_with(&["serve"]).initialize(roots, init_options, capabilities)
+    }
+
+    /// [`LspClient::start`] for a server already spawned.
+    pub fn initialize(
+        self,
+        roots: &[&Path],
+        init_options: Value,
+        capabilities: Value,
+    ) -> (LspClient, Value) {
+        let mut c = self;
         let folders: Vec<Value> = roots
             .iter()
             .map(|r| json!({"uri": uri(r), "name": r.file_name().map(|n| n.to_string_lossy().to_string())}))

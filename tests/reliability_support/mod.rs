@@ -295,6 +295,24 @@ pub struct Traced {
 }
 
 pub fn traced(root: &Path, cache: &Path, log: &Path, args: &[&str]) -> Traced {
+    let mut cmd = strace_command(log);
+    cmd.args(args)
+        .env("XDG_CACHE_HOME", cache)
+        .env("CORPUS_LS_CACHE_MIN_BYTES", "0")
+        .env_remove("CORPUS_LS_CACHE");
+    let run = run_cmd(&mut cmd, root);
+    let trace = std::fs::read_to_string(log).unwrap();
+    let (opened, execs) = opens_in(&trace);
+    Traced {
+        run,
+        opened,
+        execs,
+        trace,
+    }
+}
+
+/// The binary under `strace`, its opens and program starts written to `log`; add the arguments.
+pub fn strace_command(log: &Path) -> Command {
     let mut cmd = Command::new("strace");
     cmd.args([
         "-f",
@@ -305,13 +323,12 @@ pub fn traced(root: &Path, cache: &Path, log: &Path, args: &[&str]) -> Traced {
         "-o",
     ])
     .arg(log)
-    .arg(env!("CARGO_BIN_EXE_corpus-ls"))
-    .args(args)
-    .env("XDG_CACHE_HOME", cache)
-    .env("CORPUS_LS_CACHE_MIN_BYTES", "0")
-    .env_remove("CORPUS_LS_CACHE");
-    let run = run_cmd(&mut cmd, root);
-    let trace = std::fs::read_to_string(log).unwrap();
+    .arg(env!("CARGO_BIN_EXE_corpus-ls"));
+    cmd
+}
+
+/// Each successful open's real path in a `strace -y` log, and how many programs were started.
+pub fn opens_in(trace: &str) -> (Vec<PathBuf>, usize) {
     let mut opened = Vec::new();
     let mut execs = 0;
     for line in trace.lines() {
@@ -327,12 +344,7 @@ pub fn traced(root: &Path, cache: &Path, log: &Path, args: &[&str]) -> Traced {
             opened.push(PathBuf::from(path));
         }
     }
-    Traced {
-        run,
-        opened,
-        execs,
-        trace,
-    }
+    (opened, execs)
 }
 
 /// The inputs kept from a fuzz target's runs (`fuzz/replay/<target>/`, the corpus after
