@@ -192,13 +192,15 @@ fn strace_sees_the_server_open_nothing_outside_the_root() {
     }
 }
 
+/// A config, where the cursor goes, the action's title, and the key path that must hold a list
+/// of these values afterwards.
+type Case<'a> = (&'a str, &'a str, &'a str, &'a [&'a str], &'a [&'a str]);
+
 /// The config edits of "not an entity" and "add alias", applied as an editor would, keep
 /// `corpus-ls.toml` TOML with one key each, the old value kept and the BOM first.
 #[test]
 fn code_actions_over_stdio_leave_the_config_valid() {
-    // (config, where the cursor goes, the action's title, the key that must hold a list of
-    // these values afterwards)
-    let cases: [(&str, &str, &str, &[&str], &[&str]); 4] = [
+    let cases: [Case; 4] = [
         (
             "ignore = \"Section 301\"\n",
             "Maria Delgado",
