@@ -6,18 +6,7 @@
 mod archive_support;
 use archive_support::*;
 use serde_json::Value;
-use std::path::Path;
 use std::time::{Duration, Instant};
-
-fn examples() -> std::path::PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/corpus")
-}
-
-fn json_lines(s: &str) -> Vec<Value> {
-    s.lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect()
-}
 
 /// A folder holding two of the example articles, its config naming the archive at `url`.
 fn small_folder(url: &str) -> tempfile::TempDir {
@@ -40,14 +29,7 @@ fn a_loaded_snapshot_answers_alias_mentions_and_fact_queries_and_mentions_reach_
     };
     let work = tempfile::tempdir().unwrap();
     let snap = pipeline(&examples(), work.path(), 3, &mut Lcg(5));
-    let loaded = ok(
-        bin()
-            .args(["archive", "load", "--postgres", &pg.url])
-            .arg(&snap)
-            .output()
-            .unwrap(),
-        "archive load",
-    );
+    let loaded = load(&pg.url, &snap);
     assert!(loaded.contains("mentions\t"), "{loaded}");
     let expected = json_lines(&single_process(&examples()).0);
     let top = &expected[0];

@@ -76,14 +76,7 @@ fn the_spark_job_over_two_archives_equals_the_single_process_answers() {
         let expected = single_process(root);
         assert_same(&snap, &expected, &root.display().to_string());
         if let Some(pg) = &pg {
-            let loaded = ok(
-                bin()
-                    .args(["archive", "load", "--postgres", &pg.url])
-                    .arg(&snap)
-                    .output()
-                    .unwrap(),
-                "archive load",
-            );
+            let loaded = load(&pg.url, &snap);
             let entities = loaded
                 .lines()
                 .find_map(|l| l.strip_prefix("entities\t"))

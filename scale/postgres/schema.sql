@@ -13,7 +13,8 @@ CREATE TABLE corpus_ls.snapshot (
 CREATE TABLE corpus_ls.documents (
     rel    text NOT NULL,   -- path from the archive root, '/'-separated
     kind   text NOT NULL,   -- article | note
-    bytes  bigint NOT NULL
+    bytes  bigint NOT NULL,
+    text   text NOT NULL    -- the file's text (check reads the articles a note's figures meet)
 );
 
 -- One row a canonical entity (the registry join's result).

@@ -7,9 +7,11 @@
 //! ([`snapshot`]). A Spark job (`scale/spark/`) runs the map on executors; the snapshot is
 //! loaded into PostgreSQL for every editor to query.
 
+pub mod client;
 pub mod extract;
 pub mod gazetteer;
 pub mod names;
+pub mod notes;
 pub mod part;
 pub mod postgres;
 pub mod reduce;

@@ -45,24 +45,50 @@ impl Remote {
         }
     }
 
+    /// A new connection: the deadline bounds the TCP connect, and the server cancels any
+    /// statement that runs longer (a slow query frees its backend, not only its caller).
+    pub fn connect(&self) -> Result<Client> {
+        let mut cfg: postgres::Config = self
+            .url
+            .parse()
+            .context("not a PostgreSQL connection string")?;
+        cfg.connect_timeout(self.timeout);
+        cfg.options(&format!(
+            "-c statement_timeout={}",
+            self.timeout.as_millis().max(1)
+        ));
+        cfg.connect(NoTls).context("cannot connect")
+    }
+
     /// Connects and runs `f` on a worker thread; an error when either fails or the deadline
-    /// passes first (`None`: no deadline, for loads).
+    /// passes first (`None`: no deadline and no statement timeout, for loads).
     pub fn session<T: Send + 'static>(
         &self,
         deadline: Option<Duration>,
         f: impl FnOnce(&mut Client) -> Result<T> + Send + 'static,
     ) -> Result<T> {
-        let url = self.url.clone();
-        let connect = deadline.unwrap_or(self.timeout);
+        let remote = match deadline {
+            Some(d) => Remote {
+                url: self.url.clone(),
+                timeout: d,
+            },
+            None => self.clone(),
+        };
         let (tx, rx) = mpsc::channel();
         std::thread::Builder::new()
             .name("corpus-ls archive".into())
             .spawn(move || {
                 let run = || -> Result<T> {
-                    let mut cfg: postgres::Config =
-                        url.parse().context("not a PostgreSQL connection string")?;
-                    cfg.connect_timeout(connect);
-                    let mut client = cfg.connect(NoTls).context("cannot connect")?;
+                    let mut client = if deadline.is_some() {
+                        remote.connect()?
+                    } else {
+                        let mut cfg: postgres::Config = remote
+                            .url
+                            .parse()
+                            .context("not a PostgreSQL connection string")?;
+                        cfg.connect_timeout(remote.timeout);
+                        cfg.connect(NoTls).context("cannot connect")?
+                    };
                     f(&mut client)
                 };
                 let _ = tx.send(run());
@@ -210,6 +236,24 @@ pub fn facts_for(
         .collect())
 }
 
+/// The archive's root folder as the loaded snapshot's manifest names it.
+pub fn archive_root(c: &mut Client) -> Result<Option<String>> {
+    let rows = c.query(
+        "SELECT manifest::json->>'root' FROM corpus_ls.snapshot LIMIT 1",
+        &[],
+    )?;
+    Ok(rows.first().and_then(|r| r.get(0)))
+}
+
+/// The texts of the archive files `rels` (those it holds), by path.
+pub fn texts(c: &mut Client, rels: &[String]) -> Result<Vec<(String, String)>> {
+    let rows = c.query(
+        "SELECT rel, text FROM corpus_ls.documents WHERE rel = ANY($1) AND kind = 'article' ORDER BY rel",
+        &[&rels],
+    )?;
+    Ok(rows.iter().map(|r| (r.get(0), r.get(1))).collect())
+}
+
 /// One field in COPY's text format.
 fn copy_field(out: &mut Vec<u8>, s: &str) {
     for b in s.bytes() {
@@ -257,6 +301,7 @@ fn columns(table: &str) -> Vec<(&'static str, &'static str, Conv)> {
             ("rel", "rel", Plain),
             ("kind", "kind", Plain),
             ("bytes", "bytes", Plain),
+            ("text", "text", Plain),
         ],
         "entities" => vec![
             ("id", "id", Plain),

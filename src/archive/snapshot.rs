@@ -32,6 +32,8 @@ pub fn version(corpus: &Corpus, docs: &Documents) -> String {
         h.update(blake3::hash(&exe).as_bytes());
     }
     h.update(format!("{:?}", corpus.config).as_bytes());
+    // The manifest names the root (where editors open the archive's files).
+    h.update(corpus.root.as_os_str().as_encoded_bytes());
     let mut files: Vec<(&String, &String)> = docs.hashes.iter().collect();
     files.sort();
     for (rel, hash) in files {
@@ -91,6 +93,7 @@ fn fill(dir: &Path, corpus: &Corpus, version: &str) -> Result<()> {
     documents_table(corpus).write(&dir.join("documents.parquet"))?;
     let manifest = serde_json::json!({
         "version": version,
+        "root": corpus.root.display().to_string(),
         "corpus_ls": env!("CARGO_PKG_VERSION"),
         "documents": corpus.files.len(),
         "skipped": corpus.skipped.len(),
@@ -139,6 +142,7 @@ pub fn schema(name: &str) -> Table {
             ("rel", false, s()),
             ("kind", false, s()),
             ("bytes", false, int()),
+            ("text", false, s()),
         ]),
         "facts" => part::facts(),
         _ => Table::default(),
@@ -224,6 +228,9 @@ fn documents_table(corpus: &Corpus) -> Table {
             .values
             .push_str(Some(part::lower_debug(f.analysis.kind)));
         t.columns[2].values.push_int(Some(f.text_len() as i64));
+        // The text: `check` runs the product's own rules over the archive articles a note's
+        // figures point to, which needs them whole.
+        t.columns[3].values.push_str(Some(f.text().into_owned()));
     }
     t
 }

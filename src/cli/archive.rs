@@ -235,41 +235,24 @@ pub fn archive_mentions(
     name: &str,
     format: super::OutputFormat,
 ) -> usize {
-    use archive::postgres as pg;
-    let Some(url) = corpus.config.archive_postgres.clone() else {
+    let Some(url) = corpus.config.archive_postgres.as_deref() else {
         return 0;
     };
     let local_name = match corpus.resolve(name) {
         crate::corpus::Resolution::One(id) => Some(corpus.entity(id).name.clone()),
         _ => None,
     };
-    let remote = pg::Remote::new(&url);
-    let owned = name.to_string();
-    let got = remote.session(Some(remote.timeout), move |c| {
-        let ents = pg::entity_by_alias(c, &owned)?;
-        let e = match &ents[..] {
-            [e] => e.clone(),
-            many => match many.iter().find(|e| Some(&e.name) == local_name.as_ref()) {
-                Some(e) => e.clone(),
-                None => return Ok(None),
-            },
-        };
-        let ms = pg::mentions_of(c, e.id, 0, ARCHIVE_MENTIONS_MAX)?;
-        Ok(Some((e, ms)))
-    });
-    let (e, ms) = match got {
-        Ok(Some(x)) => x,
-        Ok(None) => return 0,
-        Err(err) => {
-            eprintln!(
-                "corpus-ls: warning: archive not used ({}): local answers only",
-                printable(&format!("{err:#}"))
-            );
-            return 0;
-        }
+    let Some(hits) = archive::client::shared(url).mentions(
+        name,
+        local_name.as_deref(),
+        ARCHIVE_MENTIONS_MAX,
+        |rel| corpus.file(rel).is_some(),
+    ) else {
+        return 0;
     };
+    let (e, ms) = (hits.entity, hits.mentions);
     let mut n = 0;
-    for m in ms.iter().filter(|m| corpus.file(&m.rel).is_none()) {
+    for m in &ms {
         let line = match format {
             super::OutputFormat::Json => mention_json(m, &e.name, &e.ty).to_string(),
             super::OutputFormat::Human => format!(

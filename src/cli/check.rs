@@ -10,7 +10,7 @@ use crate::document::Encoding;
 use crate::extract::entities::Gazetteer;
 use crate::model::Span;
 use serde_json::{json, Value};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::io::Write;
 use std::path::Path;
 use std::sync::Arc;
@@ -109,8 +109,9 @@ impl<'a> Files<'a> {
     }
 }
 
-/// The finding as a JSON object of the contract.
-fn json_object(files: &Files, f: &Finding) -> Value {
+/// The finding as a JSON object of the contract; related locations in `archived` files (and
+/// the finding that has any) carry `"archive": true`.
+fn json_object(files: &Files, f: &Finding, archived: &HashSet<String>) -> Value {
     let (file, text) = files.with_text(&f.rel);
     let mut m = location_fields(file, &text, check::words::clamp(&text, f.span));
     m.insert("severity".into(), json!(f.severity.as_str()));
@@ -123,10 +124,16 @@ fn json_object(files: &Files, f: &Finding) -> Value {
             let (rf, text) = files.with_text(&r.rel);
             let mut o = location_fields(rf, &text, check::words::clamp(&text, r.span));
             o.insert("message".into(), json!(r.message));
+            if archived.contains(&r.rel) {
+                o.insert("archive".into(), json!(true));
+            }
             Value::Object(o)
         })
         .collect();
     m.insert("related".into(), Value::Array(related));
+    if f.related.iter().any(|r| archived.contains(&r.rel)) {
+        m.insert("archive".into(), json!(true));
+    }
     Value::Object(m)
 }
 
@@ -165,7 +172,12 @@ fn line_window(t: &str, span: Span) -> (usize, &str, bool, bool) {
 }
 
 /// One finding the way a compiler prints it: location, level and code, the line, a caret.
-fn write_human(out: &mut dyn Write, files: &Files, f: &Finding) -> std::io::Result<()> {
+fn write_human(
+    out: &mut dyn Write,
+    files: &Files,
+    f: &Finding,
+    archived: &HashSet<String>,
+) -> std::io::Result<()> {
     let (file, whole) = files.with_text(&f.rel);
     let span = check::words::clamp(&whole, f.span);
     let (line, col) = line_col(file, &whole, span.start());
@@ -195,9 +207,14 @@ fn write_human(out: &mut dyn Write, files: &Files, f: &Finding) -> std::io::Resu
     for r in &f.related {
         let (rf, rtext) = files.with_text(&r.rel);
         let (l, c) = line_col(rf, &rtext, check::words::clamp(&rtext, r.span).start());
+        let from = if archived.contains(&r.rel) {
+            "archive:"
+        } else {
+            ""
+        };
         writeln!(
             out,
-            "{gutter} = note: {}:{l}:{c}: {}",
+            "{gutter} = note: {from}{}:{l}:{c}: {}",
             r.rel,
             printable(&r.message)
         )?;
@@ -227,17 +244,31 @@ pub fn write(
     settings: &CheckSettings,
     format: CheckFormat,
 ) -> std::io::Result<()> {
+    let none = HashSet::new();
+    write_marked(out, err, corpus, findings, settings, format, &none)
+}
+
+/// [`write`], with the related locations in `archived` files marked as the archive's.
+pub fn write_marked(
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+    corpus: &Corpus,
+    findings: &[Finding],
+    settings: &CheckSettings,
+    format: CheckFormat,
+    archived: &HashSet<String>,
+) -> std::io::Result<()> {
     let files = Files::new(corpus, findings);
     match format {
         CheckFormat::Human => {
             for f in findings {
-                write_human(out, &files, f)?;
+                write_human(out, &files, f, archived)?;
             }
             writeln!(out, "{}", summary(findings))?;
         }
         CheckFormat::Json => {
             for f in findings {
-                writeln!(out, "{}", json_object(&files, f))?;
+                writeln!(out, "{}", json_object(&files, f, archived))?;
             }
             writeln!(err, "{}", summary(findings))?;
         }
@@ -297,9 +328,16 @@ pub fn run(
     let checker = Checker::new(&corpus, settings.clone());
     trace::lap("check: fact index");
     let findings = checker.check_corpus(&corpus);
+    // Notes against the archive too, when the config names one.
+    let wide = crate::archive::notes::check_with_archive(&corpus, &findings);
     working.finish_and_clear();
     trace::lap("check: rules");
-    if let Err(e) = write(out, err, &corpus, &findings, &settings, format) {
+    let none = HashSet::new();
+    let (shown, findings, archived) = match &wide {
+        Some(w) => (&w.corpus, &w.findings[..], &w.archived),
+        None => (&corpus, &findings[..], &none),
+    };
+    if let Err(e) = write_marked(out, err, shown, findings, &settings, format, archived) {
         let _ = writeln!(err, "corpus-ls: cannot write output: {e}");
         return 2;
     }
@@ -307,7 +345,9 @@ pub fn run(
     trace::lap("check: output");
     // The process ends next: freeing the index and the corpus piece by piece took a tenth of
     // a warm run's time, and the system takes the memory back at once.
+    let failed = findings.iter().any(|f| fail_on.reached_by(f.severity));
+    std::mem::forget(wide);
     std::mem::forget(checker);
     std::mem::forget(corpus);
-    u8::from(findings.iter().any(|f| fail_on.reached_by(f.severity)))
+    u8::from(failed)
 }

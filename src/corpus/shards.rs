@@ -130,6 +130,42 @@ impl Corpus {
     }
 }
 
+impl Corpus {
+    /// This corpus with more files analysed from their text (the archive articles a note's
+    /// figures meet): read as the load reads a file of the folder, with its gazetteer, without
+    /// teaching it (the folder's names stay the folder's). A path the corpus holds keeps the
+    /// corpus's file: the local folder wins.
+    pub fn with_more_files(&self, more: Vec<(String, String)>) -> Corpus {
+        use rayon::prelude::*;
+        let fresh: Vec<Arc<SourceFile>> = more
+            .into_par_iter()
+            .filter(|(rel, _)| self.file(rel).is_none())
+            .map(|(rel, text)| {
+                let gaz = if super::needs_gazetteer(&rel, &text, &Annotations::None, self.options) {
+                    &self.gazetteer
+                } else {
+                    &self.base_gazetteer
+                };
+                Arc::new(SourceFile::build(
+                    rel,
+                    FileText::plain(text.into()),
+                    Vec::new(),
+                    Annotations::None,
+                    gaz,
+                    &self.config,
+                    self.options,
+                ))
+            })
+            .collect();
+        let mut c = self.clone();
+        c.files.extend(fresh);
+        c.files.sort_by(|a, b| a.rel.cmp(&b.rel));
+        c.files.dedup_by(|a, b| a.rel == b.rel);
+        c.finish();
+        c
+    }
+}
+
 /// The gold annotations a load gives a file, from its text and the brat `.ann` text read
 /// beside it (for a file whose part kept them).
 pub fn annotations_from(rel: &str, text: &str, brat: Option<&str>) -> Annotations {

@@ -195,6 +195,7 @@ fn entity_card(ctx: &Ctx, e: &Entity) -> String {
         ));
     }
     out.push('\n');
+    out.extend(super::archive::hover_line(ctx, e));
     if !e.aliases.is_empty() {
         let shown: Vec<&str> = e.aliases.iter().take(6).map(String::as_str).collect();
         let more = e.aliases.len().saturating_sub(shown.len());

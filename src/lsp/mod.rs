@@ -6,6 +6,7 @@
 //! lock and hand the change to the one writer (`changes`) before anything awaits; diagnostics go
 //! out through one publisher (`publish`). See `semantic_tokens` for the token legend.
 
+pub mod archive;
 pub mod background;
 pub mod changes;
 pub mod code_action;

@@ -21,8 +21,10 @@ pub fn answer(
     answers: &ReferenceAnswers,
 ) -> Option<Vec<Location>> {
     let wanted = wanted(ctx, pos, include_declaration)?;
-    if wanted.len() < preserialized::MIN_LOCATIONS {
-        return Some(locations(ctx, wanted));
+    // The shared archive's mentions beyond the folder, when the config names one.
+    let beyond = super::archive::references(ctx, pos);
+    if wanted.len() < preserialized::MIN_LOCATIONS || !beyond.is_empty() {
+        return Some([locations(ctx, wanted), beyond].concat());
     }
     Some(preserialized::marker(answers.json(ctx, wanted)))
 }

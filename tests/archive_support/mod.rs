@@ -22,6 +22,30 @@ pub fn ok(o: Output, what: &str) -> String {
     String::from_utf8(o.stdout).unwrap()
 }
 
+/// The example corpus of the repo.
+pub fn examples() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/corpus")
+}
+
+/// JSON Lines as values.
+pub fn json_lines(s: &str) -> Vec<serde_json::Value> {
+    s.lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect()
+}
+
+/// `archive load` of `snapshot` into the archive at `url`: its output (rows per table).
+pub fn load(url: &str, snapshot: &Path) -> String {
+    ok(
+        bin()
+            .args(["archive", "load", "--postgres", url])
+            .arg(snapshot)
+            .output()
+            .unwrap(),
+        "archive load",
+    )
+}
+
 /// The files `archive list` gives for `root`.
 pub fn listing(root: &Path) -> Vec<String> {
     let out = ok(
