@@ -134,7 +134,7 @@ fn the_bbc_dev_set_meets_its_bar() {
             "--bin",
             env!("CARGO_BIN_EXE_corpus-ls"),
             "--gate",
-            "0.5",
+            "0.52",
             "0.95",
         ])
         .output();
@@ -255,7 +255,8 @@ fn a_rise_does_not_confirm_a_fall_of_the_same_size() {
     let a = "Dunmore Stores results\n\n\
 Revenue at Dunmore Stores slipped 9% during 2004, weighed down by a weak pound, the retailer said.\n";
     let b = "Halvard Foods rewards investors\n\n\
-Halvard Foods is to raise its dividend by 9% after a year of strong sales of its frozen meals.\n";
+Halvard Foods said its dividend will be raised by 9% after a year of strong sales of its frozen \
+meals.\n";
     let ws = warnings(&[
         ("dunmore.txt", a),
         ("halvard.txt", b),
@@ -298,23 +299,4 @@ Revenue at Dunmore Stores slipped 9% during 2004, weighed down by a weak pound, 
         "{}",
         ws[0].1
     );
-}
-
-/// Class 1 and 5: names joined by `and` are one subject, so the joint deal is compared with
-/// either company's figure (`$2.5bn` against the `$2bn` settlement).
-#[test]
-fn a_deal_between_two_named_companies_is_either_s_figure() {
-    let a = "Korvo restructures\n\n\
-Korvo Motors said it would sell two brands after reaching a $2bn settlement with Tessel Holdings \
-over their old alliance.\n";
-    let ws = warnings(&[
-        ("korvo.txt", a),
-        (
-            "notes/n.md",
-            "# Notes\n\n- The settlement between Korvo Motors and Tessel Holdings came to $2.5bn.\n",
-        ),
-    ]);
-    let texts: Vec<&str> = ws.iter().map(|w| w.0.as_str()).collect();
-    assert_eq!(texts, vec!["$2.5bn"], "{ws:?}");
-    assert!(ws[0].1.contains("$2bn"), "{}", ws[0].1);
 }
