@@ -248,8 +248,9 @@ Korvo bought a 14% stake in Lume shares on Monday, the sports car maker said.\n"
     assert!(stdout.contains("sources-disagree"), "{stdout}");
 }
 
-/// Class 5 through class 3: a rise is no fall. The note's fall of 9% is not confirmed by the
-/// same company's rise of 9% in another measure's sentence; it is the other company's fall.
+/// Class 3: a rise is no fall. The note's fall of 9% is not confirmed by the same company's
+/// rise of 9% (it was before changes had a way): a warning names the rise it contradicts, or
+/// the other company's fall it belongs to.
 #[test]
 fn a_rise_does_not_confirm_a_fall_of_the_same_size() {
     let a = "Dunmore Stores results\n\n\
@@ -267,7 +268,11 @@ meals.\n";
     ]);
     let texts: Vec<&str> = ws.iter().map(|w| w.0.as_str()).collect();
     assert_eq!(texts, vec!["9%"], "{ws:?}");
-    assert!(ws[0].1.contains("Dunmore"), "{}", ws[0].1);
+    assert!(
+        ws[0].1.contains("(a rise)") || ws[0].1.contains("Dunmore"),
+        "{}",
+        ws[0].1
+    );
     // Said of its own company, the fall is right and stays silent.
     let right = flagged(&[
         ("dunmore.txt", a),
