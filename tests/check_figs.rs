@@ -134,7 +134,7 @@ fn the_bbc_dev_set_meets_its_bar() {
             "--bin",
             env!("CARGO_BIN_EXE_corpus-ls"),
             "--gate",
-            "0.5",
+            "0.52",
             "0.95",
         ])
         .output();
@@ -246,4 +246,62 @@ Korvo bought a 14% stake in Lume shares on Monday, the sports car maker said.\n"
         .unwrap();
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(stdout.contains("sources-disagree"), "{stdout}");
+}
+
+/// Class 3: a rise is no fall. The note's fall of 9% is not confirmed by the same company's
+/// rise of 9% (it was before changes had a way): a warning names the rise it contradicts, or
+/// the other company's fall it belongs to.
+#[test]
+fn a_rise_does_not_confirm_a_fall_of_the_same_size() {
+    let a = "Dunmore Stores results\n\n\
+Revenue at Dunmore Stores slipped 9% during 2004, weighed down by a weak pound, the retailer said.\n";
+    let b = "Halvard Foods rewards investors\n\n\
+Halvard Foods said its dividend will be raised by 9% after a year of strong sales of its frozen \
+meals.\n";
+    let ws = warnings(&[
+        ("dunmore.txt", a),
+        ("halvard.txt", b),
+        (
+            "notes/n.md",
+            "# Notes\n\n- Halvard Foods saw its revenue fall 9% during 2004.\n",
+        ),
+    ]);
+    let texts: Vec<&str> = ws.iter().map(|w| w.0.as_str()).collect();
+    assert_eq!(texts, vec!["9%"], "{ws:?}");
+    assert!(
+        ws[0].1.contains("(a rise)") || ws[0].1.contains("Dunmore"),
+        "{}",
+        ws[0].1
+    );
+    // Said of its own company, the fall is right and stays silent.
+    let right = flagged(&[
+        ("dunmore.txt", a),
+        ("halvard.txt", b),
+        (
+            "notes/n.md",
+            "# Notes\n\n- Dunmore Stores saw its revenue fall 9% during 2004.\n",
+        ),
+    ]);
+    assert!(right.is_empty(), "{right:?}");
+}
+
+/// A change stated the other way round is a conflict that says which way each goes.
+#[test]
+fn a_fall_stated_as_a_rise_is_flagged_with_both_ways() {
+    let a = "Dunmore Stores results\n\n\
+Revenue at Dunmore Stores slipped 9% during 2004, weighed down by a weak pound, the retailer said.\n";
+    let ws = warnings(&[
+        ("dunmore.txt", a),
+        (
+            "notes/n.md",
+            "# Notes\n\n- Revenue at Dunmore Stores rose 9% during 2004.\n",
+        ),
+    ]);
+    let texts: Vec<&str> = ws.iter().map(|w| w.0.as_str()).collect();
+    assert_eq!(texts, vec!["9%"], "{ws:?}");
+    assert!(
+        ws[0].1.contains("(a rise)") && ws[0].1.contains("(a fall)"),
+        "{}",
+        ws[0].1
+    );
 }

@@ -5,7 +5,7 @@
 //! note's figure touches only figures of the same kind that share a word with it.
 
 use super::holder::Holder;
-use super::quantity::{interval_of, key_of, Interval, QuantityKey};
+use super::quantity::{interval_of, key_of, Interval, Move, QuantityKey};
 use super::when::Year;
 use super::words;
 use crate::corpus::{Corpus, FileText, SourceFile};
@@ -72,8 +72,8 @@ pub struct Fact {
     pub close: Box<[u64]>,
     /// Whose figure it is (the names of its segment and its subject).
     pub holder: Holder,
-    /// True for a percentage that is a change (`rose 12%`), not a level (`a 12% stake`).
-    pub moves: bool,
+    /// A percentage's change (`rose 12%`, which way) or level (`a 12% stake`).
+    pub moves: Move,
     /// The year it is for, when the text ties one to it.
     pub year: Option<Year>,
 }
@@ -81,7 +81,7 @@ pub struct Fact {
 impl Fact {
     /// False for a change and a level (`rose 12%` and `an 18.8% stake`): never one quantity.
     pub fn same_kind(&self, other: &Fact) -> bool {
-        !matches!(self.key.dim, "ratio" | "pp") || self.moves == other.moves
+        !matches!(self.key.dim, "ratio" | "pp") || self.moves.is_change() == other.moves.is_change()
     }
 }
 
@@ -89,6 +89,12 @@ impl Fact {
     /// True when the two facts' values can both be right.
     pub fn meets(&self, other: &Fact) -> bool {
         super::quantity::figures_meet(&self.figure, &self.interval, &other.figure, &other.interval)
+    }
+
+    /// True when `other` states what this fact states: values that meet, and not a rise
+    /// against a fall (`slipped 11%` is not confirmed by `raise by 11%`).
+    pub fn agrees(&self, other: &Fact) -> bool {
+        self.meets(other) && !self.moves.opposes(other.moves)
     }
 }
 
@@ -420,7 +426,11 @@ fn facts_with(tokens: &mut words::Tokens, file: &SourceFile) -> Vec<Fact> {
             ent_spans.near(sentence).map(|i| &ents[i]),
             fig_spans.near(sentence).map(|i| figs[i].span),
         );
-        let moves = matches!(key.dim, "ratio" | "pp") && super::quantity::moves(text, span);
+        let moves = if matches!(key.dim, "ratio" | "pp") {
+            super::quantity::movement(text, span)
+        } else {
+            Move::Level
+        };
         let year = if matches!(key.dim, "date" | "duration") {
             None
         } else {

@@ -65,13 +65,24 @@ fn threshold(f: &Fact) -> f32 {
 }
 
 /// True when `ms[i]` measures the same thing as `f`: at least two shared words, and a close
-/// context, or a fairly close one that shares a name (or four words) and clearly beats every
-/// other candidate.
+/// context, or a fairly close one (or two shared names) that shares a name (or four words) and
+/// clearly beats every other candidate.
 /// With `sole`, `ms` holds the only figure of a counted unit (`employees`) in the note's named
 /// sources: sharing that unit is enough.
 fn same_quantity(ix: &FactIndex, f: &Fact, ms: &[Match], i: usize, sole: bool) -> bool {
     let m = &ms[i];
     if !m.measures_meet {
+        return false;
+    }
+    // A guessed unit (a dump's lost `%` or `£`) on a figure of no known subject is weak
+    // evidence: it stands for a note subject's figure only when they share a name (the dump's
+    // `uk s jobless rate rose to 4 7` is the UK's rate, not France's `9.7 per cent`).
+    let guessed = ix.fact(m.id).figure.unit_inferred;
+    if guessed
+        && m.shared_names == 0
+        && f.holder.subject().is_some()
+        && ix.fact(m.id).holder.subject().is_none()
+    {
         return false;
     }
     if sole && ms.len() == 1 && f.key.dim == "count" && !f.key.unit.is_empty() {
@@ -92,8 +103,12 @@ fn same_quantity(ix: &FactIndex, f: &Fact, ms: &[Match], i: usize, sole: bool) -
         .filter(|(j, o)| *j != i && rival(o))
         .map(|(_, o)| o.score)
         .fold(0.0f32, f32::max);
+    // Two shared names and a close shared word say more than the score can (`the settlement
+    // between Fiat and GM` against `a $2bn settlement with GM about Fiat's ownership`, where
+    // three other amounts in between dilute the context).
+    let named_pair = !guessed && m.score >= WEAK && m.shared_names >= 2 && m.n_shared >= 3;
     f.key.dim != "number"
-        && m.score >= SAME_CLEAR
+        && (m.score >= SAME_CLEAR || named_pair)
         && (m.shared_names > 0 || m.n_shared >= 4)
         && m.score >= runner_up * MARGIN
 }
@@ -150,7 +165,7 @@ type Rest<'a> = Box<dyn FnOnce() -> Vec<Match> + 'a>;
 /// matters to [`same_quantity`] only from `1 / MARGIN` of it. So any part of the matches
 /// holding those, in order, gives the same answer.
 fn support(ix: &FactIndex, f: &Fact, ms: &[Match], sole: bool) -> Option<Match> {
-    let meets = |m: &Match| f.meets(ix.fact(m.id));
+    let meets = |m: &Match| f.agrees(ix.fact(m.id));
     let best = ms.first()?.score;
     let ok = |k: usize, m: &Match, share: f32| {
         m.score >= best * share && same_quantity(ix, f, ms, k, sole) && meets(m)
@@ -224,7 +239,7 @@ fn pair_with<'a>(
     }
     let all: Vec<&Vec<Match>> = found.iter().map(|(m, _, _)| m).collect();
     let sole: Vec<bool> = found.iter().map(|(_, s, _)| *s).collect();
-    let meets = |f: &Fact, m: &Match| f.meets(ix.fact(m.id));
+    let meets = |f: &Fact, m: &Match| f.agrees(ix.fact(m.id));
     // A source figure with the very same value and a close shared word is the note figure's
     // partner even when another figure's context is closer (`a loss of $2.4 billion, with cash
     // reserves of $19 billion`: the reserves must not claim the loss).
@@ -271,13 +286,21 @@ fn pair_with<'a>(
                 };
             }
             // A source that states the very value, or a meeting one in a loosely shared
-            // context, supports the figure: no hint.
-            if let Some(m) = all[i]
-                .iter()
-                .find(|m| (m.score >= WEAK && meets(f, m)) || (same_value(f, m) && meets(f, m)))
-            {
-                // A loose partner tells the year only with a close shared word.
-                if m.score >= WEAK && m.close_word && other_year(ix, f, m, all[i]) {
+            // context, supports the figure: no hint. Not one whose measure differs (`dividend`
+            // for `revenue`), nor one the organisations near both rule out (score 0): that is
+            // another subject's figure, for the wrong-subject test below.
+            if let Some(m) = all[i].iter().find(|m| {
+                m.measures_meet
+                    && meets(f, m)
+                    && (m.score >= WEAK || (same_value(f, m) && m.score > 0.0))
+            }) {
+                // A loose partner tells the year only with a close shared word and a second
+                // shared word: a wrong year is a warning, and one shared word is a coincidence.
+                if m.score >= WEAK
+                    && m.close_word
+                    && m.n_shared >= 2
+                    && other_year(ix, f, m, all[i])
+                {
                     return Outcome::OtherYear(ix.with_shared(f, m.clone()));
                 }
                 return Outcome::Supported(ix.with_shared(f, m.clone()));
@@ -307,7 +330,7 @@ fn other_year(ix: &FactIndex, f: &Fact, m: &Match, all: &[Match]) -> bool {
         c.id != m.id
             && c.score >= WEAK
             && c.close_word
-            && f.meets(o)
+            && f.agrees(o)
             && o.year.is_none_or(|y| y.year == yn.year)
     })
 }
@@ -343,7 +366,7 @@ fn other_subject(ix: &FactIndex, f: &Fact, aside: &[Match], names: Names) -> Opt
                 && m.n_shared >= 2
                 && m.score >= SAME_CLEAR
                 && same_value(f.figure.value.as_f64(), o.figure.value.as_f64())
-                && f.meets(o)
+                && f.agrees(o)
         })
         .max_by(|a, b| a.score.total_cmp(&b.score))
         .map(|m| ix.with_shared(&ungated, m.clone()))
@@ -407,6 +430,16 @@ pub fn value_text(f: &Fact) -> String {
         written
     } else {
         format!("{written} (= {norm})")
+    }
+}
+
+/// [`value_text`], with the way of a change when `other` goes the other way (`11% (a fall)`
+/// against `11% (a rise)`): the values alone would read alike.
+fn way_text(f: &Fact, other: &Fact) -> String {
+    if f.moves.opposes(other.moves) {
+        format!("{} ({})", value_text(f), f.moves.word())
+    } else {
+        value_text(f)
     }
 }
 
@@ -537,10 +570,10 @@ pub fn check(
         let message = format!(
             "{}: note says {}; {}:{} says {}. {}",
             label(f, &best.shared),
-            value_text(f),
+            way_text(f, src),
             short_name(&src.rel),
             src.line,
-            value_text(src),
+            way_text(src, f),
             because(f, &best.shared),
         );
         let mut finding = Finding::new(&note.rel, f.figure.span, codes::FIGURE_CONFLICT, message)

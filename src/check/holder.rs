@@ -87,6 +87,16 @@ pub fn of<'a>(
     let others: Vec<Span> = others
         .filter(|o| !o.overlaps(&span) && o.start() >= clause.start() && o.end() <= clause.end())
         .collect();
+    // Names joined by `and` are one subject (`the deal between Fiat and GM came to $2.5bn`):
+    // the `and` between them is masked with them.
+    let joined: Vec<Span> = ents
+        .windows(2)
+        .filter(|w| {
+            let gap = slice(w[0].span.end(), w[1].span.start());
+            matches!(gap.trim(), "and" | "&") && gap.starts_with(' ') && gap.ends_with(' ')
+        })
+        .map(|w| Span::new(w[0].span.end(), w[1].span.start()))
+        .collect();
     // Entity and figure spans are masked so their own `and` or `,` break nothing
     // (`Transport and General Workers' Union`, `70,000`).
     let gap_breaks = |a: usize, b: usize| -> bool {
@@ -94,9 +104,9 @@ pub fn of<'a>(
             return true;
         }
         let mut masked: String = slice(a, b).to_string();
-        for e in &ents {
-            if e.span.start() >= a && e.span.end() <= b {
-                let (s, t) = (e.span.start() - a, e.span.end() - a);
+        for e in ents.iter().map(|e| e.span).chain(joined.iter().copied()) {
+            if e.start() >= a && e.end() <= b {
+                let (s, t) = (e.start() - a, e.end() - a);
                 if masked.is_char_boundary(s) && masked.is_char_boundary(t) {
                     masked.replace_range(s..t, &"x".repeat(t - s));
                 }
@@ -319,6 +329,26 @@ mod tests {
         // No subject on one side: nothing to tell apart.
         let d = holder("It owns a 40% stake.", "40%", &[], &[]);
         assert!(!names.differ(&a, &d));
+    }
+
+    #[test]
+    fn names_joined_by_and_are_one_subject() {
+        let names = Names::plain();
+        let t = "The deal between Korvo and Tessel came to $2.5bn.";
+        let joint = holder(t, "$2.5bn", &["Korvo", "Tessel"], &[]);
+        assert_eq!(&*joint.named, &[intern("Korvo"), intern("Tessel")]);
+        let korvo = holder(
+            "Korvo reached a $2bn deal with the US group.",
+            "$2bn",
+            &["Korvo"],
+            &[],
+        );
+        assert!(!names.differ(&joint, &korvo));
+        // Figures between names still part them (`Korvo's 40% and Tessel's 12%`).
+        let t = "Korvo's 40% and Tessel's 12% were sold.";
+        let h = holder(t, "12%", &["Korvo", "Tessel"], &["40%"]);
+        assert_eq!(h.subject(), Some("Tessel"));
+        assert_eq!(h.named.len(), 1);
     }
 
     #[test]

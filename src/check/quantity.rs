@@ -51,21 +51,51 @@ fn count_unit(unit: &str) -> String {
     }
 }
 
-/// Words that make a percentage a change (`rose 12%`, `a 52% rise`, `62% above`), not a level
-/// (`an 18.8% stake`, `a rate of 4.7%`, `cut to 10%`).
-const MOVES_BEFORE: &[&str] = &[
+/// Whether a percentage is a level (`an 18.8% stake`, `a rate of 4.7%`, `cut to 10%`) or a
+/// change, and which way a change goes (`rose 12%`, `a 52% rise` against `slipped 11%`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Move {
+    /// A level.
+    #[default]
+    Level,
+    /// A rise.
+    Up,
+    /// A fall.
+    Down,
+}
+
+impl Move {
+    /// True for a change of either way.
+    pub fn is_change(self) -> bool {
+        self != Move::Level
+    }
+
+    /// True for a rise against a fall: one change cannot be both, whatever its size.
+    pub fn opposes(self, other: Move) -> bool {
+        matches!(
+            (self, other),
+            (Move::Up, Move::Down) | (Move::Down, Move::Up)
+        )
+    }
+
+    /// How a message names it.
+    pub fn word(self) -> &'static str {
+        match self {
+            Move::Level => "a level",
+            Move::Up => "a rise",
+            Move::Down => "a fall",
+        }
+    }
+}
+
+/// Words before a percentage that make it a rise.
+const UP_BEFORE: &[&str] = &[
     "rose",
     "rise",
     "rises",
     "risen",
     "rising",
-    "fell",
-    "fall",
-    "falls",
-    "fallen",
-    "falling",
     "up",
-    "down",
     "grew",
     "grow",
     "grows",
@@ -82,6 +112,27 @@ const MOVES_BEFORE: &[&str] = &[
     "increase",
     "increased",
     "increases",
+    "lifted",
+    "lift",
+    "raised",
+    "raise",
+    "boost",
+    "boosted",
+    "soared",
+    "surged",
+    "rallied",
+    "expand",
+    "expanded",
+    "expanding",
+];
+/// Words before a percentage that make it a fall.
+const DOWN_BEFORE: &[&str] = &[
+    "fell",
+    "fall",
+    "falls",
+    "fallen",
+    "falling",
+    "down",
     "decrease",
     "decreased",
     "decline",
@@ -100,29 +151,21 @@ const MOVES_BEFORE: &[&str] = &[
     "shrink",
     "shrinking",
     "shrunk",
-    "lifted",
-    "lift",
-    "raised",
-    "raise",
-    "boost",
-    "boosted",
-    "soared",
     "plunged",
     "plummeted",
     "tumbled",
-    "surged",
     "lost",
-    "rallied",
-    "expand",
-    "expanded",
-    "expanding",
     "contracted",
     "shed",
 ];
-/// Words right after a percentage that make it a change.
-const MOVES_AFTER: &[&str] = &[
-    "rise", "fall", "increase", "decrease", "drop", "decline", "jump", "gain", "growth", "cut",
-    "more", "less", "fewer", "higher", "lower", "above", "below", "up", "down", "slump", "rally",
+/// Words right after a percentage that make it a rise.
+const UP_AFTER: &[&str] = &[
+    "rise", "increase", "jump", "gain", "growth", "more", "higher", "above", "up", "rally",
+];
+/// Words right after a percentage that make it a fall.
+const DOWN_AFTER: &[&str] = &[
+    "fall", "decrease", "drop", "decline", "cut", "less", "fewer", "lower", "below", "down",
+    "slump",
 ];
 /// Words passed over looking back from a percentage for its verb (`rose by about 5%`).
 const MOVE_FILLERS: &[&str] = &[
@@ -131,29 +174,39 @@ const MOVE_FILLERS: &[&str] = &[
     "has", "were", "was", "be", "been", "being", "would", "could", "will", "expected", "forecast",
 ];
 
-/// True when the percentage at `span` of `text` is a change (see [`MOVES_BEFORE`]): a change
-/// and a level are different quantities even with one value.
-pub fn moves(text: &str, span: Span) -> bool {
+/// Whether the percentage at `span` of `text` is a change and which way (see [`Move`]): a
+/// change and a level are different quantities even with one value, and a rise of 11% is no
+/// fall of 11%.
+pub fn movement(text: &str, span: Span) -> Move {
     let word = |w: &str| {
         w.trim_matches(|c: char| !c.is_alphanumeric())
             .to_lowercase()
     };
+    let way = |w: &str, up: &[&str], down: &[&str]| {
+        if up.contains(&w) {
+            Some(Move::Up)
+        } else if down.contains(&w) {
+            Some(Move::Down)
+        } else {
+            None
+        }
+    };
     let after = text.get(span.end()..).unwrap_or("");
     if let Some(w) = after.split_whitespace().next().map(word) {
-        if MOVES_AFTER.contains(&w.as_str()) {
-            return true;
+        if let Some(m) = way(&w, UP_AFTER, DOWN_AFTER) {
+            return m;
         }
     }
     let before = text.get(..span.start()).unwrap_or("");
     for w in before.split_whitespace().rev().take(4).map(word) {
-        if MOVES_BEFORE.contains(&w.as_str()) {
-            return true;
+        if let Some(m) = way(&w, UP_BEFORE, DOWN_BEFORE) {
+            return m;
         }
         if !MOVE_FILLERS.contains(&w.as_str()) {
-            return false;
+            return Move::Level;
         }
     }
-    false
+    Move::Level
 }
 
 /// A closed interval of values on one scale (percent for ratios, days for dates and durations).
@@ -540,5 +593,30 @@ pub(crate) mod tests {
             Qualifier::Approx,
         );
         assert_eq!(normalised(&c), "about 70,000 employees");
+    }
+
+    #[test]
+    fn a_change_has_a_way_and_a_level_none() {
+        let at = |t: &str, fig: &str| {
+            let a = t.find(fig).unwrap();
+            movement(t, Span::new(a, a + fig.len()))
+        };
+        assert_eq!(
+            at("Revenue at Korvo slipped 11% in 2004.", "11%"),
+            Move::Down
+        );
+        assert_eq!(at("Payouts at Korvo were raised by 11%.", "11%"), Move::Up);
+        assert_eq!(at("Sales rose by about 5% last year.", "5%"), Move::Up);
+        assert_eq!(at("a 16% drop in orders", "16%"), Move::Down);
+        assert_eq!(at("roughly 54% more than a year earlier", "54%"), Move::Up);
+        assert_eq!(at("Korvo holds an 18.8% stake.", "18.8%"), Move::Level);
+        // Only fillers may stand between the verb and the figure: `raise its payout by 11%`
+        // is not read as a change (a limit, kept rather than guess what `its payout` is).
+        assert_eq!(
+            at("Korvo will raise its payout by 11%.", "11%"),
+            Move::Level
+        );
+        assert_eq!(at("The rate climbed to 4.7% in May.", "4.7%"), Move::Level);
+        assert!(Move::Up.opposes(Move::Down) && !Move::Up.opposes(Move::Level));
     }
 }

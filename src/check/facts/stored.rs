@@ -12,6 +12,7 @@
 
 use super::{close_of, interval_of, key_of, ContextWord, Fact, FileFacts};
 use crate::check::holder::Holder;
+use crate::check::quantity::Move;
 use crate::check::when::Year;
 use crate::corpus::cache::{self, put_span, put_str, put_uint, Entry, Key, Reader, Store};
 use crate::corpus::{Corpus, SourceFile};
@@ -157,7 +158,11 @@ fn encode(facts: &[Fact], numbers: &FxHashMap<IStr, u32>) -> Option<Vec<u8>> {
         }
         // 0 for none, else the subject's index plus one.
         put_uint(&mut out, f.holder.subject.map_or(0, |i| u64::from(i) + 1));
-        out.push(u8::from(f.moves));
+        out.push(match f.moves {
+            Move::Level => 0,
+            Move::Up => 1,
+            Move::Down => 2,
+        });
         match f.year {
             None => out.push(0),
             Some(y) => {
@@ -228,8 +233,9 @@ fn decode(bytes: &[u8], file: &SourceFile, strings: &[IStr]) -> Option<Vec<Fact>
             _ => return None,
         };
         let moves = match r.byte()? {
-            0 => false,
-            1 => true,
+            0 => Move::Level,
+            1 => Move::Up,
+            2 => Move::Down,
             _ => return None,
         };
         let year = match r.byte()? {

@@ -610,7 +610,8 @@ impl<'a> Scan<'a> {
 
     /// A bare number a dump's lost `%` belongs to: written in digits, below 1,000, unscaled,
     /// after a word of change (`revenues slipped 11 during 2004`) or before one (`a 52 rise`),
-    /// and counting nothing else (`rose 32 000 jobs` is a count).
+    /// and counting nothing else (`rose 32 000 jobs` is a count); or a level of 100 or less
+    /// after a rate (`the jobless rate rose to 4 7`) or before a stake (`owns a 56 stake`).
     fn stripped_percent(&self, p: &NumPhrase, year_like: bool, counted: Option<&str>) -> bool {
         let lx = &self.lx;
         if !lx.stripped || p.spelled || p.scaled || year_like || p.value >= 1000.0 {
@@ -620,7 +621,9 @@ impl<'a> Scan<'a> {
         if counted.is_some_and(|_| !noun_of_change) || lx.glued(p.end) {
             return false;
         }
-        numbers::change_before(lx, p.start) || noun_of_change
+        let level =
+            p.value <= 100.0 && (numbers::rate_before(lx, p.start) || lx.word(p.end) == "stake");
+        numbers::change_before(lx, p.start) || noun_of_change || level
     }
 
     fn count_ok(&self, p: &NumPhrase) -> bool {

@@ -301,7 +301,7 @@ fn stripped_join(lx: &Lexed, k: usize, n: NumLit) -> Option<(f64, f64, usize)> {
     let scaled = (lx.glued(k + 2) && suffix_scale(after, true).is_some())
         || (!lx.glued(k + 2) && scale_word(after).is_some_and(|s| s >= 1e6))
         || matches!(after, "percent" | "pct" | "per" | "percentage");
-    if !scaled && !change_before(lx, k) {
+    if !scaled && !change_before(lx, k) && !rate_before(lx, k) {
         return None;
     }
     let digits = (lx.end(k + 1) - lx.start(k + 1)) as i32;
@@ -347,6 +347,51 @@ pub fn change_before(lx: &Lexed, k: usize) -> bool {
                 | "over"
                 | "another"
                 | "further"
+        ) {
+            return false;
+        }
+    }
+    false
+}
+
+/// True when a rate comes just before token `k` (`the jobless rate rose to 4 7`, `a rate of
+/// 10 4`, `interest rates at 4 75`): in a dump that lost its `%`, the level of a rate is a
+/// percent. Not an exchange rate (`1 87` dollars to the pound).
+pub fn rate_before(lx: &Lexed, k: usize) -> bool {
+    let mut j = k;
+    for _ in 0..4 {
+        if j == 0 {
+            return false;
+        }
+        j -= 1;
+        let w = lx.word(j);
+        if matches!(w, "rate" | "rates") {
+            return j == 0 || lx.word(j - 1) != "exchange";
+        }
+        if !matches!(
+            w,
+            "of" | "at"
+                | "to"
+                | "was"
+                | "is"
+                | "stood"
+                | "stands"
+                | "remained"
+                | "reached"
+                | "hit"
+                | "about"
+                | "around"
+                | "nearly"
+                | "almost"
+                | "some"
+                | "just"
+                | "rose"
+                | "fell"
+                | "climbed"
+                | "jumped"
+                | "dropped"
+                | "slipped"
+                | "dipped"
         ) {
             return false;
         }

@@ -507,6 +507,39 @@ fn stripped_dumps_rejoin_numbers_and_infer_percent() {
     assert!(cased.iter().all(|f| f.figure.ty != FigureType::Percent));
 }
 
+/// A dump's level of a rate or a stake lost its `%` too (`the jobless rate rose to 4 7`, `owns
+/// a 56 stake`); an exchange rate and a rate of a thousand and more are no percent.
+#[test]
+fn stripped_dumps_read_rates_and_stakes_as_percents() {
+    let c = ctx(None, true);
+    for (m, w) in [
+        (
+            "the jobless rate rose to [4 7] from last month",
+            Some(("percent", "4.7", None, "exact")),
+        ),
+        (
+            "spain had a jobless rate of [10 4] last year",
+            Some(("percent", "10.4", None, "exact")),
+        ),
+        (
+            "the carmaker owns a [56] stake in the team",
+            Some(("percent", "56", None, "exact")),
+        ),
+    ] {
+        check(m, &c, w);
+    }
+    for text in [
+        "the exchange rate of 1 87 dollars",
+        "a birth rate of 1200 a day",
+    ] {
+        let found = extract_detailed(text, &c);
+        assert!(
+            found.iter().all(|f| f.figure.ty != FigureType::Percent),
+            "{text}: {found:?}"
+        );
+    }
+}
+
 /// A dump's bare amounts take the home currency its place cues give, and an amount right after
 /// another is its conversion (`£3.24bn ($6.13bn)` dumped as `3 24bn 6 13bn`).
 #[test]
