@@ -285,6 +285,20 @@ pub fn is_org_short_form(short: &str, long: &str) -> bool {
     !short.is_empty() && rest.split(' ').all(|t| ORG_SUFFIXES.contains(&t))
 }
 
+/// True when a short form that the document of `long` joins to it (`kestrel` after `kestrel
+/// shipping company`, `imf` after `international monetary fund (imf)`) stands for `long` in
+/// every file: an acronym, or a name whose dropped words end on an organisation word (`company`,
+/// `party`, `inc`), so the long name is its full name. A name that a product or a part adds to
+/// (`Microsoft Word`, `Newcastle Falcons`) stays the short name's own elsewhere.
+pub fn short_form_everywhere(short: &str, long: &str) -> bool {
+    match long.strip_prefix(short).and_then(|r| r.strip_prefix(' ')) {
+        Some(rest) => rest.rsplit(' ').next().is_some_and(|last| {
+            ORG_SUFFIXES.contains(&last) || lexicon::contains(Category::OrgCue, last)
+        }),
+        None => true,
+    }
+}
+
 /// Words an acronym skips (`IMF` of `International Monetary Fund`, `WTO` of `the World Trade
 /// Organization`).
 const ACRONYM_SKIPS: &[&str] = &[
@@ -412,6 +426,11 @@ mod tests {
         assert!(is_org_short_form("zte", "zte corporation"));
         assert!(!is_org_short_form("zte", "zte mobile"));
         assert!(!is_org_short_form("zt", "zte corporation"));
+        assert!(short_form_everywhere("kestrel", "kestrel shipping company"));
+        assert!(short_form_everywhere("labour", "labour party"));
+        assert!(short_form_everywhere("imf", "international monetary fund"));
+        assert!(!short_form_everywhere("orbis", "orbis writer"));
+        assert!(!short_form_everywhere("bank", "bank of england"));
         assert_eq!(full_person_key("donald j trump"), "donald trump");
         assert_eq!(full_person_key("liu he"), "liu he");
         assert_eq!(first_last("xi jinping"), Some(("xi", "jinping")));

@@ -446,7 +446,34 @@ fn a_place_or_acronym_that_starts_a_longer_name_stays_itself() {
             ("US", b.rfind("US").unwrap(), Org, None),
         ],
     );
-    let r = Registry::build(&[0, 1], &[&da, &db], &[]);
+    // A product's name that starts with its maker's joins the maker's mention of its own file
+    // only: elsewhere the maker is itself (never `Kestrel` then, whose long form is its full name).
+    let c = "Orbis Writer sold well, and Orbis was pleased.";
+    let dc = names_of(
+        c,
+        &[
+            ("Orbis Writer", 0, Org, None),
+            ("Orbis", c.rfind("Orbis").unwrap(), Org, None),
+        ],
+    );
+    let d = "Orbis hired staff. Kestrel hired too.";
+    let dd = names_of(
+        d,
+        &[
+            ("Orbis", 0, Org, None),
+            ("Kestrel", d.find("Kestrel").unwrap(), Org, None),
+        ],
+    );
+    let r = Registry::build(&[0, 1, 2, 3], &[&da, &db, &dc, &dd], &[]);
+    let named = |n: &str| {
+        r.entities()
+            .iter()
+            .find(|e| e.name == n)
+            .map(|e| e.mentions.len())
+    };
+    assert_eq!(named("Orbis"), Some(1), "the maker elsewhere");
+    assert_eq!(named("Orbis Writer"), Some(2));
+    assert_eq!(named("Kestrel Freight Company"), Some(3));
     let Resolution::One(us) = r.resolve("US") else {
         panic!("US resolves to one entity: {:?}", r.resolve("US"));
     };
