@@ -288,12 +288,20 @@ pub fn is_org_short_form(short: &str, long: &str) -> bool {
 /// True when a short form that the document of `long` joins to it (`kestrel` after `kestrel
 /// shipping company`, `imf` after `international monetary fund (imf)`) stands for `long` in
 /// every file: an acronym, or a name whose dropped words end on an organisation word (`company`,
-/// `party`, `inc`), so the long name is its full name. A name that a product or a part adds to
+/// `party`, `inc`) or on a longer word ending in one (`microsystems`), so the long name is its full name. A name that a product or a part adds to
 /// (`Microsoft Word`, `Newcastle Falcons`) stays the short name's own elsewhere.
 pub fn short_form_everywhere(short: &str, long: &str) -> bool {
     match long.strip_prefix(short).and_then(|r| r.strip_prefix(' ')) {
+        // The word or its ending (`microsystems` ends on `systems`).
         Some(rest) => rest.rsplit(' ').next().is_some_and(|last| {
-            ORG_SUFFIXES.contains(&last) || lexicon::contains(Category::OrgCue, last)
+            (0..last.len())
+                .filter(|&i| last.is_char_boundary(i))
+                .any(|i| {
+                    let tail = &last[i..];
+                    (i == 0 || tail.len() >= 5)
+                        && (ORG_SUFFIXES.contains(&tail)
+                            || lexicon::contains(Category::OrgCue, tail))
+                })
         }),
         None => true,
     }
@@ -428,6 +436,8 @@ mod tests {
         assert!(!is_org_short_form("zt", "zte corporation"));
         assert!(short_form_everywhere("kestrel", "kestrel shipping company"));
         assert!(short_form_everywhere("labour", "labour party"));
+        assert!(short_form_everywhere("kestrel", "kestrel microsystems"));
+        assert!(!short_form_everywhere("orbis", "orbis ltdx"));
         assert!(short_form_everywhere("imf", "international monetary fund"));
         assert!(!short_form_everywhere("orbis", "orbis writer"));
         assert!(!short_form_everywhere("bank", "bank of england"));
