@@ -285,6 +285,28 @@ pub fn is_org_short_form(short: &str, long: &str) -> bool {
     !short.is_empty() && rest.split(' ').all(|t| ORG_SUFFIXES.contains(&t))
 }
 
+/// True when a short form that the document of `long` joins to it (`kestrel` after `kestrel
+/// shipping company`, `imf` after `international monetary fund (imf)`) stands for `long` in
+/// every file: an acronym, or a name whose dropped words end on an organisation word (`company`,
+/// `party`, `inc`) or on a longer word ending in one (`microsystems`), so the long name is its full name. A name that a product or a part adds to
+/// (`Microsoft Word`, `Newcastle Falcons`) stays the short name's own elsewhere.
+pub fn short_form_everywhere(short: &str, long: &str) -> bool {
+    match long.strip_prefix(short).and_then(|r| r.strip_prefix(' ')) {
+        // The word or its ending (`microsystems` ends on `systems`).
+        Some(rest) => rest.rsplit(' ').next().is_some_and(|last| {
+            (0..last.len())
+                .filter(|&i| last.is_char_boundary(i))
+                .any(|i| {
+                    let tail = &last[i..];
+                    (i == 0 || tail.len() >= 5)
+                        && (ORG_SUFFIXES.contains(&tail)
+                            || lexicon::contains(Category::OrgCue, tail))
+                })
+        }),
+        None => true,
+    }
+}
+
 /// Words an acronym skips (`IMF` of `International Monetary Fund`, `WTO` of `the World Trade
 /// Organization`).
 const ACRONYM_SKIPS: &[&str] = &[
@@ -412,6 +434,13 @@ mod tests {
         assert!(is_org_short_form("zte", "zte corporation"));
         assert!(!is_org_short_form("zte", "zte mobile"));
         assert!(!is_org_short_form("zt", "zte corporation"));
+        assert!(short_form_everywhere("kestrel", "kestrel shipping company"));
+        assert!(short_form_everywhere("labour", "labour party"));
+        assert!(short_form_everywhere("kestrel", "kestrel microsystems"));
+        assert!(!short_form_everywhere("orbis", "orbis ltdx"));
+        assert!(short_form_everywhere("imf", "international monetary fund"));
+        assert!(!short_form_everywhere("orbis", "orbis writer"));
+        assert!(!short_form_everywhere("bank", "bank of england"));
         assert_eq!(full_person_key("donald j trump"), "donald trump");
         assert_eq!(full_person_key("liu he"), "liu he");
         assert_eq!(first_last("xi jinping"), Some(("xi", "jinping")));

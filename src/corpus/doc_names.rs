@@ -178,11 +178,17 @@ pub fn doc_names(
             }
         } else if m.ty == EntityType::Org {
             // A later company name that starts an earlier one (`Kestrel` after
-            // `Kestrel Shipping Company`) is its short form.
+            // `Kestrel Shipping Company`) is its short form; unless it names something of its
+            // own (`US` of `US Federal Reserve`, `BBC` of `BBC Sport`) or the document wrote it
+            // on its own before the longer name.
+            let own_name = names_on_its_own(&name, &key) || orgs.contains(&key);
             let longer: Vec<String> = orgs
                 .iter()
                 .filter(|o| {
-                    o.len() > key.len() && o.starts_with(&key) && o.as_bytes()[key.len()] == b' '
+                    !own_name
+                        && o.len() > key.len()
+                        && o.starts_with(&key)
+                        && o.as_bytes()[key.len()] == b' '
                 })
                 .cloned()
                 .collect();
@@ -225,6 +231,23 @@ pub fn doc_names(
     }
     out.shrink_to_fit();
     out
+}
+
+/// True when a name that starts a longer one is a name of its own rather than the longer name's
+/// short form: an acronym (already the short form of something else: `BBC` of `BBC Sport`,
+/// `IBM` of `IBM Blue Gene`), or a place or people the lexicon knows (`US` of `US Federal
+/// Reserve`, `Liverpool` of `Liverpool Echo`), which the longer name only locates.
+fn names_on_its_own(name: &str, key: &str) -> bool {
+    use crate::extract::entities::lexicon::{contains, Category};
+    aliases::looks_like_acronym(name)
+        || [
+            Category::Country,
+            Category::City,
+            Category::Region,
+            Category::Demonym,
+        ]
+        .into_iter()
+        .any(|c| contains(c, key))
 }
 
 /// The name an acronym mention spells out when it follows it in brackets (Schwartz-Hearst:

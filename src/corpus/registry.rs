@@ -7,7 +7,9 @@
 //!   it stays ambiguous (an [`Ambiguity`] with its candidates), never guessed;
 //! - a company short form joins the only longer name it extends by suffix words (`ZTE Corporation`),
 //!   or the only longer name it abbreviates somewhere in the corpus (`Kestrel` after
-//!   `Kestrel Shipping Company` in one document joins `kestrel` everywhere);
+//!   `Kestrel Shipping Company` in one document joins `kestrel` everywhere) when that name is its
+//!   full name (ends on an organisation word) or its expansion; `Microsoft` after `Microsoft
+//!   Word` joins it in that document only;
 //! - user entities and their aliases are joined first and their name and type win.
 //!
 //! Cost: linear in the number of mentions of the corpus (hash joins), run once per snapshot.
@@ -300,6 +302,9 @@ impl Registry {
             for d in docs[fi as usize].iter() {
                 if let (false, true, InDocLink::To(k)) = (d.ty == EntityType::Per, d.short, &d.link)
                 {
+                    if !aliases::short_form_everywhere(&d.key, k) {
+                        continue;
+                    }
                     let n = nodes.id(k);
                     push_unique(abbrev.entry(d.key.as_str()).or_default(), n);
                 }

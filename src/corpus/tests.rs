@@ -411,6 +411,78 @@ fn names_of(text: &str, ms: &[(&str, usize, EntityType, Option<&str>)]) -> Vec<D
     doc_names::doc_names(text, &mentions, &display, true, None)
 }
 
+/// A name that starts a longer one is that name's short form only when it names nothing of its
+/// own: a country or an acronym before an institution's name locates or owns it (`US` of `US
+/// Central Bank`, `BBC` of `BBC Weather`), and a name the document wrote alone first stays
+/// itself; a firm's short name still joins its full name (`Kestrel`).
+#[test]
+fn a_place_or_acronym_that_starts_a_longer_name_stays_itself() {
+    use EntityType::*;
+    let a = "The US Central Bank kept rates. US shares fell. BBC Weather and BBC staff went. \
+             Halden said Halden Rail Group would grow, and Kestrel Freight Company waited. Kestrel agreed, and Halden too.";
+    let at = |s: &str| a.find(s).unwrap();
+    let last = |s: &str| a.rfind(s).unwrap();
+    let da = names_of(
+        a,
+        &[
+            ("US Central Bank", at("US Central"), Org, None),
+            ("US", at("US shares"), Org, None),
+            ("BBC Weather", at("BBC Weather"), Org, None),
+            ("BBC", at("BBC staff"), Org, None),
+            ("Halden", at("Halden"), Org, None),
+            ("Halden Rail Group", at("Halden Rail"), Org, None),
+            ("Kestrel Freight Company", at("Kestrel Freight"), Org, None),
+            ("Kestrel", last("Kestrel"), Org, None),
+            ("Halden", last("Halden"), Org, None),
+        ],
+    );
+    let short: Vec<&str> = da.iter().filter(|d| d.short).map(|d| &*d.name).collect();
+    assert_eq!(short, ["Kestrel"]);
+    let b = "Markets in the US rallied. The US said so.";
+    let db = names_of(
+        b,
+        &[
+            ("US", b.find("US").unwrap(), Loc, None),
+            ("US", b.rfind("US").unwrap(), Org, None),
+        ],
+    );
+    // A product's name that starts with its maker's joins the maker's mention of its own file
+    // only: elsewhere the maker is itself (never `Kestrel` then, whose long form is its full name).
+    let c = "Orbis Writer sold well, and Orbis was pleased.";
+    let dc = names_of(
+        c,
+        &[
+            ("Orbis Writer", 0, Org, None),
+            ("Orbis", c.rfind("Orbis").unwrap(), Org, None),
+        ],
+    );
+    let d = "Orbis hired staff. Kestrel hired too.";
+    let dd = names_of(
+        d,
+        &[
+            ("Orbis", 0, Org, None),
+            ("Kestrel", d.find("Kestrel").unwrap(), Org, None),
+        ],
+    );
+    let r = Registry::build(&[0, 1, 2, 3], &[&da, &db, &dc, &dd], &[]);
+    let named = |n: &str| {
+        r.entities()
+            .iter()
+            .find(|e| e.name == n)
+            .map(|e| e.mentions.len())
+    };
+    assert_eq!(named("Orbis"), Some(1), "the maker elsewhere");
+    assert_eq!(named("Orbis Writer"), Some(2));
+    assert_eq!(named("Kestrel Freight Company"), Some(3));
+    let Resolution::One(us) = r.resolve("US") else {
+        panic!("US resolves to one entity: {:?}", r.resolve("US"));
+    };
+    assert_eq!(r.entity(us).name, "US");
+    assert_eq!(r.mentions(us).len(), 3, "not joined to the bank");
+    assert_ne!(r.resolve("US"), r.resolve("US Central Bank"));
+    assert_eq!(r.resolve("Kestrel"), r.resolve("Kestrel Freight Company"));
+}
+
 #[test]
 fn moved_spans_give_the_registry_a_rebuild_gives() {
     use EntityType::*;

@@ -138,10 +138,26 @@ pub fn retype_things_as_orgs(
             None => {}
         }
     }
+    // News introduces a person by full name, honorific or title; in a document that does so for
+    // someone, a one-word "person" it never writes that way, with no `he`/`she` after it and no
+    // given name, is a firm or a brand (`Vodafone`, `Nintendo`). Words in capitals are left to
+    // the tagger (headlines, acronyms), and so are words shaped like a nationality (`Kovarian`,
+    // `Maltese`), which the lexicon may not know and which are no firms. Cased text only: a
+    // lowercase dump hides given names and initials, so "never written as a person" says less.
+    let introduces_people = as_person.iter().any(|n| n.contains(' '));
+    let bare_thing = |s: &TokenSpan, n: &str, person: u32| {
+        introduces_people
+            && s.end - s.first == 1
+            && person == 0
+            && doc.lex(s.first) & (1u32 << Category::FirstName as u32) == 0
+            && n.starts_with(char::is_uppercase)
+            && n.chars().skip(1).any(char::is_lowercase)
+            && !["ian", "ese", "ish"].iter().any(|x| n.ends_with(x))
+    };
     for s in spans.iter_mut().filter(|s| s.ty == EntityType::Per) {
         let n = name_of(text, segments, s);
         if let Some(&(thing, person)) = votes.get(n) {
-            if !as_person.contains(n) && thing > person {
+            if !as_person.contains(n) && (thing > person || bare_thing(s, n, person)) {
                 s.ty = EntityType::Org;
             }
         }
@@ -192,6 +208,39 @@ mod tests {
         assert_eq!(retyped(hon, &[("Halvorsen", 1)]), [EntityType::Per; 2]);
         let he = "Halvorsen said he would stay.";
         assert_eq!(retyped(he, &[("Halvorsen", 1)]), [EntityType::Per]);
+    }
+
+    #[test]
+    fn a_bare_name_in_a_document_that_introduces_its_people_is_an_organisation() {
+        use EntityType::*;
+        let types = |text: &str, names: &[(&str, usize, EntityType)]| {
+            let segs = segment(text, Format::Plain);
+            let doc = features::prepare(text, &segs.tokens, &segs.sentences, &Gazetteer::default());
+            let mut spans = crate::extract::entities::token_spans_at(text, &segs, names);
+            retype_things_as_orgs(text, &segs, &doc, &mut spans);
+            spans.iter().map(|s| s.ty).collect::<Vec<_>>()
+        };
+        let text =
+            "Lena Ostrova runs the unit. Quillon sold more phones. Ostrova said sales grew. \
+                    Quillon shares rose. Alberto left. Petrak said he would stay. Velorian banks lent.";
+        let names = [
+            ("Lena Ostrova", 0, Per),
+            ("Quillon", 0, Per),
+            ("Ostrova", 1, Per),
+            ("Quillon", 1, Per),
+            ("Alberto", 0, Per),
+            ("Petrak", 0, Per),
+            ("Velorian", 0, Per),
+        ];
+        // Quillon: never a person here. Alberto: a given name. Petrak: `he` follows. Velorian:
+        // a nationality's shape.
+        assert_eq!(types(text, &names), [Per, Org, Per, Org, Per, Per, Per]);
+        // A document that writes nobody in full gives no such evidence.
+        let bare = "Quillon sold more phones. Petrak scored twice.";
+        assert_eq!(
+            types(bare, &[("Quillon", 0, Per), ("Petrak", 0, Per)]),
+            [Per, Per]
+        );
     }
 
     #[test]

@@ -5,6 +5,7 @@
 //! serves all-lowercase dumps. Rules on top attach honorifics (`Mr.`, `mr`) to the mention and
 //! titles (`Vice Premier`) as cues, and in lowercase text add names the corpus gazetteer knows.
 
+mod common_words;
 mod consistency;
 mod cues;
 pub mod emissions;
@@ -114,6 +115,7 @@ pub fn extract(text: &str, segments: &Segments, ctx: &EntityContext) -> Vec<Enti
     } else {
         repeat_document_names(text, segments, &doc, None, &mut spans);
     }
+    common_words::drop_common_words(text, segments, &doc, lowercase, &mut spans);
     consistency::retype_things_as_orgs(text, segments, &doc, &mut spans);
     works::retype_works_and_events(text, segments, &doc, lowercase, &mut spans);
     sport::retype_clubs(text, segments, &doc, &mut spans);
