@@ -234,6 +234,30 @@ fn main() {
             "<!-- references target: {} ({} mentions) -->",
             top["name"], found
         );
+        // The same with a partialResultToken: the first partial result, and the whole answer.
+        let (mut first, mut whole) = (Vec::new(), Vec::new());
+        for k in 0..samples.min(50) {
+            let token = format!("bench-refs-{k}");
+            let t = Instant::now();
+            let id = c.send_request(
+                "textDocument/references",
+                json!({"textDocument": {"uri": u}, "position": p,
+                       "context": {"includeDeclaration": true}, "partialResultToken": token}),
+            );
+            // (a server that answers whole, an older build, sends none: this waits it out)
+            let got = c.wait_notification(TIMEOUT, |n| {
+                n["method"] == "$/progress" && n["params"]["token"] == token.as_str()
+            });
+            if got.is_none() {
+                break;
+            }
+            first.push(t.elapsed());
+            let _ = c.response(id, TIMEOUT);
+            whole.push(t.elapsed());
+            c.forget_notifications();
+        }
+        report("references, first partial result", &mut first);
+        report("references, streamed whole answer", &mut whole);
     } else {
         for (u, p) in targets.iter().take(samples.min(50)) {
             let t = Instant::now();
@@ -333,11 +357,13 @@ fn main() {
     report("keystroke typing names → diagnostics", &mut names);
     // Then a request that needs the registry, as soon as the typing stops.
     let t = Instant::now();
-    let _ = c.result(
+    let h = c.result(
         "textDocument/hover",
         json!({"textDocument": {"uri": u}, "position": {"line": last_line, "character": col0 + typed0 + 12}}),
     );
     report("hover right after typing names", &mut [t.elapsed()]);
+    let said = h["contents"]["value"].as_str().unwrap_or("(no hover)");
+    println!("<!-- it said: {} -->", said.replace('\n', " "));
     // Hover while typing: edits at a steady rate into the same file, a hover on its first
     // entity after every fifth edit (the answer must not wait for re-analysis to catch up).
     let toks = c.result(

@@ -77,6 +77,7 @@ fn main() {
         settings: Settings::default(),
         open: HashMap::new(),
         custom_tokens: true,
+        fresh: None,
     };
     let pos: Position = {
         let p = ctx.text().position(at.span.start(), Encoding::Utf16);

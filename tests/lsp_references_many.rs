@@ -211,3 +211,48 @@ fn a_kept_answer_never_outlives_an_edit() {
     );
     client.shutdown();
 }
+
+/// With a `partialResultToken`, the locations come as `$/progress` partial results, a small
+/// batch first, before an empty response; together they are the answer without the token.
+#[test]
+fn references_stream_as_partial_results_when_the_client_offers_a_token() {
+    let (texts, _dir, root, mut client) = start();
+    let (first_rel, first_text) = &texts[0];
+    let first = uri(&root.join(first_rel));
+    let (line, col, _) = name_ranges(first_text)[0];
+    let params = |token: Option<&str>| {
+        let mut p = json!({"textDocument": {"uri": first},
+                           "position": {"line": line, "character": col + 2},
+                           "context": {"includeDeclaration": true}});
+        if let Some(t) = token {
+            p["partialResultToken"] = json!(t);
+        }
+        p
+    };
+    let whole = client.result("textDocument/references", params(None));
+    client.forget_notifications();
+    let streamed = client.result("textDocument/references", params(Some("refs-1")));
+    assert_eq!(
+        streamed,
+        json!([]),
+        "the response after partial results is empty"
+    );
+    // Every partial result came before the response: they are queued already.
+    let mut batches: Vec<Vec<Value>> = Vec::new();
+    while let Some(n) = client.wait_notification(std::time::Duration::ZERO, |n| {
+        n["method"] == "$/progress" && n["params"]["token"] == "refs-1"
+    }) {
+        batches.push(n["params"]["value"].as_array().expect("a batch").clone());
+    }
+    assert!(batches.len() >= 2, "{} batches", batches.len());
+    assert!(batches[0].len() < 2 * FILES, "a small first batch");
+    assert_eq!(Value::Array(batches.concat()), whole);
+    // Nothing under the cursor: no partial results, a null answer.
+    let none = client.result(
+        "textDocument/references",
+        json!({"textDocument": {"uri": first}, "position": {"line": 1, "character": 0},
+               "context": {"includeDeclaration": true}, "partialResultToken": "refs-2"}),
+    );
+    assert_eq!(none, Value::Null);
+    client.shutdown();
+}

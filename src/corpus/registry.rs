@@ -26,6 +26,7 @@ use std::sync::Arc;
 
 // The warm-start cache's codec of a built registry (`Registry::encode`, `Registry::decode`).
 mod codec;
+pub mod fresh;
 pub mod isolated;
 
 /// Where a description was read.
@@ -702,16 +703,8 @@ impl Registry {
         names: &[DocName],
         offset: usize,
     ) -> Option<(Target, MentionRef)> {
-        let (span, t) = match self.postings.at(file, &self.sorted(file, names), offset) {
-            Some(hit) => hit,
-            // On the honorific of `Mr Liu`: the mention starts there though its name does not.
-            None => {
-                let i = names.iter().position(|d| {
-                    d.span.start() > offset && honorific_start(d).is_some_and(|s| s <= offset)
-                })?;
-                (names[i].span, self.postings.target(file, i)?)
-            }
-        };
+        let sorted = self.sorted(file, names);
+        let (span, t) = target_in(&self.postings, file, names, &sorted, offset)?;
         Some((t, MentionRef { file, span }))
     }
     /// The entity mentioned at `offset` in file `file` (none on an ambiguous short form).
@@ -829,6 +822,27 @@ fn match_score(q: &str, name: &str) -> Option<u8> {
 
 /// Where a mention written with an honorific before its name starts (`Mr` of `Mr Liu`): the
 /// surface is the honorific, a space or dot, then the name's bytes.
+/// The mention of `file` touching `offset` in `postings` (`names` in the file's order, `sorted`
+/// in (start, end) order), and what it stands for.
+fn target_in(
+    postings: &Postings,
+    file: u32,
+    names: &[DocName],
+    sorted: &SortedSpans<DocName>,
+    offset: usize,
+) -> Option<(Span, Target)> {
+    match postings.at(file, sorted, offset) {
+        Some(hit) => Some(hit),
+        // On the honorific of `Mr Liu`: the mention starts there though its name does not.
+        None => {
+            let i = names.iter().position(|d| {
+                d.span.start() > offset && honorific_start(d).is_some_and(|s| s <= offset)
+            })?;
+            Some((names[i].span, postings.target(file, i)?))
+        }
+    }
+}
+
 fn honorific_start(d: &DocName) -> Option<usize> {
     let before = d
         .surface

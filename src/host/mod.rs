@@ -15,7 +15,9 @@
 pub mod findings;
 #[cfg(test)]
 mod fixture_tests;
+pub mod fresh;
 pub mod lookup;
+pub mod problems;
 pub mod roots;
 pub mod snapshot;
 
@@ -45,6 +47,9 @@ pub struct RootState {
     pub scope: Scope,
     /// The current snapshot.
     pub snap: Arc<Snapshot>,
+    /// The newest snapshot whose registry was joined when it was installed (position requests
+    /// read against it rather than wait for a join).
+    pub joined: Arc<Snapshot>,
     /// The revision of its last cold index (0 before the first one ends).
     pub loaded_at: u64,
     /// Its settings (`corpus-ls.toml`, else the client's).
@@ -56,10 +61,12 @@ impl RootState {
         let Place { path, scope } = place;
         let mut empty = crate::corpus::Corpus::default();
         empty.root = path.clone();
+        let snap = Arc::new(Snapshot::new(empty));
         RootState {
             path,
             scope,
-            snap: Arc::new(Snapshot::new(empty)),
+            joined: snap.clone(),
+            snap,
             loaded_at: 0,
             config: Arc::new(Config::default()),
         }
@@ -223,12 +230,27 @@ impl AnalysisHost {
         next.stamp(revision);
         let snap = Arc::new(next);
         let old = std::mem::replace(&mut r.snap, snap.clone());
+        if snap.corpus.registry_ready() {
+            r.joined = snap.clone();
+        }
         if let Some(c) = config {
             r.config = c;
             r.loaded_at = revision;
             self.moved.notify_all();
         }
         Applied::New { snap, old }
+    }
+
+    /// The snapshot a position request about a root reads against: the current one when its
+    /// registry is joined (by anyone, since), else the newest that was.
+    pub fn joined(&self, root: &Path) -> Option<Arc<Snapshot>> {
+        let inner = self.inner.lock();
+        let r = inner.roots.iter().find(|r| r.path == root)?;
+        Some(if r.snap.corpus.registry_ready() {
+            r.snap.clone()
+        } else {
+            r.joined.clone()
+        })
     }
 
     /// The current snapshot of a root.

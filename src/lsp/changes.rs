@@ -12,8 +12,10 @@ use super::query::guarded;
 use super::sync::BufferText;
 use crate::config::Config;
 use crate::corpus::scan;
+use crate::host::problems::IndexProblems;
 use crate::host::roots::Scope;
 use crate::host::{Applied, Change, Snapshot};
+use std::cell::RefCell;
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::{Receiver, Sender};
@@ -57,7 +59,7 @@ pub enum Job {
 /// The text of an open buffer to analyse, and the problems to show on it: a buffer over the
 /// scan's file cap is not analysed (its text is kept, never lost), as a file that large is
 /// skipped by the scan; the document says so instead.
-fn analysable(buf: &BufferText) -> (String, Vec<String>) {
+pub(super) fn analysable(buf: &BufferText) -> (String, Vec<String>) {
     let n = buf.doc.rope.len_bytes();
     if n as u64 > scan::MAX_FILE_BYTES {
         let why = format!(
@@ -81,7 +83,11 @@ pub fn start(engine: Engine, jobs: Receiver<(u64, Job)>) {
     spawn("corpus-ls-catch-up", move || {
         catch_up_thread(&e, catch_up_rx)
     });
-    let writer = Writer { engine, catch_up };
+    let writer = Writer {
+        engine,
+        catch_up,
+        problems: RefCell::default(),
+    };
     spawn("corpus-ls-writer", move || writer.run(jobs));
 }
 
@@ -95,6 +101,8 @@ struct Writer {
     engine: Engine,
     /// Roots for the catch-up thread (`None` stops it).
     catch_up: Sender<Option<PathBuf>>,
+    /// The index problems the user was told of (this thread's alone).
+    problems: RefCell<IndexProblems>,
 }
 
 impl Writer {
@@ -182,6 +190,9 @@ impl Writer {
         if !loaded {
             return;
         }
+        if !same {
+            self.tell_problems(root, &snap);
+        }
         self.engine.publish(Publish::Changed {
             root: root.to_path_buf(),
             rel: rel.to_string(),
@@ -189,6 +200,13 @@ impl Writer {
         });
         if needs_catch_up(&snap) {
             let _ = self.catch_up.send(Some(root.to_path_buf()));
+        }
+    }
+
+    /// Shows the problems `root` has at `snap` that the user was not told of yet.
+    fn tell_problems(&self, root: &Path, snap: &Snapshot) {
+        if let Some(msg) = self.problems.borrow_mut().changed(root, snap) {
+            self.engine.show(MessageType::WARNING, msg);
         }
     }
 
@@ -216,17 +234,19 @@ impl Writer {
             }
         } else {
             match scan::read_text(&root, path) {
-                Ok((text, problems)) => Change::File {
-                    root: root.clone(),
-                    rel: rel.clone(),
-                    text,
-                    problems,
-                },
-                Err(why) => {
-                    if path.exists() {
-                        self.engine
-                            .log(MessageType::WARNING, format!("{rel}: {why}"));
+                Ok((text, problems)) => {
+                    self.problems.borrow_mut().read(&root, &rel, None);
+                    Change::File {
+                        root: root.clone(),
+                        rel: rel.clone(),
+                        text,
+                        problems,
                     }
+                }
+                Err(why) => {
+                    // A file that is gone is no problem; one that cannot be read is told.
+                    let failed = path.symlink_metadata().is_ok().then_some(why);
+                    self.problems.borrow_mut().read(&root, &rel, failed);
                     Change::Removed {
                         root: root.clone(),
                         rel: rel.clone(),
@@ -234,8 +254,15 @@ impl Writer {
                 }
             }
         };
+        let unreadable = matches!(change, Change::Removed { .. }) && wanted;
         let applied = self.engine.host.apply(change);
         self.after(&root, &rel, applied);
+        // A file that never made it into the snapshot changes no revision: told here.
+        if unreadable && self.engine.host.root(&root).is_some_and(|r| r.loaded()) {
+            if let Some(snap) = self.engine.host.snapshot(&root) {
+                self.tell_problems(&root, &snap);
+            }
+        }
     }
 
     /// Installs a cold index with the open buffers over it, then publishes: the open files now,
@@ -290,6 +317,9 @@ impl Writer {
         if let Some(t) = &token {
             self.engine.progress(progress::end(t, files, skipped));
         }
+        if let Some(msg) = self.problems.borrow_mut().loaded(root, &snap) {
+            self.engine.show(MessageType::WARNING, msg);
+        }
         let how = if loose {
             "; a loose file's folder, read bounded: add corpus-ls.toml above it to read a corpus"
         } else {
@@ -338,6 +368,7 @@ impl Writer {
         };
         super::background::drop_later(old);
         trace(|| format!("catch-up installed at revision {}", snap.revision));
+        self.tell_problems(&root, &snap);
         for rel in redone {
             self.engine.publish(Publish::Changed {
                 root: root.clone(),

@@ -5,7 +5,7 @@ use tower_lsp_server::ls_types::{GotoDefinitionResponse, Position};
 
 /// The defining mention of the entity at `pos`.
 pub fn definition(ctx: &Ctx, pos: Position) -> Option<GotoDefinitionResponse> {
-    let (id, _) = ctx.snap.index().entity_at(ctx.file, ctx.offset(pos)?)?;
+    let (id, _) = ctx.entity_at(ctx.offset(pos)?)?;
     let e = ctx.snap.index().entity(id)?;
     Some(GotoDefinitionResponse::Scalar(ctx.location(e.defining?)?))
 }

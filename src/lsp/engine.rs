@@ -43,6 +43,8 @@ pub enum Outbound {
     },
     /// A log line.
     Log(MessageType, String),
+    /// A message the user is shown (`window/showMessage`).
+    Show(MessageType, String),
     /// A `$/progress` notification.
     Progress(ProgressParams),
 }
@@ -126,6 +128,13 @@ impl Engine {
         let _ = self.out.send(Outbound::Log(ty, msg));
     }
 
+    /// Queues a message to show the user (also logged).
+    pub fn show(&self, ty: MessageType, msg: impl Into<String>) {
+        let msg = msg.into();
+        eprintln!("corpus-ls: {msg}");
+        let _ = self.out.send(Outbound::Show(ty, msg));
+    }
+
     /// Queues a `$/progress` notification.
     pub fn progress(&self, p: ProgressParams) {
         let _ = self.out.send(Outbound::Progress(p));
@@ -160,6 +169,7 @@ impl Engine {
                     client.publish_diagnostics(uri, diags, version).await;
                 }
                 Outbound::Log(ty, msg) => client.log_message(ty, msg).await,
+                Outbound::Show(ty, msg) => client.show_message(ty, msg).await,
                 Outbound::Progress(p) => client.send_notification::<Progress>(p).await,
             }
         }
@@ -199,6 +209,41 @@ impl Engine {
         self.ctx_in(uri, root, &rel)
     }
 
+    /// The context of a position request (hover, definition) about `uri`: once its root is
+    /// indexed, answered at once from the buffer's newest text, read against the newest
+    /// snapshot whose registry is joined ([`crate::host::fresh`]), never waiting for the
+    /// writer or a join. A buffer the snapshot does not hold yet waits for change `ticket` as
+    /// [`Engine::ctx`] does.
+    pub fn position_ctx(&self, uri: &Uri, ticket: u64) -> Option<Ctx> {
+        let (root, rel) = self.place(uri)?;
+        self.host.wait_loaded(&root, INDEX_WAIT);
+        let base = self.host.joined(&root)?;
+        let current = self.host.snapshot(&root)?;
+        let Some(file) = base.file_index(&rel) else {
+            return self.ctx(uri, ticket);
+        };
+        // The buffer's text when the writer has not applied it yet.
+        let newer = {
+            let st = self.state.lock();
+            st.docs
+                .get(uri)
+                .filter(|d| d.buf.in_sync && d.place.is_some())
+                .filter(|d| d.analysed != Some(d.buf.version()))
+                .map(|d| changes::analysable(&d.buf))
+        };
+        let source = match newer {
+            Some((text, problems)) if problems.is_empty() => {
+                Some(Arc::new(base.corpus.analysed(&rel, text)))
+            }
+            // Not analysed at all (over the size cap): as the writer will have it.
+            Some(_) => return self.ctx(uri, ticket),
+            None if Arc::ptr_eq(&base, &current) => None,
+            None => current.corpus.file(&rel).cloned(),
+        };
+        let fresh = source.map(|s| Arc::new(base.fresh(&rel, s)));
+        Some(self.ctx_at(uri, root, base, file, fresh))
+    }
+
     /// A request context for the first file of a root's current snapshot, as it is (for work
     /// ahead of requests).
     pub(super) fn ctx_of_root(&self, root: &Path) -> Option<Ctx> {
@@ -210,10 +255,22 @@ impl Engine {
 
     /// The context of a request about `uri`, the file `rel` of `root`, from the current state.
     fn ctx_in(&self, uri: &Uri, root: PathBuf, rel: &str) -> Option<Ctx> {
-        let st = self.state.lock();
         let snap = self.host.snapshot(&root)?;
         let file = snap.file_index(rel)?;
-        Some(Ctx {
+        Some(self.ctx_at(uri, root, snap, file, None))
+    }
+
+    /// The context of a request about `uri`, file `file` of `snap` (as it is now: `fresh`).
+    fn ctx_at(
+        &self,
+        uri: &Uri,
+        root: PathBuf,
+        snap: Arc<Snapshot>,
+        file: usize,
+        fresh: Option<Arc<crate::host::fresh::FreshFile>>,
+    ) -> Ctx {
+        let st = self.state.lock();
+        Ctx {
             snap,
             file,
             uri: uri.clone(),
@@ -222,7 +279,8 @@ impl Engine {
             open: st.open_in(&root),
             root,
             custom_tokens: st.custom_tokens,
-        })
+            fresh,
+        }
     }
 
     /// Indexes a root from disk (reporting progress on `token`) and hands the index to the

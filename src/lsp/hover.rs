@@ -144,11 +144,11 @@ pub fn figure_interval(fig: &Figure) -> Option<String> {
 /// The hover at a position of the context's file.
 pub fn hover(ctx: &Ctx, pos: Position) -> Option<Hover> {
     let offset = ctx.offset(pos)?;
-    if let Some((id, span)) = ctx.snap.index().entity_at(ctx.file, offset) {
+    if let Some((id, span)) = ctx.entity_at(offset) {
         let e = ctx.snap.index().entity(id)?;
         return Some(markdown(entity_card(ctx, e), ctx.range(span)));
     }
-    if let Some((amb, span)) = ctx.snap.index().ambiguity_at(ctx.file, offset) {
+    if let Some((amb, span)) = ctx.ambiguity_at(offset) {
         // Ambiguity is shown, never guessed silently.
         let names: Vec<String> = amb
             .candidates
@@ -159,6 +159,15 @@ pub fn hover(ctx: &Ctx, pos: Position) -> Option<Hover> {
         let text = format!(
             "Ambiguous: could be {}\n\nAdd an alias in `corpus-ls.toml` to settle it.\n",
             names.join(" or ")
+        );
+        return Some(markdown(text, ctx.range(span)));
+    }
+    if let Some((name, ty, span)) = ctx.fresh.as_ref().and_then(|f| f.new_name_at(offset)) {
+        // Typed since the last join: what this file says, until the join catches up.
+        let text = format!(
+            "**{}** · {}\n\nNew here: not joined with the corpus yet.\n",
+            display_name(name),
+            type_name(ty)
         );
         return Some(markdown(text, ctx.range(span)));
     }

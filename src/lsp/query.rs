@@ -4,9 +4,11 @@
 
 use super::config::Settings;
 use super::convert::TextRef;
+use crate::corpus::registry::Ambiguity;
 use crate::corpus::SourceFile;
 use crate::document::Encoding;
-use crate::host::lookup::Mention;
+use crate::host::fresh::FreshFile;
+use crate::host::lookup::{EntityId, Mention};
 use crate::host::Snapshot;
 use crate::model::Span;
 use std::collections::HashMap;
@@ -33,21 +35,40 @@ pub struct Ctx {
     pub open: HashMap<String, Uri>,
     /// True when the semantic token legend uses the custom types.
     pub custom_tokens: bool,
+    /// The file asked about as it is now, when newer than `snap` (position requests only).
+    pub fresh: Option<Arc<FreshFile>>,
 }
 
 impl Ctx {
-    /// The file asked about.
+    /// The file asked about, as the request's position reads it.
     pub fn source(&self) -> &SourceFile {
-        &self.snap.corpus.files[self.file]
+        match &self.fresh {
+            Some(f) => &f.source,
+            None => &self.snap.corpus.files[self.file],
+        }
     }
-    /// The text of a file of the snapshot.
+    /// The text of a file of the snapshot (what the snapshot's spans point into).
     pub fn text_of(&self, file: usize) -> TextRef<'_> {
         let f = &self.snap.corpus.files[file];
         TextRef::of(f)
     }
-    /// The text of the file asked about.
+    /// The text of the file asked about, as the request's position reads it.
     pub fn text(&self) -> TextRef<'_> {
-        self.text_of(self.file)
+        TextRef::of(self.source())
+    }
+    /// The entity mentioned at `offset` of the file asked about, with the mention's span.
+    pub fn entity_at(&self, offset: usize) -> Option<(EntityId, Span)> {
+        match &self.fresh {
+            Some(f) => f.entity_at(offset),
+            None => self.snap.index().entity_at(self.file, offset),
+        }
+    }
+    /// The ambiguous short form at `offset` of the file asked about, with the mention's span.
+    pub fn ambiguity_at(&self, offset: usize) -> Option<(&Ambiguity, Span)> {
+        match &self.fresh {
+            Some(f) => f.ambiguity_at(&self.snap, offset),
+            None => self.snap.index().ambiguity_at(self.file, offset),
+        }
     }
     /// The byte offset of a position in the file, `None` when its line does not exist.
     pub fn offset(&self, pos: Position) -> Option<usize> {
@@ -112,6 +133,7 @@ pub(crate) mod testing {
             settings: Settings::default(),
             open: HashMap::new(),
             custom_tokens: true,
+            fresh: None,
         }
     }
 

@@ -29,6 +29,33 @@ pub fn answer(
     Some(preserialized::marker(answers.json(ctx, wanted)))
 }
 
+/// How many locations the first partial result holds: few, so it comes at once.
+const FIRST_BATCH: usize = 64;
+/// How many each later partial result holds.
+const BATCH: usize = 4096;
+
+/// [`references`] as partial results (`partialResultToken`): the locations in batches handed
+/// to `send` as they are made, a small one first; stops when `send` says the client is gone.
+/// `None` when there is no entity at `pos`.
+pub fn stream(
+    ctx: &Ctx,
+    pos: Position,
+    include_declaration: bool,
+    mut send: impl FnMut(Vec<Location>) -> bool,
+) -> Option<()> {
+    let wanted = wanted(ctx, pos, include_declaration)?;
+    let (first, rest) = wanted.split_at(wanted.len().min(FIRST_BATCH));
+    let mut batches = std::iter::once(first).chain(rest.chunks(BATCH));
+    if batches.all(|b| b.is_empty() || send(locations(ctx, b.iter().copied()))) {
+        // The shared archive's mentions beyond the folder come last, as [`answer`] puts them.
+        let beyond = super::archive::references(ctx, pos);
+        if !beyond.is_empty() {
+            send(beyond);
+        }
+    }
+    Some(())
+}
+
 /// The mentions [`references`] answers with.
 fn wanted(ctx: &Ctx, pos: Position, include_declaration: bool) -> Option<Vec<Mention>> {
     let (id, _) = ctx.snap.index().entity_at(ctx.file, ctx.offset(pos)?)?;
@@ -47,6 +74,33 @@ mod tests {
     use super::*;
     use crate::host::lookup::fixture;
     use crate::lsp::query::testing::{ctx, pos};
+
+    #[test]
+    fn streamed_batches_are_the_whole_answer_in_order() {
+        let many = "[Alvara Quint] spoke. ".repeat(FIRST_BATCH + 10);
+        let c = ctx(
+            fixture::corpus(vec![fixture::file("a.txt", &many, &[])]),
+            "a.txt",
+        );
+        let at = pos(&c, "Alvara", 1);
+        let mut batches = Vec::new();
+        stream(&c, at, true, |b| {
+            batches.push(b);
+            true
+        })
+        .unwrap();
+        assert_eq!(batches.len(), 2);
+        assert_eq!(batches[0].len(), FIRST_BATCH);
+        assert_eq!(batches.concat(), references(&c, at, true).unwrap());
+        // The client gone after the first batch: no more work.
+        let mut n = 0;
+        stream(&c, at, true, |_| {
+            n += 1;
+            false
+        });
+        assert_eq!(n, 1);
+        assert!(stream(&c, pos(&c, "spoke", 1), true, |_| true).is_none());
+    }
 
     #[test]
     fn references_cross_files_and_honour_include_declaration() {

@@ -130,9 +130,73 @@ fn internal(msg: String) -> Error {
     }
 }
 
+/// `$/progress` carrying partial results (a batch of locations) for a request's
+/// `partialResultToken`.
+enum PartialResult {}
+
+impl notification::Notification for PartialResult {
+    type Params = PartialResultParams;
+    const METHOD: &'static str = "$/progress";
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+struct PartialResultParams {
+    token: ProgressToken,
+    value: Vec<Location>,
+}
+
 impl Backend {
+    /// References sent as partial results on `token` as they are made; the response itself is
+    /// then an empty list (the spec's way to end a streamed answer).
+    async fn references_streamed(
+        &self,
+        p: TextDocumentPositionParams,
+        decl: bool,
+        token: ProgressToken,
+    ) -> Result<Option<Vec<Location>>> {
+        let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+        let answer = self.query("references", p.text_document.uri, move |c| {
+            references::stream(c, p.position, decl, |b| tx.send(b).is_ok())
+        });
+        // Each batch is queued to the client before the response is: they arrive first.
+        let forward = async {
+            while let Some(value) = rx.recv().await {
+                let token = token.clone();
+                (self.client)
+                    .send_notification::<PartialResult>(PartialResultParams { token, value })
+                    .await;
+            }
+        };
+        let (answer, ()) = tokio::join!(answer, forward);
+        Ok(answer?.map(|()| Vec::new()))
+    }
+
     /// Runs a read-only query about `uri` on a blocking thread, panics caught and logged.
     async fn query<T, F>(&self, what: &'static str, uri: Uri, f: F) -> Result<Option<T>>
+    where
+        T: Send + 'static,
+        F: FnOnce(&Ctx) -> Option<T> + Send + 'static,
+    {
+        self.query_with(what, uri, Engine::ctx, f).await
+    }
+
+    /// [`Backend::query`] for a request about a position, answered from the buffer's newest
+    /// text without waiting for its analysis ([`Engine::position_ctx`]).
+    async fn query_at<T, F>(&self, what: &'static str, uri: Uri, f: F) -> Result<Option<T>>
+    where
+        T: Send + 'static,
+        F: FnOnce(&Ctx) -> Option<T> + Send + 'static,
+    {
+        self.query_with(what, uri, Engine::position_ctx, f).await
+    }
+
+    async fn query_with<T, F>(
+        &self,
+        what: &'static str,
+        uri: Uri,
+        ctx: fn(&Engine, &Uri, u64) -> Option<Ctx>,
+        f: F,
+    ) -> Result<Option<T>>
     where
         T: Send + 'static,
         F: FnOnce(&Ctx) -> Option<T> + Send + 'static,
@@ -142,7 +206,7 @@ impl Backend {
         let ticket = engine.ticket_of(&uri);
         let job = tokio::task::spawn_blocking(move || {
             let t0 = std::time::Instant::now();
-            let out = guarded(what, || engine.ctx(&uri, ticket).and_then(|c| f(&c)));
+            let out = guarded(what, || ctx(&engine, &uri, ticket).and_then(|c| f(&c)));
             super::engine::trace(|| format!("{what} answered in {:?}", t0.elapsed()));
             out
         });
@@ -616,7 +680,7 @@ impl LanguageServer for Backend {
 
     async fn hover(&self, params: HoverParams) -> Result<Option<Hover>> {
         let p = params.text_document_position_params;
-        self.query("hover", p.text_document.uri, move |c| {
+        self.query_at("hover", p.text_document.uri, move |c| {
             hover::hover(c, p.position)
         })
         .await
@@ -627,7 +691,7 @@ impl LanguageServer for Backend {
         params: GotoDefinitionParams,
     ) -> Result<Option<GotoDefinitionResponse>> {
         let p = params.text_document_position_params;
-        self.query("definition", p.text_document.uri, move |c| {
+        self.query_at("definition", p.text_document.uri, move |c| {
             definition::definition(c, p.position)
         })
         .await
@@ -636,6 +700,9 @@ impl LanguageServer for Backend {
     async fn references(&self, params: ReferenceParams) -> Result<Option<Vec<Location>>> {
         let p = params.text_document_position;
         let decl = params.context.include_declaration;
+        if let Some(token) = params.partial_result_params.partial_result_token {
+            return self.references_streamed(p, decl, token).await;
+        }
         let answers = self.engine.answers.clone();
         self.query("references", p.text_document.uri, move |c| {
             references::answer(c, p.position, decl, &answers)
