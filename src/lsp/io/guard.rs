@@ -69,8 +69,10 @@ pub fn check_body(body: &[u8]) -> Result<(), Refusal> {
             })
         }
     };
+    // A number past u64 parses as a float: echoed, it would name another id, so it is null.
     let id = match outline.ids.as_slice() {
-        [id @ Value::String(_)] | [id @ Value::Number(_)] => id.clone(),
+        [id @ Value::String(_)] => id.clone(),
+        [id @ Value::Number(n)] if n.is_i64() || n.is_u64() => id.clone(),
         _ => Value::Null,
     };
     let why = if let Some(k) = outline.duplicate.as_deref() {
@@ -274,6 +276,9 @@ mod tests {
             check_body(br#"{"jsonrpc":"2.0","id":9223372036854775808,"method":"x"}"#).unwrap_err();
         assert_eq!(r.id, Value::from(9_223_372_036_854_775_808u64));
         assert!(r.why.contains("64-bit"), "{}", r.why);
+        let past_u64 = br#"{"jsonrpc":"2.0","id":18446744073709551616,"method":"x"}"#;
+        let r2 = check_body(past_u64).unwrap_err();
+        assert_eq!((r2.code, &r2.id), (-32600, &Value::Null), "{}", r2.why);
         // Duplicates deeper down are the params' business, not the frame's.
         assert!(check_body(br#"{"jsonrpc":"2.0","method":"x","params":{"a":1,"a":2}}"#).is_ok());
         // The answer is a JSON-RPC error response.
