@@ -76,7 +76,7 @@ fn same_quantity(ix: &FactIndex, f: &Fact, ms: &[Match], i: usize, sole: bool) -
     }
     // A guessed unit (a dump's lost `%` or `£`) on a figure of no known subject is weak
     // evidence: it stands for a note subject's figure only when they share a name (the dump's
-    // `uk s jobless rate rose to 4 7` is the UK's rate, not France's `9.7 per cent`).
+    // `britain s unemployment rate went up to 5 1` is the UK's rate, not France's `9.7 per cent`).
     let guessed = ix.fact(m.id).figure.unit_inferred;
     if guessed
         && m.shared_names == 0
