@@ -486,7 +486,19 @@ fn spans_rel(root: &Path, f: &Path) -> Result<String, String> {
 }
 
 fn run_spans(files: &[PathBuf], root: Option<PathBuf>, format: OutputFormat) -> ExitCode {
-    let root = match spans_root(files, root) {
+    // A folder is refused before the corpus around it is loaded: that load can be a whole tree.
+    let (folders, files): (Vec<PathBuf>, Vec<PathBuf>) =
+        files.iter().cloned().partition(|f| f.is_dir());
+    for f in &folders {
+        eprintln!(
+            "corpus-ls: {}: a folder; `spans` takes files (`entities FOLDER` lists a folder's names)",
+            shown(f)
+        );
+    }
+    if files.is_empty() {
+        return ExitCode::from(2);
+    }
+    let root = match spans_root(&files, root) {
         Ok(r) => r,
         Err(e) => {
             eprintln!("corpus-ls: cannot use the root: {e}");
@@ -497,8 +509,12 @@ fn run_spans(files: &[PathBuf], root: Option<PathBuf>, format: OutputFormat) -> 
     report_config(&corpus);
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
-    let mut status = ExitCode::SUCCESS;
-    for f in files {
+    let mut status = if folders.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(2)
+    };
+    for f in &files {
         let rel = match spans_rel(&root, f) {
             Ok(r) => r,
             Err(e) => {

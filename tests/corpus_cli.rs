@@ -219,3 +219,17 @@ fn spans_name_the_canonical_entity() {
         ]
     );
 }
+
+#[test]
+fn spans_refuses_a_folder_and_still_answers_for_the_files() {
+    let dir = fixture();
+    let o = run(&["spans", "wire", "wire/other.txt"], dir.path());
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(err.contains("wire: a folder; `spans` takes files"), "{err}");
+    assert!(stdout(&o).contains("Mia Brandt"), "{}", stdout(&o));
+    // Only folders: refused at once, nothing loaded, nothing written.
+    let o = run(&["spans", "wire"], dir.path());
+    assert_eq!(o.status.code(), Some(2));
+    assert!(o.stdout.is_empty());
+}
