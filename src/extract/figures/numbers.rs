@@ -312,63 +312,50 @@ fn stripped_join(lx: &Lexed, k: usize, n: NumLit) -> Option<(f64, f64, usize)> {
 /// True when a word of change comes just before token `k` (`rose 11`, `fell by about 3`,
 /// `a rise of 4`): in a dump that lost its `%`, what such a bare number measures is a percent.
 pub fn change_before(lx: &Lexed, k: usize) -> bool {
-    let mut j = k;
-    for _ in 0..4 {
-        if j == 0 {
-            return false;
-        }
-        j -= 1;
-        let w = lx.word(j);
-        if w == "up" && lx.is(j + 1, "to") {
-            return false; // `up to 80 hours`: a cap, not a change
-        }
-        if change_word(w) {
-            return true;
-        }
-        if !matches!(
-            w,
-            "by" | "of"
-                | "at"
-                | "least"
-                | "about"
-                | "around"
-                | "nearly"
-                | "almost"
-                | "roughly"
-                | "some"
-                | "just"
-                | "only"
-                | "a"
-                | "an"
-                | "as"
-                | "much"
-                | "more"
-                | "than"
-                | "over"
-                | "another"
-                | "further"
-        ) {
-            return false;
-        }
-    }
-    false
+    let filler = |w: &str| {
+        !change_word(w)
+            && matches!(
+                w,
+                "by" | "of"
+                    | "at"
+                    | "least"
+                    | "about"
+                    | "around"
+                    | "nearly"
+                    | "almost"
+                    | "roughly"
+                    | "some"
+                    | "just"
+                    | "only"
+                    | "a"
+                    | "an"
+                    | "as"
+                    | "much"
+                    | "more"
+                    | "than"
+                    | "over"
+                    | "another"
+                    | "further"
+            )
+    };
+    // `up to 80 hours`: a cap, not a change.
+    word_before(lx, k, filler)
+        .is_some_and(|j| change_word(lx.word(j)) && !(lx.word(j) == "up" && lx.is(j + 1, "to")))
+}
+
+/// The first of the four words before token `k` that is no `filler`, if one is.
+fn word_before(lx: &Lexed, k: usize, filler: impl Fn(&str) -> bool) -> Option<usize> {
+    (k.saturating_sub(4)..k)
+        .rev()
+        .find(|&j| !filler(lx.word(j)))
 }
 
 /// True when a rate comes just before token `k` (`the jobless rate rose to 4 7`, `a rate of
 /// 10 4`, `interest rates at 4 75`): in a dump that lost its `%`, the level of a rate is a
 /// percent. Not an exchange rate (`1 87` dollars to the pound).
 pub fn rate_before(lx: &Lexed, k: usize) -> bool {
-    let mut j = k;
-    for _ in 0..4 {
-        if j == 0 {
-            return false;
-        }
-        j -= 1;
-        let w = lx.word(j);
-        if matches!(w, "rate" | "rates") {
-            return j == 0 || lx.word(j - 1) != "exchange";
-        }
-        if !matches!(
+    let filler = |w: &str| {
+        matches!(
             w,
             "of" | "at"
                 | "to"
@@ -392,11 +379,11 @@ pub fn rate_before(lx: &Lexed, k: usize) -> bool {
                 | "dropped"
                 | "slipped"
                 | "dipped"
-        ) {
-            return false;
-        }
-    }
-    false
+        )
+    };
+    word_before(lx, k, filler).is_some_and(|j| {
+        matches!(lx.word(j), "rate" | "rates") && (j == 0 || lx.word(j - 1) != "exchange")
+    })
 }
 
 /// True for a verb or noun of change (`rose`, `fall`, `increase`).
